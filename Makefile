@@ -1,0 +1,49 @@
+# d360: every target sets up what it needs; `make test` and `make demo` work on a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+SPEC ?=
+
+.PHONY: help install test check-generated regen lint demo bench clean
+
+help:
+	@echo "make install          create .venv and install d360 with its dev extras"
+	@echo "make test             drift check, then every test"
+	@echo "make lint             ruff and mypy"
+	@echo "make regen SPEC=...   regenerate from a file or URL (raw JSON or the docs page)"
+	@echo "make check-generated  fail if generated/ differs from what the vendored spec generates"
+	@echo "make demo             send messages through the local sandbox"
+	@echo "make bench            run the benchmarks"
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+test: install check-generated
+	$(BIN)/python -m pytest
+
+check-generated: install
+	$(BIN)/python scripts/regen.py --check
+
+regen: install
+	scripts/regen.sh $(SPEC)
+
+lint: install
+	$(BIN)/ruff check src tests scripts bench
+	$(BIN)/ruff format --check src tests scripts bench
+	$(BIN)/mypy
+
+demo: install
+	@echo "demo: the local sandbox arrives with the contract-testing issue; it will send a text, an image,"
+	@echo "demo: a template, reply buttons and a reaction through d360.Client and show what arrived."
+
+bench: install
+	@echo "bench: the benchmarks arrive with the performance issue."
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,283 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.message_recipient_type import MessageRecipientType
+from ..models.message_type import MessageType
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.interactive_object import InteractiveObject
+    from ..models.location_message import LocationMessage
+    from ..models.media_object import MediaObject
+    from ..models.message_context import MessageContext
+    from ..models.reaction_message import ReactionMessage
+    from ..models.template_message import TemplateMessage
+    from ..models.text_message import TextMessage
+
+
+T = TypeVar("T", bound="Message")
+
+
+@_attrs_define
+class Message:
+    """
+    Attributes:
+        messaging_product (str):
+        recipient_type (MessageRecipientType):
+        to (str):
+        type_ (MessageType):
+        audio (MediaObject | Unset):
+        context (MessageContext | Unset):
+        document (MediaObject | Unset):
+        image (MediaObject | Unset):
+        interactive (InteractiveObject | Unset):
+        location (LocationMessage | Unset):
+        reaction (ReactionMessage | Unset):
+        sticker (MediaObject | Unset):
+        template (TemplateMessage | Unset):
+        text (TextMessage | Unset):
+        video (MediaObject | Unset):
+    """
+
+    messaging_product: str
+    recipient_type: MessageRecipientType
+    to: str
+    type_: MessageType
+    audio: MediaObject | Unset = UNSET
+    context: MessageContext | Unset = UNSET
+    document: MediaObject | Unset = UNSET
+    image: MediaObject | Unset = UNSET
+    interactive: InteractiveObject | Unset = UNSET
+    location: LocationMessage | Unset = UNSET
+    reaction: ReactionMessage | Unset = UNSET
+    sticker: MediaObject | Unset = UNSET
+    template: TemplateMessage | Unset = UNSET
+    text: TextMessage | Unset = UNSET
+    video: MediaObject | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        messaging_product = self.messaging_product
+
+        recipient_type = self.recipient_type.value
+
+        to = self.to
+
+        type_ = self.type_.value
+
+        audio: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.audio, Unset):
+            audio = self.audio.to_dict()
+
+        context: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.context, Unset):
+            context = self.context.to_dict()
+
+        document: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.document, Unset):
+            document = self.document.to_dict()
+
+        image: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.image, Unset):
+            image = self.image.to_dict()
+
+        interactive: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.interactive, Unset):
+            interactive = self.interactive.to_dict()
+
+        location: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.location, Unset):
+            location = self.location.to_dict()
+
+        reaction: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.reaction, Unset):
+            reaction = self.reaction.to_dict()
+
+        sticker: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.sticker, Unset):
+            sticker = self.sticker.to_dict()
+
+        template: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.template, Unset):
+            template = self.template.to_dict()
+
+        text: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.text, Unset):
+            text = self.text.to_dict()
+
+        video: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.video, Unset):
+            video = self.video.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "messaging_product": messaging_product,
+                "recipient_type": recipient_type,
+                "to": to,
+                "type": type_,
+            }
+        )
+        if audio is not UNSET:
+            field_dict["audio"] = audio
+        if context is not UNSET:
+            field_dict["context"] = context
+        if document is not UNSET:
+            field_dict["document"] = document
+        if image is not UNSET:
+            field_dict["image"] = image
+        if interactive is not UNSET:
+            field_dict["interactive"] = interactive
+        if location is not UNSET:
+            field_dict["location"] = location
+        if reaction is not UNSET:
+            field_dict["reaction"] = reaction
+        if sticker is not UNSET:
+            field_dict["sticker"] = sticker
+        if template is not UNSET:
+            field_dict["template"] = template
+        if text is not UNSET:
+            field_dict["text"] = text
+        if video is not UNSET:
+            field_dict["video"] = video
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.interactive_object import InteractiveObject
+        from ..models.location_message import LocationMessage
+        from ..models.media_object import MediaObject
+        from ..models.message_context import MessageContext
+        from ..models.reaction_message import ReactionMessage
+        from ..models.template_message import TemplateMessage
+        from ..models.text_message import TextMessage
+
+        d = dict(src_dict)
+        messaging_product = d.pop("messaging_product")
+
+        recipient_type = MessageRecipientType(d.pop("recipient_type"))
+
+        to = d.pop("to")
+
+        type_ = MessageType(d.pop("type"))
+
+        _audio = d.pop("audio", UNSET)
+        audio: MediaObject | Unset
+        if isinstance(_audio, Unset):
+            audio = UNSET
+        else:
+            audio = MediaObject.from_dict(_audio)
+
+        _context = d.pop("context", UNSET)
+        context: MessageContext | Unset
+        if isinstance(_context, Unset):
+            context = UNSET
+        else:
+            context = MessageContext.from_dict(_context)
+
+        _document = d.pop("document", UNSET)
+        document: MediaObject | Unset
+        if isinstance(_document, Unset):
+            document = UNSET
+        else:
+            document = MediaObject.from_dict(_document)
+
+        _image = d.pop("image", UNSET)
+        image: MediaObject | Unset
+        if isinstance(_image, Unset):
+            image = UNSET
+        else:
+            image = MediaObject.from_dict(_image)
+
+        _interactive = d.pop("interactive", UNSET)
+        interactive: InteractiveObject | Unset
+        if isinstance(_interactive, Unset):
+            interactive = UNSET
+        else:
+            interactive = InteractiveObject.from_dict(_interactive)
+
+        _location = d.pop("location", UNSET)
+        location: LocationMessage | Unset
+        if isinstance(_location, Unset):
+            location = UNSET
+        else:
+            location = LocationMessage.from_dict(_location)
+
+        _reaction = d.pop("reaction", UNSET)
+        reaction: ReactionMessage | Unset
+        if isinstance(_reaction, Unset):
+            reaction = UNSET
+        else:
+            reaction = ReactionMessage.from_dict(_reaction)
+
+        _sticker = d.pop("sticker", UNSET)
+        sticker: MediaObject | Unset
+        if isinstance(_sticker, Unset):
+            sticker = UNSET
+        else:
+            sticker = MediaObject.from_dict(_sticker)
+
+        _template = d.pop("template", UNSET)
+        template: TemplateMessage | Unset
+        if isinstance(_template, Unset):
+            template = UNSET
+        else:
+            template = TemplateMessage.from_dict(_template)
+
+        _text = d.pop("text", UNSET)
+        text: TextMessage | Unset
+        if isinstance(_text, Unset):
+            text = UNSET
+        else:
+            text = TextMessage.from_dict(_text)
+
+        _video = d.pop("video", UNSET)
+        video: MediaObject | Unset
+        if isinstance(_video, Unset):
+            video = UNSET
+        else:
+            video = MediaObject.from_dict(_video)
+
+        message = cls(
+            messaging_product=messaging_product,
+            recipient_type=recipient_type,
+            to=to,
+            type_=type_,
+            audio=audio,
+            context=context,
+            document=document,
+            image=image,
+            interactive=interactive,
+            location=location,
+            reaction=reaction,
+            sticker=sticker,
+            template=template,
+            text=text,
+            video=video,
+        )
+
+        message.additional_properties = d
+        return message
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.template_parameter_type import TemplateParameterType
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.currency import Currency
+    from ..models.date_time import DateTime
+    from ..models.location_message import LocationMessage
+    from ..models.media_object import MediaObject
+
+
+T = TypeVar("T", bound="TemplateParameter")
+
+
+@_attrs_define
+class TemplateParameter:
+    """
+    Attributes:
+        currency (Currency | Unset):
+        date_time (DateTime | Unset):
+        document (MediaObject | Unset):
+        image (MediaObject | Unset):
+        location (LocationMessage | Unset):
+        text (str | Unset):
+        type_ (TemplateParameterType | Unset):
+        video (MediaObject | Unset):
+    """
+
+    currency: Currency | Unset = UNSET
+    date_time: DateTime | Unset = UNSET
+    document: MediaObject | Unset = UNSET
+    image: MediaObject | Unset = UNSET
+    location: LocationMessage | Unset = UNSET
+    text: str | Unset = UNSET
+    type_: TemplateParameterType | Unset = UNSET
+    video: MediaObject | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        currency: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.currency, Unset):
+            currency = self.currency.to_dict()
+
+        date_time: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.date_time, Unset):
+            date_time = self.date_time.to_dict()
+
+        document: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.document, Unset):
+            document = self.document.to_dict()
+
+        image: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.image, Unset):
+            image = self.image.to_dict()
+
+        location: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.location, Unset):
+            location = self.location.to_dict()
+
+        text = self.text
+
+        type_: str | Unset = UNSET
+        if not isinstance(self.type_, Unset):
+            type_ = self.type_.value
+
+        video: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.video, Unset):
+            video = self.video.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if currency is not UNSET:
+            field_dict["currency"] = currency
+        if date_time is not UNSET:
+            field_dict["date_time"] = date_time
+        if document is not UNSET:
+            field_dict["document"] = document
+        if image is not UNSET:
+            field_dict["image"] = image
+        if location is not UNSET:
+            field_dict["location"] = location
+        if text is not UNSET:
+            field_dict["text"] = text
+        if type_ is not UNSET:
+            field_dict["type"] = type_
+        if video is not UNSET:
+            field_dict["video"] = video
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.currency import Currency
+        from ..models.date_time import DateTime
+        from ..models.location_message import LocationMessage
+        from ..models.media_object import MediaObject
+
+        d = dict(src_dict)
+        _currency = d.pop("currency", UNSET)
+        currency: Currency | Unset
+        if isinstance(_currency, Unset):
+            currency = UNSET
+        else:
+            currency = Currency.from_dict(_currency)
+
+        _date_time = d.pop("date_time", UNSET)
+        date_time: DateTime | Unset
+        if isinstance(_date_time, Unset):
+            date_time = UNSET
+        else:
+            date_time = DateTime.from_dict(_date_time)
+
+        _document = d.pop("document", UNSET)
+        document: MediaObject | Unset
+        if isinstance(_document, Unset):
+            document = UNSET
+        else:
+            document = MediaObject.from_dict(_document)
+
+        _image = d.pop("image", UNSET)
+        image: MediaObject | Unset
+        if isinstance(_image, Unset):
+            image = UNSET
+        else:
+            image = MediaObject.from_dict(_image)
+
+        _location = d.pop("location", UNSET)
+        location: LocationMessage | Unset
+        if isinstance(_location, Unset):
+            location = UNSET
+        else:
+            location = LocationMessage.from_dict(_location)
+
+        text = d.pop("text", UNSET)
+
+        _type_ = d.pop("type", UNSET)
+        type_: TemplateParameterType | Unset
+        if isinstance(_type_, Unset):
+            type_ = UNSET
+        else:
+            type_ = TemplateParameterType(_type_)
+
+        _video = d.pop("video", UNSET)
+        video: MediaObject | Unset
+        if isinstance(_video, Unset):
+            video = UNSET
+        else:
+            video = MediaObject.from_dict(_video)
+
+        template_parameter = cls(
+            currency=currency,
+            date_time=date_time,
+            document=document,
+            image=image,
+            location=location,
+            text=text,
+            type_=type_,
+            video=video,
+        )
+
+        template_parameter.additional_properties = d
+        return template_parameter
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

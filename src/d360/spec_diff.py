@@ -1,0 +1,224 @@
+"""The change report between two versions of the spec, judged from the point of view of a client.
+
+A schema is judged by where it travels: in requests (the client writes it) or in responses (the client
+reads it). Removing a request field or requiring a new one breaks callers; a new response enum value
+breaks naive parsers; a new optional field breaks nobody. `scripts/regen.sh` and `d360 spec diff` print it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import attrs
+
+REQUEST = "request"
+RESPONSE = "response"
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+@attrs.frozen
+class SpecChange:
+    """One difference between two specs."""
+
+    location: str
+    """Where: an operation (`POST /messages`) or a schema path (`messages.Message.text`)."""
+    description: str
+    """What changed, in words (`property 'x' removed`)."""
+    breaking: bool
+    """True when a client written against the old spec may fail against the new one."""
+    used_in: tuple[str, ...] = ()
+    """`request`, `response` or both: where the schema travels, which decides `breaking`."""
+
+    def __str__(self) -> str:
+        marker = "BREAKING" if self.breaking else "compatible"
+        where = f" ({', '.join(self.used_in)})" if self.used_in else ""
+        return f"{marker:<10} {self.location}: {self.description}{where}"
+
+
+@attrs.frozen
+class ChangeReport:
+    """Every change between two specs, in a stable order."""
+
+    old_version: str
+    new_version: str
+    changes: tuple[SpecChange, ...]
+
+    @property
+    def breaking(self) -> tuple[SpecChange, ...]:
+        return tuple(change for change in self.changes if change.breaking)
+
+    def summary(self) -> str:
+        count = len(self.changes)
+        noun = "change" if count == 1 else "changes"
+        return f"spec {self.old_version} -> {self.new_version}: {count} {noun}, {len(self.breaking)} BREAKING"
+
+    def to_text(self) -> str:
+        """The report for a terminal: a summary line, then a line per change."""
+        return "\n".join([self.summary(), *(f"  {change}" for change in self.changes)]) + "\n"
+
+    def to_markdown(self) -> str:
+        """The report as a CHANGELOG section body (no heading)."""
+        lines = [f"Spec update {self.old_version} -> {self.new_version}, `d360_api` regenerated: "
+                 f"{len(self.changes)} changes, {len(self.breaking)} BREAKING.", ""]
+        for change in self.changes:
+            marker = "**BREAKING**" if change.breaking else "compatible"
+            where = f" ({', '.join(change.used_in)})" if change.used_in else ""
+            lines.append(f"- {marker} `{change.location}`: {change.description}{where}")
+        if not self.changes:
+            lines.append("- No change to operations or schemas.")
+        return "\n".join(lines) + "\n"
+
+
+def diff_specs(old: Mapping[str, Any], new: Mapping[str, Any]) -> ChangeReport:
+    """Compare two OpenAPI documents: operations, schemas, properties, enum values and required fields."""
+    changes = [*_diff_operations(old, new), *_diff_schemas(old, new)]
+    return ChangeReport(
+        old_version=str(old.get("info", {}).get("version", "?")),
+        new_version=str(new.get("info", {}).get("version", "?")),
+        changes=tuple(changes),
+    )
+
+
+def _operations(spec: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    found: dict[str, Mapping[str, Any]] = {}
+    for path, item in sorted(spec.get("paths", {}).items()):
+        for method in HTTP_METHODS:
+            if method in item:
+                found[f"{method.upper()} {path}"] = item[method]
+    return found
+
+
+def _diff_operations(old: Mapping[str, Any], new: Mapping[str, Any]) -> Iterator[SpecChange]:
+    old_operations, new_operations = _operations(old), _operations(new)
+    for name in sorted(old_operations.keys() - new_operations.keys()):
+        yield SpecChange(name, "operation removed", breaking=True)
+    for name in sorted(new_operations.keys() - old_operations.keys()):
+        yield SpecChange(name, "operation added", breaking=False)
+    for name in sorted(old_operations.keys() & new_operations.keys()):
+        old_responses = old_operations[name].get("responses", {})
+        new_responses = new_operations[name].get("responses", {})
+        for status in sorted(old_responses.keys() - new_responses.keys()):
+            yield SpecChange(name, f"response {status} removed", breaking=False)
+        for status in sorted(new_responses.keys() - old_responses.keys()):
+            # A status the client does not know is handled as an unexpected error, not a crash.
+            yield SpecChange(name, f"response {status} added", breaking=False)
+        for status in sorted(old_responses.keys() & new_responses.keys()):
+            if _refs(old_responses[status]) != _refs(new_responses[status]):
+                yield SpecChange(name, f"response {status} schema changed", breaking=True)
+        if _refs(old_operations[name].get("requestBody", {})) != _refs(new_operations[name].get("requestBody", {})):
+            yield SpecChange(name, "request body schema changed", breaking=True)
+
+
+def _refs(node: Any) -> set[str]:
+    """Every `$ref` under a node."""
+    found: set[str] = set()
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                found.add(value)
+            else:
+                found |= _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= _refs(value)
+    return found
+
+
+def _usage(spec: Mapping[str, Any]) -> dict[str, set[str]]:
+    """For each component schema, whether it travels in requests, responses or both."""
+    schemas = spec.get("components", {}).get("schemas", {})
+    usage: dict[str, set[str]] = {name: set() for name in schemas}
+    prefix = "#/components/schemas/"
+
+    def mark(refs: set[str], direction: str) -> None:
+        pending = [ref[len(prefix):] for ref in refs if ref.startswith(prefix)]
+        while pending:
+            name = pending.pop()
+            if name in usage and direction not in usage[name]:
+                usage[name].add(direction)
+                pending.extend(ref[len(prefix):] for ref in _refs(schemas[name]) if ref.startswith(prefix))
+
+    for operation in _operations(spec).values():
+        mark(_refs(operation.get("requestBody", {})), REQUEST)
+        mark(_refs(operation.get("responses", {})), RESPONSE)
+    return usage
+
+
+def _diff_schemas(old: Mapping[str, Any], new: Mapping[str, Any]) -> Iterator[SpecChange]:
+    old_schemas = old.get("components", {}).get("schemas", {})
+    new_schemas = new.get("components", {}).get("schemas", {})
+    old_usage, new_usage = _usage(old), _usage(new)
+    for name in sorted(old_schemas.keys() - new_schemas.keys()):
+        # Users import the generated model of every schema, so a vanished schema breaks them.
+        yield SpecChange(name, "schema removed", breaking=True, used_in=_ordered(old_usage[name]))
+    for name in sorted(new_schemas.keys() - old_schemas.keys()):
+        yield SpecChange(name, "schema added", breaking=False, used_in=_ordered(new_usage[name]))
+    for name in sorted(old_schemas.keys() & new_schemas.keys()):
+        # An unreachable schema is judged as if it travelled both ways: the conservative answer.
+        used_in = _ordered(old_usage[name] | new_usage[name]) or (REQUEST, RESPONSE)
+        yield from _diff_schema(name, old_schemas[name], new_schemas[name], used_in)
+
+
+def _ordered(directions: set[str]) -> tuple[str, ...]:
+    return tuple(direction for direction in (REQUEST, RESPONSE) if direction in directions)
+
+
+def _diff_schema(
+    location: str, old: Mapping[str, Any], new: Mapping[str, Any], used_in: tuple[str, ...]
+) -> Iterator[SpecChange]:
+    in_request, in_response = REQUEST in used_in, RESPONSE in used_in
+
+    def change(description: str, breaking: bool, where: str = location) -> SpecChange:
+        return SpecChange(where, description, breaking=breaking, used_in=used_in)
+
+    if _type_of(old) != _type_of(new):
+        yield change(f"type changed from {_type_of(old)} to {_type_of(new)}", True)
+        return
+
+    old_enum, new_enum = old.get("enum"), new.get("enum")
+    if old_enum is not None or new_enum is not None:
+        old_values, new_values = old_enum or [], new_enum or []
+        for value in [value for value in old_values if value not in new_values]:
+            yield change(f"enum value {json_text(value)} removed", in_request)
+        for value in [value for value in new_values if value not in old_values]:
+            # Parsers that map the enum to a closed type fail on a value they have never seen.
+            yield change(f"enum value {json_text(value)} added", in_response)
+
+    old_properties, new_properties = old.get("properties", {}), new.get("properties", {})
+    old_required, new_required = set(old.get("required", [])), set(new.get("required", []))
+    for name in sorted(old_properties.keys() - new_properties.keys()):
+        yield change(f"property '{name}' removed", True)
+    for name in sorted(new_properties.keys() - old_properties.keys()):
+        if name in new_required:
+            yield change(f"required property '{name}' added", in_request)
+        else:
+            yield change(f"optional property '{name}' added", False)
+    for name in sorted(old_properties.keys() & new_properties.keys()):
+        if name in new_required and name not in old_required:
+            yield change(f"property '{name}' became required", in_request)
+        elif name in old_required and name not in new_required:
+            # Readers that relied on the field being present now meet responses without it.
+            yield change(f"property '{name}' became optional", in_response)
+        yield from _diff_schema(f"{location}.{name}", old_properties[name], new_properties[name], used_in)
+
+    if isinstance(old.get("items"), Mapping) and isinstance(new.get("items"), Mapping):
+        yield from _diff_schema(f"{location}[]", old["items"], new["items"], used_in)
+
+
+def _type_of(schema: Mapping[str, Any]) -> str:
+    """A short name for a schema's type: its `$ref` target, its JSON type, or `any`."""
+    if "$ref" in schema:
+        return str(schema["$ref"]).rsplit("/", 1)[-1]
+    declared = schema.get("type")
+    if isinstance(declared, list):
+        return "|".join(str(part) for part in declared)
+    if declared is None and "items" in schema:
+        return "array"
+    return str(declared) if declared is not None else "any"
+
+
+def json_text(value: Any) -> str:
+    """A value as it would appear in JSON, for messages."""
+    return json.dumps(value, ensure_ascii=False)
