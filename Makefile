@@ -34,8 +34,8 @@ regen: install
 	scripts/regen.sh $(SPEC)
 
 lint: install
-	$(BIN)/ruff check src tests scripts bench
-	$(BIN)/ruff format --check src tests scripts bench
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
 	$(BIN)/mypy
 
 demo: install

@@ -104,8 +104,11 @@ def generator_config(spec: dict[str, Any]) -> str:
     for name in names:
         clean = ClassName(short[name], "field_")
         if taken[clean] == 1 and clean != ClassName(name, "field_"):
-            lines += [f'  "{ClassName(name, "field_")}":', f'    class_name: "{clean}"',
-                      f'    module_name: "{snake_case(short[name])}"']
+            lines += [
+                f'  "{ClassName(name, "field_")}":',
+                f'    class_name: "{clean}"',
+                f'    module_name: "{snake_case(short[name])}"',
+            ]
     if lines[-1] == "class_overrides:":
         lines[-1] = "class_overrides: {}"
     return "\n".join(lines) + "\n"
@@ -129,9 +132,21 @@ def generate(spec: dict[str, Any], workdir: Path) -> Path:
     # The generator runs ruff from PATH: make it the pinned one installed beside this interpreter.
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     command = [
-        sys.executable, "-m", "openapi_python_client", "generate",
-        "--path", str(spec_file), "--meta", "none", "--output-path", str(out / PACKAGE),
-        "--config", str(config_file), "--custom-template-path", str(TEMPLATES), "--fail-on-warning",
+        sys.executable,
+        "-m",
+        "openapi_python_client",
+        "generate",
+        "--path",
+        str(spec_file),
+        "--meta",
+        "none",
+        "--output-path",
+        str(out / PACKAGE),
+        "--config",
+        str(config_file),
+        "--custom-template-path",
+        str(TEMPLATES),
+        "--fail-on-warning",
     ]
     result = subprocess.run(command, capture_output=True, text=True, cwd=workdir, env=env, check=False)
     if result.returncode != 0 or not (out / PACKAGE / "__init__.py").exists():
@@ -152,12 +167,17 @@ def generate(spec: dict[str, Any], workdir: Path) -> Path:
 
 
 def _first_problem(output: str) -> str:
-    lines = [line.strip(" │╭╰─") for line in output.splitlines()]
-    interesting = [line for line in lines if line and not line.startswith(("Generating", "Usage"))]
-    for line in interesting:
-        if any(word in line.lower() for word in ("error", "warning", "unable", "cannot", "failed")):
-            return line
-    return interesting[0] if interesting else "no output"
+    """The one line worth showing from the generator's output: its first warning or its exception."""
+    lines = [line.strip() for line in output.splitlines()]
+    for index, line in enumerate(lines):
+        if line.startswith(("WARNING", "ERROR")):
+            detail = next((following for following in lines[index + 1 :] if following), "")
+            return f"{line}: {detail}"
+    for index in range(len(lines) - 1, -1, -1):
+        if re.match(r"^\w+(Error|Exception): ", lines[index]):
+            return " ".join(line for line in lines[index:] if line)
+    meaningful = [line for line in lines if line and not line.startswith("Generating")]
+    return meaningful[-1] if meaningful else "no output"
 
 
 def tree_files(folder: Path) -> dict[str, bytes]:
@@ -263,8 +283,9 @@ def regenerate(source: str | None) -> int:
                 shutil.copytree(fresh, GENERATED)
                 if new_version != old_version:
                     pyproject = PYPROJECT.read_text(encoding="utf-8")
-                    PYPROJECT.write_text(VERSION_LINE.sub(f'version = "{new_version}"', pyproject, count=1),
-                                         encoding="utf-8")
+                    PYPROJECT.write_text(
+                        VERSION_LINE.sub(f'version = "{new_version}"', pyproject, count=1), encoding="utf-8"
+                    )
                 if report.changes or new_version != old_version:
                     changelog = CHANGELOG.read_text(encoding="utf-8") if CHANGELOG.exists() else "# Changelog\n\n"
                     CHANGELOG.write_text(changelog_with(report, changelog), encoding="utf-8")

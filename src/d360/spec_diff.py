@@ -60,8 +60,11 @@ class ChangeReport:
 
     def to_markdown(self) -> str:
         """The report as a CHANGELOG section body (no heading)."""
-        lines = [f"Spec update {self.old_version} -> {self.new_version}, `d360_api` regenerated: "
-                 f"{len(self.changes)} changes, {len(self.breaking)} BREAKING.", ""]
+        lines = [
+            f"Spec update {self.old_version} -> {self.new_version}, `d360_api` regenerated: "
+            f"{len(self.changes)} changes, {len(self.breaking)} BREAKING.",
+            "",
+        ]
         for change in self.changes:
             marker = "**BREAKING**" if change.breaking else "compatible"
             where = f" ({', '.join(change.used_in)})" if change.used_in else ""
@@ -109,6 +112,23 @@ def _diff_operations(old: Mapping[str, Any], new: Mapping[str, Any]) -> Iterator
                 yield SpecChange(name, f"response {status} schema changed", breaking=True)
         if _refs(old_operations[name].get("requestBody", {})) != _refs(new_operations[name].get("requestBody", {})):
             yield SpecChange(name, "request body schema changed", breaking=True)
+        yield from _diff_parameters(name, old_operations[name], new_operations[name])
+
+
+def _diff_parameters(operation: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> Iterator[SpecChange]:
+    def by_key(parameters: list[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+        return {f"{parameter.get('in')} parameter '{parameter.get('name')}'": parameter for parameter in parameters}
+
+    old_parameters, new_parameters = by_key(old.get("parameters", [])), by_key(new.get("parameters", []))
+    for key in sorted(old_parameters.keys() - new_parameters.keys()):
+        yield SpecChange(operation, f"{key} removed", breaking=True, used_in=(REQUEST,))
+    for key in sorted(new_parameters.keys() - old_parameters.keys()):
+        required = bool(new_parameters[key].get("required"))
+        kind = "required" if required else "optional"
+        yield SpecChange(operation, f"{kind} {key} added", breaking=required, used_in=(REQUEST,))
+    for key in sorted(old_parameters.keys() & new_parameters.keys()):
+        if new_parameters[key].get("required") and not old_parameters[key].get("required"):
+            yield SpecChange(operation, f"{key} became required", breaking=True, used_in=(REQUEST,))
 
 
 def _refs(node: Any) -> set[str]:
@@ -133,12 +153,12 @@ def _usage(spec: Mapping[str, Any]) -> dict[str, set[str]]:
     prefix = "#/components/schemas/"
 
     def mark(refs: set[str], direction: str) -> None:
-        pending = [ref[len(prefix):] for ref in refs if ref.startswith(prefix)]
+        pending = [ref[len(prefix) :] for ref in refs if ref.startswith(prefix)]
         while pending:
             name = pending.pop()
             if name in usage and direction not in usage[name]:
                 usage[name].add(direction)
-                pending.extend(ref[len(prefix):] for ref in _refs(schemas[name]) if ref.startswith(prefix))
+                pending.extend(ref[len(prefix) :] for ref in _refs(schemas[name]) if ref.startswith(prefix))
 
     for operation in _operations(spec).values():
         mark(_refs(operation.get("requestBody", {})), REQUEST)

@@ -1,0 +1,130 @@
+"""A real HTTP/1.1 server on 127.0.0.1 that answers from a script, for tests of what goes over the wire.
+
+Each request takes the next scripted reply (the last one repeats); every request is recorded with its
+headers and body. Besides normal replies it can drop the connection after reading the request, or
+stall longer than the client's read timeout: the failures a real upstream or proxy produces.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import attrs
+
+
+@attrs.frozen
+class Reply:
+    status: int = 200
+    body: bytes | str | dict[str, Any] | list[Any] = b""
+    headers: dict[str, str] = attrs.Factory(dict)
+    reset: bool = False
+    """Close the connection after reading the request, without answering."""
+    delay: float = 0.0
+    """Seconds to wait before answering (a read timeout in the client, when longer than it)."""
+
+    def encoded_body(self) -> bytes:
+        if isinstance(self.body, bytes):
+            return self.body
+        if isinstance(self.body, str):
+            return self.body.encode()
+        return json.dumps(self.body).encode()
+
+
+@attrs.frozen
+class ReceivedRequest:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+def ok_reply(to: str = "4915112345678", message_id: str = "wamid.TEST1", status: str = "accepted") -> Reply:
+    return Reply(
+        200,
+        {
+            "messaging_product": "whatsapp",
+            "contacts": [{"input": to, "wa_id": to}],
+            "messages": [{"id": message_id, "message_status": status}],
+        },
+    )
+
+
+class ScriptedServer:
+    def __init__(self) -> None:
+        self.replies: list[Reply] = [ok_reply()]
+        self.requests: list[ReceivedRequest] = []
+        self._lock = threading.Lock()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                body = self.rfile.read(length)
+                reply = server._record(self, body)
+                if reply.reset:
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                    self.close_connection = True
+                    self.connection.close()
+                    return
+                if reply.delay:
+                    time.sleep(reply.delay)
+                payload = reply.encoded_body()
+                self.send_response(reply.status)
+                headers = {"Content-Type": "application/json", **reply.headers}
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_POST
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def script(self, *replies: Reply) -> None:
+        with self._lock:
+            self.replies = list(replies)
+
+    def _record(self, handler: BaseHTTPRequestHandler, body: bytes) -> Reply:
+        with self._lock:
+            self.requests.append(ReceivedRequest(handler.command, handler.path, dict(handler.headers.items()), body))
+            return self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
+
+    def start(self) -> ScriptedServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@contextmanager
+def scripted_server() -> Iterator[ScriptedServer]:
+    server = ScriptedServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
