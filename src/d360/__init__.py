@@ -1,5 +1,58 @@
-"""d360: a Python client for 360dialog's WhatsApp Messaging API."""
+"""d360: a Python client for 360dialog's WhatsApp Messaging API.
+
+import d360
+with d360.Client() as client:          # the key from D360_API_KEY
+    result = client.send_text("4915112345678", "Hello")
+    print(result.message_id)
+"""
 
 from d360_api import SPEC_VERSION
 
-__all__ = ["SPEC_VERSION"]
+from d360 import messages, templates
+from d360.client import AsyncClient, Client
+from d360.errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    D360Error,
+    NotFoundError,
+    PermissionDeniedError,
+    Problem,
+    RateLimitError,
+    ServerError,
+    UnexpectedResponseError,
+    ValidationError,
+)
+from d360.redaction import SecretsFilter
+from d360.responses import SendResult
+from d360.retry import RetryPolicy
+from d360.validation import validate_message
+
+__all__ = [
+    "SPEC_VERSION",
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncClient",
+    "AuthenticationError",
+    "BadRequestError",
+    "Client",
+    "ConfigurationError",
+    "D360Error",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "Problem",
+    "RateLimitError",
+    "RetryPolicy",
+    "SecretsFilter",
+    "SendResult",
+    "ServerError",
+    "UnexpectedResponseError",
+    "ValidationError",
+    "messages",
+    "templates",
+    "validate_message",
+]

@@ -1,0 +1,301 @@
+"""`Client` and `AsyncClient`: the same behaviour, with and without `await`.
+
+Everything that is not I/O (preparing the body, reading the answer, choosing to retry) lives in
+`_ClientCore`; each client adds only its loop of post, sleep and retry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, Self, TypeVar
+
+import httpx
+
+from d360 import messages
+from d360.config import DEFAULT_TIMEOUT, NOT_GIVEN, ClientConfig, NotGiven, TimeoutLike
+from d360.errors import (
+    APIConnectionError,
+    APITimeoutError,
+    D360Error,
+    UnexpectedResponseError,
+)
+from d360.redaction import redacted_headers
+from d360.responses import SendResult, parse_send_result, parse_success_flag, status_error
+from d360.retry import RetryPolicy
+from d360.senders import MessageSenders
+from d360.validation import validate_message
+
+logger = logging.getLogger("d360")
+T = TypeVar("T")
+ResponseParser = Callable[[int, httpx.Headers, bytes], T]
+
+
+class _ClientCore:
+    """Settings and every step of a send that does not wait on the network."""
+
+    _config: ClientConfig
+    _owns_http: bool
+
+    def _configure(
+        self,
+        *,
+        api_key: str | None,
+        base_url: str | None,
+        timeout: TimeoutLike,
+        max_retries: int,
+        retry_ambiguous: bool,
+        validate: bool,
+        allow_insecure_http: bool,
+        retry_policy: RetryPolicy | None,
+        owns_http: bool,
+    ) -> None:
+        self._config = ClientConfig.resolve(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout if timeout is not None else DEFAULT_TIMEOUT,
+            max_retries=max_retries,
+            retry_ambiguous=retry_ambiguous,
+            validate=validate,
+            allow_insecure_http=allow_insecure_http,
+            retry_policy=retry_policy,
+        )
+        self._owns_http = owns_http
+
+    def with_options(
+        self,
+        *,
+        timeout: TimeoutLike | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        retry_ambiguous: bool | None = None,
+        validate: bool | None = None,
+    ) -> Self:
+        """A client with some settings changed, sharing this one's connections (close only the original)."""
+        twin = copy.copy(self)
+        twin._config = self._config.with_options(
+            timeout=timeout, max_retries=max_retries, retry_ambiguous=retry_ambiguous, validate=validate
+        )
+        twin._owns_http = False
+        return twin
+
+    def _encode(self, message: Any) -> bytes:
+        """The request body for a message, validated first unless the client was told not to."""
+        payload = messages.as_dict(message)
+        if self._config.validate:
+            validate_message(payload)
+        return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+
+    @staticmethod
+    def _encode_read_receipt(message_id: str) -> bytes:
+        # Not in spec 1.44.0, so not checked against it.
+        return json.dumps(messages.read_receipt(message_id), separators=(",", ":")).encode()
+
+    def _read(self, response: httpx.Response, parse: ResponseParser[T]) -> T | D360Error:
+        if 200 <= response.status_code < 300:
+            try:
+                return parse(response.status_code, response.headers, response.content)
+            except UnexpectedResponseError as error:
+                return error
+        return status_error(response.status_code, response.headers, response.content)
+
+    def _connection_error(self, exc: httpx.TransportError) -> APIConnectionError:
+        """Classify a transport failure by whether the request could have reached upstream."""
+        where = self._config.base_url
+        reason = str(exc) or type(exc).__name__
+        error: APIConnectionError
+        if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout):
+            error = APITimeoutError(f"timed out connecting to {where}: {reason}", maybe_delivered=False)
+        elif isinstance(exc, httpx.TimeoutException):
+            error = APITimeoutError(
+                f"timed out waiting for {where} to answer; the message may have been delivered: {reason}",
+                maybe_delivered=True,
+            )
+        elif isinstance(exc, httpx.ConnectError | httpx.ProxyError | httpx.UnsupportedProtocol):
+            error = APIConnectionError(f"cannot connect to {where}: {reason}", maybe_delivered=False)
+        else:
+            error = APIConnectionError(
+                f"connection to {where} failed after the request was sent; the message may have been "
+                f"delivered: {reason}",
+                maybe_delivered=True,
+            )
+        error.__cause__ = exc
+        return error
+
+    def _next_delay(self, error: D360Error, retries_done: int) -> float:
+        """Seconds to wait before retrying, or raise the error when it must not be retried."""
+        delay = self._config.retry.delay_before_retry(error, retries_done)
+        if delay is None:
+            raise error
+        logger.info("retrying in %.2fs after %s: %s", delay, type(error).__name__, error)
+        return delay
+
+    def _log_request(self, attempt: int) -> None:
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "POST %s (try %d) headers=%s",
+                self._config.messages_url,
+                attempt,
+                redacted_headers(self._config.headers),
+            )
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(base_url={self._config.base_url!r}, max_retries={self._config.retry.max_retries})"
+        )
+
+
+class Client(_ClientCore, MessageSenders[SendResult, bool]):
+    """Sends WhatsApp messages through 360dialog, blocking.
+
+    `api_key` defaults to the D360_API_KEY environment variable, `base_url` to D360_BASE_URL or
+    https://waba-v2.360dialog.io. Pass your own `httpx.Client` as `http_client` for proxies, custom TLS
+    or connection pools; d360 then leaves closing it to you.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: TimeoutLike = None,
+        max_retries: int = 2,
+        http_client: httpx.Client | None = None,
+        *,
+        retry_ambiguous: bool = False,
+        validate: bool = True,
+        allow_insecure_http: bool = False,
+        retry_policy: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._configure(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_ambiguous=retry_ambiguous,
+            validate=validate,
+            allow_insecure_http=allow_insecure_http,
+            retry_policy=retry_policy,
+            owns_http=http_client is None,
+        )
+        self._http = http_client if http_client is not None else httpx.Client(timeout=self._config.timeout)
+        self._sleep = sleep
+
+    def send(self, message: Any) -> SendResult:
+        """Send a d360_api `Message` model or a mapping in the spec's shape; raise a D360Error on failure."""
+        return self._post(self._encode(message), parse_send_result)
+
+    def mark_as_read(self, message_id: str) -> bool:
+        """Mark a received message as read (blue ticks).
+
+        Upstream takes this read receipt on `/messages`, but spec 1.44.0 does not describe it, so it is
+        not validated against the spec.
+        """
+        return self._post(self._encode_read_receipt(message_id), parse_success_flag)
+
+    def _post(self, content: bytes, parse: ResponseParser[T]) -> T:
+        retries_done = 0
+        while True:
+            self._log_request(retries_done + 1)
+            try:
+                response = self._http.post(
+                    self._config.messages_url,
+                    content=content,
+                    headers=self._config.headers,
+                    timeout=self._config.timeout,
+                )
+            except httpx.TransportError as exc:
+                outcome: T | D360Error = self._connection_error(exc)
+            else:
+                outcome = self._read(response, parse)
+            if not isinstance(outcome, D360Error):
+                return outcome
+            self._sleep(self._next_delay(outcome, retries_done))
+            retries_done += 1
+
+    def close(self) -> None:
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+async def _asyncio_sleep(seconds: float) -> None:
+    await asyncio.sleep(seconds)
+
+
+class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], Coroutine[Any, Any, bool]]):
+    """The asyncio twin of `Client`: the same methods and settings, awaited."""
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: TimeoutLike = None,
+        max_retries: int = 2,
+        http_client: httpx.AsyncClient | None = None,
+        *,
+        retry_ambiguous: bool = False,
+        validate: bool = True,
+        allow_insecure_http: bool = False,
+        retry_policy: RetryPolicy | None = None,
+        sleep: Callable[[float], Awaitable[None]] = _asyncio_sleep,
+    ) -> None:
+        self._configure(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_ambiguous=retry_ambiguous,
+            validate=validate,
+            allow_insecure_http=allow_insecure_http,
+            retry_policy=retry_policy,
+            owns_http=http_client is None,
+        )
+        self._http = http_client if http_client is not None else httpx.AsyncClient(timeout=self._config.timeout)
+        self._sleep = sleep
+
+    async def send(self, message: Any) -> SendResult:
+        """Send a d360_api `Message` model or a mapping in the spec's shape; raise a D360Error on failure."""
+        return await self._post(self._encode(message), parse_send_result)
+
+    async def mark_as_read(self, message_id: str) -> bool:
+        """Mark a received message as read; see `Client.mark_as_read`."""
+        return await self._post(self._encode_read_receipt(message_id), parse_success_flag)
+
+    async def _post(self, content: bytes, parse: ResponseParser[T]) -> T:
+        retries_done = 0
+        while True:
+            self._log_request(retries_done + 1)
+            try:
+                response = await self._http.post(
+                    self._config.messages_url,
+                    content=content,
+                    headers=self._config.headers,
+                    timeout=self._config.timeout,
+                )
+            except httpx.TransportError as exc:
+                outcome: T | D360Error = self._connection_error(exc)
+            else:
+                outcome = self._read(response, parse)
+            if not isinstance(outcome, D360Error):
+                return outcome
+            await self._sleep(self._next_delay(outcome, retries_done))
+            retries_done += 1
+
+    async def aclose(self) -> None:
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()

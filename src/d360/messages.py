@@ -1,0 +1,204 @@
+"""Builders for every message type: plain dicts in the spec's shape, ready to validate and send.
+
+The one-line senders on the clients call these; they are public so that a message can be built,
+inspected, stored (bulk sending keeps them as JSON Lines) and sent later with `client.send(message)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Literal
+
+from d360.validation import normalize_phone
+
+RecipientType = Literal["individual", "group"]
+Payload = dict[str, Any]
+ButtonSpec = tuple[str, str] | Mapping[str, Any]
+HeaderSpec = str | Mapping[str, Any]
+
+
+def envelope(
+    to: str,
+    kind: str,
+    content: Any,
+    *,
+    reply_to: str | None = None,
+    recipient_type: RecipientType = "individual",
+) -> Payload:
+    """The fields every message shares, around the content of its type."""
+    message: Payload = {
+        "messaging_product": "whatsapp",
+        "recipient_type": recipient_type,
+        # A group id is not a phone number: only individual recipients are normalised.
+        "to": normalize_phone(to) if recipient_type == "individual" else to,
+        "type": kind,
+        kind: content,
+    }
+    if reply_to is not None:
+        message["context"] = {"message_id": reply_to}
+    return message
+
+
+def media_object(link: str | None = None, media_id: str | None = None, **extra: str | None) -> dict[str, Any]:
+    """A media reference by `link` or by uploaded `id` (validation refuses both or neither)."""
+    media: dict[str, Any] = {}
+    if link is not None:
+        media["link"] = link
+    if media_id is not None:
+        media["id"] = media_id
+    media.update({key: value for key, value in extra.items() if value is not None})
+    return media
+
+
+def text(
+    to: str,
+    body: str,
+    *,
+    preview_url: bool = False,
+    reply_to: str | None = None,
+    recipient_type: RecipientType = "individual",
+) -> Payload:
+    content: dict[str, Any] = {"body": body}
+    if preview_url:
+        content["preview_url"] = True
+    return envelope(to, "text", content, reply_to=reply_to, recipient_type=recipient_type)
+
+
+def media(
+    kind: Literal["image", "audio", "video", "document", "sticker"],
+    to: str,
+    *,
+    link: str | None = None,
+    media_id: str | None = None,
+    caption: str | None = None,
+    filename: str | None = None,
+    reply_to: str | None = None,
+    recipient_type: RecipientType = "individual",
+) -> Payload:
+    content = media_object(link, media_id, caption=caption, filename=filename)
+    return envelope(to, kind, content, reply_to=reply_to, recipient_type=recipient_type)
+
+
+def location(
+    to: str,
+    latitude: float,
+    longitude: float,
+    *,
+    name: str | None = None,
+    address: str | None = None,
+    reply_to: str | None = None,
+    recipient_type: RecipientType = "individual",
+) -> Payload:
+    content: dict[str, Any] = {"latitude": latitude, "longitude": longitude}
+    if name is not None:
+        content["name"] = name
+    if address is not None:
+        content["address"] = address
+    return envelope(to, "location", content, reply_to=reply_to, recipient_type=recipient_type)
+
+
+def reaction(to: str, message_id: str, emoji: str, *, recipient_type: RecipientType = "individual") -> Payload:
+    """A reaction to `message_id`; an empty `emoji` removes the reaction."""
+    return envelope(to, "reaction", {"message_id": message_id, "emoji": emoji}, recipient_type=recipient_type)
+
+
+def template(
+    to: str,
+    name: str,
+    language: str,
+    *,
+    components: Sequence[Any] | None = None,
+    reply_to: str | None = None,
+    recipient_type: RecipientType = "individual",
+) -> Payload:
+    content: dict[str, Any] = {"name": name, "language": {"code": language}}
+    if components:
+        content["components"] = [as_dict(component) for component in components]
+    return envelope(to, "template", content, reply_to=reply_to, recipient_type=recipient_type)
+
+
+def buttons(
+    to: str,
+    body: str,
+    choices: Iterable[ButtonSpec],
+    *,
+    header: HeaderSpec | None = None,
+    footer: str | None = None,
+    reply_to: str | None = None,
+    recipient_type: RecipientType = "individual",
+) -> Payload:
+    """Reply buttons: `choices` are `(id, title)` pairs, `{"id", "title"}` mappings or full button objects."""
+    action = {"buttons": [_reply_button(choice) for choice in choices]}
+    content = _interactive("button", body, action, header=header, footer=footer)
+    return envelope(to, "interactive", content, reply_to=reply_to, recipient_type=recipient_type)
+
+
+def list_message(
+    to: str,
+    body: str,
+    button: str,
+    sections: Sequence[Mapping[str, Any]],
+    *,
+    header: HeaderSpec | None = None,
+    footer: str | None = None,
+    reply_to: str | None = None,
+    recipient_type: RecipientType = "individual",
+) -> Payload:
+    """A list: `button` labels the button that opens it; sections hold rows of `{"id", "title", "description"}`."""
+    action = {"button": button, "sections": [dict(section) for section in sections]}
+    content = _interactive("list", body, action, header=header, footer=footer)
+    return envelope(to, "interactive", content, reply_to=reply_to, recipient_type=recipient_type)
+
+
+def interactive(
+    to: str, content: Any, *, reply_to: str | None = None, recipient_type: RecipientType = "individual"
+) -> Payload:
+    """Any interactive message (product, catalog, flow, ...), given as a d360_api model or a mapping."""
+    return envelope(to, "interactive", as_dict(content), reply_to=reply_to, recipient_type=recipient_type)
+
+
+def contacts(
+    to: str,
+    cards: Sequence[Mapping[str, Any]],
+    *,
+    reply_to: str | None = None,
+    recipient_type: RecipientType = "individual",
+) -> Payload:
+    """Contact cards in upstream's shape (`name`, `phones`, `emails`, ...)."""
+    return envelope(to, "contacts", [dict(card) for card in cards], reply_to=reply_to, recipient_type=recipient_type)
+
+
+def read_receipt(message_id: str) -> Payload:
+    """Marks a received message as read (upstream takes it on `/messages`; spec 1.44.0 does not describe it)."""
+    return {"messaging_product": "whatsapp", "status": "read", "message_id": message_id}
+
+
+def as_dict(value: Any) -> Any:
+    """A d360_api model (anything with `to_dict`) as its dict; mappings copied; anything else as it is."""
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if isinstance(value, Mapping):
+        return dict(value)
+    return value
+
+
+def _reply_button(choice: ButtonSpec) -> dict[str, Any]:
+    if isinstance(choice, tuple):
+        button_id, title = choice
+        return {"type": "reply", "reply": {"id": button_id, "title": title}}
+    if "reply" in choice:
+        return dict(choice)
+    return {"type": "reply", "reply": {"id": choice.get("id"), "title": choice.get("title")}}
+
+
+def _interactive(
+    kind: str, body: str, action: dict[str, Any], *, header: HeaderSpec | None, footer: str | None
+) -> dict[str, Any]:
+    content: dict[str, Any] = {"type": kind, "body": {"text": body}, "action": action}
+    if isinstance(header, str):
+        content["header"] = {"type": "text", "text": header}
+    elif header is not None:
+        content["header"] = as_dict(header)
+    if footer is not None:
+        content["footer"] = {"text": footer}
+    return content

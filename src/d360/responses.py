@@ -1,0 +1,222 @@
+"""Reading upstream's answers: a `SendResult` from a 2xx body, a typed error from any error body.
+
+Upstream sends errors in several shapes (360dialog's `meta`, Meta's `error` object, a bare `error`
+string, FastAPI's `detail`, HTML from a proxy). Everything here is total: whatever the bytes, the
+caller gets a result or a `D360Error`, never a KeyError or JSONDecodeError.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from d360.errors import (
+    APIStatusError,
+    AuthenticationError,
+    BadRequestError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+    UnexpectedResponseError,
+)
+from d360.retry import parse_retry_after
+
+# Meta's throttling codes: app-level (4), per-account (80007), per-number (130429) and per-pair (131056).
+THROTTLING_CODES = frozenset({4, 80007, 130429, 131056})
+# 360dialog's own endpoint rate limit arrives as a 400 whose message says so.
+THROTTLING_MESSAGE = re.compile(r"exceeded the (endpoint )?(rate )?limit|rate limit", re.IGNORECASE)
+REQUEST_ID_HEADERS = ("x-request-id", "x-fb-trace-id", "x-fb-request-id", "x-360dialog-trace-id")
+SNIPPET_LENGTH = 200
+
+
+@attrs.frozen
+class SendResult:
+    """What upstream said about an accepted message."""
+
+    message_id: str
+    """The `wamid.` id; webhooks report the message's fate under this id."""
+    wa_id: str | None
+    """The recipient's WhatsApp id, as upstream resolved it."""
+    input: str | None
+    """The `to` upstream received."""
+    status: str | None
+    """`message_status` as sent (`accepted`, `held_for_quality_assessment`, `paused`, or a newer value),
+    None when upstream left it out."""
+    request_id: str | None = None
+    raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
+    """The whole parsed body."""
+
+
+def request_id_of(headers: Mapping[str, str], body: Any = None) -> str | None:
+    for name in REQUEST_ID_HEADERS:
+        if name in headers:
+            return headers[name]
+    if isinstance(body, Mapping):
+        for container in (body.get("error"), body.get("meta"), body):
+            if isinstance(container, Mapping):
+                for key in ("fbtrace_id", "360dialog_trace_id", "trace_id"):
+                    if isinstance(container.get(key), str):
+                        return str(container[key])
+    return None
+
+
+def parse_send_result(status_code: int, headers: Mapping[str, str], content: bytes) -> SendResult:
+    """Turn a 2xx body into a SendResult, or raise UnexpectedResponseError saying what is missing."""
+    body = _json_or_none(content)
+    request_id = request_id_of(headers, body)
+    if not isinstance(body, Mapping):
+        raise UnexpectedResponseError(
+            f"HTTP {status_code} with a body that is not a JSON object: {snippet(content)!r}",
+            status_code=status_code,
+            body=snippet(content),
+            request_id=request_id,
+        )
+    messages = body.get("messages")
+    first = messages[0] if isinstance(messages, list) and messages else None
+    message_id = first.get("id") if isinstance(first, Mapping) else None
+    if not isinstance(message_id, str) or not message_id:
+        raise UnexpectedResponseError(
+            f"HTTP {status_code} without messages[0].id: {snippet(content)!r}",
+            status_code=status_code,
+            body=body,
+            request_id=request_id,
+        )
+    contacts = body.get("contacts")
+    contact = contacts[0] if isinstance(contacts, list) and contacts and isinstance(contacts[0], Mapping) else {}
+    assert isinstance(first, Mapping)
+    return SendResult(
+        message_id=message_id,
+        wa_id=_text_or_none(contact.get("wa_id")),
+        input=_text_or_none(contact.get("input")),
+        status=_text_or_none(first.get("message_status")),
+        request_id=request_id,
+        raw=body,
+    )
+
+
+def parse_success_flag(status_code: int, headers: Mapping[str, str], content: bytes) -> bool:
+    """Read `{"success": true}`, the answer to a read receipt."""
+    body = _json_or_none(content)
+    if not isinstance(body, Mapping) or not isinstance(body.get("success"), bool):
+        raise UnexpectedResponseError(
+            f"HTTP {status_code} without a boolean 'success': {snippet(content)!r}",
+            status_code=status_code,
+            body=body if body is not None else snippet(content),
+            request_id=request_id_of(headers, body),
+        )
+    return bool(body["success"])
+
+
+@attrs.frozen
+class ErrorDetails:
+    message: str
+    code: int | str | None = None
+    details: dict[str, Any] = attrs.Factory(dict)
+
+
+def error_details(body: Any, content: bytes) -> ErrorDetails:
+    """Find the message and code in any error shape upstream sends."""
+    if not isinstance(body, Mapping):
+        return ErrorDetails(message=_describe_non_json(content) if body is None else snippet(content))
+    detail = body.get("detail")
+    if isinstance(detail, Mapping):
+        return error_details(detail, content)
+    error = body.get("error")
+    if isinstance(error, str):
+        return ErrorDetails(message=error)
+    if isinstance(error, Mapping):
+        return _meta_graph_error(error)
+    errors = body.get("errors")
+    if isinstance(errors, list) and errors and isinstance(errors[0], Mapping):
+        return _meta_graph_error(errors[0])
+    meta = body.get("meta")
+    if isinstance(meta, Mapping):
+        message = meta.get("developerMessage", meta.get("developer_message"))
+        code = meta.get("httpCode", meta.get("http_code"))
+        return ErrorDetails(
+            message=str(message) if message is not None else snippet(content),
+            code=code if isinstance(code, int | str) and not isinstance(code, bool) else None,
+            details={key: value for key, value in meta.items() if key not in ("developerMessage", "developer_message")},
+        )
+    if isinstance(detail, str):
+        return ErrorDetails(message=detail)
+    if isinstance(body.get("message"), str):
+        return ErrorDetails(message=body["message"])
+    return ErrorDetails(message=snippet(content))
+
+
+def _meta_graph_error(error: Mapping[str, Any]) -> ErrorDetails:
+    message = error.get("message", error.get("title"))
+    text = str(message) if message is not None else "unknown error"
+    error_data = error.get("error_data")
+    if isinstance(error_data, Mapping) and isinstance(error_data.get("details"), str):
+        text = f"{text}: {error_data['details']}"
+    code = error.get("code")
+    return ErrorDetails(
+        message=text,
+        code=code if isinstance(code, int | str) and not isinstance(code, bool) else None,
+        details={key: value for key, value in error.items() if key not in ("message", "code")},
+    )
+
+
+def status_error(status_code: int, headers: Mapping[str, str], content: bytes) -> APIStatusError:
+    """The typed error for a non-2xx answer."""
+    body = _json_or_none(content)
+    found = error_details(body, content)
+    keep: dict[str, Any] = {
+        "status_code": status_code,
+        "code": found.code,
+        "body": body if body is not None else snippet(content),
+        "request_id": request_id_of(headers, body),
+        "details": found.details,
+    }
+    if status_code == 429 or (400 <= status_code < 500 and is_throttling(found)):
+        return RateLimitError(found.message, retry_after=parse_retry_after(headers.get("retry-after")), **keep)
+    error_class: type[APIStatusError] = {
+        400: BadRequestError,
+        401: AuthenticationError,
+        403: PermissionDeniedError,
+        404: NotFoundError,
+    }.get(status_code, ServerError if status_code >= 500 else APIStatusError)
+    # Only 503 says "not processed"; after any other 5xx the message may have gone out.
+    maybe_delivered = status_code >= 500 and status_code != 503
+    return error_class(found.message, maybe_delivered=maybe_delivered, **keep)
+
+
+def is_throttling(found: ErrorDetails) -> bool:
+    code = found.code
+    if isinstance(code, str) and code.isdigit():
+        code = int(code)
+    return code in THROTTLING_CODES or bool(THROTTLING_MESSAGE.search(found.message))
+
+
+def snippet(content: bytes) -> str:
+    """A short, single-line taste of a body, for error messages."""
+    text = " ".join(content.decode("utf-8", errors="replace").split())
+    return text if len(text) <= SNIPPET_LENGTH else text[: SNIPPET_LENGTH - 3] + "..."
+
+
+def _describe_non_json(content: bytes) -> str:
+    text = content.decode("utf-8", errors="replace")
+    title = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
+    if title:
+        return f"non-JSON body: {' '.join(title.group(1).split())}"
+    return f"non-JSON body: {snippet(content)!r}" if content.strip() else "empty body"
+
+
+def _json_or_none(content: bytes) -> Any:
+    if not content:
+        return None
+    try:
+        return json.loads(content)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _text_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) else None

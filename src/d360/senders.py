@@ -1,0 +1,241 @@
+"""The one-line senders, written once for both clients.
+
+Each builds a message with `d360.messages` and hands it to `send`; on `Client` that returns a
+SendResult, on `AsyncClient` an awaitable of one. The type parameters carry that difference to mypy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Generic, TypeVar
+
+from d360 import messages
+from d360.messages import ButtonSpec, HeaderSpec, RecipientType
+
+ResultT = TypeVar("ResultT")
+FlagT = TypeVar("FlagT")
+
+
+class MessageSenders(Generic[ResultT, FlagT]):
+    def send(self, message: Any) -> ResultT:
+        """Send a d360_api `Message` model or a mapping in the spec's shape (implemented by each client)."""
+        raise NotImplementedError
+
+    def mark_as_read(self, message_id: str) -> FlagT:
+        raise NotImplementedError
+
+    def send_text(
+        self,
+        to: str,
+        body: str,
+        preview_url: bool = False,
+        reply_to: str | None = None,
+        *,
+        recipient_type: RecipientType = "individual",
+    ) -> ResultT:
+        """A text message of 1-4096 characters; `preview_url` renders a preview of the first link."""
+        return self.send(
+            messages.text(to, body, preview_url=preview_url, reply_to=reply_to, recipient_type=recipient_type)
+        )
+
+    def send_image(
+        self,
+        to: str,
+        link: str | None = None,
+        media_id: str | None = None,
+        caption: str | None = None,
+        reply_to: str | None = None,
+        *,
+        recipient_type: RecipientType = "individual",
+    ) -> ResultT:
+        """An image by public `link` or uploaded `media_id` (one of them), with an optional caption."""
+        return self.send(
+            messages.media(
+                "image",
+                to,
+                link=link,
+                media_id=media_id,
+                caption=caption,
+                reply_to=reply_to,
+                recipient_type=recipient_type,
+            )
+        )
+
+    def send_video(
+        self,
+        to: str,
+        link: str | None = None,
+        media_id: str | None = None,
+        caption: str | None = None,
+        reply_to: str | None = None,
+        *,
+        recipient_type: RecipientType = "individual",
+    ) -> ResultT:
+        """A video by public `link` or uploaded `media_id`, with an optional caption."""
+        return self.send(
+            messages.media(
+                "video",
+                to,
+                link=link,
+                media_id=media_id,
+                caption=caption,
+                reply_to=reply_to,
+                recipient_type=recipient_type,
+            )
+        )
+
+    def send_audio(
+        self,
+        to: str,
+        link: str | None = None,
+        media_id: str | None = None,
+        reply_to: str | None = None,
+        *,
+        recipient_type: RecipientType = "individual",
+    ) -> ResultT:
+        """An audio file or voice note by public `link` or uploaded `media_id` (audio takes no caption)."""
+        return self.send(
+            messages.media("audio", to, link=link, media_id=media_id, reply_to=reply_to, recipient_type=recipient_type)
+        )
+
+    def send_sticker(
+        self,
+        to: str,
+        link: str | None = None,
+        media_id: str | None = None,
+        reply_to: str | None = None,
+        *,
+        recipient_type: RecipientType = "individual",
+    ) -> ResultT:
+        """A sticker (WebP) by public `link` or uploaded `media_id`."""
+        return self.send(
+            messages.media(
+                "sticker", to, link=link, media_id=media_id, reply_to=reply_to, recipient_type=recipient_type
+            )
+        )
+
+    def send_document(
+        self,
+        to: str,
+        link: str | None = None,
+        media_id: str | None = None,
+        caption: str | None = None,
+        filename: str | None = None,
+        reply_to: str | None = None,
+        *,
+        recipient_type: RecipientType = "individual",
+    ) -> ResultT:
+        """A document by public `link` or uploaded `media_id`; `filename` is what the recipient sees."""
+        return self.send(
+            messages.media(
+                "document",
+                to,
+                link=link,
+                media_id=media_id,
+                caption=caption,
+                filename=filename,
+                reply_to=reply_to,
+                recipient_type=recipient_type,
+            )
+        )
+
+    def send_location(
+        self,
+        to: str,
+        latitude: float,
+        longitude: float,
+        name: str | None = None,
+        address: str | None = None,
+        reply_to: str | None = None,
+        *,
+        recipient_type: RecipientType = "individual",
+    ) -> ResultT:
+        return self.send(
+            messages.location(
+                to, latitude, longitude, name=name, address=address, reply_to=reply_to, recipient_type=recipient_type
+            )
+        )
+
+    def send_reaction(
+        self, to: str, message_id: str, emoji: str, *, recipient_type: RecipientType = "individual"
+    ) -> ResultT:
+        """React to `message_id` with `emoji`; an empty string removes the reaction."""
+        return self.send(messages.reaction(to, message_id, emoji, recipient_type=recipient_type))
+
+    def send_template(
+        self,
+        to: str,
+        name: str,
+        language: str,
+        components: Sequence[Any] | None = None,
+        reply_to: str | None = None,
+        *,
+        recipient_type: RecipientType = "individual",
+    ) -> ResultT:
+        """An approved template; build `components` with `d360.templates` (header, body, button)."""
+        return self.send(
+            messages.template(
+                to, name, language, components=components, reply_to=reply_to, recipient_type=recipient_type
+            )
+        )
+
+    def send_buttons(
+        self,
+        to: str,
+        body: str,
+        buttons: Iterable[ButtonSpec],
+        header: HeaderSpec | None = None,
+        footer: str | None = None,
+        reply_to: str | None = None,
+        *,
+        recipient_type: RecipientType = "individual",
+    ) -> ResultT:
+        """1-3 reply buttons, as `(id, title)` pairs; a str `header` is a text header, a mapping a media one."""
+        return self.send(
+            messages.buttons(
+                to, body, buttons, header=header, footer=footer, reply_to=reply_to, recipient_type=recipient_type
+            )
+        )
+
+    def send_list(
+        self,
+        to: str,
+        body: str,
+        button: str,
+        sections: Sequence[Mapping[str, Any]],
+        header: HeaderSpec | None = None,
+        footer: str | None = None,
+        reply_to: str | None = None,
+        *,
+        recipient_type: RecipientType = "individual",
+    ) -> ResultT:
+        """A list message: up to 10 sections and 10 rows in all; `button` labels the button that opens it."""
+        return self.send(
+            messages.list_message(
+                to,
+                body,
+                button,
+                sections,
+                header=header,
+                footer=footer,
+                reply_to=reply_to,
+                recipient_type=recipient_type,
+            )
+        )
+
+    def send_interactive(
+        self, to: str, interactive: Any, reply_to: str | None = None, *, recipient_type: RecipientType = "individual"
+    ) -> ResultT:
+        """Any interactive message (product, catalog, flow, ...) as an `InteractiveObject` model or a mapping."""
+        return self.send(messages.interactive(to, interactive, reply_to=reply_to, recipient_type=recipient_type))
+
+    def send_contacts(
+        self,
+        to: str,
+        contacts: Sequence[Mapping[str, Any]],
+        reply_to: str | None = None,
+        *,
+        recipient_type: RecipientType = "individual",
+    ) -> ResultT:
+        """Contact cards in upstream's shape: `[{"name": {"formatted_name": ...}, "phones": [...]}]`."""
+        return self.send(messages.contacts(to, contacts, reply_to=reply_to, recipient_type=recipient_type))

@@ -1,0 +1,252 @@
+"""Checks a message before it is sent: against the spec's request schema and upstream's documented limits.
+
+The spec says what shape a message has; upstream's docs add limits the spec leaves out (text length,
+button counts, phone number form). Both are checked, every problem is reported with its JSON path, and
+a message with any problem is never sent. The spec is the one `d360_api` was generated from.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from d360.errors import Problem, ValidationError
+from d360.schema import SchemaChecker
+
+TEXT_BODY_MAX = 4096
+CAPTION_MAX = 1024
+INTERACTIVE_BODY_MAX = 1024
+INTERACTIVE_HEADER_FOOTER_MAX = 60
+REPLY_BUTTONS_MAX = 3
+BUTTON_TITLE_MAX = 20
+BUTTON_ID_MAX = 256
+LIST_BUTTON_MAX = 20
+LIST_SECTIONS_MAX = 10
+LIST_ROWS_MAX = 10
+ROW_TITLE_MAX = 24
+ROW_DESCRIPTION_MAX = 72
+PHONE_DIGITS = (8, 15)
+PHONE_DECORATION = re.compile(r"[+\s\-()]")
+MEDIA_TYPES = ("image", "audio", "video", "document", "sticker")
+CAPTIONED_TYPES = ("image", "video", "document")
+
+
+@cache
+def spec() -> dict[str, Any]:
+    """The OpenAPI document `d360_api` was generated from."""
+    text = resources.files("d360_api").joinpath("openapi.json").read_text(encoding="utf-8")
+    document: dict[str, Any] = json.loads(text)
+    return document
+
+
+@cache
+def request_checker() -> SchemaChecker:
+    """The checker for `POST /messages` request bodies, compiled on first use, not at import."""
+    document = spec()
+    body_schema = document["paths"]["/messages"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    return SchemaChecker(document, body_schema)
+
+
+def normalize_phone(number: str) -> str:
+    """`+49 (151) 123-45678` becomes `4915112345678`: upstream's form of a phone number."""
+    return PHONE_DECORATION.sub("", number)
+
+
+def schema_problems(message: Any) -> list[Problem]:
+    return request_checker().problems(message)
+
+
+def limit_problems(message: Any) -> list[Problem]:
+    """Upstream's documented limits that the spec does not encode."""
+    if not isinstance(message, Mapping):
+        return []
+    return list(_limit_problems(message))
+
+
+def message_problems(message: Any) -> list[Problem]:
+    """Everything wrong with a message: schema first, then limits."""
+    if not isinstance(message, Mapping):
+        return [Problem("$", f"a message must be a JSON object, not {type(message).__name__}")]
+    return schema_problems(message) + limit_problems(message)
+
+
+def validate_message(message: Any) -> None:
+    """Raise ValidationError listing every problem, or return quietly."""
+    problems = message_problems(message)
+    if problems:
+        raise ValidationError(problems)
+
+
+def _limit_problems(message: Mapping[str, Any]) -> Iterator[Problem]:
+    to = message.get("to")
+    if isinstance(to, str) and message.get("recipient_type", "individual") == "individual":
+        digits = normalize_phone(to)
+        low, high = PHONE_DIGITS
+        if not digits.isdigit() or not low <= len(digits) <= high:
+            yield Problem(
+                "$.to",
+                f"must be a phone number of {low}-{high} digits (+, spaces, dashes and brackets allowed), not {to!r}",
+            )
+    kind = message.get("type")
+    if not isinstance(kind, str):
+        return
+    if kind not in message:
+        yield Problem(f"$.{kind}", f"is required when type is {kind!r}")
+    checker = LIMITS_BY_TYPE.get(kind)
+    content = message.get(kind)
+    if checker is not None and isinstance(content, Mapping):
+        yield from checker(content, f"$.{kind}", kind)
+
+
+def _too_long(value: Any, path: str, limit: int, what: str = "characters") -> Iterator[Problem]:
+    if isinstance(value, str) and len(value) > limit:
+        yield Problem(path, f"is {len(value)} {what}, more than the limit of {limit}")
+
+
+def _text_limits(text: Mapping[str, Any], path: str, kind: str) -> Iterator[Problem]:
+    body = text.get("body")
+    if body is None:
+        yield Problem(f"{path}.body", "is required")
+    elif isinstance(body, str) and not body:
+        yield Problem(f"{path}.body", "must not be empty")
+    else:
+        yield from _too_long(body, f"{path}.body", TEXT_BODY_MAX)
+
+
+def _media_limits(media: Mapping[str, Any], path: str, kind: str) -> Iterator[Problem]:
+    yield from _media_source(media, path)
+    if kind in CAPTIONED_TYPES:
+        yield from _too_long(media.get("caption"), f"{path}.caption", CAPTION_MAX)
+
+
+def _media_source(media: Mapping[str, Any], path: str) -> Iterator[Problem]:
+    has_link, has_id = bool(media.get("link")), bool(media.get("id"))
+    if has_link and has_id:
+        yield Problem(path, "give link or id, not both")
+    elif not has_link and not has_id:
+        yield Problem(path, "needs a link or an id")
+
+
+def _location_limits(location: Mapping[str, Any], path: str, kind: str) -> Iterator[Problem]:
+    for name, bound in (("latitude", 90), ("longitude", 180)):
+        value = location.get(name)
+        if value is None:
+            yield Problem(f"{path}.{name}", "is required")
+        elif isinstance(value, int | float) and not isinstance(value, bool) and not -bound <= value <= bound:
+            yield Problem(f"{path}.{name}", f"must be between -{bound} and {bound}, not {value}")
+
+
+def _reaction_limits(reaction: Mapping[str, Any], path: str, kind: str) -> Iterator[Problem]:
+    if not reaction.get("message_id"):
+        yield Problem(f"{path}.message_id", "is required: the id of the message to react to")
+    if "emoji" not in reaction:
+        yield Problem(f"{path}.emoji", 'is required ("" removes a reaction)')
+
+
+def _template_limits(template: Mapping[str, Any], path: str, kind: str) -> Iterator[Problem]:
+    if isinstance(template.get("name"), str) and not template["name"]:
+        yield Problem(f"{path}.name", "must not be empty")
+
+
+def _interactive_limits(interactive: Mapping[str, Any], path: str, kind: str) -> Iterator[Problem]:
+    action = interactive.get("action")
+    action = action if isinstance(action, Mapping) else {}
+    body = interactive.get("body")
+    if interactive.get("type") in ("button", "list"):
+        if not isinstance(body, Mapping) or not body.get("text"):
+            yield Problem(f"{path}.body.text", "is required for button and list messages")
+        else:
+            yield from _too_long(body.get("text"), f"{path}.body.text", INTERACTIVE_BODY_MAX)
+    footer = interactive.get("footer")
+    if isinstance(footer, Mapping):
+        yield from _too_long(footer.get("text"), f"{path}.footer.text", INTERACTIVE_HEADER_FOOTER_MAX)
+    header = interactive.get("header")
+    if isinstance(header, Mapping):
+        yield from _too_long(header.get("text"), f"{path}.header.text", INTERACTIVE_HEADER_FOOTER_MAX)
+        header_type = header.get("type")
+        if header_type in ("image", "video", "document"):
+            media = header.get(header_type)
+            if isinstance(media, Mapping):
+                yield from _media_source(media, f"{path}.header.{header_type}")
+            else:
+                yield Problem(f"{path}.header.{header_type}", f"is required when the header type is {header_type!r}")
+    if interactive.get("type") == "button":
+        yield from _reply_buttons(action.get("buttons"), f"{path}.action.buttons")
+    elif interactive.get("type") == "list":
+        yield from _list_action(action, f"{path}.action")
+
+
+def _reply_buttons(buttons: Any, path: str) -> Iterator[Problem]:
+    if not isinstance(buttons, list) or not 1 <= len(buttons) <= REPLY_BUTTONS_MAX:
+        count = len(buttons) if isinstance(buttons, list) else 0
+        yield Problem(path, f"needs 1-{REPLY_BUTTONS_MAX} reply buttons, not {count}")
+        if not isinstance(buttons, list):
+            return
+    ids: dict[str, int] = {}
+    titles: dict[str, int] = {}
+    for index, button in enumerate(buttons):
+        reply = button.get("reply") if isinstance(button, Mapping) else None
+        where = f"{path}[{index}].reply"
+        if not isinstance(reply, Mapping):
+            yield Problem(where, "is required: {'id': ..., 'title': ...}")
+            continue
+        button_id, title = reply.get("id"), reply.get("title")
+        if not isinstance(button_id, str) or not button_id:
+            yield Problem(f"{where}.id", "is required")
+        else:
+            yield from _too_long(button_id, f"{where}.id", BUTTON_ID_MAX)
+            if button_id in ids:
+                yield Problem(f"{where}.id", f"repeats the id of button {ids[button_id]}")
+            ids.setdefault(button_id, index)
+        if not isinstance(title, str) or not title:
+            yield Problem(f"{where}.title", "is required")
+        else:
+            yield from _too_long(title, f"{where}.title", BUTTON_TITLE_MAX)
+            if title in titles:
+                yield Problem(f"{where}.title", f"repeats the title of button {titles[title]}")
+            titles.setdefault(title, index)
+
+
+def _list_action(action: Mapping[str, Any], path: str) -> Iterator[Problem]:
+    label = action.get("button")
+    if not isinstance(label, str) or not label:
+        yield Problem(f"{path}.button", "is required: the label of the button that opens the list")
+    else:
+        yield from _too_long(label, f"{path}.button", LIST_BUTTON_MAX)
+    sections = action.get("sections")
+    if not isinstance(sections, list) or not 1 <= len(sections) <= LIST_SECTIONS_MAX:
+        count = len(sections) if isinstance(sections, list) else 0
+        yield Problem(f"{path}.sections", f"needs 1-{LIST_SECTIONS_MAX} sections, not {count}")
+        if not isinstance(sections, list):
+            return
+    total_rows = 0
+    for section_index, section in enumerate(sections):
+        rows = section.get("rows") if isinstance(section, Mapping) else None
+        if not isinstance(rows, list) or not rows:
+            yield Problem(f"{path}.sections[{section_index}].rows", "needs at least one row")
+            continue
+        total_rows += len(rows)
+        for row_index, row in enumerate(rows):
+            where = f"{path}.sections[{section_index}].rows[{row_index}]"
+            if not isinstance(row, Mapping) or not row.get("id") or not row.get("title"):
+                yield Problem(where, "needs an id and a title")
+                continue
+            yield from _too_long(row.get("title"), f"{where}.title", ROW_TITLE_MAX)
+            yield from _too_long(row.get("description"), f"{where}.description", ROW_DESCRIPTION_MAX)
+    if total_rows > LIST_ROWS_MAX:
+        yield Problem(f"{path}.sections", f"has {total_rows} rows in all, more than the limit of {LIST_ROWS_MAX}")
+
+
+LimitCheck = Callable[[Mapping[str, Any], str, str], Iterator[Problem]]
+LIMITS_BY_TYPE: dict[str, LimitCheck] = {
+    "text": _text_limits,
+    **dict.fromkeys(MEDIA_TYPES, _media_limits),
+    "location": _location_limits,
+    "reaction": _reaction_limits,
+    "template": _template_limits,
+    "interactive": _interactive_limits,
+}
