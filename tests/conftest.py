@@ -18,3 +18,20 @@ VENDORED_SPEC = ROOT / "openapi" / "messages.json"
 def server() -> Iterator[ScriptedServer]:
     with scripted_server() as running:
         yield running
+
+
+@pytest.fixture(params=["sync", "async"])
+def client_kind(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def make_client(client_kind: str, server: ScriptedServer):  # type: ignore[no-untyped-def]
+    """A factory for a sync or async client pointed at the scripted server, with recorded sleeps."""
+    from tests.clients import ClientUnderTest
+
+    def make(**options: object) -> ClientUnderTest:
+        settings = {"api_key": "test-key-123", "base_url": server.base_url, **options}
+        return ClientUnderTest(client_kind, **settings)
+
+    return make
