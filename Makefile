@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SPEC ?=
 
-.PHONY: help install test check-generated regen lint demo bench clean
+.PHONY: help install test check-generated regen lint demo bench clean contract contract-full contract-live
 
 help:
 	@echo "make install          create .venv and install d360 with its dev extras"
@@ -13,6 +13,9 @@ help:
 	@echo "make lint             ruff and mypy"
 	@echo "make regen SPEC=...   regenerate from a file or URL (raw JSON or the docs page)"
 	@echo "make check-generated  fail if generated/ differs from what the vendored spec generates"
+	@echo "make contract         the contract suite alone (schemathesis, sandbox, client)"
+	@echo "make contract-full    the contract suite with the thorough hypothesis profile"
+	@echo "make contract-live    a small subset against upstream's sandbox (needs D360_SANDBOX_KEY)"
 	@echo "make demo             send messages through the local sandbox"
 	@echo "make bench            run the benchmarks"
 
@@ -34,13 +37,21 @@ regen: install
 	scripts/regen.sh $(SPEC)
 
 lint: install
-	$(BIN)/ruff check src tests scripts
-	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/ruff check src tests scripts examples
+	$(BIN)/ruff format --check src tests scripts examples
 	$(BIN)/mypy
 
+contract: install
+	$(BIN)/python -m pytest tests/contract -m "not live"
+
+contract-full: install
+	HYPOTHESIS_PROFILE=thorough $(BIN)/python -m pytest tests/contract -m "not live"
+
+contract-live: install
+	$(BIN)/python -m pytest tests/contract -m live -rs
+
 demo: install
-	@echo "demo: the local sandbox arrives with the contract-testing issue; it will send a text, an image,"
-	@echo "demo: a template, reply buttons and a reaction through d360.Client and show what arrived."
+	$(BIN)/python examples/demo.py
 
 bench: install
 	@echo "bench: the benchmarks arrive with the performance issue."

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from tests.scripted_server import ScriptedServer, scripted_server
 
 ROOT = Path(__file__).resolve().parent.parent
 UPSTREAM_PAGE = ROOT.parent / "shared" / "upstream" / "messages-1.44.0.md"
 VENDORED_SPEC = ROOT / "openapi" / "messages.json"
+
+# "ci" keeps `make test` well inside ten minutes on two cores; "thorough" is `make contract-full`.
+settings.register_profile(
+    "ci", max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("thorough", max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture

@@ -1,0 +1,174 @@
+"""The sandbox: auth, validation, what it keeps, read receipts, fault injection, and `d360 sandbox` itself."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+import httpx
+import pytest
+
+import d360
+from d360 import sandbox
+from d360.sandbox import Faults
+
+TO = "4915112345678"
+KEY = "sandbox-test-key"
+TEXT = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": TO, "type": "text",
+        "text": {"body": "Hi"}}  # fmt: skip
+
+
+def post(served: sandbox.RunningSandbox, body: Any, key: str | None = KEY) -> httpx.Response:
+    headers = {"D360-API-KEY": key} if key else {}
+    return httpx.post(f"{served.base_url}/messages", json=body, headers=headers)
+
+
+@pytest.fixture
+def served() -> Any:
+    with sandbox.running(api_keys=[KEY]) as running:
+        yield running
+
+
+def test_accepts_a_valid_message_with_a_unique_wamid(served: sandbox.RunningSandbox) -> None:
+    first, second = post(served, TEXT).json(), post(served, TEXT).json()
+    assert first["contacts"] == [{"input": TO, "wa_id": TO}]
+    assert first["messages"][0]["message_status"] == "accepted"
+    ids = {first["messages"][0]["id"], second["messages"][0]["id"]}
+    assert len(ids) == 2 and all(re.fullmatch(r"wamid\.[A-Za-z0-9_-]+", message_id) for message_id in ids)
+
+
+@pytest.mark.parametrize("key", [None, "wrong-key"])
+def test_missing_or_wrong_key_is_401_with_the_spec_error_body(served: sandbox.RunningSandbox, key: str | None) -> None:
+    response = post(served, TEXT, key=key)
+    assert response.status_code == 401
+    assert isinstance(response.json()["error"], str)
+    assert served.received() == []
+
+
+def test_invalid_body_is_400_naming_the_first_offending_path(served: sandbox.RunningSandbox) -> None:
+    response = post(served, {**TEXT, "text": {"body": 42}})
+    assert response.status_code == 400
+    assert response.json() == {"error": "invalid message: $.text.body: must be string, not integer"}
+
+
+def test_malformed_json_is_400(served: sandbox.RunningSandbox) -> None:
+    response = httpx.post(f"{served.base_url}/messages", content=b"{nope", headers={"D360-API-KEY": KEY})
+    assert response.status_code == 400
+    assert "not valid JSON" in response.json()["error"]
+
+
+def test_documented_limits_are_enforced_only_when_asked() -> None:
+    long_text = {**TEXT, "text": {"body": "x" * 5000}}
+    with sandbox.running(api_keys=[KEY]) as lenient, sandbox.running(api_keys=[KEY], enforce_limits=True) as strict:
+        assert post(lenient, long_text).status_code == 200
+        response = post(strict, long_text)
+    assert response.status_code == 400
+    assert "$.text.body: is 5000 characters" in response.json()["error"]
+
+
+def test_read_receipt_is_accepted_outside_the_spec(served: sandbox.RunningSandbox) -> None:
+    with d360.Client(api_key=KEY, base_url=served.base_url) as client:
+        assert client.mark_as_read("wamid.ABC") is True
+    assert list(served.sandbox.read_receipts) == ["wamid.ABC"]
+
+
+def test_serves_the_vendored_spec(served: sandbox.RunningSandbox) -> None:
+    from d360.validation import spec
+
+    assert httpx.get(f"{served.base_url}/openapi.json").json() == spec()
+
+
+def test_inspection_endpoint_and_python_show_what_arrived(served: sandbox.RunningSandbox) -> None:
+    message_id = post(served, TEXT).json()["messages"][0]["id"]
+    inspected = httpx.get(f"{served.base_url}/_sandbox/messages").json()
+    assert inspected["accepted_count"] == 1
+    assert inspected["messages"][0]["message_id"] == message_id
+    assert inspected["messages"][0]["body"] == TEXT
+    assert served.received()[0].body == TEXT
+    assert httpx.delete(f"{served.base_url}/_sandbox/messages").json() == {"cleared": True}
+    assert served.received() == []
+
+
+def test_memory_is_bounded_by_keep() -> None:
+    with sandbox.running(api_keys=[KEY], keep=5) as small:
+        for index in range(12):
+            post(small, {**TEXT, "text": {"body": f"message {index}"}})
+        kept = small.received()
+    assert [message.body["text"]["body"] for message in kept] == [f"message {index}" for index in range(7, 12)]
+    assert small.sandbox.accepted_count == 12
+
+
+def test_rate_limit_answers_429_with_retry_after() -> None:
+    with sandbox.running(api_keys=[KEY], faults=Faults(rate_limit=3)) as limited:
+        statuses = [post(limited, TEXT) for _ in range(5)]
+    assert [response.status_code for response in statuses] == [200, 200, 200, 429, 429]
+    assert statuses[3].headers["Retry-After"] == "1"
+
+
+def test_injected_failures_follow_their_shares() -> None:
+    faults = Faults(server_error_rate=0.2, unavailable_rate=0.2, throttle_rate=0.2, seed=7)
+    with sandbox.running(api_keys=[KEY], faults=faults) as flaky:
+        responses = [post(flaky, TEXT) for _ in range(300)]
+    counts = {status: sum(1 for r in responses if r.status_code == status) for status in (200, 400, 500, 503)}
+    for status in (200, 400, 500, 503):
+        assert 30 <= counts[status] <= 100 if status != 200 else 90 <= counts[status] <= 150, counts
+    throttled = next(r for r in responses if r.status_code == 400).json()
+    assert throttled["error"]["code"] == 130429
+    assert flaky.sandbox.accepted_count == counts[200]
+
+
+def test_client_retries_through_injected_throttling_and_503s() -> None:
+    faults = Faults(unavailable_rate=0.3, throttle_rate=0.3, seed=3)
+    with sandbox.running(api_keys=[KEY], faults=faults) as flaky:
+        with d360.Client(api_key=KEY, base_url=flaky.base_url, max_retries=10, sleep=lambda seconds: None) as client:
+            results = [client.send_text(TO, f"n{index}") for index in range(20)]
+        assert len({result.message_id for result in results}) == 20
+        assert [message.body["text"]["body"] for message in flaky.received()] == [f"n{index}" for index in range(20)]
+
+
+def test_latency_is_added() -> None:
+    with sandbox.running(api_keys=[KEY], faults=Faults(latency=0.2)) as slow:
+        started = time.perf_counter()
+        post(slow, TEXT)
+        assert time.perf_counter() - started >= 0.2
+
+
+def test_sandbox_needs_a_key() -> None:
+    with pytest.raises(d360.ConfigurationError):
+        sandbox.Sandbox(api_keys=[])
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+def test_cli_prints_the_base_url_serves_and_stops_cleanly(stop_signal: int) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "d360", "sandbox", "--port", "0", "--api-key", KEY],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        first_line = process.stdout.readline()
+        base_url = re.search(r"at (http://127\.0\.0\.1:\d+)", first_line)
+        assert base_url, first_line
+        with d360.Client(api_key=KEY, base_url=base_url.group(1)) as client:
+            assert client.send_text(TO, "through the CLI sandbox").status == "accepted"
+        process.send_signal(stop_signal)
+        output, errors = process.communicate(timeout=10)
+    finally:
+        process.kill()
+    assert process.returncode == 0, errors
+    assert "stopped after accepting 1 messages" in output
+
+
+def test_cli_reports_a_busy_port_in_one_line() -> None:
+    with sandbox.running(api_keys=[KEY]) as busy:
+        port = busy.base_url.rsplit(":", 1)[1]
+        result = subprocess.run([sys.executable, "-m", "d360", "sandbox", "--port", port],
+                                capture_output=True, text=True, timeout=10)  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"d360: error: cannot listen on 127.0.0.1:{port}")
+    assert len(result.stderr.strip().splitlines()) == 1
