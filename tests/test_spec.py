@@ -8,12 +8,17 @@ from pathlib import Path
 import pytest
 
 from d360.spec import SpecSourceError, canonical_json, load_spec, parse_spec
-from tests.conftest import UPSTREAM_PAGE, VENDORED_SPEC
+from tests.conftest import SHARED_UPSTREAM_PAGE, UPSTREAM_PAGE, VENDORED_SPEC
 from tests.scripted_server import Reply, ScriptedServer
 
 
 def test_extracting_the_upstream_page_gives_exactly_the_vendored_json() -> None:
     assert canonical_json(load_spec(UPSTREAM_PAGE)) == VENDORED_SPEC.read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(not SHARED_UPSTREAM_PAGE.exists(), reason="no ../shared/upstream beside this clone")
+def test_fixture_page_is_upstreams_page_verbatim() -> None:
+    assert UPSTREAM_PAGE.read_bytes() == SHARED_UPSTREAM_PAGE.read_bytes()
 
 
 def test_vendored_spec_is_version_1_44_0_with_sorted_two_space_indents() -> None:

@@ -1,0 +1,189 @@
+"""Sending many messages at once: bounded concurrency, a rate limit, and one shared pause on throttling.
+
+`AsyncClient.send_many` and `Client.send_many` are built on `send_many` here, and so is `d360 bulk`,
+which adds its journal through the `before_send` hook. A 429 or a throttling error pauses every worker
+for the `Retry-After` time, because upstream throttles the sender, not the request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from d360.errors import D360Error, RateLimitError
+from d360.responses import SendResult
+
+if TYPE_CHECKING:
+    from d360.client import AsyncClient
+
+DEFAULT_CONCURRENCY = 16
+BeforeSend = Callable[[int, int], None]
+"""Called with (index, attempt number) after validation and before each try leaves: the journal's hook."""
+
+
+@attrs.frozen
+class SendOutcome:
+    """What became of one message of a batch: a result or an error, and how many tries it took."""
+
+    index: int
+    result: SendResult | None = None
+    error: D360Error | None = None
+    attempts: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.result is not None
+
+
+class RateLimiter:
+    """Spaces sends `1/rate` seconds apart (with a small burst), and holds everyone during a pause."""
+
+    def __init__(self, rate: float | None, *, burst: float | None = None, clock: Callable[[], float] = time.monotonic):
+        if rate is not None and rate <= 0:
+            raise ValueError(f"rate must be positive, not {rate}")
+        self.rate = rate
+        self._clock = clock
+        # A burst of a tenth of a second's worth absorbs scheduling jitter without breaking the average.
+        self._capacity = burst if burst is not None else max(1.0, (rate or 0) / 10)
+        self._tokens = self._capacity
+        self._updated = clock()
+        self._paused_until = 0.0
+
+    def pause(self, seconds: float) -> None:
+        """Hold every sender for `seconds` from now (extending, never shortening, a pause under way)."""
+        self._paused_until = max(self._paused_until, self._clock() + seconds)
+
+    @property
+    def paused_for(self) -> float:
+        return max(0.0, self._paused_until - self._clock())
+
+    async def acquire(self) -> None:
+        while True:
+            pause = self.paused_for
+            if pause > 0:
+                await asyncio.sleep(pause)
+                continue
+            if self.rate is None:
+                return
+            now = self._clock()
+            self._tokens = min(self._capacity, self._tokens + (now - self._updated) * self.rate)
+            self._updated = now
+            if self._tokens >= 1:
+                self._tokens -= 1
+                return
+            await asyncio.sleep((1 - self._tokens) / self.rate)
+
+
+async def send_many(
+    client: AsyncClient,
+    messages: Iterable[Any] | AsyncIterable[Any],
+    *,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    rate: float | None = None,
+    before_send: BeforeSend | None = None,
+    stop: asyncio.Event | None = None,
+) -> AsyncIterator[SendOutcome]:
+    """Send every message, at most `concurrency` at a time and `rate` a second; yield outcomes as they finish.
+
+    `messages` yields messages, or `(index, message)` pairs when the caller numbers them itself (bulk
+    uses line numbers). Setting `stop` takes no new messages; those in flight finish and are yielded.
+    """
+    if concurrency < 1:
+        raise ValueError(f"concurrency must be at least 1, not {concurrency}")
+    limiter = RateLimiter(rate)
+    single_try = client.with_options(max_retries=0)
+    policy = client._config.retry
+    inbox: asyncio.Queue[tuple[int, Any] | None] = asyncio.Queue(maxsize=concurrency)
+    outbox: asyncio.Queue[SendOutcome | None] = asyncio.Queue(maxsize=concurrency)
+    stop = stop or asyncio.Event()
+
+    async def produce() -> None:
+        try:
+            async for index, message in _numbered(messages):
+                if stop.is_set():
+                    break
+                await inbox.put((index, message))
+        finally:
+            for _ in range(concurrency):
+                await inbox.put(None)
+
+    async def send_one(index: int, message: Any) -> SendOutcome:
+        try:
+            content = single_try._encode(message)
+        except D360Error as error:  # invalid: never sent, never retried
+            return SendOutcome(index, error=error)
+        attempts = 0
+        while True:
+            await limiter.acquire()
+            attempts += 1
+            if before_send is not None:
+                before_send(index, attempts)
+            try:
+                result = await single_try._post(content, _parse_send_result)
+            except D360Error as error:
+                delay = policy.delay_before_retry(error, attempts - 1)
+                if delay is None or stop.is_set():
+                    return SendOutcome(index, error=error, attempts=attempts)
+                if isinstance(error, RateLimitError):
+                    limiter.pause(delay)
+                else:
+                    await asyncio.sleep(delay)
+                continue
+            return SendOutcome(index, result=result, attempts=attempts)
+
+    async def work() -> None:
+        try:
+            while (item := await inbox.get()) is not None:
+                await outbox.put(await send_one(*item))
+        finally:
+            await outbox.put(None)
+
+    tasks = [asyncio.create_task(produce()), *(asyncio.create_task(work()) for _ in range(concurrency))]
+    finished_workers = 0
+    try:
+        while finished_workers < concurrency:
+            outcome = await outbox.get()
+            if outcome is None:
+                finished_workers += 1
+            else:
+                yield outcome
+        for task in tasks:
+            task.result()  # surface a failure in the producer (a bad input iterator)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def _parse_send_result(status_code: int, headers: Any, content: bytes) -> SendResult:
+    from d360.responses import parse_send_result
+
+    return parse_send_result(status_code, headers, content)
+
+
+async def _numbered(messages: Iterable[Any] | AsyncIterable[Any]) -> AsyncIterator[tuple[int, Any]]:
+    if isinstance(messages, AsyncIterable):
+        index = 0
+        async for item in messages:
+            yield _pair(index, item)
+            index += 1
+    else:
+        for index, item in enumerate(messages):
+            yield _pair(index, item)
+
+
+def _pair(index: int, item: Any) -> tuple[int, Any]:
+    return item if isinstance(item, NumberedMessage) else (index, item)
+
+
+class NumberedMessage(tuple[int, Any]):
+    """A message with the index the caller wants reported (bulk passes line numbers)."""
+
+    __slots__ = ()
+
+    def __new__(cls, index: int, message: Any) -> NumberedMessage:
+        return super().__new__(cls, (index, message))
