@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from d360.errors import D360Error, RateLimitError
-from d360.responses import SendResult
+from d360.responses import SendResult, parse_send_result
 
 if TYPE_CHECKING:
     from d360.client import AsyncClient
@@ -123,7 +123,7 @@ async def send_many(
             if before_send is not None:
                 before_send(index, attempts)
             try:
-                result = await single_try._post(content, _parse_send_result)
+                result = await single_try._post(content, parse_send_result)
             except D360Error as error:
                 delay = policy.delay_before_retry(error, attempts - 1)
                 if delay is None or stop.is_set():
@@ -157,12 +157,6 @@ async def send_many(
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-
-
-def _parse_send_result(status_code: int, headers: Any, content: bytes) -> SendResult:
-    from d360.responses import parse_send_result
-
-    return parse_send_result(status_code, headers, content)
 
 
 async def _numbered(messages: Iterable[Any] | AsyncIterable[Any]) -> AsyncIterator[tuple[int, Any]]:

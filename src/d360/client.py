@@ -10,13 +10,16 @@ import asyncio
 import copy
 import json
 import logging
+import queue
+import threading
 import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Coroutine, Iterable, Iterator
 from typing import Any, Self, TypeVar
 
 import httpx
 
 from d360 import messages
+from d360.bulk import DEFAULT_CONCURRENCY, SendOutcome, send_many
 from d360.config import DEFAULT_TIMEOUT, NOT_GIVEN, ClientConfig, NotGiven, TimeoutLike
 from d360.errors import (
     APIConnectionError,
@@ -216,6 +219,16 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
             self._sleep(self._next_delay(outcome, retries_done))
             retries_done += 1
 
+    def send_many(
+        self, messages: Iterable[Any], *, concurrency: int = DEFAULT_CONCURRENCY, rate: float | None = None
+    ) -> Iterator[SendOutcome]:
+        """The blocking twin of `AsyncClient.send_many`: outcomes in completion order, as they arrive.
+
+        The sends run on an event loop in a worker thread, over their own connection pool with this
+        client's settings.
+        """
+        return _blocking_send_many(self._config, messages, concurrency=concurrency, rate=rate)
+
     def close(self) -> None:
         if self._owns_http:
             self._http.close()
@@ -225,6 +238,45 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _blocking_send_many(
+    config: ClientConfig, messages: Iterable[Any], *, concurrency: int, rate: float | None
+) -> Iterator[SendOutcome]:
+    done = object()
+    outcomes: queue.Queue[Any] = queue.Queue(maxsize=concurrency)
+    stop = threading.Event()
+
+    async def run() -> None:
+        async with AsyncClient._from_config(config) as client:
+            async for outcome in send_many(client, messages, concurrency=concurrency, rate=rate):
+                while not stop.is_set():
+                    try:
+                        outcomes.put(outcome, timeout=0.1)
+                        break
+                    except queue.Full:
+                        await asyncio.sleep(0)
+                if stop.is_set():
+                    return
+
+    def thread_main() -> None:
+        try:
+            asyncio.run(run())
+        except BaseException as exc:  # handed to the consuming thread, which raises it
+            outcomes.put(exc)
+        finally:
+            outcomes.put(done)
+
+    worker = threading.Thread(target=thread_main, name="d360-send-many", daemon=True)
+    worker.start()
+    try:
+        while (item := outcomes.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join(timeout=30)
 
 
 async def _asyncio_sleep(seconds: float) -> None:
@@ -262,6 +314,20 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
         self._http = http_client if http_client is not None else httpx.AsyncClient(timeout=self._config.timeout)
         self._sleep = sleep
 
+    @classmethod
+    def _from_config(cls, config: ClientConfig) -> AsyncClient:
+        """An async client with the settings of another client (already checked), and its own connections."""
+        return cls(
+            api_key=config.api_key,
+            base_url=config.base_url,
+            timeout=config.timeout,
+            max_retries=config.retry.max_retries,
+            retry_ambiguous=config.retry.retry_ambiguous,
+            validate=config.validate,
+            allow_insecure_http=True,
+            retry_policy=config.retry,
+        )
+
     async def send(self, message: Any) -> SendResult:
         """Send a d360_api `Message` model or a mapping in the spec's shape; raise a D360Error on failure."""
         return await self._post(self._encode(message), parse_send_result)
@@ -289,6 +355,21 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
                 return outcome
             await self._sleep(self._next_delay(outcome, retries_done))
             retries_done += 1
+
+    def send_many(
+        self,
+        messages: Iterable[Any] | AsyncIterable[Any],
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        rate: float | None = None,
+    ) -> AsyncIterator[SendOutcome]:
+        """Send many messages, at most `concurrency` at once and `rate` a second (None: no limit).
+
+        Yields a SendOutcome per message, in completion order, with the message's `index` in the input
+        and its `result` or `error`; a failed message never stops the others. A 429 or throttling error
+        pauses every sender for the `Retry-After` time.
+        """
+        return send_many(self, messages, concurrency=concurrency, rate=rate)
 
     async def aclose(self) -> None:
         if self._owns_http:

@@ -1,0 +1,158 @@
+"""One `d360 bulk` run: validate every line, tie the journal to the input, send what is left, sum up.
+
+The steps are in this order so that nothing is sent while any line is invalid (unless told to skip
+them), and so that a resumed run sends exactly the lines the journal says were never sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+
+import attrs
+
+from d360.bulk import NumberedMessage, SendOutcome, send_many
+from d360.bulk_input import BulkInput
+from d360.client import AsyncClient
+from d360.errors import (
+    APIConnectionError,
+    AuthenticationError,
+    D360Error,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+)
+from d360.journal import ACCEPTED, FAILED, PENDING, UNKNOWN, Journal, JournalError
+from d360.progress import Progress
+
+# Errors that say the whole run is misconfigured: every other line would meet them too.
+FATAL_ERRORS = (AuthenticationError, PermissionDeniedError, NotFoundError)
+
+
+@attrs.frozen
+class InvalidLine:
+    line_number: int
+    problems: tuple[str, ...]
+
+
+@attrs.frozen
+class ValidationReport:
+    total: int
+    invalid: tuple[InvalidLine, ...]
+
+
+@attrs.frozen
+class RunSummary:
+    counts: dict[str, int]
+    recovered_unknown: int
+    stopped_early: str | None = None
+    """Why the run stopped before the end (an interrupt, a refused API key), or None."""
+
+    @property
+    def all_accepted(self) -> bool:
+        return all(count == 0 for state, count in self.counts.items() if state != ACCEPTED)
+
+
+def validate_input(bulk_input: BulkInput, on_invalid: Callable[[InvalidLine], None]) -> ValidationReport:
+    """Check every line, reporting each invalid one as found (so memory holds only the invalid ones)."""
+    total = 0
+    invalid: list[InvalidLine] = []
+    for line in bulk_input.lines():
+        total += 1
+        if not line.valid:
+            problem = InvalidLine(line.line_number, line.problems)
+            invalid.append(problem)
+            on_invalid(problem)
+    return ValidationReport(total=total, invalid=tuple(invalid))
+
+
+def prepare_journal(journal: Journal, bulk_input: BulkInput, report: ValidationReport) -> int:
+    """Claim the journal for this input (filling it on the first run); return lines found mid-send."""
+    invalid = {line.line_number: "; ".join(line.problems) for line in report.invalid}
+    if journal.claim(bulk_input.fingerprint(), bulk_input.describe()):
+        journal.add_lines(
+            (line.line_number, line.content_hash, FAILED if line.line_number in invalid else PENDING,
+             f"invalid: {invalid[line.line_number]}" if line.line_number in invalid else None)
+            for line in bulk_input.lines(validate=False)
+        )  # fmt: skip
+    return journal.recover_interrupted()
+
+
+async def send_remaining(
+    client: AsyncClient,
+    bulk_input: BulkInput,
+    journal: Journal,
+    *,
+    concurrency: int,
+    rate: float | None,
+    resend_unknown: bool,
+    progress: Progress | None,
+    stop: asyncio.Event,
+) -> str | None:
+    """Send every line still to send; return why the run stopped early, if it did."""
+    stopped_for: list[str] = []
+
+    def record(outcome: SendOutcome) -> None:
+        if outcome.result is not None:
+            journal.finish(outcome.index, ACCEPTED, message_id=outcome.result.message_id)
+            _advance(progress, sent=1)
+            return
+        error = outcome.error
+        assert error is not None
+        if isinstance(error, FATAL_ERRORS):
+            # Not this line's fault: it goes back to pending, and the run stops.
+            journal.finish(outcome.index, PENDING, error=_describe(error))
+            if not stop.is_set():
+                stopped_for.append(f"upstream refused the run: {error}")
+                stop.set()
+        elif error.maybe_delivered:
+            journal.finish(outcome.index, UNKNOWN, error=_describe(error))
+            _advance(progress, unknown=1)
+        elif _is_transient(error):
+            journal.finish(outcome.index, PENDING, error=_describe(error))  # a rerun tries it again
+            _advance(progress, failed=1)
+        else:
+            journal.finish(outcome.index, FAILED, error=_describe(error))
+            _advance(progress, failed=1)
+
+    lines = _lines_to_send(bulk_input, journal, journal.states_to_send(resend_unknown=resend_unknown))
+    async for outcome in send_many(client, lines, concurrency=concurrency, rate=rate,
+                                   before_send=journal.mark_sending, stop=stop):  # fmt: skip
+        record(outcome)
+    if progress is not None:
+        progress.finish()
+    return stopped_for[0] if stopped_for else None
+
+
+async def _lines_to_send(
+    bulk_input: BulkInput, journal: Journal, states: tuple[str, ...]
+) -> AsyncIterator[NumberedMessage]:
+    """Merge the input (streamed) with the journal's lines to send (paged), in line order."""
+    wanted = journal.lines_in(states)
+    next_wanted = next(wanted, None)
+    for line in bulk_input.lines(validate=False):
+        if next_wanted is None:
+            return
+        wanted_number, wanted_hash = next_wanted
+        if line.line_number < wanted_number:
+            continue
+        if line.line_number > wanted_number or line.content_hash != wanted_hash:
+            raise JournalError(f"line {wanted_number} differs from the one the journal recorded")
+        if line.message is not None:
+            yield NumberedMessage(line.line_number, line.message)
+        next_wanted = next(wanted, None)
+        await asyncio.sleep(0)  # let sends and their bookkeeping run between reads
+
+
+def _advance(progress: Progress | None, *, sent: int = 0, failed: int = 0, unknown: int = 0) -> None:
+    if progress is not None:
+        progress.update(sent=sent, failed=failed, unknown=unknown)
+
+
+def _is_transient(error: D360Error) -> bool:
+    return isinstance(error, APIConnectionError | RateLimitError | ServerError)
+
+
+def _describe(error: D360Error) -> str:
+    return f"{type(error).__name__}: {error}"
