@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from d360.client import AsyncClient
 
 DEFAULT_CONCURRENCY = 16
+THROTTLE_WAITS = 10
+"""Throttling waits allowed per message on top of the retry budget: a throttled batch is slowed, not failed."""
 BeforeSend = Callable[[int, int], None]
 """Called with (index, attempt number) after validation and before each try leaves: the journal's hook."""
 
@@ -116,7 +118,7 @@ async def send_many(
             content = single_try._encode(message)
         except D360Error as error:  # invalid: never sent, never retried
             return SendOutcome(index, error=error)
-        attempts = 0
+        attempts = retries = throttle_waits = 0
         while True:
             await limiter.acquire()
             attempts += 1
@@ -125,12 +127,15 @@ async def send_many(
             try:
                 result = await single_try._post(content, parse_send_result)
             except D360Error as error:
-                delay = policy.delay_before_retry(error, attempts - 1)
+                throttled = isinstance(error, RateLimitError) and throttle_waits < THROTTLE_WAITS
+                delay = policy.delay_before_retry(error, 0 if throttled else retries)
                 if delay is None or stop.is_set():
                     return SendOutcome(index, error=error, attempts=attempts)
-                if isinstance(error, RateLimitError):
-                    limiter.pause(delay)
+                if throttled:
+                    throttle_waits += 1
+                    limiter.pause(delay)  # upstream throttles the sender: every worker waits
                 else:
+                    retries += 1
                     await asyncio.sleep(delay)
                 continue
             return SendOutcome(index, result=result, attempts=attempts)

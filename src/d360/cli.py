@@ -26,6 +26,8 @@ EXIT_OK = 0
 EXIT_REFUSED = 1
 EXIT_USAGE = 2
 EXIT_UNREACHABLE = 3
+EXIT_INTERRUPTED = 130
+INTERRUPTED = "interrupted"
 
 EPILOG = f"""\
 exit codes:
@@ -33,6 +35,7 @@ exit codes:
   1  upstream refused the message
   2  bad usage or invalid payload: nothing was sent
   3  could not reach upstream
+  130  bulk run interrupted (run the same command again to resume)
 
 Messaging API {SPEC_VERSION}. Configuration: flags, then D360_API_KEY and D360_BASE_URL.
 """
@@ -551,9 +554,12 @@ def run_bulk(arguments: argparse.Namespace) -> int:
         print(json.dumps({"counts": counts, "recovered_unknown": recovered, "stopped_early": stopped}))
     else:
         print(f"bulk: {summary}" + (f"  (stopped early: {stopped})" if stopped else ""))
-    if counts["pending"] and stopped is None and counts["failed"] == 0 and counts["unknown"] == 0:
-        return EXIT_UNREACHABLE  # everything left is waiting for upstream to be reachable
-    return EXIT_OK if counts["pending"] == counts["failed"] == counts["unknown"] == 0 else EXIT_REFUSED
+    if stopped == INTERRUPTED:
+        return EXIT_INTERRUPTED
+    if stopped is not None or counts["failed"] or counts["unknown"]:
+        return EXIT_REFUSED
+    # Lines still pending met only transient failures (unreachable, throttled): running again resumes them.
+    return EXIT_UNREACHABLE if counts["pending"] else EXIT_OK
 
 
 async def _run_bulk_sends(
@@ -568,7 +574,7 @@ async def _run_bulk_sends(
     def on_stop_signal() -> None:
         if stop.is_set():  # a second Ctrl-C: leave now; in-flight lines are found 'sending' next run
             raise KeyboardInterrupt
-        interrupted.append("interrupted")
+        interrupted.append(INTERRUPTED)
         print(
             "\nbulk: stopping: finishing the messages in flight (Ctrl-C again to leave at once)",
             file=sys.stderr,
