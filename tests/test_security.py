@@ -142,7 +142,9 @@ def https_server_with_untrusted_certificate(tmp_path: Path) -> Iterator[str]:
     )  # fmt: skip
     from tests.scripted_server import ScriptedServer as Plain
 
-    handler = Plain()._server.RequestHandlerClass
+    borrowed = Plain()  # only for its request handler; its own plain-http socket is closed at once
+    handler = borrowed._server.RequestHandlerClass
+    borrowed._server.server_close()
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)

@@ -13,7 +13,16 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Coroutine, Iterable, Iterator
+from collections.abc import (
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Coroutine,
+    Iterable,
+    Iterator,
+    Mapping,
+)
 from typing import Any, Self, TypeVar
 
 import httpx
@@ -31,11 +40,19 @@ from d360.redaction import redacted_headers
 from d360.responses import SendResult, parse_send_result, parse_success_flag, status_error
 from d360.retry import RetryPolicy
 from d360.senders import MessageSenders
+from d360.transports import (
+    AiohttpTransport,
+    AsyncTransport,
+    ConnectionFailure,
+    HttpxAsyncTransport,
+    TransportFailure,
+    httpx_failure,
+)
 from d360.validation import validate_message
 
 logger = logging.getLogger("d360")
 T = TypeVar("T")
-ResponseParser = Callable[[int, httpx.Headers, bytes], T]
+ResponseParser = Callable[[int, Mapping[str, str], bytes], T]
 
 
 class _ClientCore:
@@ -43,6 +60,9 @@ class _ClientCore:
 
     _config: ClientConfig
     _owns_http: bool
+    _pool_timeout: httpx.Timeout | None
+    """The timeout the connection pool was built with (None: a user's own client, whose timeout we keep)."""
+    _timeout_given: bool
 
     def _configure(
         self,
@@ -68,6 +88,14 @@ class _ClientCore:
             retry_policy=retry_policy,
         )
         self._owns_http = owns_http
+        self._timeout_given = timeout is not None
+        self._pool_timeout = self._config.timeout if owns_http else None
+
+    def _request_timeout(self) -> httpx.Timeout | None:
+        """The timeout to send with each request, or None when the pool's own one already applies."""
+        if self._pool_timeout is None:
+            return self._config.timeout if self._timeout_given else None
+        return None if self._config.timeout == self._pool_timeout else self._config.timeout
 
     def with_options(
         self,
@@ -83,6 +111,7 @@ class _ClientCore:
             timeout=timeout, max_retries=max_retries, retry_ambiguous=retry_ambiguous, validate=validate
         )
         twin._owns_http = False
+        twin._timeout_given = self._timeout_given or not isinstance(timeout, NotGiven)
         return twin
 
     def _encode(self, message: Any) -> bytes:
@@ -97,35 +126,35 @@ class _ClientCore:
         # Not in spec 1.44.0, so not checked against it.
         return json.dumps(messages.read_receipt(message_id), separators=(",", ":")).encode()
 
-    def _read(self, response: httpx.Response, parse: ResponseParser[T]) -> T | D360Error:
-        if 200 <= response.status_code < 300:
+    @staticmethod
+    def _read(status_code: int, headers: Mapping[str, str], content: bytes, parse: ResponseParser[T]) -> T | D360Error:
+        if 200 <= status_code < 300:
             try:
-                return parse(response.status_code, response.headers, response.content)
+                return parse(status_code, headers, content)
             except UnexpectedResponseError as error:
                 return error
-        return status_error(response.status_code, response.headers, response.content)
+        return status_error(status_code, headers, content)
 
-    def _connection_error(self, exc: httpx.TransportError) -> APIConnectionError:
-        """Classify a transport failure by whether the request could have reached upstream."""
+    def _connection_error(self, failure: ConnectionFailure, cause: BaseException) -> APIConnectionError:
+        """The error for a request that got no answer, saying whether it may have reached upstream."""
         where = self._config.base_url
-        reason = str(exc) or type(exc).__name__
         error: APIConnectionError
-        if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout):
-            error = APITimeoutError(f"timed out connecting to {where}: {reason}", maybe_delivered=False)
-        elif isinstance(exc, httpx.TimeoutException):
+        if failure.timed_out and not failure.maybe_sent:
+            error = APITimeoutError(f"timed out connecting to {where}: {failure.reason}", maybe_delivered=False)
+        elif failure.timed_out:
             error = APITimeoutError(
-                f"timed out waiting for {where} to answer; the message may have been delivered: {reason}",
+                f"timed out waiting for {where} to answer; the message may have been delivered: {failure.reason}",
                 maybe_delivered=True,
             )
-        elif isinstance(exc, httpx.ConnectError | httpx.ProxyError | httpx.UnsupportedProtocol):
-            error = APIConnectionError(f"cannot connect to {where}: {reason}", maybe_delivered=False)
+        elif not failure.maybe_sent:
+            error = APIConnectionError(f"cannot connect to {where}: {failure.reason}", maybe_delivered=False)
         else:
             error = APIConnectionError(
                 f"connection to {where} failed after the request was sent; the message may have been "
-                f"delivered: {reason}",
+                f"delivered: {failure.reason}",
                 maybe_delivered=True,
             )
-        error.__cause__ = exc
+        error.__cause__ = cause
         return error
 
     def _next_delay(self, error: D360Error, retries_done: int) -> float:
@@ -203,17 +232,18 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
         retries_done = 0
         while True:
             self._log_request(retries_done + 1)
+            timeout = self._request_timeout()
             try:
-                response = self._http.post(
-                    self._config.messages_url,
-                    content=content,
-                    headers=self._config.headers,
-                    timeout=self._config.timeout,
-                )
+                if timeout is None:
+                    response = self._http.post(self._config.messages_url, content=content, headers=self._config.headers)
+                else:
+                    response = self._http.post(
+                        self._config.messages_url, content=content, headers=self._config.headers, timeout=timeout
+                    )
             except httpx.TransportError as exc:
-                outcome: T | D360Error = self._connection_error(exc)
+                outcome: T | D360Error = self._connection_error(httpx_failure(exc), exc)
             else:
-                outcome = self._read(response, parse)
+                outcome = self._read(response.status_code, response.headers, response.content, parse)
             if not isinstance(outcome, D360Error):
                 return outcome
             self._sleep(self._next_delay(outcome, retries_done))
@@ -311,7 +341,9 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
             retry_policy=retry_policy,
             owns_http=http_client is None,
         )
-        self._http = http_client if http_client is not None else httpx.AsyncClient(timeout=self._config.timeout)
+        self._transport: AsyncTransport = (
+            AiohttpTransport(self._config.timeout) if http_client is None else HttpxAsyncTransport(http_client)
+        )
         self._sleep = sleep
 
     @classmethod
@@ -341,16 +373,13 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
         while True:
             self._log_request(retries_done + 1)
             try:
-                response = await self._http.post(
-                    self._config.messages_url,
-                    content=content,
-                    headers=self._config.headers,
-                    timeout=self._config.timeout,
+                response = await self._transport.post(
+                    self._config.messages_url, content, self._config.headers, self._request_timeout()
                 )
-            except httpx.TransportError as exc:
-                outcome: T | D360Error = self._connection_error(exc)
+            except TransportFailure as exc:
+                outcome: T | D360Error = self._connection_error(exc.failure, exc.__cause__ or exc)
             else:
-                outcome = self._read(response, parse)
+                outcome = self._read(response.status_code, response.headers, response.content, parse)
             if not isinstance(outcome, D360Error):
                 return outcome
             await self._sleep(self._next_delay(outcome, retries_done))
@@ -373,7 +402,7 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
 
     async def aclose(self) -> None:
         if self._owns_http:
-            await self._http.aclose()
+            await self._transport.aclose()
 
     async def __aenter__(self) -> Self:
         return self

@@ -1,0 +1,84 @@
+"""A minimal HTTP/1.1 server for benchmarks: every `POST /messages` gets the same canned 200 answer.
+
+Run in its own process (`python bench/server.py`, it prints its port), so its CPU is not the client's.
+It parses only what it must (the request line and Content-Length), keeps connections alive, and sets
+TCP_NODELAY; `bench/run.py` reads its CPU time from /proc to show it is never the bottleneck.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+
+BODY = json.dumps({
+    "messaging_product": "whatsapp",
+    "contacts": [{"input": "4915112345678", "wa_id": "4915112345678"}],
+    "messages": [{"id": "wamid.HBgLNDkxNTExMjM0NTY3OBUCABEYEjdCMEE2MTk3QTZBNjQ4QTJEMgA=", "message_status": "accepted"}],
+}).encode()  # fmt: skip
+RESPONSE = (
+    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+    + str(len(BODY)).encode()
+    + b"\r\n\r\n"
+    + BODY
+)
+NOT_FOUND = b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
+
+
+class CannedHTTP(asyncio.Protocol):
+    def __init__(self) -> None:
+        self.buffer = b""
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        answers = []
+        while True:
+            end = self.buffer.find(b"\r\n\r\n")
+            if end < 0:
+                break
+            head = self.buffer[:end]
+            length = 0
+            for line in head.split(b"\r\n")[1:]:
+                if line[:15].lower() == b"content-length:":
+                    length = int(line[15:])
+                    break
+            if len(self.buffer) < end + 4 + length:
+                break
+            self.buffer = self.buffer[end + 4 + length :]
+            answers.append(RESPONSE if head.startswith(b"POST /messages ") else NOT_FOUND)
+        if answers and self.transport is not None:
+            self.transport.write(b"".join(answers))
+
+
+async def serve(port: int) -> None:
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(CannedHTTP, "127.0.0.1", port, backlog=1024)
+    print(server.sockets[0].getsockname()[1], flush=True)
+    async with server:
+        await server.serve_forever()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=0)
+    arguments = parser.parse_args()
+    try:
+        asyncio.run(serve(arguments.port))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        os._exit(0)
+
+
+if __name__ == "__main__":
+    main()
