@@ -30,7 +30,7 @@ from d360.retry import parse_retry_after
 THROTTLING_CODES = frozenset({4, 80007, 130429, 131056})
 # 360dialog's own endpoint rate limit arrives as a 400 whose message says so.
 THROTTLING_MESSAGE = re.compile(r"exceeded the (endpoint )?(rate )?limit|rate limit", re.IGNORECASE)
-REQUEST_ID_HEADERS = ("x-request-id", "x-fb-trace-id", "x-fb-request-id", "x-360dialog-trace-id")
+REQUEST_ID_HEADERS = frozenset({"x-request-id", "x-fb-trace-id", "x-fb-request-id", "x-360dialog-trace-id"})
 SNIPPET_LENGTH = 200
 
 
@@ -53,9 +53,10 @@ class SendResult:
 
 
 def request_id_of(headers: Mapping[str, str], body: Any = None) -> str | None:
-    for name in REQUEST_ID_HEADERS:
-        if name in headers:
-            return headers[name]
+    # One pass over the few headers an answer has: cheaper than a case-insensitive lookup per name.
+    for name, value in headers.items():
+        if name.lower() in REQUEST_ID_HEADERS:
+            return value
     if isinstance(body, Mapping):
         for container in (body.get("error"), body.get("meta"), body):
             if isinstance(container, Mapping):

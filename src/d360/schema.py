@@ -84,10 +84,18 @@ def json_type_name(value: Any) -> str:
     return type(value).__name__
 
 
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 def child_path(path: str, key: str | int) -> str:
+    return path + path_suffix(key)
+
+
+def path_suffix(key: str | int) -> str:
+    """`.name` for a plain property, `['odd key']` otherwise, `[3]` for an array index."""
     if isinstance(key, int):
-        return f"{path}[{key}]"
-    return f"{path}.{key}" if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key) else f"{path}[{key!r}]"
+        return f"[{key}]"
+    return f".{key}" if IDENTIFIER.fullmatch(key) else f"[{key!r}]"
 
 
 class SchemaChecker:
@@ -164,21 +172,24 @@ class SchemaChecker:
         return check_all
 
     def _object_check(self, schema: Mapping[str, Any]) -> Check:
-        properties = {name: self._compile(sub) for name, sub in schema.get("properties", {}).items()}
-        required = list(schema.get("required", []))
+        # Each property's path suffix is worked out once here, not on every check.
+        properties = {
+            name: (self._compile(sub), path_suffix(name)) for name, sub in schema.get("properties", {}).items()
+        }
+        required = [(name, path_suffix(name)) for name in schema.get("required", [])]
         additional = schema.get("additionalProperties", True)
         extra = None if additional is True or additional == {} else self._compile(additional)
 
         def check_object(value: Any, path: str, found: list[Problem]) -> None:
             if not isinstance(value, dict):
                 return  # `type` reports the wrong type; without it, JSON Schema lets non-objects pass
-            for name in required:
+            for name, suffix in required:
                 if name not in value:
-                    found.append(Problem(child_path(path, name), "is required"))
+                    found.append(Problem(path + suffix, "is required"))
             for name, item in value.items():
-                check = properties.get(name)
-                if check is not None:
-                    check(item, child_path(path, name), found)
+                known = properties.get(name)
+                if known is not None:
+                    known[0](item, path + known[1], found)
                 elif extra is not None:
                     if additional is False:
                         found.append(Problem(child_path(path, name), "is not an allowed property"))
@@ -231,8 +242,11 @@ def _type_check(declared: str | list[str]) -> Check:
     names = [declared] if isinstance(declared, str) else list(declared)
     tests = [TYPE_TESTS[name] for name in names]
     expected = " or ".join(names)
+    exact = {"string": str, "object": dict, "array": list}.get(names[0]) if len(names) == 1 else None
 
     def check_type(value: Any, path: str, found: list[Problem]) -> None:
+        if exact is not None and type(value) is exact:  # the common case, without a call per test
+            return
         if not any(test(value) for test in tests):
             found.append(Problem(path, f"must be {expected}, not {json_type_name(value)}"))
 
@@ -242,9 +256,12 @@ def _type_check(declared: str | list[str]) -> Check:
 def _enum_check(allowed: list[Any]) -> Check:
     # JSON equality: True is not 1, and 1 equals 1.0.
     keys = {_hashable(value) for value in allowed}
+    strings = {value for value in allowed if isinstance(value, str)}
     shown = ", ".join(repr(value) for value in allowed)
 
     def check_enum(value: Any, path: str, found: list[Problem]) -> None:
+        if type(value) is str and value in strings:
+            return
         if _hashable(value) not in keys:
             found.append(Problem(path, f"must be one of {shown}, not {value!r}"))
 
