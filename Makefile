@@ -17,7 +17,7 @@ help:
 	@echo "make contract-full    the contract suite with the thorough hypothesis profile"
 	@echo "make contract-live    a small subset against upstream's sandbox (needs D360_SANDBOX_KEY)"
 	@echo "make demo             send messages through the local sandbox"
-	@echo "make bench            run the benchmarks"
+	@echo "make bench            benchmarks side by side (bench/run.py --quick for a smoke run)"
 
 install: $(STAMP)
 
@@ -37,8 +37,8 @@ regen: install
 	scripts/regen.sh $(SPEC)
 
 lint: install
-	$(BIN)/ruff check src tests scripts examples
-	$(BIN)/ruff format --check src tests scripts examples
+	$(BIN)/ruff check src tests scripts examples bench
+	$(BIN)/ruff format --check src tests scripts examples bench
 	$(BIN)/mypy
 
 contract: install
@@ -54,7 +54,7 @@ demo: install
 	$(BIN)/python examples/demo.py
 
 bench: install
-	@echo "bench: the benchmarks arrive with the performance issue."
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -13,11 +13,15 @@ import json
 import os
 import socket
 
-BODY = json.dumps({
-    "messaging_product": "whatsapp",
-    "contacts": [{"input": "4915112345678", "wa_id": "4915112345678"}],
-    "messages": [{"id": "wamid.HBgLNDkxNTExMjM0NTY3OBUCABEYEjdCMEE2MTk3QTZBNjQ4QTJEMgA=", "message_status": "accepted"}],
-}).encode()  # fmt: skip
+BODY = json.dumps(
+    {
+        "messaging_product": "whatsapp",
+        "contacts": [{"input": "4915112345678", "wa_id": "4915112345678"}],
+        "messages": [
+            {"id": "wamid.HBgLNDkxNTExMjM0NTY3OBUCABEYEjdCMEE2MTk3QTZBNjQ4QTJEMgA=", "message_status": "accepted"}
+        ],
+    }
+).encode()
 RESPONSE = (
     b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
     + str(len(BODY)).encode()

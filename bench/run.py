@@ -1,0 +1,437 @@
+"""`make bench`: d360 measured side by side with raw httpx, raw aiohttp and the generated client, in one run.
+
+Every figure is the median of several repetitions against `bench/server.py`, a canned-answer server in
+its own process; its CPU per request is read from /proc to show it is never the bottleneck. Ratios are
+against a baseline measured in the same run, because absolute times on a shared machine mean little.
+Writes bench/results/latest.md and latest.json, and prints the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+TO = "4915112345678"
+MESSAGE = {
+    "messaging_product": "whatsapp",
+    "recipient_type": "individual",
+    "to": TO,
+    "type": "text",
+    "text": {"body": "Your order has shipped"},
+}
+BODY = json.dumps(MESSAGE).encode()
+HEADERS = {"D360-API-KEY": "bench-key", "Content-Type": "application/json"}
+IN_FLIGHT = 32
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+class Server:
+    """bench/server.py in its own process, and the CPU it has used."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / "bench" / "server.py")], stdout=subprocess.PIPE, text=True
+        )
+        assert self.process.stdout is not None
+        self.base_url = f"http://127.0.0.1:{int(self.process.stdout.readline())}"
+        self.url = f"{self.base_url}/messages"
+
+    def cpu_seconds(self) -> float:
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.wait()
+
+
+def measure(run: Callable[[], None], count: int, server: Server) -> dict[str, float]:
+    """Wall time, this process's CPU and the server's CPU, per message, for one repetition."""
+    server_before, cpu_before, started = server.cpu_seconds(), time.process_time(), time.perf_counter()
+    run()
+    wall = time.perf_counter() - started
+    return {
+        "wall_us": wall / count * 1e6,
+        "client_cpu_us": (time.process_time() - cpu_before) / count * 1e6,
+        "server_cpu_us": (server.cpu_seconds() - server_before) / count * 1e6,
+        "per_second": count / wall,
+    }
+
+
+def median_of(samples: list[dict[str, float]]) -> dict[str, float]:
+    return {key: statistics.median(sample[key] for sample in samples) for key in samples[0]}
+
+
+# 1. Sync, one connection, sequential.
+
+
+def sync_scenarios(server: Server, count: int, repetitions: int) -> dict[str, dict[str, float]]:
+    import httpx
+    from d360_api import AuthenticatedClient
+    from d360_api.api.messages import send_message
+    from d360_api.models import Message, MessageRecipientType, MessageType, TextMessage
+
+    import d360
+
+    raw = httpx.Client()
+    generated = AuthenticatedClient(
+        base_url=server.base_url, token="bench-key", prefix="", auth_header_name="D360-API-KEY"
+    )
+    validating = d360.Client(api_key="bench-key", base_url=server.base_url)
+    trusting = d360.Client(api_key="bench-key", base_url=server.base_url, validate=False)
+
+    def generated_send() -> None:
+        body = Message(
+            messaging_product="whatsapp",
+            recipient_type=MessageRecipientType.INDIVIDUAL,
+            to=TO,
+            type_=MessageType.TEXT,
+            text=TextMessage(body="Your order has shipped"),
+        )
+        send_message.sync_detailed(client=generated, body=body)
+
+    contenders: dict[str, Callable[[], Any]] = {
+        "raw httpx.Client.post (baseline)": lambda: raw.post(server.url, content=BODY, headers=HEADERS).content,
+        "generated d360_api sync_detailed": generated_send,
+        "d360.Client.send_text, validation on": lambda: validating.send_text(TO, "Your order has shipped"),
+        "d360.Client.send_text, validation off": lambda: trusting.send_text(TO, "Your order has shipped"),
+    }
+    samples: dict[str, list[dict[str, float]]] = {name: [] for name in contenders}
+    for send in contenders.values():
+        send()  # connect and warm up outside the timing
+    for _ in range(repetitions):
+        for name, send in contenders.items():  # interleaved, so drift in the machine hits all alike
+            samples[name].append(measure(lambda send=send: [send() for _ in range(count)], count, server))
+    raw.close(), validating.close(), trusting.close()
+    return {name: median_of(values) for name, values in samples.items()}
+
+
+# 2. Async, 32 in flight.
+
+
+async def _drive(send: Callable[[], Awaitable[Any]], count: int) -> None:
+    remaining = iter(range(count))
+
+    async def worker() -> None:
+        for _ in remaining:
+            await send()
+
+    await asyncio.gather(*(worker() for _ in range(IN_FLIGHT)))
+
+
+def async_scenarios(server: Server, count: int, repetitions: int) -> dict[str, dict[str, float]]:
+    import aiohttp
+    import httpx
+
+    import d360
+
+    async def run_all() -> dict[str, list[dict[str, float]]]:
+        session = aiohttp.ClientSession()
+        raw_httpx = httpx.AsyncClient()
+        client = d360.AsyncClient(api_key="bench-key", base_url=server.base_url)
+
+        async def aiohttp_send() -> None:
+            async with session.post(server.url, data=BODY, headers=HEADERS) as response:
+                await response.read()
+
+        async def httpx_send() -> None:
+            (await raw_httpx.post(server.url, content=BODY, headers=HEADERS)).content
+
+        async def d360_send() -> None:
+            await client.send_text(TO, "Your order has shipped")
+
+        async def d360_send_many() -> None:
+            messages = (d360.messages.text(TO, "Your order has shipped") for _ in range(count))
+            async for outcome in client.send_many(messages, concurrency=IN_FLIGHT):
+                assert outcome.ok
+
+        contenders = {
+            "raw aiohttp (ceiling)": lambda: _drive(aiohttp_send, count),
+            "raw httpx.AsyncClient": lambda: _drive(httpx_send, count),
+            "d360.AsyncClient.send_text": lambda: _drive(d360_send, count),
+            "d360.AsyncClient.send_many": d360_send_many,
+        }
+        samples: dict[str, list[dict[str, float]]] = {name: [] for name in contenders}
+        for run in contenders.values():
+            await _drive_once(run)
+        for _ in range(repetitions):
+            for name, run in contenders.items():
+                server_before, cpu_before, started = server.cpu_seconds(), time.process_time(), time.perf_counter()
+                await run()
+                wall = time.perf_counter() - started
+                samples[name].append(
+                    {
+                        "wall_us": wall / count * 1e6,
+                        "per_second": count / wall,
+                        "client_cpu_us": (time.process_time() - cpu_before) / count * 1e6,
+                        "server_cpu_us": (server.cpu_seconds() - server_before) / count * 1e6,
+                    }
+                )
+        await session.close()
+        await raw_httpx.aclose()
+        await client.aclose()
+        return samples
+
+    samples = asyncio.run(run_all())
+    return {name: median_of(values) for name, values in samples.items()}
+
+
+async def _drive_once(run: Callable[[], Awaitable[None]]) -> None:
+    await run()  # warm-up: connections opened, code paths imported
+
+
+# 3. Bulk: the real command, journal on, rate limit off.
+
+
+def bulk_scenario(server: Server, lines: int, repetitions: int) -> dict[str, float]:
+    samples = []
+    with tempfile.TemporaryDirectory(prefix="d360-bench-") as folder:
+        source = Path(folder) / f"campaign-{lines}.jsonl"
+        with source.open("w") as stream:
+            for index in range(lines):
+                stream.write(json.dumps({**MESSAGE, "text": {"body": f"Order {index} has shipped"}}) + "\n")
+        for repetition in range(repetitions):
+            journal = Path(folder) / f"run-{repetition}.sqlite"
+            environment = {**os.environ, "D360_API_KEY": "bench-key", "D360_BASE_URL": server.base_url}
+            command = [
+                str(Path(sys.executable).parent / "d360"),
+                "bulk",
+                str(source),
+                "--journal",
+                str(journal),
+                "--rate",
+                "0",
+                "--concurrency",
+                str(IN_FLIGHT),
+            ]
+            server_before, started = server.cpu_seconds(), time.perf_counter()
+            process = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            _, status, usage = os.wait4(process.pid, 0)
+            wall = time.perf_counter() - started
+            if os.waitstatus_to_exitcode(status) != 0:
+                raise SystemExit(f"bench: d360 bulk exited {os.waitstatus_to_exitcode(status)}")
+            samples.append(
+                {
+                    "per_second": lines / wall,
+                    "wall_s": wall,
+                    "client_cpu_us": (usage.ru_utime + usage.ru_stime) / lines * 1e6,
+                    "server_cpu_us": (server.cpu_seconds() - server_before) / lines * 1e6,
+                    "peak_rss_mb": usage.ru_maxrss / 1024,
+                }
+            )
+    return median_of(samples)
+
+
+# 4. Import time and memory.
+
+
+IMPORT_PROBE = """
+import time
+def rss():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * {page}
+before_rss, started = rss(), time.perf_counter()
+import {module}
+print(time.perf_counter() - started, rss() - before_rss)
+"""
+
+
+def import_scenario(module: str, repetitions: int) -> dict[str, float]:
+    samples = []
+    for _ in range(repetitions):
+        probe = IMPORT_PROBE.format(module=module, page=os.sysconf("SC_PAGE_SIZE"))
+        seconds, grown = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+        ).stdout.split()
+        samples.append({"ms": float(seconds) * 1000, "rss_mb": int(grown) / 1e6})
+    return median_of(samples)
+
+
+def validation_cost() -> float:
+    """Microseconds to validate one text message, measured directly."""
+    from d360 import messages
+    from d360.validation import validate_message
+
+    message = messages.text(TO, "Your order has shipped")
+    validate_message(message)
+    rounds = 20_000
+    started = time.perf_counter()
+    for _ in range(rounds):
+        validate_message(message)
+    return (time.perf_counter() - started) / rounds * 1e6
+
+
+# The report.
+
+
+def report(results: dict[str, Any]) -> str:
+    sync, asynchronous, bulk, imports = results["sync"], results["async"], results["bulk"], results["imports"]
+    baseline = sync["raw httpx.Client.post (baseline)"]
+    lines = [
+        f"Measured {results['date']} on {results['machine']}, Python {results['python']}; medians of "
+        f"{results['repetitions']} repetitions against bench/server.py in its own process.",
+        "",
+        f"**Sync**, one connection, {results['sync_count']} sequential text messages:",
+        "",
+        "| client | wall µs/msg | client CPU µs/msg | wall vs baseline | CPU vs baseline |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, figures in sync.items():
+        lines.append(
+            f"| {name} | {figures['wall_us']:.0f} | {figures['client_cpu_us']:.0f} | "
+            f"{figures['wall_us'] / baseline['wall_us']:.2f}x | "
+            f"{figures['client_cpu_us'] / baseline['client_cpu_us']:.2f}x |"
+        )
+    ceiling = asynchronous["raw aiohttp (ceiling)"]
+    httpx_async = asynchronous["raw httpx.AsyncClient"]
+    lines += [
+        "",
+        f"**Async**, {IN_FLIGHT} in flight, {results['async_count']} text messages:",
+        "",
+        "| client | messages/s | client CPU µs/msg | vs raw aiohttp | vs raw httpx.AsyncClient |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, figures in asynchronous.items():
+        lines.append(
+            f"| {name} | {figures['per_second']:.0f} | {figures['client_cpu_us']:.0f} | "
+            f"{figures['per_second'] / ceiling['per_second']:.2f}x | "
+            f"{figures['per_second'] / httpx_async['per_second']:.1f}x |"
+        )
+    lines += [
+        "",
+        f"**Bulk**, `d360 bulk --rate 0 --concurrency {IN_FLIGHT}`, journal on, the whole command:",
+        "",
+        "| lines | messages/s | CPU µs/line | peak RSS MB |",
+        "|---:|---:|---:|---:|",
+    ]
+    for size, figures in bulk.items():
+        lines.append(
+            f"| {int(size):,} | {figures['per_second']:.0f} | {figures['client_cpu_us']:.0f} | "
+            f"{figures['peak_rss_mb']:.1f} |"
+        )
+    lines += [
+        "",
+        "**Import**, a fresh interpreter each time:",
+        "",
+        "| import | ms | RSS growth MB |",
+        "|---|---:|---:|",
+    ]
+    for module, figures in imports.items():
+        lines.append(f"| `import {module}` | {figures['ms']:.0f} | {figures['rss_mb']:.1f} |")
+    server_peak = max(
+        figures["server_cpu_us"] * figures["per_second"] / 1e6
+        for group in (sync, asynchronous)
+        for figures in group.values()
+    )
+    lines += [
+        "",
+        f"The server used at most {server_peak:.0%} of one core in any scenario "
+        f"(about {ceiling['server_cpu_us']:.0f} µs of CPU per request, so roughly "
+        f"{1e6 / max(ceiling['server_cpu_us'], 1):,.0f} requests a second of capacity): never the bottleneck.",
+        "",
+        "**Targets**",
+        "",
+    ]
+    for target in results["targets"]:
+        lines.append(f"- {'PASS' if target['met'] else 'MISS'}: {target['name']}: {target['measured']}")
+    return "\n".join(lines) + "\n"
+
+
+def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    sync, asynchronous, bulk = results["sync"], results["async"], results["bulk"]
+    baseline = sync["raw httpx.Client.post (baseline)"]["wall_us"]
+    validating = sync["d360.Client.send_text, validation on"]["wall_us"]
+    d360_async = asynchronous["d360.AsyncClient.send_text"]["per_second"]
+    sizes = sorted(bulk, key=int)
+    small, large = bulk[sizes[0]], bulk[sizes[-1]]
+    share = results["validation_us"] / validating
+    return [
+        {
+            "name": "sync send_text with validation at most 1.15x raw httpx",
+            "met": validating / baseline <= 1.15,
+            "measured": f"{validating / baseline:.2f}x",
+        },
+        {
+            "name": "AsyncClient at least 0.5x raw aiohttp",
+            "met": d360_async / asynchronous["raw aiohttp (ceiling)"]["per_second"] >= 0.5,
+            "measured": f"{d360_async / asynchronous['raw aiohttp (ceiling)']['per_second']:.2f}x",
+        },
+        {
+            "name": "AsyncClient at least 5x raw httpx.AsyncClient",
+            "met": d360_async / asynchronous["raw httpx.AsyncClient"]["per_second"] >= 5,
+            "measured": f"{d360_async / asynchronous['raw httpx.AsyncClient']['per_second']:.1f}x",
+        },
+        {
+            "name": "bulk at least 1,000 messages/s with the journal on",
+            "met": min(small["per_second"], large["per_second"]) >= 1000,
+            "measured": f"{small['per_second']:.0f}/s ({int(sizes[0]):,} lines), {large['per_second']:.0f}/s ({int(sizes[-1]):,})",
+        },
+        {
+            "name": f"bulk peak RSS for {int(sizes[-1]):,} lines within 10% of {int(sizes[0]):,}",
+            "met": large["peak_rss_mb"] <= small["peak_rss_mb"] * 1.10,
+            "measured": f"{large['peak_rss_mb'] / small['peak_rss_mb']:.2f}x ({large['peak_rss_mb']:.1f} vs {small['peak_rss_mb']:.1f} MB)",
+        },
+        {
+            "name": "validation at most 10% of a sync send",
+            "met": share <= 0.10,
+            "measured": f"{share:.1%} ({results['validation_us']:.1f} µs of {validating:.0f} µs)",
+        },
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer messages and repetitions, for a smoke run")
+    arguments = parser.parse_args()
+    repetitions = 3 if arguments.quick else 5
+    sync_count, async_count = (500, 2000) if arguments.quick else (2000, 10_000)
+    bulk_sizes = (2_000, 20_000) if arguments.quick else (10_000, 100_000)
+    server = Server()
+    try:
+        print("bench: sync ...", file=sys.stderr, flush=True)
+        sync = sync_scenarios(server, sync_count, repetitions)
+        print("bench: async ...", file=sys.stderr, flush=True)
+        asynchronous = async_scenarios(server, async_count, repetitions)
+        bulk = {}
+        for size in bulk_sizes:
+            print(f"bench: bulk {size:,} lines ...", file=sys.stderr, flush=True)
+            bulk[str(size)] = bulk_scenario(server, size, 3 if size == bulk_sizes[0] else (1 if arguments.quick else 3))
+    finally:
+        server.stop()
+    print("bench: imports ...", file=sys.stderr, flush=True)
+    results: dict[str, Any] = {
+        "date": time.strftime("%Y-%m-%d"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "python": platform.python_version(),
+        "repetitions": repetitions,
+        "sync_count": sync_count,
+        "async_count": async_count,
+        "sync": sync,
+        "async": asynchronous,
+        "bulk": bulk,
+        "imports": {module: import_scenario(module, 7) for module in ("httpx", "d360")},
+        "validation_us": validation_cost(),
+    }
+    results["targets"] = targets(results)
+    table = report(results)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
+    (RESULTS / "latest.md").write_text(table)
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
