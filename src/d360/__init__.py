@@ -9,6 +9,7 @@ with d360.Client() as client:          # the key from D360_API_KEY
 from d360_api import SPEC_VERSION
 
 from d360 import messages, templates
+from d360.bulk import SendOutcome
 from d360.client import AsyncClient, Client
 from d360.errors import (
     APIConnectionError,
@@ -48,6 +49,7 @@ __all__ = [
     "RateLimitError",
     "RetryPolicy",
     "SecretsFilter",
+    "SendOutcome",
     "SendResult",
     "ServerError",
     "UnexpectedResponseError",

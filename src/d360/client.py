@@ -255,7 +255,7 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
         """The blocking twin of `AsyncClient.send_many`: outcomes in completion order, as they arrive.
 
         The sends run on an event loop in a worker thread, over their own connection pool with this
-        client's settings.
+        client's settings. Leaving the loop early abandons the messages then in flight.
         """
         return _blocking_send_many(self._config, messages, concurrency=concurrency, rate=rate)
 
@@ -280,14 +280,15 @@ def _blocking_send_many(
     async def run() -> None:
         async with AsyncClient._from_config(config) as client:
             async for outcome in send_many(client, messages, concurrency=concurrency, rate=rate):
-                while not stop.is_set():
+                # Never block the loop on a slow consumer: in-flight requests must keep being read.
+                while True:
+                    if stop.is_set():
+                        return
                     try:
-                        outcomes.put(outcome, timeout=0.1)
+                        outcomes.put_nowait(outcome)
                         break
                     except queue.Full:
-                        await asyncio.sleep(0)
-                if stop.is_set():
-                    return
+                        await asyncio.sleep(0.005)
 
     def thread_main() -> None:
         try:

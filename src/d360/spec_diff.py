@@ -117,7 +117,11 @@ def _diff_operations(old: Mapping[str, Any], new: Mapping[str, Any]) -> Iterator
 
 def _diff_parameters(operation: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> Iterator[SpecChange]:
     def by_key(parameters: list[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
-        return {f"{parameter.get('in')} parameter '{parameter.get('name')}'": parameter for parameter in parameters}
+        return {
+            f"parameter {parameter['$ref']}" if "$ref" in parameter
+            else f"{parameter.get('in')} parameter '{parameter.get('name')}'": parameter
+            for parameter in parameters
+        }  # fmt: skip
 
     old_parameters, new_parameters = by_key(old.get("parameters", [])), by_key(new.get("parameters", []))
     for key in sorted(old_parameters.keys() - new_parameters.keys()):
