@@ -86,6 +86,19 @@ def test_regenerating_from_the_upstream_page_changes_nothing(repo: Path) -> None
     assert snapshot(repo) == before
 
 
+def test_a_wrapper_only_post_release_survives_regeneration_until_the_spec_moves(repo: Path, tmp_path: Path) -> None:
+    pyproject = repo / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('version = "1.44.0"', 'version = "1.44.0.post1"'))
+    assert regen(repo).returncode == 0
+    assert 'version = "1.44.0.post1"' in pyproject.read_text()
+    check = subprocess.run([sys.executable, "scripts/regen.py", "--check"], cwd=repo, capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    bumped = tmp_path / "1.45.0.json"
+    bumped.write_text(json.dumps(spec_1_45_0()))
+    assert regen(repo, str(bumped)).returncode == 0
+    assert 'version = "1.45.0"' in pyproject.read_text()
+
+
 def test_generated_models_have_clean_names_derived_from_the_spec(repo: Path) -> None:
     models = repo / "generated" / "d360_api" / "models"
     for module, class_name in [

@@ -69,8 +69,7 @@ class ClientConfig:
             raise ConfigurationError("the API key holds characters an HTTP header cannot carry (check for newlines)")
         url = (base_url or os.environ.get("D360_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
         check_base_url(url, allow_insecure_http=allow_insecure_http)
-        if max_retries < 0:
-            raise ConfigurationError(f"max_retries must be 0 or more, not {max_retries}")
+        check_max_retries(max_retries)
         policy = attrs.evolve(retry_policy or RetryPolicy(), max_retries=max_retries, retry_ambiguous=retry_ambiguous)
         return cls(api_key=key, base_url=url, timeout=as_timeout(timeout), retry=policy, validate=validate)
 
@@ -84,8 +83,7 @@ class ClientConfig:
     ) -> ClientConfig:
         retry_changes: dict[str, Any] = {}
         if max_retries is not None:
-            if max_retries < 0:
-                raise ConfigurationError(f"max_retries must be 0 or more, not {max_retries}")
+            check_max_retries(max_retries)
             retry_changes["max_retries"] = max_retries
         if retry_ambiguous is not None:
             retry_changes["retry_ambiguous"] = retry_ambiguous
@@ -95,6 +93,11 @@ class ClientConfig:
             retry=attrs.evolve(self.retry, **retry_changes),
             validate=self.validate if validate is None else validate,
         )
+
+
+def check_max_retries(max_retries: int) -> None:
+    if max_retries < 0:
+        raise ConfigurationError(f"max_retries must be 0 or more, not {max_retries}")
 
 
 def as_timeout(timeout: TimeoutLike) -> httpx.Timeout:

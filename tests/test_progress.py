@@ -1,0 +1,46 @@
+"""Bulk progress: a redrawn bar on a terminal, a plain periodic line elsewhere."""
+
+from __future__ import annotations
+
+import io
+
+from d360.progress import Progress
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_plain_lines_come_every_interval_with_counts_rate_and_eta() -> None:
+    clock, stream = FakeClock(), io.StringIO()
+    progress = Progress(100, stream, interactive=False, line_interval=5.0, clock=clock)
+    clock.now += 2
+    progress.update(sent=10)  # the first update always draws
+    clock.now += 2
+    progress.update(sent=10)  # within the interval: nothing
+    clock.now += 6
+    progress.update(failed=5, unknown=5)
+    progress.finish()
+    lines = stream.getvalue().splitlines()
+    assert lines == [
+        "progress: 10/100  sent 10  failed 0  unknown 0  5.0/s  ETA 18s",
+        "progress: 30/100  sent 20  failed 5  unknown 5  3.0/s  ETA 23s",
+        "progress: 30/100  sent 20  failed 5  unknown 5  3.0/s  ETA 23s",
+    ]
+
+
+def test_terminal_bar_is_redrawn_in_place() -> None:
+    clock, stream = FakeClock(), io.StringIO()
+    progress = Progress(8, stream, interactive=True, clock=clock)
+    clock.now += 1
+    progress.update(sent=4)
+    clock.now += 1
+    progress.update(sent=4)
+    progress.finish()
+    frames = stream.getvalue().split("\r")[1:]
+    assert frames[0].startswith("[############............] 4/8  sent 4")
+    assert frames[-1].startswith("[########################] 8/8  sent 8") and frames[-1].endswith("\n")
