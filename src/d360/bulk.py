@@ -25,6 +25,8 @@ THROTTLE_WAITS = 10
 """Throttling waits allowed per message on top of the retry budget: a throttled batch is slowed, not failed."""
 BeforeSend = Callable[[int, int], None]
 """Called with (index, attempt number) after validation and before each try leaves: the journal's hook."""
+AfterSend = Callable[["SendOutcome"], None]
+"""Called with each outcome by the worker that sent it, before that worker takes another message."""
 
 
 @attrs.frozen
@@ -87,12 +89,15 @@ async def send_many(
     concurrency: int = DEFAULT_CONCURRENCY,
     rate: float | None = None,
     before_send: BeforeSend | None = None,
+    after_send: AfterSend | None = None,
     stop: asyncio.Event | None = None,
 ) -> AsyncIterator[SendOutcome]:
     """Send every message, at most `concurrency` at a time and `rate` a second; yield outcomes as they finish.
 
-    `messages` yields messages, or `(index, message)` pairs when the caller numbers them itself (bulk
-    uses line numbers). Setting `stop` takes no new messages; those in flight finish and are yielded.
+    `messages` yields messages, or `NumberedMessage(index, message)` when the caller numbers them itself
+    (bulk uses line numbers). Setting `stop` takes no new messages; those in flight finish and are yielded.
+    `before_send` and `after_send` bracket each message in its worker, so at most `concurrency` messages
+    are ever between the two: the bound on what a crash can leave unknown.
     """
     if concurrency < 1:
         raise ValueError(f"concurrency must be at least 1, not {concurrency}")
@@ -143,7 +148,10 @@ async def send_many(
     async def work() -> None:
         try:
             while (item := await inbox.get()) is not None:
-                await outbox.put(await send_one(*item))
+                outcome = await send_one(*item)
+                if after_send is not None:
+                    after_send(outcome)
+                await outbox.put(outcome)
         finally:
             await outbox.put(None)
 

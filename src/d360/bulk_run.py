@@ -72,10 +72,14 @@ def prepare_journal(journal: Journal, bulk_input: BulkInput, report: ValidationR
     invalid = {line.line_number: "; ".join(line.problems) for line in report.invalid}
     if journal.claim(bulk_input.fingerprint(), bulk_input.describe()):
         journal.add_lines(
-            (line.line_number, line.content_hash, FAILED if line.line_number in invalid else PENDING,
-             f"invalid: {invalid[line.line_number]}" if line.line_number in invalid else None)
+            (
+                line.line_number,
+                line.content_hash,
+                FAILED if line.line_number in invalid else PENDING,
+                f"invalid: {invalid[line.line_number]}" if line.line_number in invalid else None,
+            )
             for line in bulk_input.lines(validate=False)
-        )  # fmt: skip
+        )
     return journal.recover_interrupted()
 
 
@@ -117,9 +121,17 @@ async def send_remaining(
             _advance(progress, failed=1)
 
     lines = _lines_to_send(bulk_input, journal, journal.states_to_send(resend_unknown=resend_unknown))
-    async for outcome in send_many(client, lines, concurrency=concurrency, rate=rate,
-                                   before_send=journal.mark_sending, stop=stop):  # fmt: skip
-        record(outcome)
+    outcomes = send_many(
+        client,
+        lines,
+        concurrency=concurrency,
+        rate=rate,
+        before_send=journal.mark_sending,
+        after_send=record,
+        stop=stop,
+    )
+    async for _ in outcomes:
+        pass  # each outcome was recorded by its worker, before that worker took another line
     if progress is not None:
         progress.finish()
     return stopped_for[0] if stopped_for else None
