@@ -1,0 +1,229 @@
+"""`d360 bulk` and `d360 bulk report`: a resumable campaign from a file, and the sum of its journal."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import json
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+from d360.cli.common import (
+    EPILOG,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_REFUSED,
+    EXIT_UNREACHABLE,
+    INTERRUPTED,
+    Commands,
+    UsageError,
+    connection_options,
+)
+from d360.client import AsyncClient
+from d360.progress import Progress
+
+
+def add_bulk_commands(commands: Commands) -> None:
+    bulk = commands.add_parser(
+        "bulk",
+        help="send a file of messages, resumably",
+        parents=[connection_options()],
+        description="Send every line of FILE: JSON Lines of full messages, or a CSV with a 'to' column whose "
+        "other columns fill the body parameters of --template. Every line is validated before anything is "
+        "sent. The journal (SQLite) records each line, so running the same command again resumes: accepted "
+        "and failed lines are skipped, and lines that were in flight when a run died are 'unknown' and not "
+        "sent again unless --resend-unknown. `d360 bulk report JOURNAL` sums a journal up.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    bulk.add_argument("file", metavar="FILE", help="a .jsonl file of messages, or a .csv file")
+    bulk.add_argument("--journal", required=True, metavar="PATH", help="the SQLite journal (created if missing)")
+    bulk.add_argument(
+        "--rate",
+        type=float,
+        default=80.0,
+        metavar="PER_SECOND",
+        help="messages a second (default 80, upstream's default tier; 0 for no limit)",
+    )
+    bulk.add_argument("--concurrency", type=int, default=16, metavar="N", help="requests in flight (default 16)")
+    bulk.add_argument(
+        "--resend-unknown",
+        action="store_true",
+        help="send again the lines that may have been delivered (risking duplicates)",
+    )
+    bulk.add_argument("--skip-invalid", action="store_true", help="send the valid lines even if others are invalid")
+    bulk.add_argument("--template", metavar="NAME", help="CSV input: the template to fill")
+    bulk.add_argument("--language", metavar="CODE", help="CSV input: the template's language")
+    bulk.set_defaults(handler=run_bulk)
+    report = commands.add_parser(
+        "bulk-report",
+        help="sum up a bulk journal (also: d360 bulk report JOURNAL)",
+        description="Counts per state, and each failed or unknown line with its error.",
+    )
+    report.add_argument("journal", metavar="JOURNAL")
+    report.add_argument("--csv", metavar="OUT", help="also write every line's record to this CSV file")
+    report.add_argument("--json", action="store_true", help="print JSON for machines")
+    report.set_defaults(handler=run_bulk_report)
+
+
+def run_bulk(arguments: argparse.Namespace) -> int:
+    from d360.bulk_input import BulkInput, BulkInputError
+    from d360.bulk_run import prepare_journal, validate_input
+    from d360.journal import Journal, JournalError
+
+    if arguments.concurrency < 1:
+        raise UsageError(f"--concurrency must be at least 1, not {arguments.concurrency}")
+    if arguments.rate < 0:
+        raise UsageError(f"--rate must be 0 (no limit) or more, not {arguments.rate}")
+    bulk_input = BulkInput(Path(arguments.file), template=arguments.template, language=arguments.language)
+    client = AsyncClient(
+        api_key=arguments.api_key,
+        base_url=arguments.base_url,
+        timeout=arguments.timeout,
+        max_retries=arguments.max_retries,
+        validate=False,
+    )
+    try:
+        bulk_input.check()
+        report = validate_input(
+            bulk_input, lambda line: print(f"line {line.line_number}: {'; '.join(line.problems)}", file=sys.stderr)
+        )
+    except BulkInputError as error:
+        raise UsageError(str(error)) from None
+    if report.invalid and not arguments.skip_invalid:
+        raise UsageError(
+            f"{len(report.invalid)} of {report.total} lines are invalid; nothing was sent "
+            "(--skip-invalid sends the rest)"
+        )
+    try:
+        journal = Journal(arguments.journal)
+    except JournalError as error:
+        raise UsageError(str(error)) from None
+    with journal:
+        try:
+            recovered = prepare_journal(journal, bulk_input, report)
+        except JournalError as error:
+            raise UsageError(str(error)) from None
+        if recovered:
+            print(
+                f"bulk: {recovered} lines were being sent when the last run stopped: marked unknown "
+                "(they may have been delivered; --resend-unknown sends them again)",
+                file=sys.stderr,
+            )
+        counts = journal.counts()
+        to_send = counts["pending"] + (counts["unknown"] if arguments.resend_unknown else 0)
+        progress = Progress(to_send, sys.stderr, interactive=sys.stderr.isatty()) if to_send else None
+        stopped = asyncio.run(_run_bulk_sends(client, bulk_input, journal, arguments, progress))
+        counts = journal.counts()
+    summary = "  ".join(f"{state} {count}" for state, count in counts.items() if state != "sending")
+    if arguments.json:
+        print(json.dumps({"counts": counts, "recovered_unknown": recovered, "stopped_early": stopped}))
+    else:
+        print(f"bulk: {summary}" + (f"  (stopped early: {stopped})" if stopped else ""))
+    if stopped == INTERRUPTED:
+        return EXIT_INTERRUPTED
+    if stopped is not None or counts["failed"] or counts["unknown"]:
+        return EXIT_REFUSED
+    # Lines still pending met only transient failures (unreachable, throttled): running again resumes them.
+    return EXIT_UNREACHABLE if counts["pending"] else EXIT_OK
+
+
+async def _run_bulk_sends(
+    client: AsyncClient, bulk_input: Any, journal: Any, arguments: argparse.Namespace, progress: Progress | None
+) -> str | None:
+    from d360.bulk_run import send_remaining
+
+    stop = asyncio.Event()
+    interrupted: list[str] = []
+    loop = asyncio.get_running_loop()
+
+    def on_stop_signal() -> None:
+        if stop.is_set():  # a second Ctrl-C: leave now; in-flight lines are found 'sending' next run
+            raise KeyboardInterrupt
+        interrupted.append(INTERRUPTED)
+        print(
+            "\nbulk: stopping: finishing the messages in flight (Ctrl-C again to leave at once)",
+            file=sys.stderr,
+            flush=True,
+        )
+        stop.set()
+
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(stop_signal, on_stop_signal)
+    try:
+        async with client:
+            stopped = await send_remaining(
+                client,
+                bulk_input,
+                journal,
+                concurrency=arguments.concurrency,
+                rate=arguments.rate or None,
+                resend_unknown=arguments.resend_unknown,
+                progress=progress,
+                stop=stop,
+            )
+    finally:
+        for stop_signal in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(stop_signal)
+    return stopped or (interrupted[0] if interrupted else None)
+
+
+def run_bulk_report(arguments: argparse.Namespace) -> int:
+    from d360.journal import FAILED, STATES, UNKNOWN, Journal, JournalError
+
+    if not Path(arguments.journal).is_file():
+        raise UsageError(f"no such journal: {arguments.journal}")
+    try:
+        journal = Journal(arguments.journal)
+    except JournalError as error:
+        raise UsageError(str(error)) from None
+    with journal:
+        counts = journal.counts()
+        problems = list(journal.records((FAILED, UNKNOWN)))
+        if arguments.csv:
+            with open(arguments.csv, "w", newline="", encoding="utf-8") as out:
+                writer = csv.writer(out)
+                writer.writerow(["line_number", "state", "message_id", "error", "attempts", "created_at", "updated_at"])
+                for record in journal.records(STATES):
+                    writer.writerow(
+                        [
+                            record.line_number,
+                            record.state,
+                            record.message_id or "",
+                            record.error or "",
+                            record.attempts,
+                            record.created_at,
+                            record.updated_at,
+                        ]
+                    )
+        meta = journal.meta()
+    if arguments.json:
+        print(
+            json.dumps(
+                {
+                    "input": meta.get("input"),
+                    "counts": counts,
+                    "problems": [
+                        {
+                            "line": record.line_number,
+                            "state": record.state,
+                            "error": record.error,
+                            "attempts": record.attempts,
+                        }
+                        for record in problems
+                    ],
+                }
+            )
+        )
+        return EXIT_OK
+    print(f"journal {arguments.journal} for {meta.get('input', '?')}")
+    for state in STATES:
+        print(f"  {state:<9} {counts[state]}")
+    for record in problems:
+        print(f"line {record.line_number}: {record.state}: {record.error or ''} (attempts {record.attempts})")
+    if arguments.csv:
+        print(f"wrote {arguments.csv}")
+    return EXIT_OK

@@ -1,0 +1,97 @@
+"""`d360 validate` and `d360 spec diff`: commands that check and compare, and never send."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from d360.cli.common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, Commands, UsageError, read_text
+from d360.validation import message_problems
+
+
+def add_validate_command(commands: Commands) -> None:
+    validate = commands.add_parser(
+        "validate",
+        help="check messages without sending anything",
+        description="Check one JSON message, or JSON Lines of them, against the spec and upstream's limits. "
+        "Sends nothing. Exit 0 when all are valid, 2 otherwise.",
+    )
+    validate.add_argument("file", metavar="FILE", help="a JSON or JSON Lines file, or - for standard input")
+    validate.add_argument("--json", action="store_true", help="print JSON for machines")
+    validate.set_defaults(handler=run_validate)
+
+
+def add_spec_command(commands: Commands) -> None:
+    spec = commands.add_parser("spec", help="work with spec versions", description="Work with spec versions.")
+    actions = spec.add_subparsers(dest="action", required=True, metavar="ACTION")
+    diff = actions.add_parser(
+        "diff",
+        help="the change report between two specs",
+        description="Print the change report between two specs (files or URLs; raw JSON or upstream's docs "
+        "page), each change marked BREAKING or compatible for a client.",
+    )
+    diff.add_argument("old", metavar="OLD")
+    diff.add_argument("new", metavar="NEW")
+    diff.add_argument("--json", action="store_true", help="print JSON for machines")
+    diff.add_argument("--fail-on-breaking", action="store_true", help="exit 1 when any change is BREAKING")
+    diff.set_defaults(handler=run_spec_diff)
+
+
+def run_validate(arguments: argparse.Namespace) -> int:
+    text = read_text(arguments.file)
+    documents: list[tuple[int, Any, str | None]] = []
+    stripped = text.strip()
+    try:
+        documents.append((1, json.loads(stripped), None))
+    except json.JSONDecodeError:
+        for line_number, line in enumerate(text.splitlines(), start=1):
+            if line.strip():
+                try:
+                    documents.append((line_number, json.loads(line), None))
+                except json.JSONDecodeError as exc:
+                    documents.append((line_number, None, f"not valid JSON: {exc.msg} at column {exc.colno}"))
+    results: list[dict[str, Any]] = []
+    for line_number, document, parse_error in documents:
+        problems = [parse_error] if parse_error else [str(problem) for problem in message_problems(document)]
+        results.append({"line": line_number, "valid": not problems, "problems": problems})
+    invalid = [result for result in results if not result["valid"]]
+    if arguments.json:
+        print(json.dumps({"valid": not invalid, "checked": len(results), "invalid": invalid}))
+    else:
+        for result in invalid:
+            for problem in result["problems"]:
+                print(f"line {result['line']}: {problem}")
+        print(f"{len(results) - len(invalid)} of {len(results)} messages valid")
+    return EXIT_USAGE if invalid or not results else EXIT_OK
+
+
+def run_spec_diff(arguments: argparse.Namespace) -> int:
+    from d360.spec import SpecSourceError, load_spec
+    from d360.spec_diff import diff_specs
+
+    try:
+        report = diff_specs(load_spec(arguments.old), load_spec(arguments.new))
+    except SpecSourceError as error:
+        raise UsageError(str(error)) from None
+    if arguments.json:
+        print(
+            json.dumps(
+                {
+                    "old_version": report.old_version,
+                    "new_version": report.new_version,
+                    "changes": [
+                        {
+                            "location": change.location,
+                            "description": change.description,
+                            "breaking": change.breaking,
+                            "used_in": list(change.used_in),
+                        }
+                        for change in report.changes
+                    ],
+                }
+            )
+        )
+    else:
+        print(report.to_text(), end="")
+    return EXIT_REFUSED if arguments.fail_on_breaking and report.breaking else EXIT_OK

@@ -1,0 +1,83 @@
+"""`d360 sandbox`: serve the local stand-in for upstream until Ctrl-C or SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+
+from d360 import SPEC_VERSION
+from d360.cli.common import EXIT_OK, Commands, UsageError
+
+
+def add_sandbox_command(commands: Commands) -> None:
+    sandbox = commands.add_parser(
+        "sandbox",
+        help="serve a local stand-in for upstream on 127.0.0.1",
+        description="Serve a local stand-in for upstream's /messages that enforces the spec. "
+        "Faults are off unless asked for. Stops cleanly on Ctrl-C or SIGTERM.",
+    )
+    sandbox.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    sandbox.add_argument("--port", type=int, default=8360, help="port to listen on (default 8360; 0 picks one)")
+    sandbox.add_argument(
+        "--api-key",
+        action="append",
+        dest="api_keys",
+        metavar="KEY",
+        help="a key to accept (repeatable; default: sandbox-key)",
+    )
+    sandbox.add_argument("--rate-limit", type=float, metavar="N", help="answer 429 beyond N requests a second")
+    sandbox.add_argument("--error-rate-500", type=_share, default=0.0, metavar="SHARE", help="share of 500s (0-1)")
+    sandbox.add_argument("--error-rate-503", type=_share, default=0.0, metavar="SHARE", help="share of 503s (0-1)")
+    sandbox.add_argument(
+        "--throttle-rate",
+        type=_share,
+        default=0.0,
+        metavar="SHARE",
+        help="share of upstream's throttling errors (400, code 130429)",
+    )
+    sandbox.add_argument("--latency-ms", type=float, default=0.0, metavar="MS", help="added to every answer")
+    sandbox.add_argument(
+        "--enforce-limits", action="store_true", help="also refuse what upstream's documented limits refuse"
+    )
+    sandbox.add_argument("--keep", type=int, default=10_000, metavar="N", help="messages kept for inspection")
+    sandbox.add_argument("--seed", type=int, help="seed for the fault dice, for repeatable runs")
+    sandbox.set_defaults(handler=run_sandbox)
+
+
+def _share(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"a share is between 0 and 1, not {text}")
+    return value
+
+
+def run_sandbox(arguments: argparse.Namespace) -> int:
+    from d360 import sandbox
+
+    api_keys = arguments.api_keys or [sandbox.DEFAULT_API_KEY]
+    faults = sandbox.Faults(
+        rate_limit=arguments.rate_limit,
+        server_error_rate=arguments.error_rate_500,
+        unavailable_rate=arguments.error_rate_503,
+        throttle_rate=arguments.throttle_rate,
+        latency=arguments.latency_ms / 1000,
+        seed=arguments.seed,
+    )
+    app = sandbox.Sandbox(api_keys, faults=faults, keep=arguments.keep, enforce_limits=arguments.enforce_limits)
+    try:
+        listener = sandbox.bind(arguments.host, arguments.port)
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {arguments.host}:{arguments.port}: {exc.strerror or exc}") from None
+    base_url = f"http://{arguments.host}:{listener.getsockname()[1]}"
+    print(f"d360 sandbox: Messaging API {SPEC_VERSION} at {base_url} (Ctrl-C to stop)")
+    print(f"  export D360_BASE_URL={base_url}")
+    if not arguments.api_keys:
+        print(f"  export D360_API_KEY={sandbox.DEFAULT_API_KEY}")
+    print(f"  inspect what arrived: {base_url}{sandbox.INSPECTION_PATH}", flush=True)
+    # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal to the handler that was
+    # in place before it; a quiet one lets us report and exit 0, a requested stop being no failure.
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop_signal, lambda number, frame: None)
+    sandbox.server_for(app).run(sockets=[listener])
+    print(f"d360 sandbox: stopped after accepting {app.accepted_count} messages", flush=True)
+    return EXIT_OK
