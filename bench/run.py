@@ -167,7 +167,7 @@ def async_scenarios(server: Server, count: int, repetitions: int) -> dict[str, d
         }
         samples: dict[str, list[dict[str, float]]] = {name: [] for name in contenders}
         for run in contenders.values():
-            await _drive_once(run)
+            await run()  # warm-up: connections opened, code paths imported
         for _ in range(repetitions):
             for name, run in contenders.items():
                 server_before, cpu_before, started = server.cpu_seconds(), time.process_time(), time.perf_counter()
@@ -188,10 +188,6 @@ def async_scenarios(server: Server, count: int, repetitions: int) -> dict[str, d
 
     samples = asyncio.run(run_all())
     return {name: median_of(values) for name, values in samples.items()}
-
-
-async def _drive_once(run: Callable[[], Awaitable[None]]) -> None:
-    await run()  # warm-up: connections opened, code paths imported
 
 
 # 3. Bulk: the real command, journal on, rate limit off.

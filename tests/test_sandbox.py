@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -172,3 +173,13 @@ def test_cli_reports_a_busy_port_in_one_line() -> None:
     assert result.returncode == 2
     assert result.stderr.startswith(f"d360: error: cannot listen on 127.0.0.1:{port}")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_absurdly_nested_body_is_400_not_500(served: sandbox.RunningSandbox) -> None:
+    nested = "[" * 100_000 + "]" * 100_000
+    response = httpx.post(f"{served.base_url}/messages", content=nested.encode(), headers={"D360-API-KEY": KEY})
+    assert response.status_code == 400
+    deep = '{"x":' * 5000 + "{}" + "}" * 5000  # parses, but deeper than a recursive check can walk
+    body = json.dumps(TEXT)[:-1] + ', "interactive": ' + deep + "}"
+    response = httpx.post(f"{served.base_url}/messages", content=body.encode(), headers={"D360-API-KEY": KEY})
+    assert response.status_code in (200, 400)  # free-form content may be accepted, but never a crash

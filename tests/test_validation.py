@@ -148,3 +148,17 @@ def test_validator_understands_every_keyword_of_the_vendored_spec() -> None:
     # A spec update that brings a keyword the checker would silently skip fails here, in the update's CI.
     for name, schema in spec()["components"]["schemas"].items():
         assert unsupported_keywords(schema, f"#/components/schemas/{name}") == []
+
+
+@pytest.mark.parametrize("validate", [True, False])
+@pytest.mark.parametrize(
+    "bad_value", [float("nan"), float("inf"), object(), b"bytes"], ids=["nan", "infinity", "object", "bytes"]
+)
+def test_values_json_cannot_carry_are_refused_before_sending(
+    make_client: Any, server: ScriptedServer, validate: bool, bad_value: Any
+) -> None:
+    # The interactive action is free-form in the spec, so only the JSON encoding can catch these.
+    message = messages.interactive(TO, {"type": "product", "body": {"text": "x"}, "action": {"weight": bad_value}})
+    with pytest.raises(d360.ValidationError, match=r"\$: cannot be sent as JSON"):
+        make_client(validate=validate).call("send", message)
+    assert server.requests == []

@@ -42,18 +42,6 @@ class ValidationReport:
     invalid: tuple[InvalidLine, ...]
 
 
-@attrs.frozen
-class RunSummary:
-    counts: dict[str, int]
-    recovered_unknown: int
-    stopped_early: str | None = None
-    """Why the run stopped before the end (an interrupt, a refused API key), or None."""
-
-    @property
-    def all_accepted(self) -> bool:
-        return all(count == 0 for state, count in self.counts.items() if state != ACCEPTED)
-
-
 def validate_input(bulk_input: BulkInput, on_invalid: Callable[[InvalidLine], None]) -> ValidationReport:
     """Check every line, reporting each invalid one as found (so memory holds only the invalid ones)."""
     total = 0

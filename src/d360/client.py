@@ -34,7 +34,9 @@ from d360.errors import (
     APIConnectionError,
     APITimeoutError,
     D360Error,
+    Problem,
     UnexpectedResponseError,
+    ValidationError,
 )
 from d360.redaction import redacted_headers
 from d360.responses import SendResult, parse_send_result, parse_success_flag, status_error
@@ -119,7 +121,11 @@ class _ClientCore:
         payload = messages.as_dict(message)
         if self._config.validate:
             validate_message(payload)
-        return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+        try:
+            # allow_nan=False: NaN and Infinity are not JSON, and upstream would refuse the body.
+            return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+        except (TypeError, ValueError, RecursionError) as exc:
+            raise ValidationError([Problem("$", f"cannot be sent as JSON: {exc}")]) from None
 
     @staticmethod
     def _encode_read_receipt(message_id: str) -> bytes:

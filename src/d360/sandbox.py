@@ -152,13 +152,18 @@ class Sandbox:
             body = json.loads(await request.body())
         except (ValueError, UnicodeDecodeError) as exc:
             return JSONResponse({"error": f"request body is not valid JSON: {exc}"}, 400)
+        except RecursionError:
+            return JSONResponse({"error": "request body is nested too deeply"}, 400)
         if _is_read_receipt(body):
             with self._lock:
                 self.read_receipts.append(body["message_id"])
             return JSONResponse({"success": True})
-        problems = schema_problems(body)
-        if not problems and self.enforce_limits:
-            problems = limit_problems(body)
+        try:
+            problems = schema_problems(body)
+            if not problems and self.enforce_limits:
+                problems = limit_problems(body)
+        except RecursionError:
+            return JSONResponse({"error": "request body is nested too deeply"}, 400)
         if problems:
             return JSONResponse({"error": f"invalid message: {problems[0]}"}, 400)
         injected = self._injected_failure()
