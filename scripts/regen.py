@@ -264,34 +264,31 @@ def restoring(paths: list[Path]) -> Iterator[None]:
 
 
 def regenerate(source: str | None) -> int:
-    try:
-        old_spec = spec_io.load_spec(SPEC_PATH) if SPEC_PATH.exists() else {}
-        new_spec = spec_io.load_spec(source) if source else old_spec
-        if not new_spec:
-            raise RegenError("no SOURCE given and no vendored spec at openapi/messages.json")
-        validate(new_spec)
-        report = spec_diff.diff_specs(old_spec, new_spec)
-        with tempfile.TemporaryDirectory(prefix="d360-regen-") as temp:
-            fresh = generate(new_spec, Path(temp))
-            new_version = new_spec["info"]["version"]
-            old_version = old_spec.get("info", {}).get("version")
-            with restoring([SPEC_PATH, GENERATED, PYPROJECT, CHANGELOG]):
-                SPEC_PATH.parent.mkdir(exist_ok=True)
-                SPEC_PATH.write_text(spec_io.canonical_json(new_spec), encoding="utf-8")
-                if GENERATED.exists():
-                    shutil.rmtree(GENERATED)
-                shutil.copytree(fresh, GENERATED)
-                if new_version != old_version:
-                    pyproject = PYPROJECT.read_text(encoding="utf-8")
-                    PYPROJECT.write_text(
-                        VERSION_LINE.sub(f'version = "{new_version}"', pyproject, count=1), encoding="utf-8"
-                    )
-                if report.changes or new_version != old_version:
-                    changelog = CHANGELOG.read_text(encoding="utf-8") if CHANGELOG.exists() else "# Changelog\n\n"
-                    CHANGELOG.write_text(changelog_with(report, changelog), encoding="utf-8")
-    except (RegenError, spec_io.SpecSourceError) as exc:
-        print(f"regen: error: {exc}", file=sys.stderr)
-        return 1
+    """Every step that can fail runs before the repo is touched; `main` prints the one-line error."""
+    old_spec = spec_io.load_spec(SPEC_PATH) if SPEC_PATH.exists() else {}
+    new_spec = spec_io.load_spec(source) if source else old_spec
+    if not new_spec:
+        raise RegenError("no SOURCE given and no vendored spec at openapi/messages.json")
+    validate(new_spec)
+    report = spec_diff.diff_specs(old_spec, new_spec)
+    new_version = new_spec["info"]["version"]
+    old_version = old_spec.get("info", {}).get("version")
+    with tempfile.TemporaryDirectory(prefix="d360-regen-") as temp:
+        fresh = generate(new_spec, Path(temp))
+        with restoring([SPEC_PATH, GENERATED, PYPROJECT, CHANGELOG]):
+            SPEC_PATH.parent.mkdir(exist_ok=True)
+            SPEC_PATH.write_text(spec_io.canonical_json(new_spec), encoding="utf-8")
+            if GENERATED.exists():
+                shutil.rmtree(GENERATED)
+            shutil.copytree(fresh, GENERATED)
+            if new_version != old_version:
+                pyproject = PYPROJECT.read_text(encoding="utf-8")
+                PYPROJECT.write_text(
+                    VERSION_LINE.sub(f'version = "{new_version}"', pyproject, count=1), encoding="utf-8"
+                )
+            if report.changes or new_version != old_version:
+                changelog = CHANGELOG.read_text(encoding="utf-8") if CHANGELOG.exists() else "# Changelog\n\n"
+                CHANGELOG.write_text(changelog_with(report, changelog), encoding="utf-8")
     print(report.to_text(), end="")
     print(f"regen: generated/{PACKAGE} is now Messaging API {new_version}")
     return 0
