@@ -10,6 +10,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from d360.bulk_input import BulkInputError
 from d360.cli.bulk import add_bulk_commands
 from d360.cli.check import add_spec_command, add_validate_command
 from d360.cli.common import (
@@ -26,6 +27,8 @@ from d360.cli.common import (
 from d360.cli.sandbox import add_sandbox_command
 from d360.cli.send import add_send_command
 from d360.errors import APIConnectionError, ConfigurationError, D360Error, ValidationError
+from d360.journal import JournalError
+from d360.spec import SpecSourceError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -63,11 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = build_parser().parse_args(arguments_list)
     try:
         return int(arguments.handler(arguments))
-    except UsageError as error:
-        fail(str(error), EXIT_USAGE)
-    except ValidationError as error:
-        fail(str(error), EXIT_USAGE)
-    except ConfigurationError as error:
+    except (UsageError, ValidationError, ConfigurationError, BulkInputError, JournalError, SpecSourceError) as error:
+        # Bad arguments, settings or input, wherever a command meets them: nothing (more) is sent.
         fail(str(error), EXIT_USAGE)
     except APIConnectionError as error:
         fail(str(error), EXIT_UNREACHABLE)

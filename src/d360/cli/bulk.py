@@ -70,9 +70,9 @@ def add_bulk_commands(commands: Commands) -> None:
 
 
 def run_bulk(arguments: argparse.Namespace) -> int:
-    from d360.bulk_input import BulkInput, BulkInputError
+    from d360.bulk_input import BulkInput
     from d360.bulk_run import prepare_journal, validate_input
-    from d360.journal import Journal, JournalError
+    from d360.journal import Journal
 
     if arguments.concurrency < 1:
         raise UsageError(f"--concurrency must be at least 1, not {arguments.concurrency}")
@@ -86,27 +86,17 @@ def run_bulk(arguments: argparse.Namespace) -> int:
         max_retries=arguments.max_retries,
         validate=False,
     )
-    try:
-        bulk_input.check()
-        report = validate_input(
-            bulk_input, lambda line: print(f"line {line.line_number}: {'; '.join(line.problems)}", file=sys.stderr)
-        )
-    except BulkInputError as error:
-        raise UsageError(str(error)) from None
+    bulk_input.check()
+    report = validate_input(
+        bulk_input, lambda line: print(f"line {line.line_number}: {'; '.join(line.problems)}", file=sys.stderr)
+    )
     if report.invalid and not arguments.skip_invalid:
         raise UsageError(
             f"{len(report.invalid)} of {report.total} lines are invalid; nothing was sent "
             "(--skip-invalid sends the rest)"
         )
-    try:
-        journal = Journal(arguments.journal)
-    except JournalError as error:
-        raise UsageError(str(error)) from None
-    with journal:
-        try:
-            recovered = prepare_journal(journal, bulk_input, report)
-        except JournalError as error:
-            raise UsageError(str(error)) from None
+    with Journal(arguments.journal) as journal:
+        recovered = prepare_journal(journal, bulk_input, report)
         if recovered:
             print(
                 f"bulk: {recovered} lines were being sent when the last run stopped: marked unknown "
@@ -172,15 +162,11 @@ async def _run_bulk_sends(
 
 
 def run_bulk_report(arguments: argparse.Namespace) -> int:
-    from d360.journal import FAILED, STATES, UNKNOWN, Journal, JournalError
+    from d360.journal import FAILED, STATES, UNKNOWN, Journal
 
     if not Path(arguments.journal).is_file():
         raise UsageError(f"no such journal: {arguments.journal}")
-    try:
-        journal = Journal(arguments.journal)
-    except JournalError as error:
-        raise UsageError(str(error)) from None
-    with journal:
+    with Journal(arguments.journal) as journal:
         counts = journal.counts()
         problems = list(journal.records((FAILED, UNKNOWN)))
         if arguments.csv:

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from d360.cli.common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, Commands, UsageError, read_text
+from d360.cli.common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, Commands, read_text
 from d360.validation import message_problems
 
 
@@ -67,13 +67,10 @@ def run_validate(arguments: argparse.Namespace) -> int:
 
 
 def run_spec_diff(arguments: argparse.Namespace) -> int:
-    from d360.spec import SpecSourceError, load_spec
+    from d360.spec import load_spec
     from d360.spec_diff import diff_specs
 
-    try:
-        report = diff_specs(load_spec(arguments.old), load_spec(arguments.new))
-    except SpecSourceError as error:
-        raise UsageError(str(error)) from None
+    report = diff_specs(load_spec(arguments.old), load_spec(arguments.new))
     if arguments.json:
         print(
             json.dumps(
