@@ -8,19 +8,22 @@ for the `Retry-After` time, because upstream throttles the sender, not the reque
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from d360.errors import D360Error, RateLimitError
+from d360.errors import ConfigurationError, D360Error, RateLimitError
 from d360.responses import SendResult, parse_send_result
 
 if TYPE_CHECKING:
     from d360.client import AsyncClient
 
 DEFAULT_CONCURRENCY = 16
+MAX_CONCURRENCY = 1000
+"""Upstream's top tier is 1,000 messages a second; more requests in flight than that only queue at upstream."""
 THROTTLE_WAITS = 10
 """Throttling waits allowed per message on top of the retry budget: a throttled batch is slowed, not failed."""
 BeforeSend = Callable[[int, int], None]
@@ -47,8 +50,8 @@ class RateLimiter:
     """Spaces sends `1/rate` seconds apart (with a small burst), and holds everyone during a pause."""
 
     def __init__(self, rate: float | None, *, burst: float | None = None, clock: Callable[[], float] = time.monotonic):
-        if rate is not None and rate <= 0:
-            raise ValueError(f"rate must be positive, not {rate}")
+        if rate is not None and not (isinstance(rate, int | float) and math.isfinite(rate) and rate > 0):
+            raise ConfigurationError(f"rate must be a positive number of messages a second, or None, not {rate!r}")
         self.rate = rate
         self._clock = clock
         # A burst of a tenth of a second's worth absorbs scheduling jitter without breaking the average.
@@ -99,14 +102,14 @@ async def send_many(
     `before_send` and `after_send` bracket each message in its worker, so at most `concurrency` messages
     are ever between the two: the bound on what a crash can leave unknown.
     """
-    if concurrency < 1:
-        raise ValueError(f"concurrency must be at least 1, not {concurrency}")
+    check_concurrency(concurrency)
     limiter = RateLimiter(rate)
     single_try = client.with_options(max_retries=0)
     policy = client._config.retry
     inbox: asyncio.Queue[tuple[int, Any] | None] = asyncio.Queue(maxsize=concurrency)
     outbox: asyncio.Queue[SendOutcome | None] = asyncio.Queue(maxsize=concurrency)
     stop = stop or asyncio.Event()
+    failures: list[BaseException] = []
 
     async def produce() -> None:
         try:
@@ -114,9 +117,12 @@ async def send_many(
                 if stop.is_set():
                     break
                 await inbox.put((index, message))
-        finally:
-            for _ in range(concurrency):
-                await inbox.put(None)
+        except Exception as exc:  # a bad input iterator: finish what is in flight, then raise its error
+            failures.append(exc)
+            stop.set()
+        # Not in a `finally`: a producer cancelled because every worker died must not wait here forever.
+        for _ in range(concurrency):
+            await inbox.put(None)
 
     async def send_one(index: int, message: Any) -> SendOutcome:
         try:
@@ -147,15 +153,19 @@ async def send_many(
 
     async def work() -> None:
         try:
-            while (item := await inbox.get()) is not None:
+            while not stop.is_set() and (item := await inbox.get()) is not None:
                 outcome = await send_one(*item)
                 if after_send is not None:
                     after_send(outcome)
                 await outbox.put(outcome)
+        except Exception as exc:  # a broken hook (the journal's disk is full): the whole batch stops
+            failures.append(exc)
+            stop.set()
         finally:
             await outbox.put(None)
 
-    tasks = [asyncio.create_task(produce()), *(asyncio.create_task(work()) for _ in range(concurrency))]
+    producer = asyncio.create_task(produce())
+    workers = [asyncio.create_task(work()) for _ in range(concurrency)]
     finished_workers = 0
     try:
         while finished_workers < concurrency:
@@ -164,12 +174,17 @@ async def send_many(
                 finished_workers += 1
             else:
                 yield outcome
-        for task in tasks:
-            task.result()  # surface a failure in the producer (a bad input iterator)
+        if failures:
+            raise failures[0]
     finally:
-        for task in tasks:
+        for task in (producer, *workers):
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.gather(producer, *workers, return_exceptions=True)
+
+
+def check_concurrency(concurrency: Any) -> None:
+    if not isinstance(concurrency, int) or isinstance(concurrency, bool) or not 1 <= concurrency <= MAX_CONCURRENCY:
+        raise ConfigurationError(f"concurrency must be a whole number from 1 to {MAX_CONCURRENCY}, not {concurrency!r}")
 
 
 async def _numbered(messages: Iterable[Any] | AsyncIterable[Any]) -> AsyncIterator[tuple[int, Any]]:

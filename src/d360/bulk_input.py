@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import attrs
 
 from d360 import messages, templates
+from d360.json_input import JSONInputError, decode_text, loads
 from d360.validation import message_problems
 
 
@@ -77,14 +77,24 @@ class BulkInput:
                     continue
                 content_hash = hashlib.sha256(raw.rstrip(b"\r\n")).hexdigest()
                 try:
-                    message = json.loads(raw)
-                except (ValueError, UnicodeDecodeError) as exc:
-                    yield InputLine(line_number, content_hash, None, (f"not valid JSON: {_reason(exc)}",))
+                    message = loads(decode_text(raw, where=f"line {line_number}"))
+                except JSONInputError as exc:
+                    yield InputLine(line_number, content_hash, None, (str(exc),))
                     continue
                 problems = tuple(str(problem) for problem in message_problems(message)) if validate else ()
                 yield InputLine(line_number, content_hash, message if isinstance(message, dict) else None, problems)
 
     def _csv_lines(self, validate: bool) -> Iterator[InputLine]:
+        try:
+            yield from self._csv_rows(validate)
+        except UnicodeDecodeError as exc:
+            raise BulkInputError(
+                f"{self.path} is not UTF-8 ({exc.reason} at byte {exc.start}): save it as UTF-8 (CSV UTF-8 in Excel)"
+            ) from None
+        except csv.Error as exc:  # a field over csv's size limit, a NUL byte
+            raise BulkInputError(f"{self.path} cannot be read as CSV: {exc}") from None
+
+    def _csv_rows(self, validate: bool) -> Iterator[InputLine]:
         assert self.template and self.language
         with self.path.open("r", encoding="utf-8-sig", newline="") as stream:
             reader = csv.reader(stream)
@@ -113,9 +123,3 @@ def _csv_text(row: list[str]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer).writerow(row)
     return buffer.getvalue()
-
-
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, json.JSONDecodeError):
-        return f"{exc.msg} at column {exc.colno}"
-    return str(exc)

@@ -14,17 +14,10 @@ import attrs
 from d360.bulk import NumberedMessage, SendOutcome, send_many
 from d360.bulk_input import BulkInput
 from d360.client import AsyncClient
-from d360.errors import (
-    APIConnectionError,
-    AuthenticationError,
-    D360Error,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    ServerError,
-)
+from d360.errors import AuthenticationError, D360Error, NotFoundError, PermissionDeniedError
 from d360.journal import ACCEPTED, FAILED, PENDING, UNKNOWN, Journal, JournalError
 from d360.progress import Progress
+from d360.retry import is_transient
 
 # Errors that say the whole run is misconfigured: every other line would meet them too.
 FATAL_ERRORS = (AuthenticationError, PermissionDeniedError, NotFoundError)
@@ -56,10 +49,13 @@ def validate_input(bulk_input: BulkInput, on_invalid: Callable[[InvalidLine], No
 
 
 def prepare_journal(journal: Journal, bulk_input: BulkInput, report: ValidationReport) -> int:
-    """Claim the journal for this input (filling it on the first run); return lines found mid-send."""
+    """Own the journal, fill it from this input on the first run; return how many lines were found mid-send."""
+    journal.acquire()
     invalid = {line.line_number: "; ".join(line.problems) for line in report.invalid}
-    if journal.claim(bulk_input.fingerprint(), bulk_input.describe()):
-        journal.add_lines(
+    journal.fill(
+        bulk_input.fingerprint(),
+        bulk_input.describe(),
+        (
             (
                 line.line_number,
                 line.content_hash,
@@ -67,7 +63,8 @@ def prepare_journal(journal: Journal, bulk_input: BulkInput, report: ValidationR
                 f"invalid: {invalid[line.line_number]}" if line.line_number in invalid else None,
             )
             for line in bulk_input.lines(validate=False)
-        )
+        ),
+    )
     return journal.recover_interrupted()
 
 
@@ -101,7 +98,7 @@ async def send_remaining(
         elif error.maybe_delivered:
             journal.finish(outcome.index, UNKNOWN, error=_describe(error))
             _advance(progress, unknown=1)
-        elif _is_transient(error):
+        elif is_transient(error):
             journal.finish(outcome.index, PENDING, error=_describe(error))  # a rerun tries it again
             _advance(progress, failed=1)
         else:
@@ -148,10 +145,6 @@ async def _lines_to_send(
 def _advance(progress: Progress | None, *, sent: int = 0, failed: int = 0, unknown: int = 0) -> None:
     if progress is not None:
         progress.update(sent=sent, failed=failed, unknown=unknown)
-
-
-def _is_transient(error: D360Error) -> bool:
-    return isinstance(error, APIConnectionError | RateLimitError | ServerError)
 
 
 def _describe(error: D360Error) -> str:

@@ -28,7 +28,7 @@ from typing import Any, Self, TypeVar
 import httpx
 
 from d360 import messages
-from d360.bulk import DEFAULT_CONCURRENCY, SendOutcome, send_many
+from d360.bulk import DEFAULT_CONCURRENCY, RateLimiter, SendOutcome, check_concurrency, send_many
 from d360.config import DEFAULT_TIMEOUT, NOT_GIVEN, ClientConfig, NotGiven, TimeoutLike
 from d360.errors import (
     APIConnectionError,
@@ -39,7 +39,7 @@ from d360.errors import (
     ValidationError,
 )
 from d360.redaction import redacted_headers
-from d360.responses import SendResult, parse_send_result, parse_success_flag, status_error
+from d360.responses import SendResult, parse_send_result, parse_success_flag, request_id_of, status_error
 from d360.retry import RetryPolicy
 from d360.senders import MessageSenders
 from d360.transports import (
@@ -47,8 +47,11 @@ from d360.transports import (
     AsyncTransport,
     ConnectionFailure,
     HttpxAsyncTransport,
+    HttpxTransport,
+    RawResponse,
+    SyncTransport,
     TransportFailure,
-    httpx_failure,
+    new_httpx_client,
 )
 from d360.validation import validate_message
 
@@ -133,8 +136,15 @@ class _ClientCore:
         return json.dumps(messages.read_receipt(message_id), separators=(",", ":")).encode()
 
     @staticmethod
-    def _read(status_code: int, headers: Mapping[str, str], content: bytes, parse: ResponseParser[T]) -> T | D360Error:
+    def _read(response: RawResponse, parse: ResponseParser[T]) -> T | D360Error:
+        status_code, headers, content = response.status_code, response.headers, response.content
         if 200 <= status_code < 300:
+            if response.unreadable is not None:
+                return UnexpectedResponseError(
+                    f"HTTP {status_code}, but {response.unreadable}; the message was probably accepted",
+                    status_code=status_code,
+                    request_id=request_id_of(headers),
+                )
             try:
                 return parse(status_code, headers, content)
             except UnexpectedResponseError as error:
@@ -219,7 +229,9 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
             retry_policy=retry_policy,
             owns_http=http_client is None,
         )
-        self._http = http_client if http_client is not None else httpx.Client(timeout=self._config.timeout)
+        self._transport: SyncTransport = HttpxTransport(
+            http_client if http_client is not None else new_httpx_client(self._config.timeout, self._config.proxy)
+        )
         self._sleep = sleep
 
     def send(self, message: Any) -> SendResult:
@@ -238,18 +250,14 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
         retries_done = 0
         while True:
             self._log_request(retries_done + 1)
-            timeout = self._request_timeout()
             try:
-                if timeout is None:
-                    response = self._http.post(self._config.messages_url, content=content, headers=self._config.headers)
-                else:
-                    response = self._http.post(
-                        self._config.messages_url, content=content, headers=self._config.headers, timeout=timeout
-                    )
-            except httpx.TransportError as exc:
-                outcome: T | D360Error = self._connection_error(httpx_failure(exc), exc)
+                response = self._transport.post(
+                    self._config.messages_url, content, self._config.headers, self._request_timeout()
+                )
+            except TransportFailure as exc:
+                outcome: T | D360Error = self._connection_error(exc.failure, exc.__cause__ or exc)
             else:
-                outcome = self._read(response.status_code, response.headers, response.content, parse)
+                outcome = self._read(response, parse)
             if not isinstance(outcome, D360Error):
                 return outcome
             self._sleep(self._next_delay(outcome, retries_done))
@@ -267,7 +275,7 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
 
     def close(self) -> None:
         if self._owns_http:
-            self._http.close()
+            self._transport.close()
 
     def __enter__(self) -> Self:
         return self
@@ -279,9 +287,21 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
 def _blocking_send_many(
     config: ClientConfig, messages: Iterable[Any], *, concurrency: int, rate: float | None
 ) -> Iterator[SendOutcome]:
+    check_concurrency(concurrency)
+    RateLimiter(rate)  # refuses a bad rate here, in the caller's thread, before the worker starts
     done = object()
     outcomes: queue.Queue[Any] = queue.Queue(maxsize=concurrency)
     stop = threading.Event()
+
+    def hand_over(item: Any) -> bool:
+        """Queue an item for the consuming thread; False once the consumer has gone (never blocks forever)."""
+        while not stop.is_set():
+            try:
+                outcomes.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
 
     async def run() -> None:
         async with AsyncClient._from_config(config) as client:
@@ -300,9 +320,8 @@ def _blocking_send_many(
         try:
             asyncio.run(run())
         except BaseException as exc:  # handed to the consuming thread, which raises it
-            outcomes.put(exc)
-        finally:
-            outcomes.put(done)
+            hand_over(exc)
+        hand_over(done)
 
     worker = threading.Thread(target=thread_main, name="d360-send-many", daemon=True)
     worker.start()
@@ -349,7 +368,9 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
             owns_http=http_client is None,
         )
         self._transport: AsyncTransport = (
-            AiohttpTransport(self._config.timeout) if http_client is None else HttpxAsyncTransport(http_client)
+            AiohttpTransport(self._config.timeout, proxy=self._config.proxy)
+            if http_client is None
+            else HttpxAsyncTransport(http_client)
         )
         self._sleep = sleep
 
@@ -386,7 +407,7 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
             except TransportFailure as exc:
                 outcome: T | D360Error = self._connection_error(exc.failure, exc.__cause__ or exc)
             else:
-                outcome = self._read(response.status_code, response.headers, response.content, parse)
+                outcome = self._read(response, parse)
             if not isinstance(outcome, D360Error):
                 return outcome
             await self._sleep(self._next_delay(outcome, retries_done))

@@ -7,7 +7,9 @@ Shared by `Client` and `AsyncClient`. The API key lives here and nowhere else; i
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
+import urllib.request
 from typing import Any
 
 import attrs
@@ -20,6 +22,12 @@ DEFAULT_BASE_URL = "https://waba-v2.360dialog.io"
 API_KEY_HEADER = "D360-API-KEY"
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 """Thirty seconds for an answer, ten to connect: a send that hangs longer is better reported than waited on."""
+
+MAX_RESPONSE_BYTES = 1 << 20
+"""The most of an answer d360 reads, decoded: upstream's answers are under a kilobyte, so a larger one is not
+upstream's, and a compressed bomb never inflates past this."""
+ACCEPT_ENCODING = "gzip, deflate"
+"""What d360 decodes itself (with a size cap); asked for explicitly so an installed brotli changes nothing."""
 
 TimeoutLike = float | httpx.Timeout | None
 
@@ -41,12 +49,18 @@ class ClientConfig:
     timeout: httpx.Timeout
     retry: RetryPolicy
     validate: bool = True
+    proxy: str | None = attrs.field(default=None, repr=False)
+    """The proxy for `base_url` from the environment (https only: plain http never goes through one)."""
     messages_url: str = attrs.field(init=False)
     headers: dict[str, str] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "messages_url", f"{self.base_url}/messages")
-        object.__setattr__(self, "headers", {API_KEY_HEADER: self.api_key, "Content-Type": "application/json"})
+        object.__setattr__(
+            self,
+            "headers",
+            {API_KEY_HEADER: self.api_key, "Content-Type": "application/json", "Accept-Encoding": ACCEPT_ENCODING},
+        )
 
     @classmethod
     def resolve(
@@ -62,16 +76,20 @@ class ClientConfig:
         retry_policy: RetryPolicy | None = None,
     ) -> ClientConfig:
         key = api_key if api_key is not None else os.environ.get("D360_API_KEY")
-        if not key:
-            raise ConfigurationError("no API key: pass api_key=... or set the D360_API_KEY environment variable")
-        if not all(32 <= ord(character) < 127 for character in key):
-            # Named without the key itself: a key must never reach an error message.
-            raise ConfigurationError("the API key holds characters an HTTP header cannot carry (check for newlines)")
+        check_api_key(key)
+        assert key is not None
         url = (base_url or os.environ.get("D360_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
         check_base_url(url, allow_insecure_http=allow_insecure_http)
         check_max_retries(max_retries)
         policy = attrs.evolve(retry_policy or RetryPolicy(), max_retries=max_retries, retry_ambiguous=retry_ambiguous)
-        return cls(api_key=key, base_url=url, timeout=as_timeout(timeout), retry=policy, validate=validate)
+        return cls(
+            api_key=key,
+            base_url=url,
+            timeout=as_timeout(timeout),
+            retry=policy,
+            validate=validate,
+            proxy=proxy_for(url),
+        )
 
     def with_options(
         self,
@@ -95,13 +113,48 @@ class ClientConfig:
         )
 
 
-def check_max_retries(max_retries: int) -> None:
-    if max_retries < 0:
-        raise ConfigurationError(f"max_retries must be 0 or more, not {max_retries}")
+def check_api_key(key: Any) -> None:
+    """A key is printable ASCII with no white space; every message here leaves the key itself out."""
+    if not key:
+        raise ConfigurationError("no API key: pass api_key=... or set the D360_API_KEY environment variable")
+    if not isinstance(key, str):
+        raise ConfigurationError(f"the API key must be a string, not {type(key).__name__}")
+    if not all(33 <= ord(character) < 127 for character in key):
+        # A pasted key often brings a space or a newline: refused here, whichever client, so that the key
+        # neither reaches an error message from the HTTP library nor is quietly changed.
+        raise ConfigurationError(
+            f"the API key ({len(key)} characters) holds white space or characters an HTTP header cannot carry: "
+            "check for a stray space or newline where it was pasted"
+        )
+
+
+def check_max_retries(max_retries: Any) -> None:
+    if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
+        raise ConfigurationError(f"max_retries must be a whole number, 0 or more, not {max_retries!r}")
 
 
 def as_timeout(timeout: TimeoutLike) -> httpx.Timeout:
-    return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+    """An httpx.Timeout whose every phase is None (no limit) or a positive, finite number of seconds."""
+    if isinstance(timeout, httpx.Timeout):
+        result = timeout
+    elif timeout is None or (isinstance(timeout, int | float) and not isinstance(timeout, bool)):
+        result = httpx.Timeout(timeout)
+    else:
+        raise ConfigurationError(f"timeout must be seconds (a number), an httpx.Timeout or None, not {timeout!r}")
+    for phase, seconds in result.as_dict().items():
+        if seconds is not None and not (math.isfinite(seconds) and seconds > 0):
+            raise ConfigurationError(f"the {phase} timeout must be a positive, finite number of seconds, not {seconds}")
+    return result
+
+
+def deadline_seconds(timeout: httpx.Timeout) -> float | None:
+    """Seconds a whole request may take, answer included: connecting plus reading (None: no limit).
+
+    Per-phase timeouts alone let a server that trickles its answer a byte at a time hold a send forever.
+    """
+    if timeout.read is None:
+        return None
+    return (timeout.connect or 0.0) + timeout.read
 
 
 def check_base_url(url: str, *, allow_insecure_http: bool) -> None:
@@ -112,11 +165,39 @@ def check_base_url(url: str, *, allow_insecure_http: bool) -> None:
         raise ConfigurationError(f"invalid base URL {url!r}: {exc}") from None
     if parsed.scheme not in ("http", "https") or not parsed.host:
         raise ConfigurationError(f"base URL must be http(s)://host[:port], not {url!r}")
+    if parsed.query or parsed.fragment or "?" in url or "#" in url:
+        # `f"{base_url}/messages"` would land inside the query or fragment and post to the wrong path.
+        raise ConfigurationError(f"base URL must not have a query or fragment: {url!r}")
+    if parsed.userinfo:
+        raise ConfigurationError("base URL must not hold a user name or password; the API key is the credential")
     if parsed.scheme == "http" and not allow_insecure_http and not is_loopback(parsed.host):
         raise ConfigurationError(
             f"refusing plain http to {parsed.host}: the API key would travel unencrypted; "
             "use https, or pass allow_insecure_http=True if you must"
         )
+
+
+def proxy_for(base_url: str) -> str | None:
+    """The proxy the environment names for an https base URL, or None.
+
+    Both clients take the proxy from here, so they agree. Plain http never goes through a proxy: the key
+    would reach it in clear text. Only http(s) proxies can tunnel https; anything else is refused here,
+    at construction, not as a traceback at the first send.
+    """
+    url = httpx.URL(base_url)
+    if url.scheme != "https" or urllib.request.proxy_bypass(url.host):
+        return None
+    proxies = urllib.request.getproxies()
+    proxy = proxies.get("https") or proxies.get("all")
+    if not proxy:
+        return None
+    scheme = proxy.split("://", 1)[0].lower() if "://" in proxy else "http"
+    if scheme not in ("http", "https"):
+        raise ConfigurationError(
+            f"the environment names a {scheme} proxy (HTTPS_PROXY or ALL_PROXY): d360 supports http and https "
+            "proxies; unset it, or add the host to NO_PROXY"
+        )
+    return proxy if "://" in proxy else f"http://{proxy}"
 
 
 def is_loopback(host: str) -> bool:

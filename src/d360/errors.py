@@ -2,6 +2,7 @@
 
     D360Error
     ├── ConfigurationError          bad client settings (no API key, plain http to a remote host)
+    ├── ClientStateError            the client cannot send now: closed, or (async) bound to another loop
     ├── ValidationError             the message breaks the spec or upstream's limits; nothing was sent
     ├── APIConnectionError          no usable answer came back
     │   └── APITimeoutError
@@ -35,6 +36,13 @@ class D360Error(Exception):
 
 class ConfigurationError(D360Error):
     """The client's settings cannot work: raised when the client is created, before any request."""
+
+
+class ClientStateError(D360Error):
+    """The client cannot send now: it was closed, or an AsyncClient is used from a second event loop.
+
+    Nothing was sent. Create a new client (one per event loop, for AsyncClient).
+    """
 
 
 # Validation: raised before anything is sent.

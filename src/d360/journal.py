@@ -3,20 +3,33 @@
 A line is marked `sending` (committed) before its request leaves, and `accepted` (committed) as soon as
 upstream acknowledges it. After a crash, lines still `sending` may or may not have been delivered: they
 become `unknown` and are not sent again unless asked. WAL mode keeps every commit across a kill -9.
+
+This module is the one place a journal is opened, filled and owned. Filling is one transaction (the
+input's fingerprint and all its lines, or nothing), one run at a time holds a journal (an OS lock on
+`<journal>.lock`, released by the kernel when its holder dies, however it dies), and a journal deleted
+or replaced under a running run stops it before its next send.
 """
 
 from __future__ import annotations
 
+import datetime
+import json
+import os
+import socket
 import sqlite3
+import sys
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import IO, Any
 
 import attrs
 
 PENDING, SENDING, ACCEPTED, FAILED, UNKNOWN = "pending", "sending", "accepted", "failed", "unknown"
 STATES = (PENDING, SENDING, ACCEPTED, FAILED, UNKNOWN)
 SCHEMA_VERSION = "1"
+INSERT_BATCH = 5000
+PAGE_SIZE = 2000
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -51,20 +64,82 @@ class LineRecord:
 
 
 class Journal:
-    def __init__(self, path: str | Path) -> None:
+    """A journal file. `Journal(path)` opens (creating) it for a run; `Journal(path, read_only=True)` for
+    reading a report, which never writes, and refuses a file that is not a journal."""
+
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
+        self._lock_file: IO[str] | None = None
         try:
-            # Autocommit: every statement is its own transaction, committed before the call returns.
-            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            # NORMAL loses nothing on a process crash (kill -9), only possibly on power loss.
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(SCHEMA)
-        except sqlite3.DatabaseError as exc:
+            if read_only:
+                if not self.path.is_file():
+                    raise JournalError(f"no such journal: {self.path}")
+                self._db = sqlite3.connect(
+                    f"{self.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
+                )
+                if self._tables() != {"meta", "lines"}:
+                    raise JournalError(f"{self.path} is not a d360 journal")
+            else:
+                # Autocommit: every statement is its own transaction, committed before the call returns.
+                self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+                tables = self._tables()
+                if tables and not {"meta", "lines"} <= tables:
+                    raise JournalError(f"{self.path} is a SQLite database but not a d360 journal: name a new file")
+                self._db.execute("PRAGMA journal_mode=WAL")
+                # NORMAL loses nothing on a process crash (kill -9), only possibly on power loss.
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                self._db.executescript(SCHEMA)
+            self._identity = _file_identity(self.path)
+        except sqlite3.Error as exc:
             raise JournalError(f"{self.path} is not a usable journal: {exc}") from None
+
+    def _tables(self) -> set[str]:
+        return {name for (name,) in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
     def close(self) -> None:
         self._db.close()
+        if self._lock_file is not None:
+            self._lock_file.close()  # releases the lock
+            self._lock_file = None
+
+    # Ownership: one run at a time.
+
+    @property
+    def lock_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".lock")
+
+    def acquire(self) -> None:
+        """Become the journal's only writer, or raise JournalError naming the run that is.
+
+        The lock file is never deleted: deleting it would let two runs lock two different files.
+        """
+        try:
+            lock_file = open(self.lock_path, "a+", encoding="utf-8")  # noqa: SIM115 - held until close()
+        except OSError as exc:
+            raise JournalError(f"cannot create the lock file {self.lock_path}: {exc.strerror or exc}") from None
+        if not _try_lock(lock_file):
+            lock_file.seek(0)
+            holder = _describe_holder(lock_file.read())
+            lock_file.close()
+            raise JournalError(
+                f"{self.path} is in use by another run ({holder}): wait for it to finish, or stop it; "
+                "two runs on one journal could send a line twice"
+            )
+        lock_file.seek(0)
+        lock_file.truncate()
+        since = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+        lock_file.write(json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "since": since}))
+        lock_file.flush()
+        self._lock_file = lock_file
+
+    def check_still_here(self) -> None:
+        """Raise JournalError if the journal's file was deleted or replaced since it was opened.
+
+        SQLite goes on writing to a deleted file without a word, so a run would send lines whose fate no
+        journal keeps, and a rerun would send them again.
+        """
+        if _file_identity(self.path) != self._identity:
+            raise JournalError(f"the journal {self.path} was deleted or replaced during the run: stopped sending")
 
     def __enter__(self) -> Journal:
         return self
@@ -77,35 +152,45 @@ class Journal:
     def meta(self) -> dict[str, str]:
         return dict(self._db.execute("SELECT key, value FROM meta").fetchall())
 
-    def claim(self, fingerprint: str, description: str) -> bool:
-        """Tie the journal to an input; return True if it is new. Refuse a journal made for another input."""
+    def fill(self, fingerprint: str, description: str, lines: Iterable[tuple[int, str, str, str | None]]) -> bool:
+        """Tie a new journal to its input and record every line, in one transaction; return True if it was new.
+
+        `lines` are (line_number, content_hash, state, error). A journal already filled from this input is
+        left as it is; one made from another input is refused. However the filling dies (kill -9, a full
+        disk), nothing of it is committed, and the next run fills the journal anew.
+        """
         known = self.meta()
-        if not known:
+        if known.get("input_fingerprint") not in (None, fingerprint):
+            raise JournalError(
+                f"{self.path} was made from a different input ({known.get('input', '?')}, fingerprint "
+                f"{known.get('input_fingerprint', '?')[:12]}, now {fingerprint[:12]}): the file changed since the "
+                "journal began. To finish that campaign, restore the original file and run again; to send more, "
+                "put only the new lines in a new file with a new journal (a new journal for the changed file "
+                "would send every line again)"
+            )
+        # A journal with a fingerprint but no lines was left by d360 before 1.44.0.post1, whose filling was
+        # not atomic: filled now.
+        if known and self._db.execute("SELECT 1 FROM lines LIMIT 1").fetchone() is not None:
+            return False
+        now = time.time()
+        try:
             with self._transaction():
+                self._db.execute("DELETE FROM meta")
                 self._db.executemany(
                     "INSERT INTO meta (key, value) VALUES (?, ?)",
                     [("schema_version", SCHEMA_VERSION), ("input_fingerprint", fingerprint),
-                     ("input", description), ("created_at", str(time.time()))],
+                     ("input", description), ("created_at", str(now))],
                 )  # fmt: skip
-            return True
-        if known.get("input_fingerprint") != fingerprint:
-            raise JournalError(
-                f"{self.path} was made from a different input ({known.get('input', '?')}, fingerprint "
-                f"{known.get('input_fingerprint', '?')[:12]}, not {fingerprint[:12]}): use a new journal"
-            )
-        return False
-
-    def add_lines(self, lines: Iterable[tuple[int, str, str, str | None]]) -> None:
-        """Insert (line_number, content_hash, state, error) rows, in batches, in one transaction."""
-        now = time.time()
-        with self._transaction():
-            batch: list[tuple[int, str, str, str | None, float, float]] = []
-            for line_number, content_hash, state, error in lines:
-                batch.append((line_number, content_hash, state, error, now, now))
-                if len(batch) >= 5000:
-                    self._insert(batch)
-                    batch.clear()
-            self._insert(batch)
+                batch: list[tuple[int, str, str, str | None, float, float]] = []
+                for line_number, content_hash, state, error in lines:
+                    batch.append((line_number, content_hash, state, error, now, now))
+                    if len(batch) >= INSERT_BATCH:
+                        self._insert(batch)
+                        batch.clear()
+                self._insert(batch)
+        except sqlite3.Error as exc:
+            raise JournalError(f"cannot fill the journal {self.path}: {exc}; nothing was sent") from None
+        return True
 
     def _insert(self, batch: list[tuple[int, str, str, str | None, float, float]]) -> None:
         self._db.executemany(
@@ -118,7 +203,7 @@ class Journal:
 
     def recover_interrupted(self) -> int:
         """Lines left `sending` by a process that died: they may have been delivered, so they become unknown."""
-        cursor = self._db.execute(
+        cursor = self._write(
             "UPDATE lines SET state = ?, error = ?, updated_at = ? WHERE state = ?",
             (UNKNOWN, "interrupted while sending: may have been delivered", time.time(), SENDING),
         )
@@ -126,16 +211,23 @@ class Journal:
 
     def mark_sending(self, line_number: int, attempt: int) -> None:
         """Committed before the request leaves: the one write that makes a crash safe."""
-        self._db.execute(
+        self.check_still_here()
+        self._write(
             "UPDATE lines SET state = ?, attempts = attempts + 1, updated_at = ? WHERE line_number = ?",
             (SENDING, time.time(), line_number),
         )
 
     def finish(self, line_number: int, state: str, *, message_id: str | None = None, error: str | None = None) -> None:
-        self._db.execute(
+        self._write(
             "UPDATE lines SET state = ?, message_id = ?, error = ?, updated_at = ? WHERE line_number = ?",
             (state, message_id, error, time.time(), line_number),
         )
+
+    def _write(self, statement: str, parameters: tuple[Any, ...]) -> sqlite3.Cursor:
+        try:
+            return self._db.execute(statement, parameters)
+        except sqlite3.Error as exc:  # a full disk, a file gone read-only: the run must stop, not guess
+            raise JournalError(f"cannot write to the journal {self.path}: {exc}") from None
 
     # Reading.
 
@@ -149,7 +241,7 @@ class Journal:
         while True:
             page = self._db.execute(
                 f"SELECT line_number, content_hash FROM lines WHERE state IN ({marks}) AND line_number > ? "
-                "ORDER BY line_number LIMIT 2000",
+                f"ORDER BY line_number LIMIT {PAGE_SIZE}",
                 (*states, last),
             ).fetchall()
             if not page:
@@ -184,3 +276,41 @@ class _Transaction:
 
     def __exit__(self, exc_type: object, *rest: object) -> None:
         self._db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
+
+
+def _describe_holder(recorded: str) -> str:
+    try:
+        holder = json.loads(recorded)
+        return f"pid {holder['pid']} on {holder['host']}, since {holder['since']}"
+    except (ValueError, KeyError, TypeError):
+        return "a run that is just starting"
+
+
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+    import msvcrt
+
+    def _try_lock(lock_file: IO[str]) -> bool:
+        try:
+            lock_file.seek(0)
+            msvcrt.locking(lock_file.fileno(), msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
+
+else:
+    import fcntl
+
+    def _try_lock(lock_file: IO[str]) -> bool:
+        try:
+            fcntl.flock(lock_file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            return False

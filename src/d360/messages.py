@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
+from d360.errors import Problem, ValidationError
 from d360.validation import normalize_phone
 
 RecipientType = Literal["individual", "group"]
 Payload = dict[str, Any]
 ButtonSpec = tuple[str, str] | Mapping[str, Any]
 HeaderSpec = str | Mapping[str, Any]
+BUTTONS_PATH = "$.interactive.action.buttons"
 
 
 def envelope(
@@ -26,6 +28,8 @@ def envelope(
     recipient_type: RecipientType = "individual",
 ) -> Payload:
     """The fields every message shares, around the content of its type."""
+    if not isinstance(to, str):
+        raise ValidationError([Problem("$.to", f"must be a phone number or group id (a string), not {to!r}")])
     message: Payload = {
         "messaging_product": "whatsapp",
         "recipient_type": recipient_type,
@@ -128,7 +132,9 @@ def buttons(
     recipient_type: RecipientType = "individual",
 ) -> Payload:
     """Reply buttons: `choices` are `(id, title)` pairs, `{"id", "title"}` mappings or full button objects."""
-    action = {"buttons": [_reply_button(choice) for choice in choices]}
+    action = {
+        "buttons": [_reply_button(choice, index) for index, choice in enumerate(_sequence(choices, BUTTONS_PATH))]
+    }
     content = _interactive("button", body, action, header=header, footer=footer)
     return envelope(to, "interactive", content, reply_to=reply_to, recipient_type=recipient_type)
 
@@ -145,7 +151,7 @@ def list_message(
     recipient_type: RecipientType = "individual",
 ) -> Payload:
     """A list: `button` labels the button that opens it; sections hold rows of `{"id", "title", "description"}`."""
-    action = {"button": button, "sections": [dict(section) for section in sections]}
+    action = {"button": button, "sections": _mappings(sections, "$.interactive.action.sections")}
     content = _interactive("list", body, action, header=header, footer=footer)
     return envelope(to, "interactive", content, reply_to=reply_to, recipient_type=recipient_type)
 
@@ -165,7 +171,7 @@ def contacts(
     recipient_type: RecipientType = "individual",
 ) -> Payload:
     """Contact cards in upstream's shape (`name`, `phones`, `emails`, ...)."""
-    return envelope(to, "contacts", [dict(card) for card in cards], reply_to=reply_to, recipient_type=recipient_type)
+    return envelope(to, "contacts", _mappings(cards, "$.contacts"), reply_to=reply_to, recipient_type=recipient_type)
 
 
 def read_receipt(message_id: str) -> Payload:
@@ -182,13 +188,36 @@ def as_dict(value: Any) -> Any:
     return value
 
 
-def _reply_button(choice: ButtonSpec) -> dict[str, Any]:
-    if isinstance(choice, tuple):
+def _reply_button(choice: ButtonSpec, index: int) -> dict[str, Any]:
+    if isinstance(choice, tuple | list) and len(choice) == 2:
         button_id, title = choice
         return {"type": "reply", "reply": {"id": button_id, "title": title}}
-    if "reply" in choice:
-        return dict(choice)
-    return {"type": "reply", "reply": {"id": choice.get("id"), "title": choice.get("title")}}
+    if isinstance(choice, Mapping):
+        if "reply" in choice:
+            return dict(choice)
+        return {"type": "reply", "reply": {"id": choice.get("id"), "title": choice.get("title")}}
+    raise ValidationError(
+        [Problem(f"{BUTTONS_PATH}[{index}]", f"must be an (id, title) pair or a mapping, not {choice!r}")]
+    )
+
+
+def _sequence(items: Any, path: str) -> Iterable[Any]:
+    """`items` as given, if it is a collection of items; a lone string or mapping is a mistake, named."""
+    if isinstance(items, str | bytes | Mapping) or not isinstance(items, Iterable):
+        raise ValidationError([Problem(path, f"must be a list, not {items!r}")])
+    return items
+
+
+def _mappings(items: Any, path: str) -> list[dict[str, Any]]:
+    found = list(_sequence(items, path))
+    wrong = [
+        Problem(f"{path}[{index}]", f"must be a mapping, not {item!r}")
+        for index, item in enumerate(found)
+        if not isinstance(item, Mapping)
+    ]
+    if wrong:
+        raise ValidationError(wrong)
+    return [dict(item) for item in found]
 
 
 def _interactive(

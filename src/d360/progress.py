@@ -7,6 +7,8 @@ from collections.abc import Callable
 from typing import TextIO
 
 BAR_WIDTH = 24
+RATE_AFTER = 1.0
+"""Seconds of sending before a rate and an ETA are shown: over less, connection set-up dominates and misleads."""
 
 
 class Progress:
@@ -46,11 +48,13 @@ class Progress:
     def line(self, now: float | None = None) -> str:
         now = self._clock() if now is None else now
         done = self.sent + self.failed + self.unknown
-        elapsed = max(now - self._started, 1e-9)
+        elapsed = now - self._started
+        counts = f"{done}/{self.total}  sent {self.sent}  failed {self.failed}  unknown {self.unknown}"
+        if elapsed < RATE_AFTER or done == 0:
+            return f"{counts}  -/s  ETA -"
         rate = done / elapsed
         remaining = self.total - done
-        eta = _duration(remaining / rate) if rate > 0 and remaining > 0 else "-"
-        counts = f"{done}/{self.total}  sent {self.sent}  failed {self.failed}  unknown {self.unknown}"
+        eta = _duration(remaining / rate) if remaining > 0 else "-"
         return f"{counts}  {rate:.1f}/s  ETA {eta}"
 
     def _draw(self, now: float) -> None:

@@ -169,6 +169,15 @@ def status_error(status_code: int, headers: Mapping[str, str], content: bytes) -
     """The typed error for a non-2xx answer."""
     body = _json_or_none(content)
     found = error_details(body, content)
+    if 300 <= status_code < 400:
+        # Never followed: the request would go again, API key and all, wherever the answer points.
+        location = headers.get("location")
+        where = f" to {snippet(location.encode())}" if location else ""
+        found = ErrorDetails(
+            message=f"upstream answered with a redirect{where}; d360 does not follow redirects "
+            "(that would resend the API key): check the base URL",
+            details={"location": location} if location else {},
+        )
     keep: dict[str, Any] = {
         "status_code": status_code,
         "code": found.code,
@@ -184,14 +193,15 @@ def status_error(status_code: int, headers: Mapping[str, str], content: bytes) -
         403: PermissionDeniedError,
         404: NotFoundError,
     }.get(status_code, ServerError if status_code >= 500 else APIStatusError)
-    # Only 503 says "not processed"; after any other 5xx the message may have gone out.
+    # Only 503 says "not processed"; after any other 5xx the message may have gone out. A 408 means the
+    # server gave up before reading the request: not delivered, and transient.
     maybe_delivered = status_code >= 500 and status_code != 503
     return error_class(found.message, maybe_delivered=maybe_delivered, **keep)
 
 
 def is_throttling(found: ErrorDetails) -> bool:
     code = found.code
-    if isinstance(code, str) and code.isdigit():
+    if isinstance(code, str) and code.isascii() and code.isdigit():
         code = int(code)
     return code in THROTTLING_CODES or bool(THROTTLING_MESSAGE.search(found.message))
 

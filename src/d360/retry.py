@@ -1,6 +1,6 @@
 """When to retry a failed send, and how long to wait: never at the risk of sending a message twice.
 
-Retried: failures that provably did not reach upstream (connect errors and timeouts), 429, 503 and
+Retried: failures that provably did not reach upstream (connect errors and timeouts), 408, 429, 503 and
 upstream's throttling errors. Not retried unless `retry_ambiguous=True`: read timeouts, connections
 dropped after the request went out, 500, 502 and 504, after which the message may have been delivered.
 """
@@ -14,7 +14,7 @@ from email.utils import parsedate_to_datetime
 
 import attrs
 
-from d360.errors import APIConnectionError, D360Error, RateLimitError, ServerError
+from d360.errors import APIConnectionError, APIStatusError, D360Error, RateLimitError, ServerError
 
 
 @attrs.frozen
@@ -34,21 +34,27 @@ class RetryPolicy:
         """Seconds to wait before the next try, or None when `error` must be raised now."""
         if retries_done >= self.max_retries or not self.is_retryable(error):
             return None
-        if isinstance(error, RateLimitError) and error.retry_after is not None:
+        # A Retry-After of zero or in the past is no reason to hammer upstream: back off as usual then.
+        if isinstance(error, RateLimitError) and error.retry_after is not None and error.retry_after > 0:
             return error.retry_after if error.retry_after <= self.max_retry_after else None
         return self.backoff(retries_done)
 
     def is_retryable(self, error: D360Error) -> bool:
         if error.maybe_delivered and not self.retry_ambiguous:
             return False
-        if isinstance(error, RateLimitError | APIConnectionError):
-            return True
-        return isinstance(error, ServerError)  # 503, or any 5xx once the caller accepts the ambiguity
+        return is_transient(error)
 
     def backoff(self, retries_done: int) -> float:
         """Exponential backoff with jitter: between half and all of initial * 2**n, capped."""
         ceiling = min(self.max_backoff, self.initial_backoff * 2**retries_done)
         return float(ceiling * (0.5 + self.random() / 2))
+
+
+def is_transient(error: D360Error) -> bool:
+    """Not the message's fault: the same message may go through later (unreachable, throttled, 408, 5xx)."""
+    if isinstance(error, RateLimitError | APIConnectionError | ServerError):
+        return True
+    return isinstance(error, APIStatusError) and error.status_code == 408
 
 
 def parse_retry_after(value: str | None, *, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> float | None:

@@ -4,18 +4,31 @@
 requests in flight against a local server, httpx's async pool spends about 2.6 ms of CPU per request
 (its connection pool rescans every connection for every request, and httpcore retries a failed
 `import sniffio` each time), aiohttp about 0.15 ms. Both paths read failures into one `ConnectionFailure`.
+
+Every transport holds the same promises: it never follows a redirect (that would resend the API key to
+wherever the answer points), the whole request has a deadline (per-read timeouts let a trickled answer
+take forever), and an answer is read raw and decoded here, never past `MAX_RESPONSE_BYTES`.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+import contextvars
+import time
+import zlib
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
+import httpcore
 import httpx
 
+from d360.config import MAX_RESPONSE_BYTES, deadline_seconds
+from d360.errors import ClientStateError, ConfigurationError
+
 if TYPE_CHECKING:
+    import ssl
+
     import aiohttp
 
 
@@ -25,6 +38,8 @@ class RawResponse:
     headers: Mapping[str, str]
     """Case-insensitive, as both libraries give them."""
     content: bytes
+    unreadable: str | None = None
+    """Why the body could not be read whole (too large, a false Content-Encoding); `content` is what was read."""
 
 
 @attrs.frozen
@@ -42,6 +57,20 @@ class TransportFailure(Exception):
         self.failure = failure
 
 
+def deadline_failure(seconds: float) -> TransportFailure:
+    return TransportFailure(
+        ConnectionFailure(f"the answer was not complete within {seconds:g}s", timed_out=True, maybe_sent=True)
+    )
+
+
+class SyncTransport(Protocol):
+    def post(self, url: str, content: bytes, headers: Mapping[str, str], timeout: httpx.Timeout | None) -> RawResponse:
+        """POST and read the whole answer; `timeout` None means the transport's own. Raises TransportFailure."""
+        ...
+
+    def close(self) -> None: ...
+
+
 class AsyncTransport(Protocol):
     async def post(
         self, url: str, content: bytes, headers: Mapping[str, str], timeout: httpx.Timeout | None
@@ -52,15 +81,235 @@ class AsyncTransport(Protocol):
     async def aclose(self) -> None: ...
 
 
+# Reading a body: the same for every library, fed raw chunks.
+
+
+class BodyReader:
+    """Decodes a body as its Content-Encoding says, chunk by chunk, and stops at `limit` decoded bytes.
+
+    zlib's `max_length` keeps each step's output within what is left of the limit, so a compressed bomb
+    costs at most `limit` bytes of memory, however far it would inflate.
+    """
+
+    def __init__(self, content_encoding: str | None, limit: int = MAX_RESPONSE_BYTES) -> None:
+        self.limit = limit
+        self.unreadable: str | None = None
+        self._parts: list[bytes] = []
+        self._size = 0
+        codings = [part.strip().lower() for part in (content_encoding or "").split(",")]
+        codings = [coding for coding in codings if coding and coding != "identity"]
+        self._coding = codings[0] if len(codings) == 1 else ("" if not codings else ", ".join(codings))
+        self._inflater: Any = None
+        if self._coding in ("gzip", "x-gzip"):
+            self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif self._coding == "deflate":
+            self._inflater = None  # zlib-wrapped or raw: decided by the first bytes
+        elif self._coding:
+            self.unreadable = f"the answer is in an encoding d360 did not ask for ({self._coding})"
+
+    @property
+    def done(self) -> bool:
+        """True once reading on is pointless: the body is unreadable or over the limit."""
+        return self.unreadable is not None
+
+    def feed(self, chunk: bytes) -> None:
+        if self.done or not chunk:
+            return
+        if not self._coding:
+            self._keep(chunk)
+            return
+        if self._inflater is None:  # deflate, first chunk: RFC 9110 says zlib-wrapped, some servers send raw
+            self._inflater = zlib.decompressobj(zlib.MAX_WBITS if (chunk[0] & 0x0F) == 8 else -zlib.MAX_WBITS)
+        try:
+            data = chunk
+            while data and not self.done:
+                room = self.limit - self._size + 1
+                decoded = self._inflater.decompress(data, room)
+                self._keep(decoded)
+                data = self._inflater.unconsumed_tail
+        except zlib.error as exc:
+            self.unreadable = f"the answer's body is not valid {self._coding}: {exc}"
+
+    def finish(self) -> bytes:
+        if self._inflater is not None and not self.done:
+            try:
+                self._keep(self._inflater.flush())
+            except zlib.error as exc:
+                self.unreadable = f"the answer's body is not valid {self._coding}: {exc}"
+        return b"".join(self._parts)
+
+    def _keep(self, data: bytes) -> None:
+        if self._size + len(data) > self.limit:
+            self._parts.append(data[: self.limit - self._size])
+            self._size = self.limit
+            self.unreadable = f"the answer is larger than {self.limit} bytes, far more than upstream sends"
+            return
+        self._parts.append(data)
+        self._size += len(data)
+
+
+def read_chunks(
+    headers: Mapping[str, str], chunks: Iterable[bytes], deadline_at: float | None
+) -> tuple[bytes, str | None]:
+    reader = BodyReader(headers.get("content-encoding"))
+    for chunk in chunks:
+        reader.feed(chunk)
+        if reader.done:
+            break
+        if deadline_at is not None and time.monotonic() > deadline_at:
+            raise _DeadlinePassed
+    return reader.finish(), reader.unreadable
+
+
+class _DeadlinePassed(Exception):
+    pass
+
+
+# httpx, blocking: `Client`'s transport.
+
+_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("d360_deadline", default=None)
+"""When the request under way must be done (time.monotonic()), for the network streams below."""
+
+
+def _within_deadline(timeout: float | None, expired: type[Exception]) -> float | None:
+    deadline_at = _DEADLINE.get()
+    if deadline_at is None:
+        return timeout
+    remaining = deadline_at - time.monotonic()
+    if remaining <= 0:
+        raise expired("the request's deadline has passed")
+    return remaining if timeout is None else min(timeout, remaining)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A socket whose every read and write waits no longer than what is left of the request's deadline."""
+
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _within_deadline(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _within_deadline(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        return _DeadlineStream(
+            self._stream.start_tls(ssl_context, server_hostname, _within_deadline(timeout, httpcore.ConnectTimeout))
+        )
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    def __init__(self, inner: httpcore.NetworkBackend) -> None:
+        self._inner = inner
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        timeout = _within_deadline(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._inner.connect_tcp(host, port, timeout, local_address, socket_options))
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:
+        timeout = _within_deadline(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._inner.connect_unix_socket(path, timeout, socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+def _bound_every_socket_read(client: httpx.Client) -> bool:
+    """Put the deadline under each of the client's connection pools; False where a pool has no such hook.
+
+    httpx exposes no per-request deadline, and the headers of an answer are read before any body chunk
+    could be checked, so the bound goes under httpcore's sockets. Done only on clients d360 made itself.
+    """
+    bounded = True
+    for transport in [client._transport, *client._mounts.values()]:  # private: httpx has no public hook
+        pool = getattr(transport, "_pool", None)
+        backend = getattr(pool, "_network_backend", None)
+        if backend is None:
+            bounded = False
+            continue
+        if not isinstance(backend, _DeadlineBackend):
+            pool._network_backend = _DeadlineBackend(backend)  # type: ignore[union-attr]
+    return bounded
+
+
+def new_httpx_client(timeout: httpx.Timeout, proxy: str | None) -> httpx.Client:
+    # trust_env=False: the proxy was chosen by ClientConfig (never for plain http), and .netrc has no say;
+    # TLS settings still follow the environment (SSL_CERT_FILE), as httpx's defaults do.
+    try:
+        client = httpx.Client(
+            timeout=timeout, proxy=proxy, trust_env=False, verify=httpx.create_ssl_context(trust_env=True)
+        )
+    except (ValueError, ImportError, httpx.InvalidURL) as exc:
+        raise ConfigurationError(f"cannot use the proxy from the environment: {exc}") from None
+    _bound_every_socket_read(client)
+    return client
+
+
+class HttpxTransport:
+    """`Client`'s connections: d360's own `httpx.Client`, or a user's (which d360 never closes)."""
+
+    def __init__(self, client: httpx.Client) -> None:
+        self.client = client
+
+    def post(self, url: str, content: bytes, headers: Mapping[str, str], timeout: httpx.Timeout | None) -> RawResponse:
+        if self.client.is_closed:
+            raise ClientStateError("this client is closed; nothing was sent: create a new one")
+        extra: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
+        seconds = deadline_seconds(timeout or self.client.timeout)
+        deadline_at = None if seconds is None else time.monotonic() + seconds
+        token = _DEADLINE.set(deadline_at)
+        try:
+            request = self.client.build_request("POST", url, content=content, headers=headers, **extra)
+            response = self.client.send(request, stream=True, follow_redirects=False)
+            try:
+                body, unreadable = read_chunks(response.headers, response.iter_raw(), deadline_at)
+            finally:
+                response.close()
+        except httpx.TransportError as exc:
+            if deadline_at is not None and time.monotonic() >= deadline_at:
+                raise deadline_failure(seconds or 0) from exc
+            raise TransportFailure(httpx_failure(exc)) from exc
+        except _DeadlinePassed:
+            raise deadline_failure(seconds or 0) from None
+        finally:
+            _DEADLINE.reset(token)
+        return RawResponse(response.status_code, response.headers, body, unreadable)
+
+    def close(self) -> None:
+        self.client.close()
+
+
 def httpx_failure(exc: httpx.TransportError) -> ConnectionFailure:
     reason = str(exc) or type(exc).__name__
     if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout):
         return ConnectionFailure(reason, timed_out=True, maybe_sent=False)
     if isinstance(exc, httpx.TimeoutException):  # read or write timeout: the request had left
         return ConnectionFailure(reason, timed_out=True, maybe_sent=True)
-    if isinstance(exc, httpx.ConnectError | httpx.ProxyError | httpx.UnsupportedProtocol):
+    # LocalProtocolError: httpx refused to write the request (an illegal header, say); nothing left.
+    if isinstance(exc, httpx.ConnectError | httpx.ProxyError | httpx.UnsupportedProtocol | httpx.LocalProtocolError):
         return ConnectionFailure(reason, timed_out=False, maybe_sent=False)
     return ConnectionFailure(reason, timed_out=False, maybe_sent=True)
+
+
+# Asynchronous transports: `AsyncClient`'s.
 
 
 class HttpxAsyncTransport:
@@ -72,12 +321,28 @@ class HttpxAsyncTransport:
     async def post(
         self, url: str, content: bytes, headers: Mapping[str, str], timeout: httpx.Timeout | None
     ) -> RawResponse:
+        if self.client.is_closed:
+            raise ClientStateError("the httpx.AsyncClient given to d360 is closed; nothing was sent")
         extra: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
+        seconds = deadline_seconds(timeout or self.client.timeout)
         try:
-            response = await self.client.post(url, content=content, headers=headers, **extra)
+            async with asyncio.timeout(seconds):
+                request = self.client.build_request("POST", url, content=content, headers=headers, **extra)
+                response = await self.client.send(request, stream=True, follow_redirects=False)
+                try:
+                    reader = BodyReader(response.headers.get("content-encoding"))
+                    async for chunk in response.aiter_raw():
+                        reader.feed(chunk)
+                        if reader.done:
+                            break
+                    body = reader.finish()
+                finally:
+                    await response.aclose()
         except httpx.TransportError as exc:
             raise TransportFailure(httpx_failure(exc)) from exc
-        return RawResponse(response.status_code, response.headers, response.content)
+        except TimeoutError:
+            raise deadline_failure(seconds or 0) from None
+        return RawResponse(response.status_code, response.headers, body, reader.unreadable)
 
     async def aclose(self) -> None:
         pass
@@ -85,36 +350,66 @@ class HttpxAsyncTransport:
 
 class AiohttpTransport:
     """aiohttp, with httpx's TLS settings (certifi, verification on); the session opens on first use,
-    inside the event loop that uses it."""
+    inside the event loop that uses it, and belongs to that loop."""
 
-    def __init__(self, timeout: httpx.Timeout) -> None:
+    def __init__(self, timeout: httpx.Timeout, *, proxy: str | None = None) -> None:
         self._timeout = timeout
+        self._proxy = proxy
         self._session: aiohttp.ClientSession | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._closed = False
 
     async def post(
         self, url: str, content: bytes, headers: Mapping[str, str], timeout: httpx.Timeout | None
     ) -> RawResponse:
         import aiohttp
 
-        session = self._session or self._open()
-        extra: dict[str, Any] = {} if timeout is None else {"timeout": _aiohttp_timeout(timeout)}
+        session = self._session_for(asyncio.get_running_loop())
+        request_timeout = _aiohttp_timeout(timeout or self._timeout)
         try:
-            async with session.post(url, data=content, headers=headers, **extra) as response:
-                body = await response.read()
-                return RawResponse(response.status, response.headers, body)
+            async with session.post(
+                url,
+                data=content,
+                headers=headers,
+                allow_redirects=False,
+                proxy=self._proxy,
+                timeout=request_timeout,
+            ) as response:
+                reader = BodyReader(response.headers.get("content-encoding"))
+                async for chunk in response.content.iter_any():
+                    reader.feed(chunk)
+                    if reader.done:
+                        break
+                return RawResponse(response.status, response.headers, reader.finish(), reader.unreadable)
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             raise TransportFailure(aiohttp_failure(exc)) from exc
+
+    def _session_for(self, loop: asyncio.AbstractEventLoop) -> aiohttp.ClientSession:
+        if self._closed:
+            raise ClientStateError("this client is closed; nothing was sent: create a new one")
+        if self._session is None:
+            self._session = self._open()
+            self._loop = loop
+        elif self._loop is not loop:
+            raise ClientStateError(
+                "this AsyncClient's connections belong to the event loop it was first used in; nothing was sent: "
+                "create one AsyncClient per event loop (for example inside the coroutine asyncio.run runs)"
+            )
+        return self._session
 
     def _open(self) -> aiohttp.ClientSession:
         import aiohttp
 
-        self._session = aiohttp.ClientSession(
+        # auto_decompress=False: BodyReader decodes with a size cap; trust_env=False: the proxy is ours to pick.
+        return aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(ssl=httpx.create_ssl_context()),
             timeout=_aiohttp_timeout(self._timeout),
+            auto_decompress=False,
+            trust_env=False,
         )
-        return self._session
 
     async def aclose(self) -> None:
+        self._closed = True
         if self._session is not None:
             await self._session.close()
             self._session = None
@@ -123,8 +418,13 @@ class AiohttpTransport:
 def _aiohttp_timeout(timeout: httpx.Timeout) -> aiohttp.ClientTimeout:
     import aiohttp
 
-    # aiohttp's `connect` covers waiting for a pooled connection, httpx's `pool`.
-    return aiohttp.ClientTimeout(total=None, connect=timeout.pool, sock_connect=timeout.connect, sock_read=timeout.read)
+    # aiohttp's `connect` covers waiting for a pooled connection, httpx's `pool`; `total` is the deadline.
+    return aiohttp.ClientTimeout(
+        total=deadline_seconds(timeout),
+        connect=timeout.pool,
+        sock_connect=timeout.connect,
+        sock_read=timeout.read,
+    )
 
 
 def aiohttp_failure(exc: BaseException) -> ConnectionFailure:
@@ -134,7 +434,7 @@ def aiohttp_failure(exc: BaseException) -> ConnectionFailure:
     if isinstance(exc, aiohttp.ConnectionTimeoutError):
         return ConnectionFailure(reason or "connect timeout", timed_out=True, maybe_sent=False)
     if isinstance(exc, aiohttp.ServerTimeoutError | asyncio.TimeoutError):  # waiting for the answer
-        return ConnectionFailure(reason or "read timeout", timed_out=True, maybe_sent=True)
-    if isinstance(exc, aiohttp.ClientConnectorError | aiohttp.InvalidURL):
+        return ConnectionFailure(reason or "no complete answer in time", timed_out=True, maybe_sent=True)
+    if isinstance(exc, aiohttp.ClientConnectorError | aiohttp.InvalidURL | aiohttp.ClientProxyConnectionError):
         return ConnectionFailure(reason, timed_out=False, maybe_sent=False)
     return ConnectionFailure(reason, timed_out=False, maybe_sent=True)

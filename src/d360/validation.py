@@ -71,7 +71,10 @@ def message_problems(message: Any) -> list[Problem]:
     """Everything wrong with a message: schema first, then limits."""
     if not isinstance(message, Mapping):
         return [Problem("$", f"a message must be a JSON object, not {type(message).__name__}")]
-    return schema_problems(message) + limit_problems(message)
+    try:
+        return schema_problems(message) + limit_problems(message)
+    except RecursionError:
+        return [Problem("$", "is nested too deeply to be a message")]
 
 
 def validate_message(message: Any) -> None:
@@ -86,7 +89,8 @@ def _limit_problems(message: Mapping[str, Any]) -> Iterator[Problem]:
     if isinstance(to, str) and message.get("recipient_type", "individual") == "individual":
         digits = normalize_phone(to)
         low, high = PHONE_DIGITS
-        if not digits.isdigit() or not low <= len(digits) <= high:
+        # ASCII digits only: str.isdigit() also takes superscripts, Arabic-Indic and fullwidth digits.
+        if not (digits.isascii() and digits.isdigit()) or not low <= len(digits) <= high:
             yield Problem(
                 "$.to",
                 f"must be a phone number of {low}-{high} digits (+, spaces, dashes and brackets allowed), not {to!r}",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import traceback
 from collections.abc import Sequence
 
 from d360.bulk_input import BulkInputError
@@ -15,6 +16,8 @@ from d360.cli.bulk import add_bulk_commands
 from d360.cli.check import add_spec_command, add_validate_command
 from d360.cli.common import (
     EPILOG,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
     EXIT_REFUSED,
     EXIT_UNREACHABLE,
     EXIT_USAGE,
@@ -26,8 +29,9 @@ from d360.cli.common import (
 )
 from d360.cli.sandbox import add_sandbox_command
 from d360.cli.send import add_send_command
-from d360.errors import APIConnectionError, ConfigurationError, D360Error, ValidationError
+from d360.errors import APIConnectionError, ClientStateError, ConfigurationError, D360Error, ValidationError
 from d360.journal import JournalError
+from d360.json_input import JSONInputError
 from d360.spec import SpecSourceError
 
 
@@ -48,13 +52,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+KEY_FLAG = "--api-key"
+
+
 def _secrets_in(argv: Sequence[str]) -> list[str]:
+    """Every value given for the key flag, under any spelling argparse could take for it.
+
+    Abbreviations are off, but a mistyped `--api KEY` still reaches an error message: what follows any
+    prefix of the flag is masked too.
+    """
     found = [os.environ.get("D360_API_KEY", "")]
     for index, argument in enumerate(argv):
-        if argument == "--api-key" and index + 1 < len(argv):
+        flag, has_value, value = argument.partition("=")
+        if len(flag) < 3 or not KEY_FLAG.startswith(flag):
+            continue
+        if has_value:
+            found.append(value)
+        elif index + 1 < len(argv):
             found.append(argv[index + 1])
-        elif argument.startswith("--api-key="):
-            found.append(argument.split("=", 1)[1])
     return [secret for secret in found if len(secret) >= 4]
 
 
@@ -66,16 +81,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = build_parser().parse_args(arguments_list)
     try:
         return int(arguments.handler(arguments))
-    except (UsageError, ValidationError, ConfigurationError, BulkInputError, JournalError, SpecSourceError) as error:
-        # Bad arguments, settings or input, wherever a command meets them: nothing (more) is sent.
-        fail(str(error), EXIT_USAGE)
-    except APIConnectionError as error:
-        fail(str(error), EXIT_UNREACHABLE)
-    except D360Error as error:
-        fail(str(error), EXIT_REFUSED)
     except KeyboardInterrupt:
         print("d360: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+    except Exception as error:  # the one place that turns any error into a line and an exit code
+        if os.environ.get("D360_DEBUG"):
+            traceback.print_exc()
+        fail(*_line_and_code(error))
+
+
+def _line_and_code(error: Exception) -> tuple[str, int]:
+    if isinstance(error, INPUT_ERRORS):
+        # Bad arguments, settings or input, wherever a command meets them: nothing (more) is sent.
+        return str(error), EXIT_USAGE
+    if isinstance(error, APIConnectionError):
+        return str(error), EXIT_UNREACHABLE
+    if isinstance(error, D360Error):
+        return str(error), EXIT_REFUSED
+    if isinstance(error, OSError):
+        where = f" {error.filename}" if error.filename else ""
+        return f"cannot use{where}: {error.strerror or error}", EXIT_USAGE
+    return f"internal error: {type(error).__name__}: {error} (D360_DEBUG=1 shows the traceback)", EXIT_INTERNAL
+
+
+INPUT_ERRORS = (
+    UsageError,
+    ValidationError,
+    ConfigurationError,
+    ClientStateError,
+    BulkInputError,
+    JournalError,
+    SpecSourceError,
+    JSONInputError,
+)
 
 
 __all__ = ["build_parser", "main"]

@@ -6,23 +6,28 @@ import argparse
 import asyncio
 import csv
 import json
+import math
 import signal
 import sys
 from pathlib import Path
 from typing import Any
 
+from d360.bulk import MAX_CONCURRENCY, check_concurrency
 from d360.cli.common import (
     EPILOG,
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_REFUSED,
+    EXIT_UNKNOWN,
     EXIT_UNREACHABLE,
     INTERRUPTED,
     Commands,
     UsageError,
     connection_options,
+    say,
 )
 from d360.client import AsyncClient
+from d360.errors import ConfigurationError
 from d360.progress import Progress
 
 
@@ -48,7 +53,13 @@ def add_bulk_commands(commands: Commands) -> None:
         metavar="PER_SECOND",
         help="messages a second (default 80, upstream's default tier; 0 for no limit)",
     )
-    bulk.add_argument("--concurrency", type=int, default=16, metavar="N", help="requests in flight (default 16)")
+    bulk.add_argument(
+        "--concurrency",
+        type=int,
+        default=16,
+        metavar="N",
+        help=f"requests in flight (default 16, at most {MAX_CONCURRENCY})",
+    )
     bulk.add_argument(
         "--resend-unknown",
         action="store_true",
@@ -74,10 +85,12 @@ def run_bulk(arguments: argparse.Namespace) -> int:
     from d360.bulk_run import prepare_journal, validate_input
     from d360.journal import Journal
 
-    if arguments.concurrency < 1:
-        raise UsageError(f"--concurrency must be at least 1, not {arguments.concurrency}")
-    if arguments.rate < 0:
-        raise UsageError(f"--rate must be 0 (no limit) or more, not {arguments.rate}")
+    try:
+        check_concurrency(arguments.concurrency)
+    except ConfigurationError:
+        raise UsageError(f"--concurrency must be from 1 to {MAX_CONCURRENCY}, not {arguments.concurrency}") from None
+    if not (math.isfinite(arguments.rate) and arguments.rate >= 0):
+        raise UsageError(f"--rate must be 0 (no limit) or a positive number, not {arguments.rate}")
     bulk_input = BulkInput(Path(arguments.file), template=arguments.template, language=arguments.language)
     client = AsyncClient(
         api_key=arguments.api_key,
@@ -88,7 +101,7 @@ def run_bulk(arguments: argparse.Namespace) -> int:
     )
     bulk_input.check()
     report = validate_input(
-        bulk_input, lambda line: print(f"line {line.line_number}: {'; '.join(line.problems)}", file=sys.stderr)
+        bulk_input, lambda line: say(f"line {line.line_number}: {'; '.join(line.problems)}", file=sys.stderr)
     )
     if report.invalid and not arguments.skip_invalid:
         raise UsageError(
@@ -112,13 +125,20 @@ def run_bulk(arguments: argparse.Namespace) -> int:
     if arguments.json:
         print(json.dumps({"counts": counts, "recovered_unknown": recovered, "stopped_early": stopped}))
     else:
-        print(f"bulk: {summary}" + (f"  (stopped early: {stopped})" if stopped else ""))
+        say(f"bulk: {summary}" + (f"  (stopped early: {stopped})" if stopped else ""))
+    return bulk_exit_code(counts, stopped)
+
+
+def bulk_exit_code(counts: dict[str, int], stopped: str | None) -> int:
+    """What a script needs to know, most pressing first: interrupted, refused, left to resume, unknown."""
     if stopped == INTERRUPTED:
         return EXIT_INTERRUPTED
-    if stopped is not None or counts["failed"] or counts["unknown"]:
+    if stopped is not None or counts["failed"]:
         return EXIT_REFUSED
     # Lines still pending met only transient failures (unreachable, throttled): running again resumes them.
-    return EXIT_UNREACHABLE if counts["pending"] else EXIT_OK
+    if counts["pending"]:
+        return EXIT_UNREACHABLE
+    return EXIT_UNKNOWN if counts["unknown"] else EXIT_OK
 
 
 async def _run_bulk_sends(
@@ -164,13 +184,15 @@ async def _run_bulk_sends(
 def run_bulk_report(arguments: argparse.Namespace) -> int:
     from d360.journal import FAILED, STATES, UNKNOWN, Journal
 
-    if not Path(arguments.journal).is_file():
-        raise UsageError(f"no such journal: {arguments.journal}")
-    with Journal(arguments.journal) as journal:
+    with Journal(arguments.journal, read_only=True) as journal:
         counts = journal.counts()
         problems = list(journal.records((FAILED, UNKNOWN)))
         if arguments.csv:
-            with open(arguments.csv, "w", newline="", encoding="utf-8") as out:
+            try:
+                out = open(arguments.csv, "w", newline="", encoding="utf-8")  # noqa: SIM115 - closed below
+            except OSError as exc:
+                raise UsageError(f"cannot write {arguments.csv}: {exc.strerror or exc}") from None
+            with out:
                 writer = csv.writer(out)
                 writer.writerow(["line_number", "state", "message_id", "error", "attempts", "created_at", "updated_at"])
                 for record in journal.records(STATES):
@@ -205,11 +227,11 @@ def run_bulk_report(arguments: argparse.Namespace) -> int:
             )
         )
         return EXIT_OK
-    print(f"journal {arguments.journal} for {meta.get('input', '?')}")
+    say(f"journal {arguments.journal} for {meta.get('input', '?')}")
     for state in STATES:
-        print(f"  {state:<9} {counts[state]}")
+        say(f"  {state:<9} {counts[state]}")
     for record in problems:
-        print(f"line {record.line_number}: {record.state}: {record.error or ''} (attempts {record.attempts})")
+        say(f"line {record.line_number}: {record.state}: {record.error or ''} (attempts {record.attempts})")
     if arguments.csv:
-        print(f"wrote {arguments.csv}")
+        say(f"wrote {arguments.csv}")
     return EXIT_OK

@@ -6,7 +6,8 @@ import argparse
 import json
 from typing import Any
 
-from d360.cli.common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, Commands, read_text
+from d360.cli.common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, Commands, read_text, say
+from d360.json_input import JSONInputError, loads
 from d360.validation import message_problems
 
 
@@ -41,16 +42,16 @@ def add_spec_command(commands: Commands) -> None:
 def run_validate(arguments: argparse.Namespace) -> int:
     text = read_text(arguments.file)
     documents: list[tuple[int, Any, str | None]] = []
-    stripped = text.strip()
     try:
-        documents.append((1, json.loads(stripped), None))
-    except json.JSONDecodeError:
-        for line_number, line in enumerate(text.splitlines(), start=1):
+        documents.append((1, loads(text), None))
+    except JSONInputError:
+        # JSON Lines, numbered as `d360 bulk` numbers them: by newline characters alone.
+        for line_number, line in enumerate(text.split("\n"), start=1):
             if line.strip():
                 try:
-                    documents.append((line_number, json.loads(line), None))
-                except json.JSONDecodeError as exc:
-                    documents.append((line_number, None, f"not valid JSON: {exc.msg} at column {exc.colno}"))
+                    documents.append((line_number, loads(line), None))
+                except JSONInputError as exc:
+                    documents.append((line_number, None, str(exc)))
     results: list[dict[str, Any]] = []
     for line_number, document, parse_error in documents:
         problems = [parse_error] if parse_error else [str(problem) for problem in message_problems(document)]
@@ -61,7 +62,7 @@ def run_validate(arguments: argparse.Namespace) -> int:
     else:
         for result in invalid:
             for problem in result["problems"]:
-                print(f"line {result['line']}: {problem}")
+                say(f"line {result['line']}: {problem}")
         print(f"{len(results) - len(invalid)} of {len(results)} messages valid")
     return EXIT_USAGE if invalid or not results else EXIT_OK
 

@@ -3,29 +3,34 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
+import unicodedata
 from pathlib import Path
-from typing import Any, NoReturn, TypeAlias
+from typing import Any, NoReturn, TextIO, TypeAlias
 
 from d360 import SPEC_VERSION
 from d360.errors import D360Error, ValidationError
+from d360.json_input import JSONInputError, decode_text, loads
 
 EXIT_OK = 0
 EXIT_REFUSED = 1
 EXIT_USAGE = 2
 EXIT_UNREACHABLE = 3
+EXIT_UNKNOWN = 4
+EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
 INTERRUPTED = "interrupted"
 
 
 EPILOG = f"""\
 exit codes:
-  0  sent (or valid, for validate)
-  1  upstream refused the message
-  2  bad usage or invalid payload: nothing was sent
-  3  could not reach upstream
-  130  bulk run interrupted (run the same command again to resume)
+  0  sent (or valid, for validate); for bulk, every line accepted
+  1  upstream refused the message (bulk: some lines refused or failed)
+  2  bad usage or invalid input: nothing was sent
+  3  could not reach upstream (bulk: lines left pending; run again to resume)
+  4  bulk finished, but some lines are unknown: they may have been delivered
+  70  internal error in d360 (a bug: D360_DEBUG=1 shows the traceback)
+  130  interrupted (bulk: run the same command again to resume)
 
 Messaging API {SPEC_VERSION}. Configuration: flags, then D360_API_KEY and D360_BASE_URL.
 """
@@ -36,7 +41,14 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    """Argument errors go through `fail`, so a key pasted in the wrong place is not echoed."""
+    """Argument errors go through `fail`, so a key pasted in the wrong place is not echoed.
+
+    Abbreviated flags are off: `--api` would otherwise mean `--api-key`, a spelling redaction must guess.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
@@ -52,9 +64,29 @@ def fail(message: str, code: int) -> NoReturn:
 
 
 def redact(text: str) -> str:
+    """One line for a terminal: secrets masked, white space folded, control characters made visible."""
+    return terminal_safe(" ".join(_mask_secrets(text).split()))
+
+
+def _mask_secrets(text: str) -> str:
     for secret in SECRETS:
         text = text.replace(secret, "[REDACTED]")
-    return " ".join(text.split())  # one line, whatever the message held
+    return text
+
+
+def terminal_safe(text: str) -> str:
+    """Control characters (an ANSI escape in upstream's error text, say) shown as escapes, never obeyed."""
+    if text.isprintable():
+        return text
+    return "".join(
+        character.encode("unicode_escape").decode("ascii") if unicodedata.category(character) == "Cc" else character
+        for character in text
+    )
+
+
+def say(line: str, *, file: TextIO | None = None) -> None:
+    """Print one line for a person, with whatever upstream or a journal said in it made safe to show."""
+    print(terminal_safe(_mask_secrets(line)), file=file or sys.stdout)
 
 
 Commands: TypeAlias = "argparse._SubParsersAction[_Parser]"  # what `add_subparsers()` returns on a _Parser
@@ -66,29 +98,33 @@ def connection_options() -> _Parser:
     group = shared.add_argument_group("connection")
     group.add_argument("--api-key", help="the D360-API-KEY (default: $D360_API_KEY)")
     group.add_argument("--base-url", help="default: $D360_BASE_URL or https://waba-v2.360dialog.io")
-    group.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="per request (default 30)")
+    group.add_argument(
+        "--timeout", type=float, default=30.0, metavar="SECONDS", help="per read (default 30, more than 0)"
+    )
     group.add_argument("--max-retries", type=int, default=2, metavar="N", help="retries where safe (default 2)")
     group.add_argument("--json", action="store_true", help="print JSON for machines instead of text")
     return shared
 
 
 def read_text(source: str) -> str:
-    if source == "-":
-        return sys.stdin.read()
+    """A file's text (or standard input's, for -): UTF-8, a byte-order mark allowed, as bulk reads files."""
     try:
-        return Path(source).read_text(encoding="utf-8")
+        raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
     except FileNotFoundError:
         raise UsageError(f"no such file: {source}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read {source}: {exc}") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {source}: {exc.strerror or exc}") from None
+    try:
+        return decode_text(raw, where="standard input" if source == "-" else source)
+    except JSONInputError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def read_json_document(source: str) -> Any:
-    text = read_text(source)
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{source} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+        return loads(read_text(source))
+    except JSONInputError as exc:
+        raise UsageError(f"{source}: {exc}") from None
 
 
 def error_record(error: D360Error) -> dict[str, Any]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import math
 import signal
 
 from d360 import SPEC_VERSION
 from d360.cli.common import EXIT_OK, Commands, UsageError
+from d360.errors import ConfigurationError
 
 
 def add_sandbox_command(commands: Commands) -> None:
@@ -17,7 +19,7 @@ def add_sandbox_command(commands: Commands) -> None:
         "Faults are off unless asked for. Stops cleanly on Ctrl-C or SIGTERM.",
     )
     sandbox.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    sandbox.add_argument("--port", type=int, default=8360, help="port to listen on (default 8360; 0 picks one)")
+    sandbox.add_argument("--port", type=_port, default=8360, help="port to listen on (default 8360; 0 picks one)")
     sandbox.add_argument(
         "--api-key",
         action="append",
@@ -40,15 +42,48 @@ def add_sandbox_command(commands: Commands) -> None:
         "--enforce-limits", action="store_true", help="also refuse what upstream's documented limits refuse"
     )
     sandbox.add_argument("--keep", type=int, default=10_000, metavar="N", help="messages kept for inspection")
+    sandbox.add_argument(
+        "--keep-mb", type=float, default=64.0, metavar="MB", help="what the kept messages may take in all (default 64)"
+    )
     sandbox.add_argument("--seed", type=int, help="seed for the fault dice, for repeatable runs")
     sandbox.set_defaults(handler=run_sandbox)
 
 
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a port is a whole number, not {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is from 0 to 65535, not {value}")
+    return value
+
+
 def _share(text: str) -> float:
-    value = float(text)
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a share is a number from 0 to 1, not {text!r}") from None
     if not 0.0 <= value <= 1.0:
         raise argparse.ArgumentTypeError(f"a share is between 0 and 1, not {text}")
     return value
+
+
+# Sandbox settings named as their flags, so the error points at what to change on the command line.
+_FLAG_NAMES = {
+    "rate_limit": "--rate-limit",
+    "server_error_rate": "--error-rate-500",
+    "unavailable_rate": "--error-rate-503",
+    "throttle_rate": "--throttle-rate",
+    "latency": "--latency-ms (in seconds)",
+    "keep_bytes": "--keep-mb",
+    "keep": "--keep",
+}
+
+
+def _as_flags(message: str) -> str:
+    name = message.split(" ", 1)[0]
+    return message.replace(name, _FLAG_NAMES[name], 1) if name in _FLAG_NAMES else message
 
 
 def run_sandbox(arguments: argparse.Namespace) -> int:
@@ -63,7 +98,18 @@ def run_sandbox(arguments: argparse.Namespace) -> int:
         latency=arguments.latency_ms / 1000,
         seed=arguments.seed,
     )
-    app = sandbox.Sandbox(api_keys, faults=faults, keep=arguments.keep, enforce_limits=arguments.enforce_limits)
+    if not (math.isfinite(arguments.keep_mb) and arguments.keep_mb >= 0):
+        raise UsageError(f"--keep-mb must be 0 or more, not {arguments.keep_mb}")
+    try:
+        app = sandbox.Sandbox(
+            api_keys,
+            faults=faults,
+            keep=arguments.keep,
+            keep_bytes=int(arguments.keep_mb * (1 << 20)),
+            enforce_limits=arguments.enforce_limits,
+        )
+    except ConfigurationError as exc:
+        raise UsageError(_as_flags(str(exc))) from None
     try:
         listener = sandbox.bind(arguments.host, arguments.port)
     except OSError as exc:

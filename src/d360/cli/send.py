@@ -15,6 +15,7 @@ from d360.cli.common import (
     connection_options,
     error_record,
     read_json_document,
+    say,
 )
 from d360.client import Client
 from d360.errors import D360Error
@@ -174,7 +175,7 @@ def run_send(arguments: argparse.Namespace) -> int:
             )
         )
     else:
-        print(
+        say(
             f"sent {message.get('type', 'message')} to {result.input or message.get('to')}: "
             f"{result.message_id} ({result.status or 'no status'})"
         )

@@ -37,6 +37,14 @@ if TYPE_CHECKING:
 
 DEFAULT_API_KEY = "sandbox-key"
 DEFAULT_KEEP = 10_000
+DEFAULT_KEEP_BYTES = 64 << 20
+"""What the kept messages may take in all (their JSON bodies), besides their count: 64 MiB."""
+MAX_BODY_BYTES = 1 << 20
+"""A request body larger than this is refused (413) before it is read whole; a message is a few KB at most."""
+MAX_CONNECTIONS = 1000
+"""Open connections beyond this are answered 503 at once."""
+IDLE_TIMEOUT = 5.0
+"""Seconds a connection may sit without a complete request (or send its body) before it is closed."""
 INSPECTION_PATH = "/_sandbox/messages"
 
 
@@ -56,6 +64,25 @@ class Faults:
     """Seconds added before every answer."""
     seed: int | None = None
 
+    def check(self) -> None:
+        """Raise ConfigurationError naming the first setting that cannot work."""
+        if self.rate_limit is not None and not (_is_number(self.rate_limit) and self.rate_limit > 0):
+            raise ConfigurationError(
+                f"rate_limit must be a positive number of requests a second, not {self.rate_limit}"
+            )
+        for name in ("server_error_rate", "unavailable_rate", "throttle_rate"):
+            share = getattr(self, name)
+            if not (_is_number(share) and 0 <= share <= 1):
+                raise ConfigurationError(f"{name} must be a share from 0 to 1, not {share}")
+        if self.server_error_rate + self.unavailable_rate + self.throttle_rate > 1:
+            raise ConfigurationError("the fault shares add up to more than 1")
+        if not (_is_number(self.latency) and 0 <= self.latency <= 600):
+            raise ConfigurationError(f"latency must be from 0 to 600 seconds, not {self.latency}")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
 
 @attrs.frozen
 class ReceivedMessage:
@@ -64,6 +91,8 @@ class ReceivedMessage:
     message_id: str
     body: dict[str, Any]
     received_at: float
+    size: int = 0
+    """The request body's length in bytes: what keeping it costs, near enough."""
 
     def to_dict(self) -> dict[str, Any]:
         return {"message_id": self.message_id, "body": self.body, "received_at": self.received_at}
@@ -78,15 +107,23 @@ class Sandbox:
         *,
         faults: Faults | None = None,
         keep: int = DEFAULT_KEEP,
+        keep_bytes: int = DEFAULT_KEEP_BYTES,
         enforce_limits: bool = False,
     ) -> None:
-        if not api_keys:
-            raise ConfigurationError("the sandbox needs at least one API key")
+        if not api_keys or isinstance(api_keys, str) or not all(isinstance(key, str) and key for key in api_keys):
+            raise ConfigurationError("the sandbox needs at least one API key, each a non-empty string")
+        for name, value in (("keep", keep), ("keep_bytes", keep_bytes)):
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ConfigurationError(f"{name} must be a whole number, 0 or more, not {value!r}")
         self.api_keys = frozenset(api_keys)
         self.faults = faults or Faults()
+        self.faults.check()
         self.enforce_limits = enforce_limits
         """Also refuse what upstream's documented limits refuse (text length, buttons, phone numbers)."""
-        self._received: collections.deque[ReceivedMessage] = collections.deque(maxlen=keep)
+        self.keep = keep
+        self.keep_bytes = keep_bytes
+        self._kept_bytes = 0
+        self._received: collections.deque[ReceivedMessage] = collections.deque()
         self._lock = threading.Lock()
         self._request_times: collections.deque[float] = collections.deque()
         self._random = random.Random(self.faults.seed)
@@ -103,8 +140,14 @@ class Sandbox:
     def clear(self) -> None:
         with self._lock:
             self._received.clear()
+            self._kept_bytes = 0
             self.read_receipts.clear()
             self.accepted_count = 0
+
+    @property
+    def kept_bytes(self) -> int:
+        """The sizes of the kept messages' bodies, added up; never more than `keep_bytes`."""
+        return self._kept_bytes
 
     def _build_app(self) -> Starlette:
         try:
@@ -148,8 +191,11 @@ class Sandbox:
             return limited
         if self.faults.latency:
             await asyncio.sleep(self.faults.latency)
+        raw = await _read_body(request)
+        if not isinstance(raw, bytes):
+            return raw
         try:
-            body = json.loads(await request.body())
+            body = json.loads(raw)
         except (ValueError, UnicodeDecodeError) as exc:
             return JSONResponse({"error": f"request body is not valid JSON: {exc}"}, 400)
         except RecursionError:
@@ -169,7 +215,7 @@ class Sandbox:
         injected = self._injected_failure()
         if injected is not None:
             return injected
-        return JSONResponse(self._accept(body))
+        return JSONResponse(self._accept(body, len(raw)))
 
     def _rate_limited(self) -> Response | None:
         from starlette.responses import JSONResponse
@@ -207,13 +253,17 @@ class Sandbox:
             }}, 400)  # fmt: skip
         return None
 
-    def _accept(self, body: dict[str, Any]) -> dict[str, Any]:
+    def _accept(self, body: dict[str, Any], size: int) -> dict[str, Any]:
         message_id = "wamid." + base64.urlsafe_b64encode(uuid.uuid4().bytes + b"sandbox").decode().rstrip("=")
         with self._lock:
-            self._received.append(ReceivedMessage(message_id=message_id, body=body, received_at=time.time()))
+            self._received.append(ReceivedMessage(message_id=message_id, body=body, received_at=time.time(), size=size))
+            self._kept_bytes += size
+            # Bounded by count and by bytes: the oldest go first.
+            while self._received and (len(self._received) > self.keep or self._kept_bytes > self.keep_bytes):
+                self._kept_bytes -= self._received.popleft().size
             self.accepted_count += 1
         to = body["to"]
-        wa_id = "".join(character for character in to if character.isdigit()) or to
+        wa_id = "".join(character for character in to if "0" <= character <= "9") or to
         if body.get("recipient_type") == "group":
             wa_id = to
         return {
@@ -221,6 +271,28 @@ class Sandbox:
             "contacts": [{"input": to, "wa_id": wa_id}],
             "messages": [{"id": message_id, "message_status": "accepted"}],
         }
+
+
+async def _read_body(request: Request) -> bytes | Response:
+    """The request body, or the answer that refuses it: too large (413) or too slow in coming (408)."""
+    from starlette.responses import JSONResponse
+
+    too_large = JSONResponse({"error": f"request body is larger than {MAX_BODY_BYTES} bytes"}, 413)
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        return too_large
+    parts: list[bytes] = []
+    size = 0
+    try:
+        async with asyncio.timeout(IDLE_TIMEOUT * 2):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > MAX_BODY_BYTES:
+                    return too_large
+                parts.append(chunk)
+    except TimeoutError:
+        return JSONResponse({"error": "request body took too long to arrive"}, 408)
+    return b"".join(parts)
 
 
 def _is_read_receipt(body: Any) -> bool:
@@ -252,6 +324,8 @@ class RunningSandbox:
 
 def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
     """A listening socket; port 0 picks a free one."""
+    if not isinstance(port, int) or isinstance(port, bool) or not 0 <= port <= 65535:
+        raise ConfigurationError(f"port must be from 0 to 65535, not {port!r}")
     # proto=IPPROTO_TCP matters: asyncio sets TCP_NODELAY only on sockets that say they are TCP, and
     # without it every answer waits out the client's delayed ACK (40 ms).
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
@@ -261,20 +335,34 @@ def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
     return listener
 
 
-def server_for(sandbox: Sandbox) -> Any:
+def server_for(sandbox: Sandbox, *, idle_timeout: float = IDLE_TIMEOUT, max_connections: int = MAX_CONNECTIONS) -> Any:
+    """A uvicorn server for the sandbox that a flood of connections cannot wedge: at most `max_connections`
+    are served (the rest answered 503), and one without a complete request for `idle_timeout` is closed."""
     try:
         import uvicorn
     except ImportError:  # pragma: no cover - depends on the install
         raise ConfigurationError("the sandbox needs uvicorn: pip install 'd360-messaging[sandbox]'") from None
-    config = uvicorn.Config(sandbox.app, log_level="warning", access_log=False, lifespan="off")
+    from d360.sandbox.connections import guarded_h11_protocol
+
+    config = uvicorn.Config(
+        sandbox.app,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        http=guarded_h11_protocol(idle_timeout),
+        limit_concurrency=max_connections,
+        timeout_keep_alive=max(1, int(idle_timeout)),
+    )
     return uvicorn.Server(config)
 
 
-def start(sandbox: Sandbox | None = None, *, host: str = "127.0.0.1", port: int = 0) -> RunningSandbox:
+def start(
+    sandbox: Sandbox | None = None, *, host: str = "127.0.0.1", port: int = 0, idle_timeout: float = IDLE_TIMEOUT
+) -> RunningSandbox:
     """Serve a sandbox in a background thread and return once it accepts connections."""
     sandbox = sandbox or Sandbox()
     listener = bind(host, port)
-    server = server_for(sandbox)
+    server = server_for(sandbox, idle_timeout=idle_timeout)
     # Signals belong to the main thread; a background server must not install handlers.
     server.install_signal_handlers = lambda: None
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True, name="d360-sandbox")
@@ -291,10 +379,11 @@ def start(sandbox: Sandbox | None = None, *, host: str = "127.0.0.1", port: int 
 @contextmanager
 def running(
     api_keys: Sequence[str] = (DEFAULT_API_KEY,), *, faults: Faults | None = None, keep: int = DEFAULT_KEEP,
-    enforce_limits: bool = False, port: int = 0,
+    keep_bytes: int = DEFAULT_KEEP_BYTES, enforce_limits: bool = False, port: int = 0,
 ) -> Iterator[RunningSandbox]:  # fmt: skip
     """A sandbox served for the length of a `with` block."""
-    served = start(Sandbox(api_keys, faults=faults, keep=keep, enforce_limits=enforce_limits), port=port)
+    app = Sandbox(api_keys, faults=faults, keep=keep, keep_bytes=keep_bytes, enforce_limits=enforce_limits)
+    served = start(app, port=port)
     try:
         yield served
     finally:

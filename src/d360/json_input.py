@@ -1,0 +1,54 @@
+"""Reading JSON that a user hands d360 (`validate`, `send json`, `bulk`): one reader, so they all agree.
+
+UTF-8 only, with or without a byte-order mark; no lone surrogates (UTF-8 cannot carry them, so such a
+message could never be sent); numbers too long or nesting too deep are refused with a clear reason,
+never a RecursionError or a ValueError from deep inside `json`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+UTF8_BOM = "\ufeff"
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+class JSONInputError(ValueError):
+    """The text is not JSON d360 can send; the message says why, in one line."""
+
+
+def decode_text(raw: bytes, *, where: str = "the input") -> str:
+    """UTF-8 bytes as text, a leading byte-order mark dropped; anything else refused, naming the byte."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        hint = " (it looks like UTF-16)" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+        raise JSONInputError(
+            f"{where} is not UTF-8{hint}: byte {exc.start} is {raw[exc.start : exc.start + 1]!r}; save it as UTF-8"
+        ) from None
+    return text.removeprefix(UTF8_BOM)
+
+
+def loads(text: str) -> Any:
+    """Parse one JSON document, or raise JSONInputError with the reason (and where, for syntax errors)."""
+    try:
+        document = json.loads(text.removeprefix(UTF8_BOM))
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno} column {exc.colno}" if exc.lineno > 1 else f"column {exc.colno}"
+        raise JSONInputError(f"not valid JSON: {exc.msg} at {where}") from None
+    except RecursionError:
+        raise JSONInputError("not usable JSON: nested too deeply") from None
+    except ValueError as exc:  # an integer of thousands of digits, among others
+        raise JSONInputError(f"not usable JSON: {exc}") from None
+    if _ESCAPED_SURROGATE.search(text):
+        try:
+            json.dumps(document, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise JSONInputError(
+                f"holds a lone surrogate ({exc.object[exc.start : exc.end]!a}), which UTF-8 cannot carry"
+            ) from None
+        except RecursionError:
+            raise JSONInputError("not usable JSON: nested too deeply") from None
+    return document
