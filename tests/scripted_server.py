@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import json
 import socket
+import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -28,6 +31,10 @@ class Reply:
     """Close the connection after reading the request, without answering."""
     delay: float = 0.0
     """Seconds to wait before answering (a read timeout in the client, when longer than it)."""
+    trickle: float = 0.0
+    """Send the whole answer (status line, headers, body) one byte at a time, this many seconds apart."""
+    trickle_body_only: bool = False
+    """With `trickle`: the status line and headers at once, then the body a byte at a time."""
 
     def encoded_body(self) -> bytes:
         if isinstance(self.body, bytes):
@@ -67,7 +74,8 @@ class _QuietServer(ThreadingHTTPServer):
 
 
 class ScriptedServer:
-    def __init__(self) -> None:
+    def __init__(self, tls: tuple[Path, Path] | None = None) -> None:
+        """`tls`: (certificate, key) files to serve https with."""
         self.replies: list[Reply] = [ok_reply()]
         self.requests: list[ReceivedRequest] = []
         self._lock = threading.Lock()
@@ -92,23 +100,40 @@ class ScriptedServer:
                 if reply.delay:
                     time.sleep(reply.delay)
                 payload = reply.encoded_body()
+                headers = {"Content-Type": "application/json", "Content-Length": str(len(payload)), **reply.headers}
+                if reply.trickle:
+                    head = f"HTTP/1.1 {reply.status} Whatever\r\n" + "".join(
+                        f"{k}: {v}\r\n" for k, v in headers.items()
+                    )
+                    if reply.trickle_body_only:
+                        self.wfile.write((head + "\r\n").encode())
+                        head = ""
+                    for byte in (head + "\r\n" if head else "").encode() + payload:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(reply.trickle)
+                    return
                 self.send_response(reply.status)
-                headers = {"Content-Type": "application/json", **reply.headers}
                 for name, value in headers.items():
                     self.send_header(name, value)
-                self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)
 
             do_GET = do_POST
 
         self._server = _QuietServer(("127.0.0.1", 0), Handler)
+        self.scheme = "http"
+        if tls is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+            self.scheme = "https"
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
     @property
     def base_url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{self.scheme}://{host}:{port}"
 
     def script(self, *replies: Reply) -> None:
         with self._lock:
@@ -128,9 +153,20 @@ class ScriptedServer:
         self._server.server_close()
 
 
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key, made with openssl: (certificate, key)."""
+    key, cert = folder / "key.pem", folder / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+         "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
 @contextmanager
-def scripted_server() -> Iterator[ScriptedServer]:
-    server = ScriptedServer().start()
+def scripted_server(tls: tuple[Path, Path] | None = None) -> Iterator[ScriptedServer]:
+    server = ScriptedServer(tls).start()
     try:
         yield server
     finally:

@@ -214,6 +214,7 @@ def test_kill_9_mid_run_then_resume_never_sends_a_line_twice(tmp_path: Path) -> 
 
         resumed = bulk(served.base_url, str(source), "--journal", str(journal), "--rate", "0")
         assert f"{len(in_flight_at_kill)} lines were being sent when the last run stopped" in resumed.stderr
+        assert resumed.returncode == 4, resumed.stderr  # finished, with unknown lines
         states = journal_states(journal)
         received = bodies_received(served)
 

@@ -366,6 +366,7 @@ class AiohttpTransport:
 
         session = self._session_for(asyncio.get_running_loop())
         request_timeout = _aiohttp_timeout(timeout or self._timeout)
+        started = time.monotonic()
         try:
             async with session.post(
                 url,
@@ -382,6 +383,9 @@ class AiohttpTransport:
                         break
                 return RawResponse(response.status, response.headers, reader.finish(), reader.unreadable)
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            total = request_timeout.total
+            if isinstance(exc, TimeoutError) and total is not None and time.monotonic() - started >= total:
+                raise deadline_failure(total) from exc
             raise TransportFailure(aiohttp_failure(exc)) from exc
 
     def _session_for(self, loop: asyncio.AbstractEventLoop) -> aiohttp.ClientSession:
@@ -435,6 +439,7 @@ def aiohttp_failure(exc: BaseException) -> ConnectionFailure:
         return ConnectionFailure(reason or "connect timeout", timed_out=True, maybe_sent=False)
     if isinstance(exc, aiohttp.ServerTimeoutError | asyncio.TimeoutError):  # waiting for the answer
         return ConnectionFailure(reason or "no complete answer in time", timed_out=True, maybe_sent=True)
-    if isinstance(exc, aiohttp.ClientConnectorError | aiohttp.InvalidURL | aiohttp.ClientProxyConnectionError):
+    # A proxy that refused the tunnel (ClientHttpProxyError) never saw the request: it goes inside the tunnel.
+    if isinstance(exc, aiohttp.ClientConnectorError | aiohttp.InvalidURL | aiohttp.ClientHttpProxyError):
         return ConnectionFailure(reason, timed_out=False, maybe_sent=False)
     return ConnectionFailure(reason, timed_out=False, maybe_sent=True)

@@ -1,0 +1,287 @@
+"""The journal's promises under a hostile world: killed while filling, shared by several runs, deleted
+mid-run, pointed at the wrong file. Real `d360 bulk` subprocesses against the sandbox, real SQLite files."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import socket
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import d360
+from d360 import sandbox
+from d360.bulk_input import BulkInput
+from d360.bulk_run import ValidationReport, prepare_journal
+from d360.journal import Journal, JournalError
+from d360.sandbox import Faults
+from tests.test_bulk import KEY, bodies_received, bulk, journal_states, start_bulk, wait_for_accepted, write_jsonl
+from tests.test_cli import D360
+
+
+def wait_until(condition: Any, timeout: float = 30, what: str = "the condition") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"{what} did not happen within {timeout}s")
+
+
+# Filling: atomic, so however a run dies the next one sends every line.
+
+
+def test_a_fill_that_fails_midway_commits_nothing_and_the_next_run_fills_it(tmp_path: Path) -> None:
+    rows = [(number, f"hash{number}", "pending", None) for number in range(1, 12_001)]  # over two insert batches
+
+    class DiskFull(Exception):
+        pass
+
+    def rows_then_a_full_disk() -> Any:
+        yield from rows[:7_000]
+        raise DiskFull
+
+    with Journal(tmp_path / "run.sqlite") as journal, pytest.raises(DiskFull):
+        journal.fill("fingerprint", "campaign.jsonl", rows_then_a_full_disk())
+    with Journal(tmp_path / "run.sqlite") as journal:
+        assert journal.meta() == {}  # not even the fingerprint: nothing of the fill survived
+        assert journal.counts()["pending"] == 0
+        assert journal.fill("fingerprint", "campaign.jsonl", rows) is True
+        assert journal.counts()["pending"] == 12_000
+        assert journal.fill("fingerprint", "campaign.jsonl", rows) is False  # filled once, then kept
+
+
+def test_a_run_killed_while_filling_its_journal_resumes_with_every_line(tmp_path: Path) -> None:
+    count = 150_000
+    source = write_jsonl(tmp_path / "campaign.jsonl", count)
+    journal = tmp_path / "campaign.sqlite"
+    wal = tmp_path / "campaign.sqlite-wal"
+    with sandbox.running(api_keys=["another-key"]) as served:  # refuses our key: a resume stops at once
+        process = start_bulk(served.base_url, str(source), "--journal", str(journal))
+        # The schema is a few KB of WAL; megabytes mean the lines are going in.
+        wait_until(lambda: wal.exists() and wal.stat().st_size > 2 << 20, what="the journal filling")
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+        resumed = bulk(served.base_url, str(source), "--journal", str(journal))
+    assert resumed.returncode == 1, resumed.stderr  # our key was refused: the run stopped, lines kept
+    states = journal_states(journal)
+    assert len(states) == count and set(states.values()) == {"pending"}
+
+
+def test_a_journal_left_half_filled_by_an_older_d360_is_filled(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "campaign.jsonl", 5)
+    bulk_input = BulkInput(source)
+    with Journal(tmp_path / "old.sqlite") as journal:  # what the non-atomic fill left: a fingerprint, no lines
+        journal._db.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?)",
+            [("schema_version", "1"), ("input_fingerprint", bulk_input.fingerprint()), ("input", "campaign.jsonl")],
+        )
+    with Journal(tmp_path / "old.sqlite") as journal:
+        prepare_journal(journal, bulk_input, ValidationReport(total=5, invalid=()))
+        assert journal.counts()["pending"] == 5
+
+
+def test_a_changed_input_is_refused_with_advice_that_cannot_duplicate(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "campaign.jsonl", 3)
+    with sandbox.running(api_keys=[KEY]) as served:
+        assert bulk(served.base_url, str(source), "--journal", str(tmp_path / "run.sqlite")).returncode == 0
+        write_jsonl(source, 4)
+        changed = bulk(served.base_url, str(source), "--journal", str(tmp_path / "run.sqlite"))
+    assert changed.returncode == 2
+    assert "restore the original file" in changed.stderr
+    assert "put only the new lines in a new file with a new journal" in changed.stderr
+
+
+# One writer: concurrent runs never send a line twice.
+
+
+@pytest.mark.parametrize("runs", [2, 3])
+def test_concurrent_runs_on_one_journal_never_send_a_line_twice(tmp_path: Path, runs: int) -> None:
+    source = write_jsonl(tmp_path / "campaign.jsonl", 300)
+    journal = tmp_path / "campaign.sqlite"
+    with sandbox.running(api_keys=[KEY], faults=Faults(latency=0.02)) as served:
+        processes = [
+            start_bulk(served.base_url, str(source), "--journal", str(journal), "--rate", "0", "--concurrency", "4")
+            for _ in range(runs)
+        ]
+        results = [(process.wait(timeout=120), *process.communicate()) for process in processes]
+        received = bodies_received(served)
+    assert sorted(received) == sorted(f"line {line}" for line in range(1, 301))
+    assert set(received.values()) == {1}, "a line was sent twice"
+    codes = sorted(code for code, _, _ in results)
+    assert codes == [0] + [2] * (runs - 1), results
+    for code, _, errors in results:
+        if code == 2:
+            assert "campaign.sqlite is in use by another run (pid " in errors
+            assert f"on {socket.gethostname()}, since " in errors
+            assert errors.count("\n") == 1 and "Traceback" not in errors
+
+
+def test_a_run_whose_owner_died_is_not_blocked(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "campaign.jsonl", 200)
+    journal = tmp_path / "campaign.sqlite"
+    with sandbox.running(api_keys=[KEY], faults=Faults(latency=0.02)) as served:
+        process = start_bulk(served.base_url, str(source), "--journal", str(journal), "--rate", "0")
+        wait_for_accepted(journal, 20)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+        assert (tmp_path / "campaign.sqlite.lock").exists()  # left behind, and no obstacle
+        resumed = bulk(served.base_url, str(source), "--journal", str(journal), "--rate", "0")
+    assert resumed.returncode in (0, 4), resumed.stderr
+    assert "pending" not in journal_states(journal).values()
+
+
+# A journal deleted or replaced under a run stops it before its next send.
+
+
+@pytest.mark.parametrize("how", ["deleted", "replaced"])
+def test_a_journal_deleted_or_replaced_mid_run_stops_the_run(tmp_path: Path, how: str) -> None:
+    source = write_jsonl(tmp_path / "campaign.jsonl", 2000)
+    journal = tmp_path / "campaign.sqlite"
+    with sandbox.running(api_keys=[KEY], faults=Faults(latency=0.02)) as served:
+        process = start_bulk(
+            served.base_url, str(source), "--journal", str(journal), "--rate", "0", "--concurrency", "4"
+        )
+        wait_for_accepted(journal, 40)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{journal}{suffix}").unlink(missing_ok=True)
+        if how == "replaced":
+            journal.write_bytes(b"")
+        sent_at_removal = len(served.received())
+        _, errors = process.communicate(timeout=30)
+        sent_after = len(served.received())
+    assert process.returncode == 2, errors
+    assert f"the journal {journal} was deleted or replaced during the run: stopped sending" in errors
+    assert "Traceback" not in errors
+    assert sent_after - sent_at_removal <= 4 + 1  # at most what was in flight, and no more lines started
+
+
+# Exit codes a script can act on.
+
+
+def test_lines_left_pending_by_an_unreachable_upstream_exit_3(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "campaign.jsonl", 3)
+    with sandbox.running(api_keys=[KEY], faults=Faults(unavailable_rate=1.0)) as served:
+        result = bulk(served.base_url, str(source), "--journal", str(tmp_path / "run.sqlite"), "--max-retries", "0")
+    assert result.returncode == 3, result.stderr
+    assert set(journal_states(tmp_path / "run.sqlite").values()) == {"pending"}
+
+
+@pytest.mark.parametrize(
+    ("counts", "stopped", "code"),
+    [
+        ({"pending": 0, "failed": 0, "unknown": 0}, None, 0),
+        ({"pending": 0, "failed": 2, "unknown": 1}, None, 1),
+        ({"pending": 5, "failed": 0, "unknown": 0}, "upstream refused the run: HTTP 401", 1),
+        ({"pending": 3, "failed": 0, "unknown": 1}, None, 3),
+        ({"pending": 0, "failed": 0, "unknown": 1}, None, 4),
+        ({"pending": 3, "failed": 1, "unknown": 1}, "interrupted", 130),
+    ],
+)
+def test_exit_codes_say_the_most_pressing_outcome(counts: dict[str, int], stopped: str | None, code: int) -> None:
+    from d360.cli.bulk import bulk_exit_code
+
+    assert bulk_exit_code({"accepted": 1, "sending": 0, **counts}, stopped) == code
+
+
+# Reports and bad journals: refused in one line, never written to.
+
+
+def test_report_on_a_file_that_is_not_a_journal_writes_nothing(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.sqlite"
+    empty.touch()
+    text = tmp_path / "notes.txt"
+    text.write_text("not a database\n" * 100)
+    for path in (empty, text, tmp_path / "missing.sqlite"):
+        result = subprocess.run([D360, "bulk", "report", str(path)], capture_output=True, text=True, check=False)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.startswith("d360: error: ") and "Traceback" not in result.stderr
+    assert empty.stat().st_size == 0
+    assert text.read_text() == "not a database\n" * 100
+
+
+def test_bulk_refuses_a_sqlite_database_that_is_not_a_journal(tmp_path: Path) -> None:
+    other = tmp_path / "app.sqlite"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE users (id INTEGER)")
+    result = bulk("http://127.0.0.1:9", str(write_jsonl(tmp_path / "a.jsonl", 1)), "--journal", str(other))
+    assert result.returncode == 2
+    assert "is a SQLite database but not a d360 journal" in result.stderr
+    with sqlite3.connect(other) as db:
+        assert [name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")] == ["users"]
+
+
+def test_report_csv_to_an_unwritable_path_is_one_line(tmp_path: Path) -> None:
+    with sandbox.running(api_keys=[KEY]) as served:
+        bulk(served.base_url, str(write_jsonl(tmp_path / "a.jsonl", 1)), "--journal", str(tmp_path / "r.sqlite"))
+    result = subprocess.run(
+        [D360, "bulk", "report", str(tmp_path / "r.sqlite"), "--csv", str(tmp_path / "no" / "such" / "dir.csv")],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "cannot write" in result.stderr and "Traceback" not in result.stderr
+
+
+# send_many: a failure anywhere ends the batch, never a hang.
+
+
+def test_send_many_ends_when_every_worker_dies_on_its_hook(tmp_path: Path) -> None:
+    from d360.bulk import send_many
+
+    async def run() -> None:
+        with sandbox.running(api_keys=[KEY]) as served:
+            async with d360.AsyncClient(api_key=KEY, base_url=served.base_url) as client:
+
+                def broken_journal(outcome: Any) -> None:
+                    raise JournalError("cannot write to the journal: database or disk is full")
+
+                message = {
+                    "messaging_product": "whatsapp",
+                    "to": "4915112345678",
+                    "type": "text",
+                    "text": {"body": "x"},
+                }
+                outcomes = send_many(client, [message] * 1000, concurrency=4, after_send=broken_journal)
+                with pytest.raises(JournalError, match="disk is full"):
+                    async for _ in outcomes:
+                        pass
+                assert len(served.received()) <= 8  # the batch stopped; it did not go on sending
+
+    asyncio.run(asyncio.wait_for(run(), timeout=20))
+
+
+def test_send_many_raises_a_bad_input_iterators_error_without_hanging(tmp_path: Path) -> None:
+    def messages() -> Any:
+        yield {"messaging_product": "whatsapp", "to": "4915112345678", "type": "text", "text": {"body": "x"}}
+        raise OSError("the input file went away")
+
+    with sandbox.running(api_keys=[KEY]) as served, d360.Client(api_key=KEY, base_url=served.base_url) as client:
+        started = time.monotonic()
+        with pytest.raises(OSError, match="went away"):
+            list(client.send_many(messages(), concurrency=2))
+        assert time.monotonic() - started < 10
+
+
+@pytest.mark.parametrize("concurrency", [0, -1, 1001, 10**8, 2.5, True])
+def test_send_many_refuses_a_concurrency_that_cannot_work(concurrency: Any) -> None:
+    with d360.Client(api_key=KEY, base_url="http://127.0.0.1:9") as client, pytest.raises(d360.ConfigurationError):
+        next(iter(client.send_many([], concurrency=concurrency)))
+
+
+def test_sigterm_stops_a_run_whose_sends_hang(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "campaign.jsonl", 100)
+    with sandbox.running(api_keys=[KEY], faults=Faults(latency=60)) as served:
+        process = start_bulk(served.base_url, str(source), "--journal", str(tmp_path / "run.sqlite"), "--timeout", "60")
+        wait_until(lambda: "sending" in journal_states(tmp_path / "run.sqlite").values() if (tmp_path / "run.sqlite").exists() else False,
+                   what="a send under way")  # fmt: skip
+        process.send_signal(signal.SIGTERM)
+        time.sleep(0.5)
+        process.send_signal(signal.SIGTERM)  # the second one leaves at once
+        _, errors = process.communicate(timeout=15)
+    assert process.returncode == 130, errors
+    assert "Traceback" not in errors
