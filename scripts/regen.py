@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -25,6 +26,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC_PATH = ROOT / "openapi" / "messages.json"
+OVERLAY_PATH = ROOT / "openapi" / "overlay.yaml"
 GENERATED = ROOT / "generated"
 PACKAGE = "d360_api"
 TEMPLATES = ROOT / "scripts" / "templates"
@@ -65,9 +67,40 @@ def _load_module(name: str) -> ModuleType:
 
 spec_io = _load_module("spec")
 spec_diff = _load_module("spec_diff")
+overlays = _load_module("overlay")
 
 
-def validate(spec: dict[str, Any]) -> None:
+def effective_spec(raw: dict[str, Any]) -> dict[str, Any]:
+    """Upstream's spec with openapi/overlay.yaml applied: what the live API takes."""
+    try:
+        return dict(overlays.apply_overlay(raw, overlays.load_overlay(OVERLAY_PATH)))
+    except overlays.OverlayError as exc:
+        raise RegenError(str(exc)) from None
+
+
+def template_values(spec: dict[str, Any]) -> str:
+    """Jinja for the templates: what the generated client takes from the spec (auth header, server URL).
+
+    The generator's template context has no security schemes or servers, so they are handed over here,
+    derived from the spec on every run: a header renamed upstream follows by regeneration.
+    """
+    schemes = spec.get("components", {}).get("securitySchemes", {})
+    header_schemes = [
+        scheme for scheme in schemes.values() if scheme.get("type") == "apiKey" and scheme.get("in") == "header"
+    ]
+    if len(header_schemes) != 1:
+        raise RegenError(f"the spec must name exactly one apiKey header security scheme, not {len(header_schemes)}")
+    servers = spec.get("servers") or [{}]
+    server_url = str(servers[0].get("url", "")).rstrip("/")
+    if not server_url.startswith("https://"):
+        raise RegenError(f"the spec's first server must be an https URL, not {server_url!r}")
+    return (
+        f"{{% set api_key_header = {json.dumps(header_schemes[0]['name'])} %}}\n"
+        f"{{% set server_url = {json.dumps(server_url)} %}}\n"
+    )
+
+
+def validate(spec: dict[str, Any], *, what: str = "OpenAPI document") -> None:
     """Check the document with a real OpenAPI validator and check what the version pipeline needs."""
     from openapi_spec_validator import validate as validate_openapi
 
@@ -75,7 +108,7 @@ def validate(spec: dict[str, Any]) -> None:
         validate_openapi(spec)
     except Exception as exc:  # the validator raises several unrelated classes
         message = str(getattr(exc, "message", exc)).splitlines()[0]
-        raise RegenError(f"invalid OpenAPI document: {message}") from None
+        raise RegenError(f"invalid {what}: {message}") from None
     version = str(spec.get("info", {}).get("version", ""))
     if not SPEC_VERSION.match(version):
         raise RegenError(f"info.version {version!r} is not a release number like 1.45.0")
@@ -121,9 +154,12 @@ def _tool_version(module: str) -> str:
 
 
 def generate(spec: dict[str, Any], workdir: Path) -> Path:
-    """Generate the package and its README into `workdir/generated`; return that folder."""
+    """Generate the package from the effective spec into `workdir/generated`; return that folder."""
     spec_file = workdir / "messages.json"
     spec_file.write_text(spec_io.canonical_json(spec), encoding="utf-8")
+    templates = workdir / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    (templates / "spec_values.jinja").write_text(template_values(spec), encoding="utf-8")
     config_file = workdir / "config.yml"
     config_file.write_text(generator_config(spec), encoding="utf-8")
     out = workdir / "generated"
@@ -145,15 +181,17 @@ def generate(spec: dict[str, Any], workdir: Path) -> Path:
         "--config",
         str(config_file),
         "--custom-template-path",
-        str(TEMPLATES),
+        str(templates),
         "--fail-on-warning",
     ]
     result = subprocess.run(command, capture_output=True, text=True, cwd=workdir, env=env, check=False)
     if result.returncode != 0 or not (out / PACKAGE / "__init__.py").exists():
         raise RegenError(f"openapi-python-client failed: {_first_problem(result.stdout + result.stderr)}")
     (out / PACKAGE / "py.typed").write_text("", encoding="utf-8")
-    # The wrapper validates requests against the spec the package was generated from.
+    # The wrapper validates requests, and the sandbox answers, against the spec the package was generated
+    # from: the effective spec. The overlay that made it travels along, for `d360 spec diff`.
     shutil.copyfile(spec_file, out / PACKAGE / "openapi.json")
+    shutil.copyfile(OVERLAY_PATH, out / PACKAGE / "overlay.yaml")
     (out / "README.md").write_text(
         GENERATED_README.format(
             package=PACKAGE,
@@ -196,7 +234,7 @@ def check() -> int:
     if SPEC_PATH.read_text(encoding="utf-8") != spec_io.canonical_json(spec):
         problems.append("openapi/messages.json is not in canonical form (run scripts/regen.sh)")
     with tempfile.TemporaryDirectory(prefix="d360-check-") as temp:
-        fresh = tree_files(generate(spec, Path(temp)))
+        fresh = tree_files(generate(effective_spec(spec), Path(temp)))
     committed = tree_files(GENERATED) if GENERATED.exists() else {}
     for name in sorted(fresh.keys() | committed.keys()):
         if name not in committed:
@@ -224,9 +262,13 @@ def _project_version() -> str:
     return match.group(1)
 
 
-def changelog_with(report: Any, text: str) -> str:
+def changelog_with(report: Any, text: str, overlay_check: Any = None) -> str:
     """Insert the report as a section for the new version, below any 'Unreleased' section."""
     section = f"## {report.new_version}\n\n{report.to_markdown()}\n"
+    if overlay_check is not None and overlay_check.redundant:
+        section += "\n### Overlay actions upstream made redundant\n" + "".join(
+            f"- `{action.target}`: {action.summary}\n" for action in overlay_check.redundant
+        )
     headings = [match.start() for match in re.finditer(r"^## ", text, re.MULTILINE)]
     position = len(text)
     for start in headings:
@@ -271,10 +313,13 @@ def regenerate(source: str | None) -> int:
         raise RegenError("no SOURCE given and no vendored spec at openapi/messages.json")
     validate(new_spec)
     report = spec_diff.diff_specs(old_spec, new_spec)
+    overlay_check = overlays.check_overlay(new_spec, overlays.load_overlay(OVERLAY_PATH))
+    effective = effective_spec(new_spec)  # fails, one line, on an action whose target is gone
+    validate(effective, what="effective spec (the overlay breaks it)")
     new_version = new_spec["info"]["version"]
     old_version = old_spec.get("info", {}).get("version")
     with tempfile.TemporaryDirectory(prefix="d360-regen-") as temp:
-        fresh = generate(new_spec, Path(temp))
+        fresh = generate(effective, Path(temp))
         with restoring([SPEC_PATH, GENERATED, PYPROJECT, CHANGELOG]):
             SPEC_PATH.parent.mkdir(exist_ok=True)
             SPEC_PATH.write_text(spec_io.canonical_json(new_spec), encoding="utf-8")
@@ -288,8 +333,9 @@ def regenerate(source: str | None) -> int:
                 )
             if report.changes or new_version != old_version:
                 changelog = CHANGELOG.read_text(encoding="utf-8") if CHANGELOG.exists() else "# Changelog\n\n"
-                CHANGELOG.write_text(changelog_with(report, changelog), encoding="utf-8")
+                CHANGELOG.write_text(changelog_with(report, changelog, overlay_check), encoding="utf-8")
     print(report.to_text(), end="")
+    print(overlay_check.to_text(), end="")
     print(f"regen: generated/{PACKAGE} is now Messaging API {new_version}")
     return 0
 
@@ -301,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     try:
         return check() if arguments.check else regenerate(arguments.source)
-    except (RegenError, spec_io.SpecSourceError) as exc:
+    except (RegenError, spec_io.SpecSourceError, overlays.OverlayError) as exc:
         print(f"regen: error: {exc}", file=sys.stderr)
         return 1
 

@@ -16,6 +16,10 @@ ROOT = Path(__file__).resolve().parent.parent
 UPSTREAM_PAGE = ROOT / "tests" / "fixtures" / "messages-1.44.0.md"
 SHARED_UPSTREAM_PAGE = ROOT.parent / "shared" / "upstream" / "messages-1.44.0.md"
 VENDORED_SPEC = ROOT / "openapi" / "messages.json"
+"""Upstream's spec, as published."""
+EFFECTIVE_SPEC = ROOT / "generated" / "d360_api" / "openapi.json"
+"""Upstream's spec with openapi/overlay.yaml applied: what d360 validates against and the sandbox serves."""
+OVERLAY = ROOT / "openapi" / "overlay.yaml"
 
 # "ci" keeps `make test` well inside ten minutes on two cores; "thorough" is `make contract-full`.
 # "ci" is derandomized, so a red CI run is reproducible and never a coin toss; "thorough" explores anew.

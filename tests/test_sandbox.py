@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 import d360
-from d360 import sandbox
+from d360 import messages, sandbox
 from d360.sandbox import Faults
 
 TO = "4915112345678"
@@ -63,19 +63,37 @@ def test_malformed_json_is_400(served: sandbox.RunningSandbox) -> None:
     assert "not valid JSON" in response.json()["error"]
 
 
-def test_documented_limits_are_enforced_only_when_asked() -> None:
-    long_text = {**TEXT, "text": {"body": "x" * 5000}}
-    with sandbox.running(api_keys=[KEY]) as lenient, sandbox.running(api_keys=[KEY], enforce_limits=True) as strict:
-        assert post(lenient, long_text).status_code == 200
-        response = post(strict, long_text)
+def test_documented_limits_are_enforced_by_default_as_upstream_does(served: sandbox.RunningSandbox) -> None:
+    response = post(served, {**TEXT, "text": {"body": "x" * 5000}})
     assert response.status_code == 400
-    assert "$.text.body: is 5000 characters" in response.json()["error"]
+    assert response.json()["error"] == "invalid message: $.text.body: is 5000 characters, more than the limit of 4096"
+    assert post(served, {**TEXT, "text": {"body": "x" * 4096}}).status_code == 200
 
 
-def test_read_receipt_is_accepted_outside_the_spec(served: sandbox.RunningSandbox) -> None:
+def test_limits_no_schema_can_say_are_enforced_only_when_asked() -> None:
+    same_titles = messages.buttons(TO, "Pick", [("a", "Same"), ("b", "Same")])
+    with sandbox.running(api_keys=[KEY]) as lenient, sandbox.running(api_keys=[KEY], enforce_limits=True) as strict:
+        assert post(lenient, same_titles).status_code == 200
+        response = post(strict, same_titles)
+    assert response.status_code == 400
+    assert "repeats the title of button 0" in response.json()["error"]
+
+
+def test_read_receipt_is_accepted_with_or_without_a_typing_indicator(served: sandbox.RunningSandbox) -> None:
     with d360.Client(api_key=KEY, base_url=served.base_url) as client:
         assert client.mark_as_read("wamid.ABC") is True
-    assert list(served.sandbox.read_receipts) == ["wamid.ABC"]
+        assert client.mark_as_read("wamid.DEF", typing_indicator=True) is True
+    assert list(served.sandbox.read_receipts) == ["wamid.ABC", "wamid.DEF"]
+    assert list(served.sandbox.typing_indicators) == ["wamid.DEF"]
+    bad = {
+        "messaging_product": "whatsapp",
+        "status": "read",
+        "message_id": "wamid.X",
+        "typing_indicator": {"type": "x"},
+    }
+    response = post(served, bad)
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("invalid read receipt: $.typing_indicator.type: must be one of 'text'")
 
 
 def test_serves_the_vendored_spec(served: sandbox.RunningSandbox) -> None:

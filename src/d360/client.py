@@ -120,8 +120,9 @@ class _ClientCore:
         return twin
 
     def _encode(self, message: Any) -> bytes:
-        """The request body for a message, validated first unless the client was told not to."""
-        payload = messages.as_dict(message)
+        """The request body for a message, the Cloud API's defaults filled in, validated first unless the
+        client was told not to."""
+        payload = messages.with_cloud_api_defaults(messages.as_dict(message))
         if self._config.validate:
             validate_message(payload)
         try:
@@ -131,9 +132,8 @@ class _ClientCore:
             raise ValidationError([Problem("$", f"cannot be sent as JSON: {exc}")]) from None
 
     @staticmethod
-    def _encode_read_receipt(message_id: str) -> bytes:
-        # Not in spec 1.44.0, so not checked against it.
-        return json.dumps(messages.read_receipt(message_id), separators=(",", ":")).encode()
+    def _encode_read_receipt(message_id: str, typing_indicator: bool) -> bytes:
+        return json.dumps(messages.read_receipt(message_id, typing_indicator=typing_indicator)).encode()
 
     @staticmethod
     def _read(response: RawResponse, parse: ResponseParser[T]) -> T | D360Error:
@@ -238,13 +238,13 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
         """Send a d360_api `Message` model or a mapping in the spec's shape; raise a D360Error on failure."""
         return self._post(self._encode(message), parse_send_result)
 
-    def mark_as_read(self, message_id: str) -> bool:
-        """Mark a received message as read (blue ticks).
+    def mark_as_read(self, message_id: str, *, typing_indicator: bool = False) -> bool:
+        """Mark a received message as read (blue ticks); with `typing_indicator=True`, also show the
+        customer that a reply is being typed (until it is sent, or 25 seconds pass).
 
-        Upstream takes this read receipt on `/messages`, but spec 1.44.0 does not describe it, so it is
-        not validated against the spec.
+        Upstream takes this read receipt on `/messages` (the overlay adds it to the effective spec).
         """
-        return self._post(self._encode_read_receipt(message_id), parse_success_flag)
+        return self._post(self._encode_read_receipt(message_id, typing_indicator), parse_success_flag)
 
     def _post(self, content: bytes, parse: ResponseParser[T]) -> T:
         retries_done = 0
@@ -392,9 +392,9 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
         """Send a d360_api `Message` model or a mapping in the spec's shape; raise a D360Error on failure."""
         return await self._post(self._encode(message), parse_send_result)
 
-    async def mark_as_read(self, message_id: str) -> bool:
-        """Mark a received message as read; see `Client.mark_as_read`."""
-        return await self._post(self._encode_read_receipt(message_id), parse_success_flag)
+    async def mark_as_read(self, message_id: str, *, typing_indicator: bool = False) -> bool:
+        """Mark a received message as read, optionally with a typing indicator; see `Client.mark_as_read`."""
+        return await self._post(self._encode_read_receipt(message_id, typing_indicator), parse_success_flag)
 
     async def _post(self, content: bytes, parse: ResponseParser[T]) -> T:
         retries_done = 0

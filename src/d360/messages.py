@@ -174,9 +174,30 @@ def contacts(
     return envelope(to, "contacts", _mappings(cards, "$.contacts"), reply_to=reply_to, recipient_type=recipient_type)
 
 
-def read_receipt(message_id: str) -> Payload:
-    """Marks a received message as read (upstream takes it on `/messages`; spec 1.44.0 does not describe it)."""
-    return {"messaging_product": "whatsapp", "status": "read", "message_id": message_id}
+def read_receipt(message_id: str, *, typing_indicator: bool = False) -> Payload:
+    """Marks a received message as read; `typing_indicator` also shows "typing..." to the customer until
+    the reply is sent (or 25 seconds pass), as the Cloud API does."""
+    if not isinstance(message_id, str) or not message_id:
+        raise ValidationError([Problem("$.message_id", f"must be the id of a received message, not {message_id!r}")])
+    receipt: Payload = {"messaging_product": "whatsapp", "status": "read", "message_id": message_id}
+    if typing_indicator:
+        receipt["typing_indicator"] = {"type": "text"}
+    return receipt
+
+
+def with_cloud_api_defaults(message: Payload) -> Payload:
+    """The message with what the Cloud API assumes when it is left out, written in.
+
+    `recipient_type` is `individual`, and `type` is `text` for a body carrying a `text` object. Filled in
+    before sending, so the message means the same whichever way upstream reads its own spec.
+    """
+    if not isinstance(message, dict) or ("recipient_type" in message and "type" in message):
+        return message
+    filled = dict(message)
+    filled.setdefault("recipient_type", "individual")
+    if "type" not in filled and "text" in filled:
+        filled["type"] = "text"
+    return filled
 
 
 def as_dict(value: Any) -> Any:

@@ -21,7 +21,7 @@ class MessageSenders(Generic[ResultT, FlagT]):
         """Send a d360_api `Message` model or a mapping in the spec's shape (implemented by each client)."""
         raise NotImplementedError
 
-    def mark_as_read(self, message_id: str) -> FlagT:
+    def mark_as_read(self, message_id: str, *, typing_indicator: bool = False) -> FlagT:
         raise NotImplementedError
 
     def send_text(

@@ -232,22 +232,18 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         self._inner.sleep(seconds)
 
 
-def _bound_every_socket_read(client: httpx.Client) -> bool:
-    """Put the deadline under each of the client's connection pools; False where a pool has no such hook.
+def _bound_every_socket_read(client: httpx.Client) -> None:
+    """Put the deadline under each of the client's connection pools.
 
     httpx exposes no per-request deadline, and the headers of an answer are read before any body chunk
-    could be checked, so the bound goes under httpcore's sockets. Done only on clients d360 made itself.
+    could be checked, so the bound goes under httpcore's sockets. Done only on clients d360 made itself;
+    on a user's own client (or a pool without the hook) the body is still checked chunk by chunk.
     """
-    bounded = True
     for transport in [client._transport, *client._mounts.values()]:  # private: httpx has no public hook
         pool = getattr(transport, "_pool", None)
         backend = getattr(pool, "_network_backend", None)
-        if backend is None:
-            bounded = False
-            continue
-        if not isinstance(backend, _DeadlineBackend):
+        if backend is not None and not isinstance(backend, _DeadlineBackend):
             pool._network_backend = _DeadlineBackend(backend)  # type: ignore[union-attr]
-    return bounded
 
 
 def new_httpx_client(timeout: httpx.Timeout, proxy: str | None) -> httpx.Client:

@@ -1,8 +1,11 @@
-"""Checks a message before it is sent: against the spec's request schema and upstream's documented limits.
+"""Checks a message before it is sent: against the effective spec and upstream's documented limits.
 
-The spec says what shape a message has; upstream's docs add limits the spec leaves out (text length,
-button counts, phone number form). Both are checked, every problem is reported with its JSON path, and
-a message with any problem is never sent. The spec is the one `d360_api` was generated from.
+The effective spec (upstream's spec with `openapi/overlay.yaml` applied, the one `d360_api` was generated
+from) says what shape a message has and carries the limits JSON Schema can say (text length, button
+counts, phone number form); it is checked by jsonschema-rs. The few limits a schema cannot say (unique
+button titles, ten rows across all sections) are checked here by hand, and so are the common ones, for
+messages a person can act on. Every problem is reported once, with its JSON path, and a message with
+any problem is never sent.
 """
 
 from __future__ import annotations
@@ -14,8 +17,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import jsonschema_rs
+
 from d360.errors import Problem, ValidationError
-from d360.schema import SchemaChecker
 
 TEXT_BODY_MAX = 4096
 CAPTION_MAX = 1024
@@ -43,12 +47,17 @@ def spec() -> dict[str, Any]:
     return document
 
 
+MESSAGE_SCHEMA = "messages.Message"
+READ_RECEIPT_SCHEMA = "messages.ReadReceipt"
+LONG_VALUE = 60
+
+
 @cache
-def request_checker() -> SchemaChecker:
-    """The checker for `POST /messages` request bodies, compiled on first use, not at import."""
+def schema_validator(name: str = MESSAGE_SCHEMA) -> jsonschema_rs.Validator:
+    """A compiled validator for one of the effective spec's schemas, built on first use, not at import."""
     document = spec()
-    body_schema = document["paths"]["/messages"]["post"]["requestBody"]["content"]["application/json"]["schema"]
-    return SchemaChecker(document, body_schema)
+    root = {"$ref": f"#/components/schemas/{name}", "components": document["components"]}
+    return jsonschema_rs.Draft202012Validator(root)
 
 
 def normalize_phone(number: str) -> str:
@@ -56,8 +65,57 @@ def normalize_phone(number: str) -> str:
     return PHONE_DECORATION.sub("", number)
 
 
-def schema_problems(message: Any) -> list[Problem]:
-    return request_checker().problems(message)
+def schema_problems(message: Any, schema: str = MESSAGE_SCHEMA) -> list[Problem]:
+    """What the effective spec's schema finds wrong, each problem phrased for a person."""
+    validator = schema_validator(schema)
+    if validator.is_valid(message):
+        return []
+    problems = [_problem(error) for error in validator.iter_errors(message)]
+    return sorted(set(problems), key=problems.index)  # one problem once, in the order found
+
+
+def _problem(error: jsonschema_rs.ValidationError) -> Problem:
+    path = "$" + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in error.instance_path)
+    kind = type(error.kind).__name__
+    details = error.kind.as_dict()
+    value: Any = error.instance
+    if kind == "Required":
+        return Problem(f"{path}.{details['property']}", "is required")
+    if kind == "Type":
+        return Problem(path, f"must be {' or '.join(details['types'])}, not {_json_type(value)}")
+    if kind == "Enum":
+        options = ", ".join(repr(option) for option in details["options"])
+        return Problem(path, f"must be one of {options}, not {_short(value)}")
+    if kind == "MaxLength":
+        return Problem(path, f"is {len(value)} characters, more than the limit of {details['limit']}")
+    if kind == "MinLength":
+        return Problem(path, "must not be empty" if details["limit"] == 1 else f"needs {details['limit']} characters")
+    if kind == "MaxItems":
+        return Problem(path, f"has {len(value)} items, more than the limit of {details['limit']}")
+    if kind == "MinItems":
+        return Problem(path, f"needs at least {details['limit']} item{'s' if details['limit'] != 1 else ''}")
+    if kind in ("Minimum", "Maximum"):
+        word = "at least" if kind == "Minimum" else "at most"
+        return Problem(path, f"must be {word} {details['limit']}, not {value}")
+    if kind == "Pattern":
+        return Problem(path, f"{_short(value)} does not match {details['pattern']}")
+    message = error.message
+    return Problem(path, message if len(message) <= 200 else message[:197] + "...")
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    return {str: "string", list: "array", dict: "object", type(None): "null"}.get(type(value), type(value).__name__)
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= LONG_VALUE else text[: LONG_VALUE - 3] + "..."
 
 
 def limit_problems(message: Any) -> list[Problem]:
@@ -68,13 +126,31 @@ def limit_problems(message: Any) -> list[Problem]:
 
 
 def message_problems(message: Any) -> list[Problem]:
-    """Everything wrong with a message: schema first, then limits."""
+    """Everything wrong with a message, each thing once: the schema's problems, then the limits'.
+
+    Where a hand-written limit speaks of a place (`$.text.body is 5000 characters, ...`), the schema's
+    words about that place or below it are left out: the same fault, said once and said better.
+    """
     if not isinstance(message, Mapping):
         return [Problem("$", f"a message must be a JSON object, not {type(message).__name__}")]
     try:
-        return schema_problems(message) + limit_problems(message)
-    except RecursionError:
+        limits = limit_problems(message)
+        schema = schema_problems(message)
+    except (RecursionError, ValueError) as exc:  # jsonschema-rs says "Recursion limit reached" as ValueError
+        if isinstance(exc, ValueError) and "ecursion" not in str(exc):
+            raise
         return [Problem("$", "is nested too deeply to be a message")]
+    spoken_for = [problem.path for problem in limits]
+    return [problem for problem in schema if not _under_any(problem.path, spoken_for)] + limits
+
+
+def read_receipt_problems(receipt: Any) -> list[Problem]:
+    """What is wrong with a read receipt (`mark_as_read`'s body), against the effective spec."""
+    return schema_problems(receipt, READ_RECEIPT_SCHEMA)
+
+
+def _under_any(path: str, places: list[str]) -> bool:
+    return any(path == place or path.startswith((place + ".", place + "[")) for place in places)
 
 
 def validate_message(message: Any) -> None:

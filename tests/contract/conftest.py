@@ -10,7 +10,8 @@ import jsonschema
 import pytest
 
 from d360 import sandbox
-from tests.conftest import VENDORED_SPEC
+from d360.overlay import apply_overlay, load_overlay
+from tests.conftest import EFFECTIVE_SPEC, OVERLAY, VENDORED_SPEC
 
 CONTRACT_KEY = "contract-key"
 
@@ -28,8 +29,15 @@ def fresh_sandbox(running_sandbox: sandbox.RunningSandbox) -> sandbox.RunningSan
 
 
 def spec_oracle() -> jsonschema.protocols.Validator:
-    """The request schema checked by the jsonschema library: an opinion independent of d360's own checker."""
-    spec = json.loads(VENDORED_SPEC.read_text(encoding="utf-8"))
-    schema: dict[str, Any] = {**spec["paths"]["/messages"]["post"]["requestBody"]["content"]["application/json"]["schema"],
-                              "components": spec["components"]}  # fmt: skip
+    """The effective spec's Message schema checked by the jsonschema library: an opinion independent of
+    d360's own (jsonschema-rs)."""
+    spec = json.loads(EFFECTIVE_SPEC.read_text(encoding="utf-8"))
+    schema: dict[str, Any] = {"$ref": "#/components/schemas/messages.Message", "components": spec["components"]}
     return jsonschema.Draft202012Validator(schema)
+
+
+def raw_spec_with_limits() -> dict[str, Any]:
+    """Upstream's spec as published, with only the overlay's limits: what upstream documents, within the
+    limits it documents. The effective spec must take all of it."""
+    raw = json.loads(VENDORED_SPEC.read_text(encoding="utf-8"))
+    return apply_overlay(raw, load_overlay(OVERLAY).only("limit"))

@@ -2,6 +2,13 @@
 
 from .action_object import ActionObject
 from .body_object import BodyObject
+from .contact_card import ContactCard
+from .contact_card_addresses_item import ContactCardAddressesItem
+from .contact_card_emails_item import ContactCardEmailsItem
+from .contact_card_name import ContactCardName
+from .contact_card_org import ContactCardOrg
+from .contact_card_phones_item import ContactCardPhonesItem
+from .contact_card_urls_item import ContactCardUrlsItem
 from .currency import Currency
 from .date_time import DateTime
 from .error_resp import ErrorResp
@@ -19,20 +26,38 @@ from .message_recipient_type import MessageRecipientType
 from .message_response_payload import MessageResponsePayload
 from .message_type import MessageType
 from .reaction_message import ReactionMessage
+from .read_receipt import ReadReceipt
+from .read_receipt_status import ReadReceiptStatus
+from .read_receipt_typing_indicator import ReadReceiptTypingIndicator
+from .read_receipt_typing_indicator_type import ReadReceiptTypingIndicatorType
 from .response_contact import ResponseContact
 from .response_message import ResponseMessage
 from .response_message_message_status import ResponseMessageMessageStatus
 from .template_component import TemplateComponent
+from .template_component_cards_item import TemplateComponentCardsItem
 from .template_component_sub_type import TemplateComponentSubType
 from .template_component_type import TemplateComponentType
 from .template_message import TemplateMessage
 from .template_parameter import TemplateParameter
+from .template_parameter_action import TemplateParameterAction
+from .template_parameter_action_flow_action_data import (
+    TemplateParameterActionFlowActionData,
+)
+from .template_parameter_limited_time_offer import TemplateParameterLimitedTimeOffer
+from .template_parameter_product import TemplateParameterProduct
 from .template_parameter_type import TemplateParameterType
 from .text_message import TextMessage
 
 __all__ = (
     "ActionObject",
     "BodyObject",
+    "ContactCard",
+    "ContactCardAddressesItem",
+    "ContactCardEmailsItem",
+    "ContactCardName",
+    "ContactCardOrg",
+    "ContactCardPhonesItem",
+    "ContactCardUrlsItem",
     "Currency",
     "DateTime",
     "ErrorResp",
@@ -50,14 +75,23 @@ __all__ = (
     "MessageResponsePayload",
     "MessageType",
     "ReactionMessage",
+    "ReadReceipt",
+    "ReadReceiptStatus",
+    "ReadReceiptTypingIndicator",
+    "ReadReceiptTypingIndicatorType",
     "ResponseContact",
     "ResponseMessage",
     "ResponseMessageMessageStatus",
     "TemplateComponent",
+    "TemplateComponentCardsItem",
     "TemplateComponentSubType",
     "TemplateComponentType",
     "TemplateMessage",
     "TemplateParameter",
+    "TemplateParameterAction",
+    "TemplateParameterActionFlowActionData",
+    "TemplateParameterLimitedTimeOffer",
+    "TemplateParameterProduct",
     "TemplateParameterType",
     "TextMessage",
 )

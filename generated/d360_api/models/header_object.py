@@ -22,6 +22,7 @@ class HeaderObject:
     Attributes:
         document (MediaObject | Unset):
         image (MediaObject | Unset):
+        sub_text (str | Unset):
         text (str | Unset):
         type_ (HeaderObjectType | Unset):
         video (MediaObject | Unset):
@@ -29,6 +30,7 @@ class HeaderObject:
 
     document: MediaObject | Unset = UNSET
     image: MediaObject | Unset = UNSET
+    sub_text: str | Unset = UNSET
     text: str | Unset = UNSET
     type_: HeaderObjectType | Unset = UNSET
     video: MediaObject | Unset = UNSET
@@ -42,6 +44,8 @@ class HeaderObject:
         image: dict[str, Any] | Unset = UNSET
         if not isinstance(self.image, Unset):
             image = self.image.to_dict()
+
+        sub_text = self.sub_text
 
         text = self.text
 
@@ -60,6 +64,8 @@ class HeaderObject:
             field_dict["document"] = document
         if image is not UNSET:
             field_dict["image"] = image
+        if sub_text is not UNSET:
+            field_dict["sub_text"] = sub_text
         if text is not UNSET:
             field_dict["text"] = text
         if type_ is not UNSET:
@@ -88,6 +94,8 @@ class HeaderObject:
         else:
             image = MediaObject.from_dict(_image)
 
+        sub_text = d.pop("sub_text", UNSET)
+
         text = d.pop("text", UNSET)
 
         _type_ = d.pop("type", UNSET)
@@ -107,6 +115,7 @@ class HeaderObject:
         header_object = cls(
             document=document,
             image=image,
+            sub_text=sub_text,
             text=text,
             type_=type_,
             video=video,

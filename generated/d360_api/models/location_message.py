@@ -15,36 +15,37 @@ T = TypeVar("T", bound="LocationMessage")
 class LocationMessage:
     """
     Attributes:
+        latitude (float):
+        longitude (float):
         address (str | Unset):
-        latitude (float | Unset):
-        longitude (float | Unset):
         name (str | Unset):
     """
 
+    latitude: float
+    longitude: float
     address: str | Unset = UNSET
-    latitude: float | Unset = UNSET
-    longitude: float | Unset = UNSET
     name: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        address = self.address
-
         latitude = self.latitude
 
         longitude = self.longitude
+
+        address = self.address
 
         name = self.name
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict.update(
+            {
+                "latitude": latitude,
+                "longitude": longitude,
+            }
+        )
         if address is not UNSET:
             field_dict["address"] = address
-        if latitude is not UNSET:
-            field_dict["latitude"] = latitude
-        if longitude is not UNSET:
-            field_dict["longitude"] = longitude
         if name is not UNSET:
             field_dict["name"] = name
 
@@ -53,18 +54,18 @@ class LocationMessage:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
+        latitude = d.pop("latitude")
+
+        longitude = d.pop("longitude")
+
         address = d.pop("address", UNSET)
-
-        latitude = d.pop("latitude", UNSET)
-
-        longitude = d.pop("longitude", UNSET)
 
         name = d.pop("name", UNSET)
 
         location_message = cls(
-            address=address,
             latitude=latitude,
             longitude=longitude,
+            address=address,
             name=name,
         )
 

@@ -11,6 +11,7 @@ from ..models.message_type import MessageType
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.contact_card import ContactCard
     from ..models.interactive_object import InteractiveObject
     from ..models.location_message import LocationMessage
     from ..models.media_object import MediaObject
@@ -28,51 +29,60 @@ class Message:
     """
     Attributes:
         messaging_product (str):
-        recipient_type (MessageRecipientType):
         to (str):
-        type_ (MessageType):
         audio (MediaObject | Unset):
+        biz_opaque_callback_data (str | Unset):
+        contacts (list[ContactCard] | Unset):
         context (MessageContext | Unset):
         document (MediaObject | Unset):
         image (MediaObject | Unset):
         interactive (InteractiveObject | Unset):
         location (LocationMessage | Unset):
         reaction (ReactionMessage | Unset):
+        recipient_type (MessageRecipientType | Unset): The Cloud API takes individual when this is left out.
         sticker (MediaObject | Unset):
         template (TemplateMessage | Unset):
         text (TextMessage | Unset):
+        type_ (MessageType | Unset): The Cloud API takes text when this is left out.
         video (MediaObject | Unset):
     """
 
     messaging_product: str
-    recipient_type: MessageRecipientType
     to: str
-    type_: MessageType
     audio: MediaObject | Unset = UNSET
+    biz_opaque_callback_data: str | Unset = UNSET
+    contacts: list[ContactCard] | Unset = UNSET
     context: MessageContext | Unset = UNSET
     document: MediaObject | Unset = UNSET
     image: MediaObject | Unset = UNSET
     interactive: InteractiveObject | Unset = UNSET
     location: LocationMessage | Unset = UNSET
     reaction: ReactionMessage | Unset = UNSET
+    recipient_type: MessageRecipientType | Unset = UNSET
     sticker: MediaObject | Unset = UNSET
     template: TemplateMessage | Unset = UNSET
     text: TextMessage | Unset = UNSET
+    type_: MessageType | Unset = UNSET
     video: MediaObject | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         messaging_product = self.messaging_product
 
-        recipient_type = self.recipient_type.value
-
         to = self.to
-
-        type_ = self.type_.value
 
         audio: dict[str, Any] | Unset = UNSET
         if not isinstance(self.audio, Unset):
             audio = self.audio.to_dict()
+
+        biz_opaque_callback_data = self.biz_opaque_callback_data
+
+        contacts: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.contacts, Unset):
+            contacts = []
+            for contacts_item_data in self.contacts:
+                contacts_item = contacts_item_data.to_dict()
+                contacts.append(contacts_item)
 
         context: dict[str, Any] | Unset = UNSET
         if not isinstance(self.context, Unset):
@@ -98,6 +108,10 @@ class Message:
         if not isinstance(self.reaction, Unset):
             reaction = self.reaction.to_dict()
 
+        recipient_type: str | Unset = UNSET
+        if not isinstance(self.recipient_type, Unset):
+            recipient_type = self.recipient_type.value
+
         sticker: dict[str, Any] | Unset = UNSET
         if not isinstance(self.sticker, Unset):
             sticker = self.sticker.to_dict()
@@ -110,6 +124,10 @@ class Message:
         if not isinstance(self.text, Unset):
             text = self.text.to_dict()
 
+        type_: str | Unset = UNSET
+        if not isinstance(self.type_, Unset):
+            type_ = self.type_.value
+
         video: dict[str, Any] | Unset = UNSET
         if not isinstance(self.video, Unset):
             video = self.video.to_dict()
@@ -119,13 +137,15 @@ class Message:
         field_dict.update(
             {
                 "messaging_product": messaging_product,
-                "recipient_type": recipient_type,
                 "to": to,
-                "type": type_,
             }
         )
         if audio is not UNSET:
             field_dict["audio"] = audio
+        if biz_opaque_callback_data is not UNSET:
+            field_dict["biz_opaque_callback_data"] = biz_opaque_callback_data
+        if contacts is not UNSET:
+            field_dict["contacts"] = contacts
         if context is not UNSET:
             field_dict["context"] = context
         if document is not UNSET:
@@ -138,12 +158,16 @@ class Message:
             field_dict["location"] = location
         if reaction is not UNSET:
             field_dict["reaction"] = reaction
+        if recipient_type is not UNSET:
+            field_dict["recipient_type"] = recipient_type
         if sticker is not UNSET:
             field_dict["sticker"] = sticker
         if template is not UNSET:
             field_dict["template"] = template
         if text is not UNSET:
             field_dict["text"] = text
+        if type_ is not UNSET:
+            field_dict["type"] = type_
         if video is not UNSET:
             field_dict["video"] = video
 
@@ -151,6 +175,7 @@ class Message:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.contact_card import ContactCard
         from ..models.interactive_object import InteractiveObject
         from ..models.location_message import LocationMessage
         from ..models.media_object import MediaObject
@@ -162,11 +187,7 @@ class Message:
         d = dict(src_dict)
         messaging_product = d.pop("messaging_product")
 
-        recipient_type = MessageRecipientType(d.pop("recipient_type"))
-
         to = d.pop("to")
-
-        type_ = MessageType(d.pop("type"))
 
         _audio = d.pop("audio", UNSET)
         audio: MediaObject | Unset
@@ -174,6 +195,17 @@ class Message:
             audio = UNSET
         else:
             audio = MediaObject.from_dict(_audio)
+
+        biz_opaque_callback_data = d.pop("biz_opaque_callback_data", UNSET)
+
+        _contacts = d.pop("contacts", UNSET)
+        contacts: list[ContactCard] | Unset = UNSET
+        if _contacts is not UNSET:
+            contacts = []
+            for contacts_item_data in _contacts:
+                contacts_item = ContactCard.from_dict(contacts_item_data)
+
+                contacts.append(contacts_item)
 
         _context = d.pop("context", UNSET)
         context: MessageContext | Unset
@@ -217,6 +249,13 @@ class Message:
         else:
             reaction = ReactionMessage.from_dict(_reaction)
 
+        _recipient_type = d.pop("recipient_type", UNSET)
+        recipient_type: MessageRecipientType | Unset
+        if isinstance(_recipient_type, Unset):
+            recipient_type = UNSET
+        else:
+            recipient_type = MessageRecipientType(_recipient_type)
+
         _sticker = d.pop("sticker", UNSET)
         sticker: MediaObject | Unset
         if isinstance(_sticker, Unset):
@@ -238,6 +277,13 @@ class Message:
         else:
             text = TextMessage.from_dict(_text)
 
+        _type_ = d.pop("type", UNSET)
+        type_: MessageType | Unset
+        if isinstance(_type_, Unset):
+            type_ = UNSET
+        else:
+            type_ = MessageType(_type_)
+
         _video = d.pop("video", UNSET)
         video: MediaObject | Unset
         if isinstance(_video, Unset):
@@ -247,19 +293,21 @@ class Message:
 
         message = cls(
             messaging_product=messaging_product,
-            recipient_type=recipient_type,
             to=to,
-            type_=type_,
             audio=audio,
+            biz_opaque_callback_data=biz_opaque_callback_data,
+            contacts=contacts,
             context=context,
             document=document,
             image=image,
             interactive=interactive,
             location=location,
             reaction=reaction,
+            recipient_type=recipient_type,
             sticker=sticker,
             template=template,
             text=text,
+            type_=type_,
             video=video,
         )
 

@@ -6,8 +6,6 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 T = TypeVar("T", bound="ReactionMessage")
 
 
@@ -15,12 +13,12 @@ T = TypeVar("T", bound="ReactionMessage")
 class ReactionMessage:
     """
     Attributes:
-        emoji (str | Unset):
-        message_id (str | Unset):
+        emoji (str):
+        message_id (str):
     """
 
-    emoji: str | Unset = UNSET
-    message_id: str | Unset = UNSET
+    emoji: str
+    message_id: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -30,20 +28,21 @@ class ReactionMessage:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if emoji is not UNSET:
-            field_dict["emoji"] = emoji
-        if message_id is not UNSET:
-            field_dict["message_id"] = message_id
+        field_dict.update(
+            {
+                "emoji": emoji,
+                "message_id": message_id,
+            }
+        )
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        emoji = d.pop("emoji", UNSET)
+        emoji = d.pop("emoji")
 
-        message_id = d.pop("message_id", UNSET)
+        message_id = d.pop("message_id")
 
         reaction_message = cls(
             emoji=emoji,

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -11,6 +11,7 @@ from ..models.template_component_type import TemplateComponentType
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.template_component_cards_item import TemplateComponentCardsItem
     from ..models.template_parameter import TemplateParameter
 
 
@@ -22,13 +23,15 @@ class TemplateComponent:
     """
     Attributes:
         type_ (TemplateComponentType):
-        index (int | Unset):
+        cards (list[TemplateComponentCardsItem] | Unset):
+        index (int | str | Unset):
         parameters (list[TemplateParameter] | Unset):
         sub_type (TemplateComponentSubType | Unset):
     """
 
     type_: TemplateComponentType
-    index: int | Unset = UNSET
+    cards: list[TemplateComponentCardsItem] | Unset = UNSET
+    index: int | str | Unset = UNSET
     parameters: list[TemplateParameter] | Unset = UNSET
     sub_type: TemplateComponentSubType | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -36,7 +39,18 @@ class TemplateComponent:
     def to_dict(self) -> dict[str, Any]:
         type_ = self.type_.value
 
-        index = self.index
+        cards: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.cards, Unset):
+            cards = []
+            for cards_item_data in self.cards:
+                cards_item = cards_item_data.to_dict()
+                cards.append(cards_item)
+
+        index: int | str | Unset
+        if isinstance(self.index, Unset):
+            index = UNSET
+        else:
+            index = self.index
 
         parameters: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.parameters, Unset):
@@ -56,6 +70,8 @@ class TemplateComponent:
                 "type": type_,
             }
         )
+        if cards is not UNSET:
+            field_dict["cards"] = cards
         if index is not UNSET:
             field_dict["index"] = index
         if parameters is not UNSET:
@@ -67,12 +83,27 @@ class TemplateComponent:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.template_component_cards_item import TemplateComponentCardsItem
         from ..models.template_parameter import TemplateParameter
 
         d = dict(src_dict)
         type_ = TemplateComponentType(d.pop("type"))
 
-        index = d.pop("index", UNSET)
+        _cards = d.pop("cards", UNSET)
+        cards: list[TemplateComponentCardsItem] | Unset = UNSET
+        if _cards is not UNSET:
+            cards = []
+            for cards_item_data in _cards:
+                cards_item = TemplateComponentCardsItem.from_dict(cards_item_data)
+
+                cards.append(cards_item)
+
+        def _parse_index(data: object) -> int | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | str | Unset, data)
+
+        index = _parse_index(d.pop("index", UNSET))
 
         _parameters = d.pop("parameters", UNSET)
         parameters: list[TemplateParameter] | Unset = UNSET
@@ -92,6 +123,7 @@ class TemplateComponent:
 
         template_component = cls(
             type_=type_,
+            cards=cards,
             index=index,
             parameters=parameters,
             sub_type=sub_type,

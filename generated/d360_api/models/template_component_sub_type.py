@@ -2,8 +2,24 @@ from enum import StrEnum
 
 
 class TemplateComponentSubType(StrEnum):
+    CATALOG = "catalog"
+    COPY_CODE = "copy_code"
+    FLOW = "flow"
+    MPM = "mpm"
+    ORDER_DETAILS = "order_details"
     QUICK_REPLY = "quick_reply"
     URL = "url"
+    VOICE_CALL = "voice_call"
 
     def __str__(self) -> str:
         return str(self.value)
+
+    @classmethod
+    def _missing_(cls, value: object) -> "TemplateComponentSubType | None":
+        """A value the spec does not list yet is kept, not refused: upstream adds values before the spec does."""
+        if not isinstance(value, str) or isinstance(value, bool):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = str(value)
+        member._value_ = value
+        return member

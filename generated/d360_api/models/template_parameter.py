@@ -14,6 +14,11 @@ if TYPE_CHECKING:
     from ..models.date_time import DateTime
     from ..models.location_message import LocationMessage
     from ..models.media_object import MediaObject
+    from ..models.template_parameter_action import TemplateParameterAction
+    from ..models.template_parameter_limited_time_offer import (
+        TemplateParameterLimitedTimeOffer,
+    )
+    from ..models.template_parameter_product import TemplateParameterProduct
 
 
 T = TypeVar("T", bound="TemplateParameter")
@@ -23,27 +28,43 @@ T = TypeVar("T", bound="TemplateParameter")
 class TemplateParameter:
     """
     Attributes:
+        action (TemplateParameterAction | Unset):
+        coupon_code (str | Unset):
         currency (Currency | Unset):
         date_time (DateTime | Unset):
         document (MediaObject | Unset):
         image (MediaObject | Unset):
+        limited_time_offer (TemplateParameterLimitedTimeOffer | Unset):
         location (LocationMessage | Unset):
+        payload (str | Unset):
+        product (TemplateParameterProduct | Unset):
         text (str | Unset):
         type_ (TemplateParameterType | Unset):
         video (MediaObject | Unset):
     """
 
+    action: TemplateParameterAction | Unset = UNSET
+    coupon_code: str | Unset = UNSET
     currency: Currency | Unset = UNSET
     date_time: DateTime | Unset = UNSET
     document: MediaObject | Unset = UNSET
     image: MediaObject | Unset = UNSET
+    limited_time_offer: TemplateParameterLimitedTimeOffer | Unset = UNSET
     location: LocationMessage | Unset = UNSET
+    payload: str | Unset = UNSET
+    product: TemplateParameterProduct | Unset = UNSET
     text: str | Unset = UNSET
     type_: TemplateParameterType | Unset = UNSET
     video: MediaObject | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        action: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.action, Unset):
+            action = self.action.to_dict()
+
+        coupon_code = self.coupon_code
+
         currency: dict[str, Any] | Unset = UNSET
         if not isinstance(self.currency, Unset):
             currency = self.currency.to_dict()
@@ -60,9 +81,19 @@ class TemplateParameter:
         if not isinstance(self.image, Unset):
             image = self.image.to_dict()
 
+        limited_time_offer: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.limited_time_offer, Unset):
+            limited_time_offer = self.limited_time_offer.to_dict()
+
         location: dict[str, Any] | Unset = UNSET
         if not isinstance(self.location, Unset):
             location = self.location.to_dict()
+
+        payload = self.payload
+
+        product: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.product, Unset):
+            product = self.product.to_dict()
 
         text = self.text
 
@@ -77,6 +108,10 @@ class TemplateParameter:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
+        if action is not UNSET:
+            field_dict["action"] = action
+        if coupon_code is not UNSET:
+            field_dict["coupon_code"] = coupon_code
         if currency is not UNSET:
             field_dict["currency"] = currency
         if date_time is not UNSET:
@@ -85,8 +120,14 @@ class TemplateParameter:
             field_dict["document"] = document
         if image is not UNSET:
             field_dict["image"] = image
+        if limited_time_offer is not UNSET:
+            field_dict["limited_time_offer"] = limited_time_offer
         if location is not UNSET:
             field_dict["location"] = location
+        if payload is not UNSET:
+            field_dict["payload"] = payload
+        if product is not UNSET:
+            field_dict["product"] = product
         if text is not UNSET:
             field_dict["text"] = text
         if type_ is not UNSET:
@@ -102,8 +143,22 @@ class TemplateParameter:
         from ..models.date_time import DateTime
         from ..models.location_message import LocationMessage
         from ..models.media_object import MediaObject
+        from ..models.template_parameter_action import TemplateParameterAction
+        from ..models.template_parameter_limited_time_offer import (
+            TemplateParameterLimitedTimeOffer,
+        )
+        from ..models.template_parameter_product import TemplateParameterProduct
 
         d = dict(src_dict)
+        _action = d.pop("action", UNSET)
+        action: TemplateParameterAction | Unset
+        if isinstance(_action, Unset):
+            action = UNSET
+        else:
+            action = TemplateParameterAction.from_dict(_action)
+
+        coupon_code = d.pop("coupon_code", UNSET)
+
         _currency = d.pop("currency", UNSET)
         currency: Currency | Unset
         if isinstance(_currency, Unset):
@@ -132,12 +187,30 @@ class TemplateParameter:
         else:
             image = MediaObject.from_dict(_image)
 
+        _limited_time_offer = d.pop("limited_time_offer", UNSET)
+        limited_time_offer: TemplateParameterLimitedTimeOffer | Unset
+        if isinstance(_limited_time_offer, Unset):
+            limited_time_offer = UNSET
+        else:
+            limited_time_offer = TemplateParameterLimitedTimeOffer.from_dict(
+                _limited_time_offer
+            )
+
         _location = d.pop("location", UNSET)
         location: LocationMessage | Unset
         if isinstance(_location, Unset):
             location = UNSET
         else:
             location = LocationMessage.from_dict(_location)
+
+        payload = d.pop("payload", UNSET)
+
+        _product = d.pop("product", UNSET)
+        product: TemplateParameterProduct | Unset
+        if isinstance(_product, Unset):
+            product = UNSET
+        else:
+            product = TemplateParameterProduct.from_dict(_product)
 
         text = d.pop("text", UNSET)
 
@@ -156,11 +229,16 @@ class TemplateParameter:
             video = MediaObject.from_dict(_video)
 
         template_parameter = cls(
+            action=action,
+            coupon_code=coupon_code,
             currency=currency,
             date_time=date_time,
             document=document,
             image=image,
+            limited_time_offer=limited_time_offer,
             location=location,
+            payload=payload,
+            product=product,
             text=text,
             type_=type_,
             video=video,

@@ -15,11 +15,11 @@ T = TypeVar("T", bound="TextMessage")
 class TextMessage:
     """
     Attributes:
-        body (str | Unset):
+        body (str):
         preview_url (bool | Unset):
     """
 
-    body: str | Unset = UNSET
+    body: str
     preview_url: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -30,9 +30,11 @@ class TextMessage:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if body is not UNSET:
-            field_dict["body"] = body
+        field_dict.update(
+            {
+                "body": body,
+            }
+        )
         if preview_url is not UNSET:
             field_dict["preview_url"] = preview_url
 
@@ -41,7 +43,7 @@ class TextMessage:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        body = d.pop("body", UNSET)
+        body = d.pop("body")
 
         preview_url = d.pop("preview_url", UNSET)
 

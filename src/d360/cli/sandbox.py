@@ -39,7 +39,9 @@ def add_sandbox_command(commands: Commands) -> None:
     )
     sandbox.add_argument("--latency-ms", type=float, default=0.0, metavar="MS", help="added to every answer")
     sandbox.add_argument(
-        "--enforce-limits", action="store_true", help="also refuse what upstream's documented limits refuse"
+        "--enforce-limits",
+        action="store_true",
+        help="also refuse what upstream documents but no schema can say (unique button titles, ten rows in all)",
     )
     sandbox.add_argument("--keep", type=int, default=10_000, metavar="N", help="messages kept for inspection")
     sandbox.add_argument(

@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from d360.errors import ConfigurationError
-from d360.validation import limit_problems, schema_problems, spec
+from d360.messages import with_cloud_api_defaults
+from d360.validation import limit_problems, read_receipt_problems, schema_problems, spec
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -119,7 +120,8 @@ class Sandbox:
         self.faults = faults or Faults()
         self.faults.check()
         self.enforce_limits = enforce_limits
-        """Also refuse what upstream's documented limits refuse (text length, buttons, phone numbers)."""
+        """Also refuse what upstream documents but no schema can say (unique button titles, ten rows in all);
+        the limits a schema can say (text length, button counts, phone numbers) are always enforced."""
         self.keep = keep
         self.keep_bytes = keep_bytes
         self._kept_bytes = 0
@@ -130,6 +132,8 @@ class Sandbox:
         self.accepted_count = 0
         """Every message accepted since start, including those no longer kept."""
         self.read_receipts: collections.deque[str] = collections.deque(maxlen=keep)
+        self.typing_indicators: collections.deque[str] = collections.deque(maxlen=keep)
+        """Ids of the messages whose read receipt asked for a typing indicator."""
         self.app = self._build_app()
 
     def received(self) -> list[ReceivedMessage]:
@@ -142,6 +146,7 @@ class Sandbox:
             self._received.clear()
             self._kept_bytes = 0
             self.read_receipts.clear()
+            self.typing_indicators.clear()
             self.accepted_count = 0
 
     @property
@@ -200,18 +205,26 @@ class Sandbox:
             return JSONResponse({"error": f"request body is not valid JSON: {exc}"}, 400)
         except RecursionError:
             return JSONResponse({"error": "request body is nested too deeply"}, 400)
-        if _is_read_receipt(body):
-            with self._lock:
-                self.read_receipts.append(body["message_id"])
-            return JSONResponse({"success": True})
         try:
+            if _is_read_receipt(body):
+                problems = read_receipt_problems(body)
+                if problems:
+                    return JSONResponse({"error": f"invalid read receipt: {problems[0]}"}, 400)
+                with self._lock:
+                    self.read_receipts.append(body["message_id"])
+                    if "typing_indicator" in body:
+                        self.typing_indicators.append(body["message_id"])
+                return JSONResponse({"success": True})
+            # The effective spec carries upstream's documented limits, so they are enforced by default;
+            # --enforce-limits adds those no schema can say (unique titles, ten rows in all).
             problems = schema_problems(body)
             if not problems and self.enforce_limits:
                 problems = limit_problems(body)
-        except RecursionError:
+        except (RecursionError, ValueError):  # jsonschema-rs reports its recursion limit as ValueError
             return JSONResponse({"error": "request body is nested too deeply"}, 400)
         if problems:
             return JSONResponse({"error": f"invalid message: {problems[0]}"}, 400)
+        body = with_cloud_api_defaults(body)
         injected = self._injected_failure()
         if injected is not None:
             return injected
@@ -296,13 +309,8 @@ async def _read_body(request: Request) -> bytes | Response:
 
 
 def _is_read_receipt(body: Any) -> bool:
-    return (
-        isinstance(body, dict)
-        and body.get("status") == "read"
-        and isinstance(body.get("message_id"), str)
-        and body.get("messaging_product") == "whatsapp"
-        and "type" not in body
-    )
+    """A body that speaks of a received message's status and names no recipient: checked as a read receipt."""
+    return isinstance(body, dict) and "status" in body and "to" not in body
 
 
 @attrs.define

@@ -8,12 +8,13 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_resp import ErrorResp
 from ...models.message import Message
 from ...models.message_response_payload import MessageResponsePayload
+from ...models.read_receipt import ReadReceipt
 from ...types import Response
 
 
 def _get_kwargs(
     *,
-    body: Message,
+    body: Message | ReadReceipt,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -22,7 +23,10 @@ def _get_kwargs(
         "url": "/messages",
     }
 
-    _kwargs["json"] = body.to_dict()
+    if isinstance(body, Message):
+        _kwargs["json"] = body.to_dict()
+    else:
+        _kwargs["json"] = body.to_dict()
 
     headers["Content-Type"] = "application/json"
 
@@ -73,7 +77,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: Message,
+    body: Message | ReadReceipt,
 ) -> Response[ErrorResp | MessageResponsePayload]:
     """Send Message
 
@@ -83,7 +87,7 @@ def sync_detailed(
     details-for-mm-api.
 
     Args:
-        body (Message):
+        body (Message | ReadReceipt):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -107,7 +111,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: Message,
+    body: Message | ReadReceipt,
 ) -> ErrorResp | MessageResponsePayload | None:
     """Send Message
 
@@ -117,7 +121,7 @@ def sync(
     details-for-mm-api.
 
     Args:
-        body (Message):
+        body (Message | ReadReceipt):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -136,7 +140,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: Message,
+    body: Message | ReadReceipt,
 ) -> Response[ErrorResp | MessageResponsePayload]:
     """Send Message
 
@@ -146,7 +150,7 @@ async def asyncio_detailed(
     details-for-mm-api.
 
     Args:
-        body (Message):
+        body (Message | ReadReceipt):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -168,7 +172,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: Message,
+    body: Message | ReadReceipt,
 ) -> ErrorResp | MessageResponsePayload | None:
     """Send Message
 
@@ -178,7 +182,7 @@ async def asyncio(
     details-for-mm-api.
 
     Args:
-        body (Message):
+        body (Message | ReadReceipt):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.template_parameter_action_flow_action_data import (
+        TemplateParameterActionFlowActionData,
+    )
+
+
+T = TypeVar("T", bound="TemplateParameterAction")
+
+
+@_attrs_define
+class TemplateParameterAction:
+    """
+    Attributes:
+        flow_action_data (TemplateParameterActionFlowActionData | Unset):
+        flow_token (str | Unset):
+        thumbnail_product_retailer_id (str | Unset):
+    """
+
+    flow_action_data: TemplateParameterActionFlowActionData | Unset = UNSET
+    flow_token: str | Unset = UNSET
+    thumbnail_product_retailer_id: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        flow_action_data: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.flow_action_data, Unset):
+            flow_action_data = self.flow_action_data.to_dict()
+
+        flow_token = self.flow_token
+
+        thumbnail_product_retailer_id = self.thumbnail_product_retailer_id
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if flow_action_data is not UNSET:
+            field_dict["flow_action_data"] = flow_action_data
+        if flow_token is not UNSET:
+            field_dict["flow_token"] = flow_token
+        if thumbnail_product_retailer_id is not UNSET:
+            field_dict["thumbnail_product_retailer_id"] = thumbnail_product_retailer_id
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.template_parameter_action_flow_action_data import (
+            TemplateParameterActionFlowActionData,
+        )
+
+        d = dict(src_dict)
+        _flow_action_data = d.pop("flow_action_data", UNSET)
+        flow_action_data: TemplateParameterActionFlowActionData | Unset
+        if isinstance(_flow_action_data, Unset):
+            flow_action_data = UNSET
+        else:
+            flow_action_data = TemplateParameterActionFlowActionData.from_dict(
+                _flow_action_data
+            )
+
+        flow_token = d.pop("flow_token", UNSET)
+
+        thumbnail_product_retailer_id = d.pop("thumbnail_product_retailer_id", UNSET)
+
+        template_parameter_action = cls(
+            flow_action_data=flow_action_data,
+            flow_token=flow_token,
+            thumbnail_product_retailer_id=thumbnail_product_retailer_id,
+        )
+
+        template_parameter_action.additional_properties = d
+        return template_parameter_action
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
