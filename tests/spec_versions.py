@@ -28,3 +28,22 @@ def spec_1_45_0() -> dict[str, Any]:
     schemas["messages.LanguageObject"]["properties"]["policy"] = {"type": "string", "enum": ["deterministic"]}
     schemas["messages.LanguageObject"]["required"] = ["code", "policy"]
     return spec
+
+
+def spec_1_45_0_catching_up() -> dict[str, Any]:
+    """1.44.0 plus what the overlay adds to template parameter types: that overlay action is now redundant."""
+    spec = copy.deepcopy(vendored_spec())
+    spec["info"]["version"] = "1.45.0"
+    parameter_types = spec["components"]["schemas"]["messages.TemplateParameter"]["properties"]["type"]["enum"]
+    parameter_types += ["payload", "action", "coupon_code", "limited_time_offer", "product"]
+    return spec
+
+
+def spec_1_45_0_without_interactive() -> dict[str, Any]:
+    """1.44.0 with messages.InteractiveObject renamed: the overlay actions on it target nothing."""
+    spec = copy.deepcopy(vendored_spec())
+    spec["info"]["version"] = "1.45.0"
+    schemas = spec["components"]["schemas"]
+    schemas["messages.Interactive"] = schemas.pop("messages.InteractiveObject")
+    schemas["messages.Message"]["properties"]["interactive"] = {"$ref": "#/components/schemas/messages.Interactive"}
+    return spec

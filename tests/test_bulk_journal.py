@@ -33,6 +33,14 @@ def wait_until(condition: Any, timeout: float = 30, what: str = "the condition")
     raise AssertionError(f"{what} did not happen within {timeout}s")
 
 
+def states_so_far(journal: Path) -> list[str]:
+    """The journal's line states, or none while the run has not made it yet."""
+    try:
+        return list(journal_states(journal).values()) if journal.exists() else []
+    except sqlite3.OperationalError:
+        return []
+
+
 # Filling: atomic, so however a run dies the next one sends every line.
 
 
@@ -277,8 +285,7 @@ def test_sigterm_stops_a_run_whose_sends_hang(tmp_path: Path) -> None:
     source = write_jsonl(tmp_path / "campaign.jsonl", 100)
     with sandbox.running(api_keys=[KEY], faults=Faults(latency=60)) as served:
         process = start_bulk(served.base_url, str(source), "--journal", str(tmp_path / "run.sqlite"), "--timeout", "60")
-        wait_until(lambda: "sending" in journal_states(tmp_path / "run.sqlite").values() if (tmp_path / "run.sqlite").exists() else False,
-                   what="a send under way")  # fmt: skip
+        wait_until(lambda: "sending" in states_so_far(tmp_path / "run.sqlite"), what="a send under way")
         process.send_signal(signal.SIGTERM)
         time.sleep(0.5)
         process.send_signal(signal.SIGTERM)  # the second one leaves at once

@@ -49,8 +49,7 @@ def validate_input(bulk_input: BulkInput, on_invalid: Callable[[InvalidLine], No
 
 
 def prepare_journal(journal: Journal, bulk_input: BulkInput, report: ValidationReport) -> int:
-    """Own the journal, fill it from this input on the first run; return how many lines were found mid-send."""
-    journal.acquire()
+    """Fill the journal from this input on the first run; return how many lines were found mid-send."""
     invalid = {line.line_number: "; ".join(line.problems) for line in report.invalid}
     journal.fill(
         bulk_input.fingerprint(),

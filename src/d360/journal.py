@@ -64,12 +64,16 @@ class LineRecord:
 
 
 class Journal:
-    """A journal file. `Journal(path)` opens (creating) it for a run; `Journal(path, read_only=True)` for
-    reading a report, which never writes, and refuses a file that is not a journal."""
+    """A journal file. `Journal(path)` opens (creating) it for a run, as its only writer (JournalError
+    naming the holder if another run has it); `Journal(path, read_only=True)` for reading a report, which
+    never writes, and refuses a file that is not a journal."""
 
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
         self._lock_file: IO[str] | None = None
+        if not read_only:
+            # Before SQLite opens the file: a second run must meet the lock, not SQLite's own busy error.
+            self._acquire()
         try:
             if read_only:
                 if not self.path.is_file():
@@ -91,13 +95,20 @@ class Journal:
                 self._db.executescript(SCHEMA)
             self._identity = _file_identity(self.path)
         except sqlite3.Error as exc:
+            self._release()
             raise JournalError(f"{self.path} is not a usable journal: {exc}") from None
+        except JournalError:
+            self._release()
+            raise
 
     def _tables(self) -> set[str]:
         return {name for (name,) in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
     def close(self) -> None:
         self._db.close()
+        self._release()
+
+    def _release(self) -> None:
         if self._lock_file is not None:
             self._lock_file.close()  # releases the lock
             self._lock_file = None
@@ -108,7 +119,7 @@ class Journal:
     def lock_path(self) -> Path:
         return self.path.with_name(self.path.name + ".lock")
 
-    def acquire(self) -> None:
+    def _acquire(self) -> None:
         """Become the journal's only writer, or raise JournalError naming the run that is.
 
         The lock file is never deleted: deleting it would let two runs lock two different files.

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from d360.cli.common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, Commands, read_text, say
+from d360.cli.common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, Commands, UsageError, read_text, say
 from d360.json_input import JSONInputError, loads
 from d360.validation import message_problems
 
@@ -36,6 +36,12 @@ def add_spec_command(commands: Commands) -> None:
     diff.add_argument("new", metavar="NEW")
     diff.add_argument("--json", action="store_true", help="print JSON for machines")
     diff.add_argument("--fail-on-breaking", action="store_true", help="exit 1 when any change is BREAKING")
+    diff.add_argument(
+        "--overlay",
+        metavar="FILE",
+        help="the overlay to check against NEW (default: the one d360_api was generated with); "
+        "needs the spec extra: pip install 'd360-messaging[spec]'",
+    )
     diff.set_defaults(handler=run_spec_diff)
 
 
@@ -71,7 +77,9 @@ def run_spec_diff(arguments: argparse.Namespace) -> int:
     from d360.spec import load_spec
     from d360.spec_diff import diff_specs
 
-    report = diff_specs(load_spec(arguments.old), load_spec(arguments.new))
+    new_spec = load_spec(arguments.new)
+    report = diff_specs(load_spec(arguments.old), new_spec)
+    overlay_check = _check_overlay(new_spec, arguments.overlay)
     if arguments.json:
         print(
             json.dumps(
@@ -87,9 +95,38 @@ def run_spec_diff(arguments: argparse.Namespace) -> int:
                         }
                         for change in report.changes
                     ],
+                    "overlay": None
+                    if overlay_check is None
+                    else {
+                        "redundant": [action.target for action in overlay_check.redundant],
+                        "target_gone": [action.target for action in overlay_check.missing],
+                    },
                 }
             )
         )
     else:
         print(report.to_text(), end="")
+        if overlay_check is not None:
+            print(overlay_check.to_text(), end="")
     return EXIT_REFUSED if arguments.fail_on_breaking and report.breaking else EXIT_OK
+
+
+def _check_overlay(new_spec: dict[str, Any], overlay_path: str | None) -> Any:
+    """What NEW makes of the overlay (redundant actions, targets gone); None without the spec extra."""
+    from importlib import resources
+
+    from d360.overlay import OverlayError, check_overlay, load_overlay
+
+    try:
+        import jsonpath_rfc9535  # noqa: F401
+        import yaml  # noqa: F401
+    except ImportError:
+        if overlay_path:
+            raise UsageError("--overlay needs the spec extra: pip install 'd360-messaging[spec]'") from None
+        return None
+    try:
+        with resources.as_file(resources.files("d360_api").joinpath("overlay.yaml")) as bundled:
+            overlay = load_overlay(overlay_path or bundled)
+    except OverlayError as exc:
+        raise UsageError(str(exc)) from None
+    return check_overlay(new_spec, overlay)

@@ -1,0 +1,199 @@
+"""Message bodies in the shapes Meta's Cloud API reference documents, one per case, written from the reference.
+
+Sources: the Cloud API reference for messages, template messages, interactive messages (CTA URL, flows,
+catalogs, orders, location requests, addresses, voice calls, carousels) and typing indicators, and
+Meta's published spec (`shared/upstream/cloud-api/`). Every body here must pass validation, reach the
+sandbox as sent (with the Cloud API's defaults filled in), and survive the generated models' round trip.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+TO = "4915112345678"
+
+
+def message(kind: str | None, content: Any, **extra: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": TO}
+    if kind is not None:
+        body["type"] = kind
+        body[kind] = content
+    body.update(extra)
+    return body
+
+
+def template(components: list[dict[str, Any]], name: str = "order_update") -> dict[str, Any]:
+    return message("template", {"name": name, "language": {"code": "en_US"}, "components": components})
+
+
+def interactive(content: dict[str, Any]) -> dict[str, Any]:
+    return message("interactive", content)
+
+
+IMAGE = {"link": "https://example.com/parcel.jpg"}
+
+CORPUS: dict[str, dict[str, Any]] = {
+    # Plain messages.
+    "text": message("text", {"body": "Your order has shipped", "preview_url": True}),
+    "text without type": {"messaging_product": "whatsapp", "recipient_type": "individual", "to": TO,
+                          "text": {"body": "No type: the Cloud API reads text"}},
+    "text without recipient_type": {"messaging_product": "whatsapp", "to": TO, "type": "text",
+                                    "text": {"body": "No recipient_type: individual"}},
+    "text without either": {"messaging_product": "whatsapp", "to": "+49 151 1234 5678", "text": {"body": "Bare"}},
+    "text to a group": {"messaging_product": "whatsapp", "recipient_type": "group",
+                        "to": "120363025246125486@g.us", "type": "text", "text": {"body": "Hello group"}},
+    "text replying to a message": message("text", {"body": "Replying"}, context={"message_id": "wamid.HBgLMTIzNDU2"}),
+    "text with callback data": message("text", {"body": "Tracked"}, biz_opaque_callback_data="campaign-7:line-12"),
+    "image by link": message("image", {"link": "https://example.com/parcel.jpg", "caption": "Packed"}),
+    "image by id": message("image", {"id": "1234567890123456"}),
+    "audio voice note": message("audio", {"id": "1234567890123456", "voice": True}),
+    "video": message("video", {"link": "https://example.com/unboxing.mp4", "caption": "Unboxing"}),
+    "document": message("document", {"link": "https://example.com/invoice.pdf", "filename": "invoice-8812.pdf",
+                                     "caption": "Your invoice"}),
+    "sticker": message("sticker", {"id": "1234567890123456"}),
+    "location": message("location", {"latitude": 52.52, "longitude": 13.405, "name": "Pickup point",
+                                     "address": "Alexanderplatz 1, Berlin"}),
+    "contacts": message("contacts", [{
+        "name": {"formatted_name": "Anna Schmidt", "first_name": "Anna", "last_name": "Schmidt"},
+        "phones": [{"phone": "+49 151 1234 5678", "type": "CELL", "wa_id": "4915112345678"}],
+        "emails": [{"email": "anna@example.com", "type": "WORK"}],
+        "addresses": [{"street": "Alexanderplatz 1", "city": "Berlin", "zip": "10178", "country": "Germany",
+                       "country_code": "DE", "type": "WORK"}],
+        "org": {"company": "Parcel GmbH", "department": "Support", "title": "Lead"},
+        "urls": [{"url": "https://example.com", "type": "WORK"}],
+        "birthday": "1990-05-04",
+    }]),
+    "reaction": message("reaction", {"message_id": "wamid.HBgLMTIzNDU2", "emoji": "\N{THUMBS UP SIGN}"}),
+    "reaction removed": message("reaction", {"message_id": "wamid.HBgLMTIzNDU2", "emoji": ""}),
+    # Interactive messages, every type.
+    "interactive reply buttons": interactive({
+        "type": "button", "header": {"type": "image", "image": IMAGE}, "body": {"text": "Keep the slot?"},
+        "footer": {"text": "Parcel GmbH"},
+        "action": {"buttons": [{"type": "reply", "reply": {"id": "keep", "title": "Keep it"}},
+                               {"type": "reply", "reply": {"id": "move", "title": "Move it"}}]},
+    }),
+    "interactive list": interactive({
+        "type": "list", "header": {"type": "text", "text": "Slots"}, "body": {"text": "Pick a slot"},
+        "action": {"button": "Slots", "sections": [
+            {"title": "Monday", "rows": [{"id": "mon-9", "title": "09:00", "description": "Morning"}]},
+            {"title": "Tuesday", "rows": [{"id": "tue-9", "title": "09:00"}]},
+        ]},
+    }),
+    "interactive cta_url": interactive({
+        "type": "cta_url", "header": {"type": "text", "text": "Track"}, "body": {"text": "Where is my parcel?"},
+        "action": {"name": "cta_url", "parameters": {"display_text": "Track it", "url": "https://example.com/t/8812"}},
+    }),
+    "interactive product": interactive({
+        "type": "product", "body": {"text": "Back in stock"},
+        "action": {"catalog_id": "367025965434465", "product_retailer_id": "SKU-8812"},
+    }),
+    "interactive product_list": interactive({
+        "type": "product_list", "header": {"type": "text", "text": "Our picks"}, "body": {"text": "For you"},
+        "action": {"catalog_id": "367025965434465",
+                   "sections": [{"title": "Shoes", "product_items": [{"product_retailer_id": "SKU-1"}]}]},
+    }),
+    "interactive catalog_message": interactive({
+        "type": "catalog_message", "body": {"text": "Browse the catalog"},
+        "action": {"name": "catalog_message", "parameters": {"thumbnail_product_retailer_id": "SKU-1"}},
+    }),
+    "interactive flow": interactive({
+        "type": "flow", "header": {"type": "text", "text": "Sign up"}, "body": {"text": "Two questions"},
+        "action": {"name": "flow", "parameters": {
+            "flow_message_version": "3", "flow_token": "token-8812", "flow_id": "1234567890",
+            "flow_cta": "Start", "flow_action": "navigate",
+            "flow_action_payload": {"screen": "WELCOME", "data": {"customer": "Anna"}},
+        }},
+    }),
+    "interactive order_details": interactive({
+        "type": "order_details", "body": {"text": "Your order"},
+        "action": {"name": "review_and_pay", "parameters": {
+            "reference_id": "order-8812", "type": "digital-goods", "payment_type": "br", "currency": "BRL",
+            "total_amount": {"value": 21000, "offset": 100},
+            "order": {"status": "pending", "items": [{"retailer_id": "SKU-1", "name": "Shoe",
+                                                      "amount": {"value": 21000, "offset": 100}, "quantity": 1}],
+                      "subtotal": {"value": 21000, "offset": 100}},
+        }},
+    }),
+    "interactive order_status": interactive({
+        "type": "order_status", "body": {"text": "Payment received"},
+        "action": {"name": "review_order", "parameters": {"reference_id": "order-8812",
+                                                          "order": {"status": "processing"}}},
+    }),
+    "interactive location_request_message": interactive({
+        "type": "location_request_message", "body": {"text": "Where should we deliver?"},
+        "action": {"name": "send_location"},
+    }),
+    "interactive address_message": interactive({
+        "type": "address_message", "body": {"text": "Your delivery address, please"},
+        "action": {"name": "address_message", "parameters": {"country": "IN"}},
+    }),
+    "interactive voice_call": interactive({
+        "type": "voice_call", "body": {"text": "Call us"},
+        "action": {"name": "voice_call", "parameters": {"display_text": "Call now", "ttl_minutes": 100}},
+    }),
+    "interactive call_permission_request": interactive({
+        "type": "call_permission_request", "body": {"text": "May we call you?"},
+        "action": {"name": "call_permission_request"},
+    }),
+    "interactive carousel": interactive({
+        "type": "carousel", "body": {"text": "New arrivals"},
+        "action": {"cards": [{"card_index": 0, "type": "cta_url", "header": {"type": "image", "image": IMAGE},
+                              "action": {"name": "cta_url",
+                                         "parameters": {"display_text": "Buy", "url": "https://example.com/1"}}}]},
+    }),
+    # Templates: every parameter type and button sub_type.
+    "template body parameters": template([{"type": "body", "parameters": [
+        {"type": "text", "text": "Anna"},
+        {"type": "currency", "currency": {"fallback_value": "EUR 12.50", "code": "EUR", "amount_1000": 12500}},
+        {"type": "date_time", "date_time": {"fallback_value": "May 4"}},
+    ]}]),
+    "template media headers": template([{"type": "header", "parameters": [{"type": "document", "document": {
+        "link": "https://example.com/invoice.pdf", "filename": "invoice.pdf"}}]}]),
+    "template location header": template([{"type": "header", "parameters": [{"type": "location", "location": {
+        "latitude": 52.52, "longitude": 13.405, "name": "Store", "address": "Alexanderplatz 1"}}]}]),
+    "template quick reply payloads": template([
+        {"type": "body", "parameters": [{"type": "text", "text": "Anna"}]},
+        {"type": "button", "sub_type": "quick_reply", "index": "0",
+         "parameters": [{"type": "payload", "payload": "CONFIRM-8812"}]},
+        {"type": "button", "sub_type": "quick_reply", "index": 1,
+         "parameters": [{"type": "payload", "payload": "CANCEL-8812"}]},
+    ]),
+    "template url button": template([{"type": "button", "sub_type": "url", "index": "0",
+                                      "parameters": [{"type": "text", "text": "orders/8812"}]}]),
+    "template copy_code button": template([{"type": "button", "sub_type": "copy_code", "index": "0",
+                                            "parameters": [{"type": "coupon_code", "coupon_code": "SAVE25"}]}]),
+    "template flow button": template([{"type": "button", "sub_type": "flow", "index": "0", "parameters": [
+        {"type": "action", "action": {"flow_token": "token-8812", "flow_action_data": {"customer": "Anna"}}}]}]),
+    "template catalog button": template([{"type": "button", "sub_type": "catalog", "index": "0", "parameters": [
+        {"type": "action", "action": {"thumbnail_product_retailer_id": "SKU-1"}}]}]),
+    "template mpm button": template([{"type": "button", "sub_type": "mpm", "index": "0", "parameters": [
+        {"type": "action", "action": {"thumbnail_product_retailer_id": "SKU-1", "sections": [
+            {"title": "Picks", "product_items": [{"product_retailer_id": "SKU-1"}]}]}}]}]),
+    "template voice_call button": template([{"type": "button", "sub_type": "voice_call", "index": 0}]),
+    "template order_details button": template([{"type": "button", "sub_type": "order_details", "index": 0,
+                                                "parameters": [{"type": "action", "action": {
+                                                    "order_details": {"reference_id": "order-8812"}}}]}]),
+    "template limited time offer": template([
+        {"type": "limited_time_offer", "parameters": [{"type": "limited_time_offer",
+                                                       "limited_time_offer": {"expiration_time_ms": 1767225600000}}]},
+        {"type": "button", "sub_type": "copy_code", "index": 0,
+         "parameters": [{"type": "coupon_code", "coupon_code": "XMAS"}]},
+    ]),
+    "template product card": template([{"type": "header", "parameters": [
+        {"type": "product", "product": {"product_retailer_id": "SKU-1", "catalog_id": "367025965434465"}}]}]),
+    "template carousel": template([
+        {"type": "body", "parameters": [{"type": "text", "text": "Anna"}]},
+        {"type": "carousel", "cards": [
+            {"card_index": 0, "components": [
+                {"type": "header", "parameters": [{"type": "image", "image": IMAGE}]},
+                {"type": "button", "sub_type": "quick_reply", "index": "0",
+                 "parameters": [{"type": "payload", "payload": "MORE-1"}]},
+            ]},
+            {"card_index": 1, "components": [
+                {"type": "header", "parameters": [{"type": "image", "image": {"id": "1234567890123456"}}]},
+                {"type": "button", "sub_type": "url", "index": "1",
+                 "parameters": [{"type": "text", "text": "item/2"}]},
+            ]},
+        ]},
+    ]),
+}  # fmt: skip
