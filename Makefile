@@ -13,7 +13,7 @@ help:
 	@echo "make lint             ruff and mypy"
 	@echo "make regen SPEC=...   regenerate from a file or URL (raw JSON or the docs page)"
 	@echo "make check-generated  fail if generated/ differs from what the vendored spec generates"
-	@echo "make contract         the contract suite alone (schemathesis, sandbox, client)"
+	@echo "make contract         the contract suite alone (d360 contract, then the client's own)"
 	@echo "make contract-full    the contract suite with the thorough hypothesis profile"
 	@echo "make contract-live    a small subset against upstream's sandbox (needs D360_SANDBOX_KEY)"
 	@echo "make demo             send messages through the local sandbox"
@@ -41,10 +41,13 @@ lint: install
 	$(BIN)/ruff format --check src tests scripts examples bench
 	$(BIN)/mypy
 
+# The packaged suite (`d360 contract`, what a team runs in its CI), then d360's own client-side contract tests.
 contract: install
+	$(BIN)/d360 contract
 	$(BIN)/python -m pytest tests/contract -m "not live"
 
 contract-full: install
+	$(BIN)/d360 contract --profile thorough
 	HYPOTHESIS_PROFILE=thorough $(BIN)/python -m pytest tests/contract -m "not live"
 
 contract-live: install

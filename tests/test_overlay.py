@@ -23,11 +23,11 @@ from d360_api.models import Message, MessageResponsePayload, ResponseMessageMess
 
 import d360
 from d360 import sandbox
+from d360.contract.corpus import CORPUS
 from d360.messages import with_cloud_api_defaults
 from d360.overlay import OverlayError, apply_overlay, check_overlay, load_overlay, parse_overlay
 from d360.validation import message_problems
 from tests.conftest import EFFECTIVE_SPEC, OVERLAY, VENDORED_SPEC
-from tests.message_corpus import CORPUS
 from tests.scripted_server import ScriptedServer, ok_reply
 from tests.spec_versions import spec_1_45_0_catching_up, spec_1_45_0_without_interactive, vendored_spec
 from tests.test_cli import D360

@@ -27,6 +27,7 @@ from d360.cli.common import (
     _Parser,
     fail,
 )
+from d360.cli.contract import add_contract_command
 from d360.cli.sandbox import add_sandbox_command
 from d360.cli.send import add_send_command
 from d360.errors import APIConnectionError, ClientStateError, ConfigurationError, D360Error, ValidationError
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_spec_command(commands)
     add_bulk_commands(commands)
     add_sandbox_command(commands)
+    add_contract_command(commands)
     return parser
 
 

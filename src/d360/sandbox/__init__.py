@@ -325,6 +325,19 @@ class RunningSandbox:
     def received(self) -> list[ReceivedMessage]:
         return self.sandbox.received()
 
+    @property
+    def api_key(self) -> str:
+        """A key the sandbox takes (the first, in sorted order)."""
+        return sorted(self.sandbox.api_keys)[0]
+
+    def set_faults(self, faults: Faults | None = None, **changes: Any) -> Faults:
+        """Change the injected failures while serving: a new `Faults`, or some of its fields (checked first)."""
+        updated = attrs.evolve(faults or self.sandbox.faults, **changes) if changes else (faults or Faults())
+        updated.check()
+        self.sandbox.faults = updated
+        self.sandbox._random = random.Random(updated.seed)
+        return updated
+
     def stop(self) -> None:
         self._server.should_exit = True
         self._thread.join(timeout=10)

@@ -1,0 +1,30 @@
+"""The target against the effective spec: schemathesis, all its default checks, positive and negative data.
+
+`negative_data_rejection` fails a target that accepts a body the spec refuses; `positive_data_acceptance`
+one that refuses a body the spec takes; `response_schema_conformance` one whose answer is off the spec.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+import schemathesis
+from hypothesis import settings
+
+from d360.contract.suite.conftest import TARGET_KEY, Target
+
+with resources.as_file(resources.files("d360_api").joinpath("openapi.json")) as effective_spec:
+    schema = schemathesis.openapi.from_path(
+        effective_spec,
+        config=schemathesis.Config.from_dict({
+            "generation": {"mode": "all", "max-examples": settings().max_examples},
+            "auth": {"openapi": {"D360-API-KEY": {"api_key": TARGET_KEY[0]}}},
+        }),
+    )  # fmt: skip
+
+
+@schema.parametrize()
+def check_the_target_honours_the_effective_spec(case: schemathesis.Case[Any], target: Target) -> None:
+    case.call_and_validate(base_url=target.base_url)
+    target.pace()

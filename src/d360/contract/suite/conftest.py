@@ -1,0 +1,91 @@
+"""The target under test and the suite's settings, from the options `d360 contract` passes.
+
+No target URL: a local sandbox is started for the run. A remote target (upstream's sandbox, a team's
+proxy) gets a handful of examples, a second apart: it may be rate-limited, and it may be real.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+import httpx
+import pytest
+from hypothesis import HealthCheck, settings
+
+from d360 import sandbox
+from d360.config import is_loopback
+
+LOCAL_KEY = "contract-key"
+REMOTE_PAUSE = 1.0
+
+settings.register_profile("d360-ci", max_examples=60, deadline=None, database=None, derandomize=True,
+                          suppress_health_check=list(HealthCheck))  # fmt: skip
+settings.register_profile("d360-thorough", max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+settings.register_profile("d360-remote", max_examples=5, deadline=None, database=None, derandomize=True,
+                          suppress_health_check=list(HealthCheck))  # fmt: skip
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("d360 contract")
+    group.addoption("--d360-target-url", default=None, help="the target's base URL (default: a local sandbox)")
+    group.addoption("--d360-target-key", default=None, help="the key the target takes")
+    group.addoption("--d360-profile", default="ci", choices=["ci", "thorough"])
+    group.addoption("--d360-to", default=None, help="for a remote target: the number its key delivers to")
+
+
+TARGET_KEY = [LOCAL_KEY]
+"""The key for the target, known once the options are parsed and before the checks are collected."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    url = config.getoption("--d360-target-url")
+    if url is not None:
+        TARGET_KEY[0] = config.getoption("--d360-target-key") or ""
+    remote = url is not None and not is_loopback(httpx.URL(url).host)
+    settings.load_profile("d360-remote" if remote else f"d360-{config.getoption('--d360-profile')}")
+
+
+@attrs.frozen
+class Target:
+    base_url: str
+    api_key: str
+    remote: bool
+    inspectable: bool
+    """The target is a d360 sandbox: what it received can be read back and compared."""
+
+    def received_bodies(self) -> list[dict[str, Any]]:
+        answer = httpx.get(f"{self.base_url}{sandbox.INSPECTION_PATH}", timeout=10)
+        return [message["body"] for message in answer.json()["messages"]]
+
+    def forget(self) -> None:
+        if self.inspectable:
+            httpx.delete(f"{self.base_url}{sandbox.INSPECTION_PATH}", timeout=10)
+
+    def pace(self) -> None:
+        if self.remote:
+            time.sleep(REMOTE_PAUSE)
+
+
+@pytest.fixture(scope="session")
+def target(request: pytest.FixtureRequest) -> Iterator[Target]:
+    url = request.config.getoption("--d360-target-url")
+    if url is None:
+        served = sandbox.start(sandbox.Sandbox([LOCAL_KEY]))
+        try:
+            yield Target(served.base_url, LOCAL_KEY, remote=False, inspectable=True)
+        finally:
+            served.stop()
+        return
+    key = request.config.getoption("--d360-target-key") or ""
+    url = url.rstrip("/")
+    remote = not is_loopback(httpx.URL(url).host)
+    try:
+        probe = httpx.get(f"{url}{sandbox.INSPECTION_PATH}", timeout=10)
+        found = probe.json() if probe.status_code == 200 else None
+        inspectable = isinstance(found, dict) and {"accepted_count", "messages", "read_receipts"} <= found.keys()
+    except (httpx.HTTPError, ValueError):
+        inspectable = False
+    yield Target(url, key, remote=remote, inspectable=inspectable)
