@@ -49,6 +49,14 @@ def valid_bodies(draw: st.DrawFn) -> Any:
     if not isinstance(body, dict) or not draw(st.integers(0, 4)):
         return body
     steered = dict(body)
+    if draw(st.integers(0, 5)) == 0:
+        # Schema-valid, but two reply buttons share a title: a limit no schema can say (the effective spec
+        # says the rest), so the "refused for a documented limit" branch is reached too.
+        title = draw(st.text(min_size=1, max_size=20))
+        return {**steered, "recipient_type": "individual", "to": draw(PHONES), "type": "interactive",
+                "interactive": {"type": "button", "body": {"text": "Pick one"}, "action": {"buttons": [
+                    {"type": "reply", "reply": {"id": "a", "title": title}},
+                    {"type": "reply", "reply": {"id": "b", "title": title}}]}}}  # fmt: skip
     if steered.get("recipient_type") == "individual":
         steered["to"] = draw(PHONES)
     carried = [kind for kind in MESSAGE_TYPES if isinstance(steered.get(kind), dict)]
