@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import logging
-import ssl
-import subprocess
-import threading
 import traceback
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import d360
-from tests.scripted_server import Reply, ScriptedServer, ok_reply
+from tests.scripted_server import Reply, ScriptedServer, ok_reply, scripted_server, self_signed_certificate
 
 TO = "4915112345678"
 SECRET = "sk-live-SECRET-0123456789abcdef"
@@ -134,28 +130,8 @@ def test_default_base_url_is_upstream(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def https_server_with_untrusted_certificate(tmp_path: Path) -> Iterator[str]:
-    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
-         "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    from tests.scripted_server import ScriptedServer as Plain
-
-    borrowed = Plain()  # only for its request handler; its own plain-http socket is closed at once
-    handler = borrowed._server.RequestHandlerClass
-    borrowed._server.server_close()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    thread.start()
-    try:
-        yield f"https://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with scripted_server(tls=self_signed_certificate(tmp_path)) as server:
+        yield server.base_url
 
 
 def test_tls_is_verified_by_default(make_client: Any, https_server_with_untrusted_certificate: str) -> None:
