@@ -62,6 +62,15 @@ def test_the_plugins_fixtures_work_in_a_throwaway_project(pytester: pytest.Pytes
     result.assert_outcomes(passed=5)
 
 
+def test_loading_the_plugin_imports_nothing_of_d360() -> None:
+    import subprocess
+    import sys
+
+    probe = "import sys, d360_pytest; print(sorted(name for name in sys.modules if name.startswith(('d360', 'httpx'))))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "['d360_pytest']"
+
+
 def test_live_mode_without_a_key_skips_with_the_reason(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -44,3 +44,16 @@ def test_terminal_bar_is_redrawn_in_place() -> None:
     frames = stream.getvalue().split("\r")[1:]
     assert frames[0].startswith("[############............] 4/8  sent 4")
     assert frames[-1].startswith("[########################] 8/8  sent 8") and frames[-1].endswith("\n")
+
+
+def test_no_rate_or_eta_is_claimed_from_the_first_fraction_of_a_second() -> None:
+    clock, stream = FakeClock(), io.StringIO()
+    progress = Progress(2000, stream, interactive=False, line_interval=5.0, clock=clock)
+    clock.now += 0.15  # connection set-up: one line done says nothing about the rate
+    progress.update(sent=1)
+    clock.now += 1.85
+    progress.update(sent=1999, force=True)
+    assert stream.getvalue().splitlines() == [
+        "progress: 1/2000  sent 1  failed 0  unknown 0  -/s  ETA -",
+        "progress: 2000/2000  sent 2000  failed 0  unknown 0  1000.0/s  ETA -",
+    ]

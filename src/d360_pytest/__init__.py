@@ -1,5 +1,8 @@
 """d360's pytest plugin, registered through the `pytest11` entry point: a sandbox and clients for your tests.
 
+A package of its own, outside `d360`, so that loading it (pytest loads every registered plugin at
+start-up) imports pytest alone: it costs nothing in a test run that uses none of its fixtures.
+
     def test_order_confirmation_is_sent(d360_sandbox, d360_client):
         notify_customer(d360_client, order)               # your code, given the fixture's client
         [message] = d360_sandbox.received()
