@@ -129,8 +129,7 @@ class Journal:
         except OSError as exc:
             raise JournalError(f"cannot create the lock file {self.lock_path}: {exc.strerror or exc}") from None
         if not _try_lock(lock_file):
-            lock_file.seek(0)
-            holder = _describe_holder(lock_file.read())
+            holder = _read_holder(lock_file)
             lock_file.close()
             raise JournalError(
                 f"{self.path} is in use by another run ({holder}): wait for it to finish, or stop it; "
@@ -297,12 +296,16 @@ def _file_identity(path: Path) -> tuple[int, int] | None:
     return status.st_dev, status.st_ino
 
 
-def _describe_holder(recorded: str) -> str:
-    try:
-        holder = json.loads(recorded)
-        return f"pid {holder['pid']} on {holder['host']}, since {holder['since']}"
-    except (ValueError, KeyError, TypeError):
-        return "a run that is just starting"
+def _read_holder(lock_file: IO[str], *, attempts: int = 20) -> str:
+    """Who holds the lock, as the holder wrote it; a holder that has just locked gets a moment to write."""
+    for _ in range(attempts):
+        lock_file.seek(0)
+        try:
+            holder = json.loads(lock_file.read())
+            return f"pid {holder['pid']} on {holder['host']}, since {holder['since']}"
+        except (ValueError, KeyError, TypeError):
+            time.sleep(0.025)
+    return "a run that is just starting"
 
 
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
