@@ -178,7 +178,7 @@ class Journal:
                 "put only the new lines in a new file with a new journal (a new journal for the changed file "
                 "would send every line again)"
             )
-        # A journal with a fingerprint but no lines was left by d360 before 1.44.0.post1, whose filling was
+        # A journal with a fingerprint but no lines was left by an earlier d360, whose filling was
         # not atomic: filled now.
         if known and self._db.execute("SELECT 1 FROM lines LIMIT 1").fetchone() is not None:
             return False
