@@ -16,7 +16,7 @@ import asyncio
 import contextvars
 import time
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncIterable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
@@ -61,6 +61,9 @@ def deadline_failure(seconds: float) -> TransportFailure:
     return TransportFailure(
         ConnectionFailure(f"the answer was not complete within {seconds:g}s", timed_out=True, maybe_sent=True)
     )
+
+
+CLOSED = "this client is closed; nothing was sent: create a new one"
 
 
 class SyncTransport(Protocol):
@@ -158,6 +161,16 @@ def read_chunks(
             break
         if deadline_at is not None and time.monotonic() > deadline_at:
             raise _DeadlinePassed
+    return reader.finish(), reader.unreadable
+
+
+async def read_chunks_async(headers: Mapping[str, str], chunks: AsyncIterable[bytes]) -> tuple[bytes, str | None]:
+    """The async twin of `read_chunks`; the caller bounds the time (asyncio.timeout, aiohttp's total)."""
+    reader = BodyReader(headers.get("content-encoding"))
+    async for chunk in chunks:
+        reader.feed(chunk)
+        if reader.done:
+            break
     return reader.finish(), reader.unreadable
 
 
@@ -267,7 +280,7 @@ class HttpxTransport:
 
     def post(self, url: str, content: bytes, headers: Mapping[str, str], timeout: httpx.Timeout | None) -> RawResponse:
         if self.client.is_closed:
-            raise ClientStateError("this client is closed; nothing was sent: create a new one")
+            raise ClientStateError(CLOSED)
         extra: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
         seconds = deadline_seconds(timeout or self.client.timeout)
         deadline_at = None if seconds is None else time.monotonic() + seconds
@@ -326,19 +339,14 @@ class HttpxAsyncTransport:
                 request = self.client.build_request("POST", url, content=content, headers=headers, **extra)
                 response = await self.client.send(request, stream=True, follow_redirects=False)
                 try:
-                    reader = BodyReader(response.headers.get("content-encoding"))
-                    async for chunk in response.aiter_raw():
-                        reader.feed(chunk)
-                        if reader.done:
-                            break
-                    body = reader.finish()
+                    body, unreadable = await read_chunks_async(response.headers, response.aiter_raw())
                 finally:
                     await response.aclose()
         except httpx.TransportError as exc:
             raise TransportFailure(httpx_failure(exc)) from exc
         except TimeoutError:
             raise deadline_failure(seconds or 0) from None
-        return RawResponse(response.status_code, response.headers, body, reader.unreadable)
+        return RawResponse(response.status_code, response.headers, body, unreadable)
 
     async def aclose(self) -> None:
         pass
@@ -372,12 +380,8 @@ class AiohttpTransport:
                 proxy=self._proxy,
                 timeout=request_timeout,
             ) as response:
-                reader = BodyReader(response.headers.get("content-encoding"))
-                async for chunk in response.content.iter_any():
-                    reader.feed(chunk)
-                    if reader.done:
-                        break
-                return RawResponse(response.status, response.headers, reader.finish(), reader.unreadable)
+                body, unreadable = await read_chunks_async(response.headers, response.content.iter_any())
+                return RawResponse(response.status, response.headers, body, unreadable)
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             total = request_timeout.total
             if isinstance(exc, TimeoutError) and total is not None and time.monotonic() - started >= total:
@@ -386,7 +390,7 @@ class AiohttpTransport:
 
     def _session_for(self, loop: asyncio.AbstractEventLoop) -> aiohttp.ClientSession:
         if self._closed:
-            raise ClientStateError("this client is closed; nothing was sent: create a new one")
+            raise ClientStateError(CLOSED)
         if self._session is None:
             self._session = self._open()
             self._loop = loop

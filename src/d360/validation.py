@@ -70,8 +70,8 @@ def schema_problems(message: Any, schema: str = MESSAGE_SCHEMA) -> list[Problem]
     validator = schema_validator(schema)
     if validator.is_valid(message):
         return []
-    problems = [_problem(error) for error in validator.iter_errors(message)]
-    return sorted(set(problems), key=problems.index)  # one problem once, in the order found
+    # One problem once, in the order found (several branches of a schema can say the same thing).
+    return list(dict.fromkeys(_problem(error) for error in validator.iter_errors(message)))
 
 
 def _problem(error: jsonschema_rs.ValidationError) -> Problem:
