@@ -13,7 +13,9 @@
     │   ├── NotFoundError           404
     │   ├── RateLimitError          429, or upstream's throttling errors sent with 400
     │   └── ServerError             5xx
-    └── UnexpectedResponseError     a 2xx answer whose body cannot be read
+    ├── UnexpectedResponseError     a 2xx answer whose body cannot be read
+    ├── WebhookPayloadError         a body that is not a webhook at all (not JSON, no `entry` list)
+    └── WebhookVerificationError    a webhook whose signature or required header does not check out
 
 Every error has `maybe_delivered`: True when the message may have reached the recipient even though
 the call failed, so that a caller never resends blindly.
@@ -157,3 +159,21 @@ class UnexpectedResponseError(D360Error):
         self.status_code = status_code
         self.body = body
         self.request_id = request_id
+
+
+# Webhooks: what d360.webhooks raises about a delivery it was handed.
+
+
+class WebhookPayloadError(D360Error):
+    """The body is not a webhook at all: not JSON, not an object, or without an `entry` list.
+
+    A webhook with parts d360 does not know yet is never an error: those parts arrive as `UnknownEvent`.
+    """
+
+
+class WebhookVerificationError(D360Error):
+    """A delivery failed its check (signature or required header); `reason` says which, never the secret."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

@@ -1,0 +1,75 @@
+"""Receiving: typed webhook events, signature checks, de-duplication, and a receiver for ASGI and WSGI.
+
+    events = d360.webhooks.parse(body)                                   # a list, in payload order
+    d360.webhooks.verify(body, headers, secret=os.environ["WEBHOOK_SECRET"])
+    receiver = d360.webhooks.Receiver(secret=..., dedup=d360.webhooks.Deduplicator("webhooks.sqlite"))
+
+Modules: `events` (the types), `parse`, `verify`, `dedup` (stores), `receiver` (handlers and the
+shared request logic), `asgi` and `wsgi` (the apps), `payloads` (building deliveries, for tests).
+"""
+
+from d360.errors import WebhookPayloadError, WebhookVerificationError
+from d360.webhooks.dedup import DedupStore, Deduplicator, MemoryDedupStore, SQLiteDedupStore
+from d360.webhooks.events import (
+    AnyEvent,
+    Contact,
+    Conversation,
+    ErrorDetail,
+    Event,
+    GroupEvent,
+    IncomingMessage,
+    InteractiveReply,
+    Location,
+    Media,
+    MessageContext,
+    Order,
+    Pricing,
+    QuickReply,
+    Reaction,
+    Referral,
+    SharedContact,
+    StatusUpdate,
+    System,
+    Text,
+    UnknownEvent,
+    WebhookError,
+)
+from d360.webhooks.parse import parse
+from d360.webhooks.receiver import Receiver, ReceiverStats
+from d360.webhooks.verify import sign, verify
+
+__all__ = [
+    "AnyEvent",
+    "Contact",
+    "Conversation",
+    "DedupStore",
+    "Deduplicator",
+    "ErrorDetail",
+    "Event",
+    "GroupEvent",
+    "IncomingMessage",
+    "InteractiveReply",
+    "Location",
+    "Media",
+    "MemoryDedupStore",
+    "MessageContext",
+    "Order",
+    "Pricing",
+    "QuickReply",
+    "Reaction",
+    "Receiver",
+    "ReceiverStats",
+    "Referral",
+    "SQLiteDedupStore",
+    "SharedContact",
+    "StatusUpdate",
+    "System",
+    "Text",
+    "UnknownEvent",
+    "WebhookError",
+    "WebhookPayloadError",
+    "WebhookVerificationError",
+    "parse",
+    "sign",
+    "verify",
+]

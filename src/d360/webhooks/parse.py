@@ -1,0 +1,479 @@
+"""`parse(body)`: a webhook delivery's events, in payload order, never an exception for a real webhook.
+
+Each reader takes whatever the payload holds and keeps what has the documented type: a field of the
+wrong type becomes None, an item that cannot be an event becomes an `UnknownEvent`. Only a body that is
+not a webhook at all raises, and then only `WebhookPayloadError`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import attrs
+
+from d360.errors import WebhookPayloadError
+from d360.json_input import JSONInputError, decode_text, loads
+from d360.webhooks.events import (
+    AnyEvent,
+    Contact,
+    ContactAddress,
+    ContactEmail,
+    ContactName,
+    ContactOrg,
+    ContactPhone,
+    ContactUrl,
+    Conversation,
+    ErrorDetail,
+    GroupEvent,
+    GroupParticipant,
+    IncomingMessage,
+    InteractiveReply,
+    Location,
+    Media,
+    MessageContext,
+    Order,
+    OrderItem,
+    Pricing,
+    QuickReply,
+    Reaction,
+    ReferredProduct,
+    Referral,
+    SharedContact,
+    StatusUpdate,
+    System,
+    Text,
+    UnknownEvent,
+    WebhookError,
+)
+
+MEDIA_TYPES = ("image", "audio", "video", "document", "sticker")
+GROUP_FIELDS = frozenset({"group_lifecycle_update", "group_settings_update", "group_participant_update"})
+# The parts of a `messages` change's value that are read; any other part arrives as an UnknownEvent.
+_KNOWN_VALUE_KEYS = frozenset({"messaging_product", "metadata", "contacts", "messages", "statuses", "errors"})
+
+
+def parse(body: bytes | bytearray | memoryview | str | Mapping[str, Any]) -> list[AnyEvent]:
+    """The events in a webhook body (the raw bytes, or the JSON already parsed), in payload order."""
+    payload = _payload_of(body)
+    events: list[AnyEvent] = []
+    for entry in payload["entry"]:
+        if not isinstance(entry, Mapping):
+            events.append(_unknown(entry, "an entry that is not an object"))
+            continue
+        changes = entry.get("changes")
+        if not isinstance(changes, list):
+            events.append(_unknown(entry, "an entry without a `changes` list"))
+            continue
+        business_account_id = _text(entry.get("id"))
+        for change in changes:
+            events.extend(_events_of_change(change, business_account_id))
+    return events
+
+
+def _payload_of(body: Any) -> Mapping[str, Any]:
+    if isinstance(body, bytes | bytearray | memoryview):
+        try:
+            document = loads(decode_text(bytes(body), where="the webhook body"))
+        except JSONInputError as exc:
+            raise WebhookPayloadError(f"not a webhook: {exc}") from None
+    elif isinstance(body, str):
+        try:
+            document = loads(body)
+        except JSONInputError as exc:
+            raise WebhookPayloadError(f"not a webhook: {exc}") from None
+    elif isinstance(body, Mapping):
+        document = body
+    else:
+        raise WebhookPayloadError(f"not a webhook: expected the body as bytes, str or a mapping, not {type(body).__name__}")
+    if not isinstance(document, Mapping):
+        raise WebhookPayloadError(f"not a webhook: the body is a JSON {_json_type(document)}, not an object")
+    if not isinstance(document.get("object"), str):
+        raise WebhookPayloadError("not a webhook: no `object` string (the Cloud API sends whatsapp_business_account)")
+    if not isinstance(document.get("entry"), list):
+        raise WebhookPayloadError("not a webhook: no `entry` list")
+    return document
+
+
+def _events_of_change(change: Any, business_account_id: str | None) -> Iterator[AnyEvent]:
+    if not isinstance(change, Mapping):
+        yield _unknown(change, "a change that is not an object", business_account_id=business_account_id)
+        return
+    field = _text(change.get("field")) or ""
+    value = change.get("value")
+    if not isinstance(value, Mapping):
+        yield _unknown(change, "a change without a `value` object", field, business_account_id)
+        return
+    metadata = value.get("metadata")
+    where: dict[str, Any] = {"field": field, "business_account_id": business_account_id}
+    if isinstance(metadata, Mapping):
+        where["phone_number_id"] = _text(metadata.get("phone_number_id"))
+        where["display_phone_number"] = _text(metadata.get("display_phone_number"))
+    if field in GROUP_FIELDS:
+        groups = value.get("groups")
+        if not isinstance(groups, list):
+            yield _unknown(change, "a group change without a `groups` list", **where)
+            return
+        for group in groups:
+            yield _guarded(_group_event, group, where)
+        for key in value.keys() - {"messaging_product", "metadata", "groups"}:
+            yield _unknown(change, f"an unknown part of a group change: {key!r}", **where)
+        return
+    if field != "messages":
+        yield _unknown(change, f"a field d360 does not know yet: {field!r}", **where)
+        return
+    contacts = [item for item in _list(value.get("contacts")) if isinstance(item, Mapping)]
+    for message in _list(value.get("messages")):
+        yield _guarded(lambda item, place: _message(item, place, contacts), message, where)
+    for status in _list(value.get("statuses")):
+        yield _guarded(_status, status, where)
+    for error in _list(value.get("errors")):
+        yield _guarded(_webhook_error, error, where)
+    for key in sorted(value.keys() - _KNOWN_VALUE_KEYS, key=str):
+        yield _unknown(change, f"an unknown part of a messages change: {key!r}", **where)
+
+
+def _guarded(read: Callable[[Mapping[str, Any], dict[str, Any]], AnyEvent | None], item: Any, where: dict[str, Any]) -> AnyEvent:
+    """One item as its event, or as an UnknownEvent when it is not an object or lacks what identifies it."""
+    if not isinstance(item, Mapping):
+        return _unknown(item, f"an item that is not an object ({_json_type(item)})", **where)
+    event = read(item, where)
+    if event is None:
+        return _unknown(item, f"a {where['field']} item without the fields that identify it", **where)
+    return event
+
+
+def _message(item: Mapping[str, Any], where: dict[str, Any], contacts: list[Mapping[str, Any]]) -> IncomingMessage | None:
+    message_id, sender, kind = _text(item.get("id")), _text(item.get("from")), _text(item.get("type"))
+    if not message_id or sender is None or not kind:
+        return None
+    content: dict[str, Any] = {}
+    for media_type in MEDIA_TYPES:
+        if isinstance(item.get(media_type), Mapping):
+            content[media_type] = _media(item[media_type])
+    readers: dict[str, Callable[[Mapping[str, Any]], Any]] = {
+        "text": lambda part: Text(body=_text(part.get("body")) or ""),
+        "location": _location,
+        "reaction": lambda part: Reaction(message_id=_text(part.get("message_id")), emoji=_text(part.get("emoji"))),
+        "button": lambda part: QuickReply(text=_text(part.get("text")), payload=_text(part.get("payload"))),
+        "interactive": _interactive,
+        "order": _order,
+        "system": _system,
+    }
+    for name, read in readers.items():
+        part = item.get(name)
+        if isinstance(part, Mapping):
+            content[name] = read(part)
+    content["contacts"] = tuple(_shared_contact(card) for card in _objects(item.get("contacts")))
+    return IncomingMessage(
+        dedup_key=f"message:{message_id}",
+        raw=item,
+        id=message_id,
+        from_=sender,
+        type=kind,
+        timestamp=_timestamp(item.get("timestamp")),
+        contact=_contact_for(sender, contacts),
+        context=_context(item.get("context")),
+        referral=_referral(item.get("referral")),
+        group_id=_text(item.get("group_id")),
+        errors=_errors(item.get("errors")),
+        **content,
+        **where,
+    )
+
+
+def _status(item: Mapping[str, Any], where: dict[str, Any]) -> StatusUpdate | None:
+    message_id, status = _text(item.get("id")), _text(item.get("status"))
+    if not message_id or not status:
+        return None
+    recipient = _text(item.get("recipient_id"))
+    conversation = item.get("conversation")
+    pricing = item.get("pricing")
+    return StatusUpdate(
+        dedup_key=f"status:{message_id}:{status}:{recipient or ''}",
+        raw=item,
+        message_id=message_id,
+        status=status,
+        recipient_id=recipient,
+        timestamp=_timestamp(item.get("timestamp")),
+        errors=_errors(item.get("errors")),
+        conversation=_conversation(conversation) if isinstance(conversation, Mapping) else None,
+        pricing=_pricing(pricing) if isinstance(pricing, Mapping) else None,
+        biz_opaque_callback_data=_text(item.get("biz_opaque_callback_data")),
+        group_id=_text(item.get("group_id")),
+        **where,
+    )
+
+
+def _webhook_error(item: Mapping[str, Any], where: dict[str, Any]) -> WebhookError:
+    error = _error(item)
+    return WebhookError(
+        dedup_key=f"error:{where['business_account_id'] or ''}:{error.code}:{_digest(item)}",
+        raw=item,
+        error=error,
+        **where,
+    )
+
+
+def _group_event(item: Mapping[str, Any], where: dict[str, Any]) -> GroupEvent | None:
+    kind = _text(item.get("type"))
+    if not kind:
+        return None
+    group_id, request_id = _text(item.get("group_id")), _text(item.get("request_id"))
+    identity = request_id or _digest(item)
+    return GroupEvent(
+        dedup_key=f"group:{group_id or ''}:{kind}:{identity}",
+        raw=item,
+        type=kind,
+        group_id=group_id,
+        request_id=request_id,
+        timestamp=_timestamp(item.get("timestamp")),
+        subject=_text(item.get("subject")),
+        added_participants=_participants(item.get("added_participants")),
+        removed_participants=_participants(item.get("removed_participants")),
+        errors=_errors(item.get("errors")),
+        **where,
+    )
+
+
+def _unknown(
+    raw: Any, reason: str, field: str = "", business_account_id: str | None = None, **where: Any
+) -> UnknownEvent:
+    kept = raw if isinstance(raw, Mapping) else {"value": raw}
+    return UnknownEvent(
+        dedup_key=f"unknown:{_digest(raw)}",
+        raw=kept,
+        reason=reason,
+        field=field,
+        business_account_id=business_account_id,
+        **where,
+    )
+
+
+# Parts of messages and statuses.
+
+
+def _media(part: Mapping[str, Any]) -> Media:
+    return Media(
+        id=_text(part.get("id")),
+        mime_type=_text(part.get("mime_type")),
+        sha256=_text(part.get("sha256")),
+        caption=_text(part.get("caption")),
+        filename=_text(part.get("filename")),
+        voice=part.get("voice") is True,
+        animated=part.get("animated") is True,
+        url=_text(part.get("url")),
+    )
+
+
+def _location(part: Mapping[str, Any]) -> Location:
+    return Location(
+        latitude=_number(part.get("latitude")),
+        longitude=_number(part.get("longitude")),
+        name=_text(part.get("name")),
+        address=_text(part.get("address")),
+        url=_text(part.get("url")),
+    )
+
+
+def _interactive(part: Mapping[str, Any]) -> InteractiveReply:
+    kind = _text(part.get("type")) or ""
+    reply = part.get(kind) if kind else None
+    reply = reply if isinstance(reply, Mapping) else {}
+    response = reply.get("response_json")
+    if isinstance(response, str):
+        try:
+            response = json.loads(response)
+        except (ValueError, RecursionError):
+            response = None
+    return InteractiveReply(
+        type=kind,
+        id=_text(reply.get("id")),
+        title=_text(reply.get("title")),
+        description=_text(reply.get("description")),
+        name=_text(reply.get("name")),
+        body=_text(reply.get("body")),
+        response_json=dict(response) if isinstance(response, Mapping) else None,
+    )
+
+
+def _order(part: Mapping[str, Any]) -> Order:
+    items = tuple(
+        OrderItem(
+            product_retailer_id=_text(item.get("product_retailer_id")),
+            quantity=_integer(item.get("quantity")),
+            item_price=_number(item.get("item_price")),
+            currency=_text(item.get("currency")),
+        )
+        for item in _list(part.get("product_items"))
+        if isinstance(item, Mapping)
+    )
+    return Order(catalog_id=_text(part.get("catalog_id")), text=_text(part.get("text")), product_items=items)
+
+
+def _system(part: Mapping[str, Any]) -> System:
+    return System(
+        type=_text(part.get("type")),
+        body=_text(part.get("body")),
+        wa_id=_text(part.get("wa_id")),
+        new_wa_id=_text(part.get("new_wa_id")),
+        customer=_text(part.get("customer")),
+    )
+
+
+def _shared_contact(card: Mapping[str, Any]) -> SharedContact:
+    name = card.get("name")
+    org = card.get("org")
+    return SharedContact(
+        name=_fields(ContactName, name) if isinstance(name, Mapping) else ContactName(),
+        phones=tuple(_fields(ContactPhone, item) for item in _objects(card.get("phones"))),
+        emails=tuple(_fields(ContactEmail, item) for item in _objects(card.get("emails"))),
+        urls=tuple(_fields(ContactUrl, item) for item in _objects(card.get("urls"))),
+        addresses=tuple(_fields(ContactAddress, item) for item in _objects(card.get("addresses"))),
+        org=_fields(ContactOrg, org) if isinstance(org, Mapping) else None,
+        birthday=_text(card.get("birthday")),
+    )
+
+
+def _fields(kind: Any, part: Mapping[str, Any]) -> Any:
+    """An attrs class of string fields filled from the keys of the same names."""
+    return kind(**{field.name: _text(part.get(field.name)) for field in attrs.fields(kind)})
+
+
+def _contact_for(sender: str, contacts: list[Mapping[str, Any]]) -> Contact | None:
+    """The sender's entry in `value.contacts`: the one with their wa_id, else the only one there is."""
+    matching = [item for item in contacts if _text(item.get("wa_id")) == sender]
+    chosen = matching[0] if matching else contacts[0] if len(contacts) == 1 else None
+    if chosen is None:
+        return None
+    profile = chosen.get("profile")
+    name = _text(profile.get("name")) if isinstance(profile, Mapping) else None
+    return Contact(wa_id=_text(chosen.get("wa_id")), name=name)
+
+
+def _context(part: Any) -> MessageContext | None:
+    if not isinstance(part, Mapping):
+        return None
+    product = part.get("referred_product")
+    return MessageContext(
+        message_id=_text(part.get("id")),
+        from_=_text(part.get("from")),
+        forwarded=part.get("forwarded") is True,
+        frequently_forwarded=part.get("frequently_forwarded") is True,
+        referred_product=_fields(ReferredProduct, product) if isinstance(product, Mapping) else None,
+    )
+
+
+def _referral(part: Any) -> Referral | None:
+    return _fields(Referral, part) if isinstance(part, Mapping) else None
+
+
+def _conversation(part: Mapping[str, Any]) -> Conversation:
+    origin = part.get("origin")
+    return Conversation(
+        id=_text(part.get("id")),
+        expiration_timestamp=_timestamp(part.get("expiration_timestamp")),
+        origin_type=_text(origin.get("type")) if isinstance(origin, Mapping) else None,
+    )
+
+
+def _pricing(part: Mapping[str, Any]) -> Pricing:
+    billable = part.get("billable")
+    return Pricing(
+        billable=billable if isinstance(billable, bool) else None,
+        pricing_model=_text(part.get("pricing_model")),
+        category=_text(part.get("category")),
+        type=_text(part.get("type")),
+    )
+
+
+def _errors(value: Any) -> tuple[ErrorDetail, ...]:
+    return tuple(_error(item) for item in _objects(value))
+
+
+def _error(item: Mapping[str, Any]) -> ErrorDetail:
+    data = item.get("error_data")
+    return ErrorDetail(
+        code=_integer(item.get("code")),
+        title=_text(item.get("title")),
+        message=_text(item.get("message")),
+        details=_text(data.get("details")) if isinstance(data, Mapping) else None,
+        href=_text(item.get("href")),
+    )
+
+
+def _participants(value: Any) -> tuple[GroupParticipant, ...]:
+    return tuple(
+        GroupParticipant(wa_id=_text(item.get("wa_id")), input=_text(item.get("input"))) for item in _objects(value)
+    )
+
+
+# Scalars: the documented type, or None.
+
+
+def _text(value: Any) -> str | None:
+    """A string field; an integer (as some ids arrive) is taken as its decimal text."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _integer(value: Any) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit() and len(value) < 20:
+        return int(value)
+    return None
+
+
+def _number(value: Any) -> float | None:
+    """Coordinates and prices, sent as numbers or as numeric strings; anything not finite is None."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(value) if isinstance(value, int | float | str) and len(str(value)) < 64 else None
+    except ValueError:
+        return None
+    return number if number is not None and math.isfinite(number) else None
+
+
+def _timestamp(value: Any) -> datetime | None:
+    """Unix seconds (a string, as messages and statuses send them, or a number, as groups do) as aware UTC."""
+    seconds = _number(value)
+    if seconds is None:
+        return None
+    try:
+        return datetime.fromtimestamp(seconds, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _objects(value: Any) -> list[Mapping[str, Any]]:
+    return [item for item in _list(value) if isinstance(item, Mapping)]
+
+
+def _json_type(value: Any) -> str:
+    names = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
+    for kind, name in names.items():
+        if isinstance(value, kind):
+            return name
+    return "number" if isinstance(value, int | float) else type(value).__name__
+
+
+def _digest(value: Any) -> str:
+    """A stable short hash of a JSON value, for events that carry no id of their own."""
+    try:
+        canonical = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=repr)
+    except (TypeError, ValueError, RecursionError):
+        canonical = repr(type(value))
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()[:32]

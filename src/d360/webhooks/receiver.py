@@ -1,0 +1,290 @@
+"""`Receiver`: verify, de-duplicate, answer at once, then run your handlers, in ASGI or WSGI apps.
+
+    receiver = d360.webhooks.Receiver(secret=os.environ["WEBHOOK_SECRET"])
+
+    @receiver.on_message(type="text")
+    def reply(message): ...
+
+    app.mount("/webhooks", receiver.asgi)      # Starlette, FastAPI; or receiver.wsgi for Flask, Django
+
+Upstream redelivers anything not answered 200 quickly, so the answer never waits for a handler: events
+go into a bounded queue and workers run the handlers after the 200. A handler that raises is logged with
+its event's key and not retried. A full queue answers 503, so upstream redelivers later: nothing is lost.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import logging
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
+
+import attrs
+
+from d360.errors import ConfigurationError, WebhookPayloadError, WebhookVerificationError
+from d360.webhooks.dedup import Deduplicator, DedupStore
+from d360.webhooks.events import AnyEvent, Event, GroupEvent, IncomingMessage, StatusUpdate, UnknownEvent, WebhookError
+from d360.webhooks.parse import parse
+from d360.webhooks.verify import verify
+
+if TYPE_CHECKING:
+    from d360.webhooks.asgi import ASGIReceiver
+    from d360.webhooks.wsgi import WSGIReceiver
+
+logger = logging.getLogger("d360.webhooks")
+
+DEFAULT_QUEUE_SIZE = 10_000
+DEFAULT_WORKERS = 8
+MAX_BODY_BYTES = 1 << 20
+"""A delivery larger than this is refused with 413; upstream's deliveries are a few KB."""
+
+Handler = Callable[[Any], Any]
+F = TypeVar("F", bound=Handler)
+
+
+@attrs.frozen
+class Answer:
+    """What to answer upstream: a status, a short JSON body, and the events to hand to the handlers."""
+
+    status: int
+    body: bytes
+    events: tuple[AnyEvent, ...] = ()
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+@attrs.define
+class ReceiverStats:
+    """Counts since start: what arrived, what was new, what the handlers made of it."""
+
+    deliveries: int = 0
+    events: int = 0
+    duplicates: int = 0
+    handled: int = 0
+    handler_errors: int = 0
+    refused: int = 0
+    """Deliveries answered with anything but 200 (a bad signature, not a webhook, too large, queue full)."""
+
+
+@attrs.frozen
+class _Registration:
+    handler: Handler
+    kinds: tuple[type[Event], ...]
+    match: Callable[[Any], bool]
+    is_async: bool
+
+
+class Receiver:
+    """Webhook handling for any framework: `receiver.asgi` and `receiver.wsgi` are ready-made apps.
+
+    `secret`: check the HMAC-SHA256 signature (360dialog's `x-360dialog-signature`, or Meta's
+    `X-Hub-Signature-256`). `header`: a required custom header, `(name, value)`, or a mapping of several.
+    Without either, every delivery is taken: for local trials only.
+    `dedup`: a `Deduplicator` (default: SQLite in ./d360-webhooks.sqlite), any `DedupStore`, or False.
+    `path`: answer only there (404 elsewhere); by default any path, as a mounted app should.
+    """
+
+    def __init__(
+        self,
+        *,
+        secret: str | bytes | None = None,
+        header: tuple[str, str] | Mapping[str, str] | None = None,
+        signature_header: str | None = None,
+        dedup: Deduplicator | DedupStore | Literal[False] | None = None,
+        queue_size: int = DEFAULT_QUEUE_SIZE,
+        workers: int = DEFAULT_WORKERS,
+        max_body_bytes: int = MAX_BODY_BYTES,
+        path: str | None = None,
+    ) -> None:
+        for name, value in (("queue_size", queue_size), ("workers", workers), ("max_body_bytes", max_body_bytes)):
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ConfigurationError(f"{name} must be a whole number, 1 or more, not {value!r}")
+        if path is not None and not (isinstance(path, str) and path.startswith("/")):
+            raise ConfigurationError(f"path must start with '/', not {path!r}")
+        self._verify_options: dict[str, Any] = {
+            "secret": secret,
+            "header": header,
+            "signature_header": signature_header,
+        }
+        if secret is not None or header is not None:
+            _check_verify_options(secret, header)
+        else:
+            logger.warning("webhook receiver without a secret or a required header: any caller can post events")
+        if dedup is False:
+            self.dedup: Deduplicator | None = None
+        elif dedup is None:
+            self.dedup = Deduplicator()
+        elif isinstance(dedup, Deduplicator):
+            self.dedup = dedup
+        else:
+            self.dedup = Deduplicator(dedup)
+        self.queue_size = queue_size
+        self.workers = workers
+        self.max_body_bytes = max_body_bytes
+        self.path = path
+        self.stats = ReceiverStats()
+        self._stats_lock = threading.Lock()
+        self._registrations: list[_Registration] = []
+        self._asgi: ASGIReceiver | None = None
+        self._wsgi: WSGIReceiver | None = None
+
+    # Registering handlers.
+
+    @overload
+    def on_message(self, handler: F, /) -> F: ...
+    @overload
+    def on_message(self, *, type: str | Iterable[str] | None = None) -> Callable[[F], F]: ...
+    def on_message(self, handler: F | None = None, /, *, type: str | Iterable[str] | None = None) -> Any:
+        """Run the handler for each new inbound message; `type="text"` (or several) runs it only for those."""
+        types = _names("type", type)
+        return self._register(handler, (IncomingMessage,), lambda event: types is None or event.type in types)
+
+    @overload
+    def on_status(self, handler: F, /) -> F: ...
+    @overload
+    def on_status(self, *, status: str | Iterable[str] | None = None) -> Callable[[F], F]: ...
+    def on_status(self, handler: F | None = None, /, *, status: str | Iterable[str] | None = None) -> Any:
+        """Run the handler for each new status update; `status="failed"` (or several) runs it only for those."""
+        statuses = _names("status", status)
+        return self._register(handler, (StatusUpdate,), lambda event: statuses is None or event.status in statuses)
+
+    def on_error(self, handler: F) -> F:
+        """Run the handler for errors upstream reports outside any message (`value.errors`)."""
+        return self._register(handler, (WebhookError,), lambda event: True)  # type: ignore[no-any-return]
+
+    def on_group(self, handler: F) -> F:
+        """Run the handler for group events (created, deleted, settings, participants)."""
+        return self._register(handler, (GroupEvent,), lambda event: True)  # type: ignore[no-any-return]
+
+    def on_unknown(self, handler: F) -> F:
+        """Run the handler for whatever d360 does not know yet (new fields and shapes), with its raw dict."""
+        return self._register(handler, (UnknownEvent,), lambda event: True)  # type: ignore[no-any-return]
+
+    def on_event(self, handler: F) -> F:
+        """Run the handler for every new event of any kind."""
+        return self._register(handler, (Event,), lambda event: True)  # type: ignore[no-any-return]
+
+    def _register(self, handler: F | None, kinds: tuple[type[Event], ...], match: Callable[[Any], bool]) -> Any:
+        def decorate(function: F) -> F:
+            if not callable(function):
+                raise ConfigurationError(f"a handler must be callable, not {function!r}")
+            self._registrations.append(
+                _Registration(function, kinds, match, inspect.iscoroutinefunction(function))
+            )
+            return function
+
+        return decorate if handler is None else decorate(handler)
+
+    def handlers_for(self, event: AnyEvent) -> list[tuple[Handler, bool]]:
+        """The handlers an event goes to, in registration order, each with whether it must be awaited."""
+        return [
+            (registration.handler, registration.is_async)
+            for registration in self._registrations
+            if isinstance(event, registration.kinds) and registration.match(event)
+        ]
+
+    # Taking a delivery: the same for every adapter.
+
+    def accept(self, body: bytes, headers: Any, *, method: str = "POST", path: str | None = None) -> Answer:
+        """Check and de-duplicate one delivery; the answer to give, and the new events to handle.
+
+        The adapters call this, then queue `answer.events`; call it yourself to build your own endpoint.
+        """
+        self._count(deliveries=1)
+        if self.path is not None and path is not None and path.rstrip("/") != self.path.rstrip("/"):
+            return self._refuse(404, "no webhook receiver at this path")
+        if method != "POST":
+            return self._refuse(405, "webhooks are POSTed", headers=(("Allow", "POST"),))
+        if len(body) > self.max_body_bytes:
+            return self._refuse(413, f"the body is larger than {self.max_body_bytes} bytes")
+        if self._verify_options["secret"] is not None or self._verify_options["header"] is not None:
+            try:
+                verify(body, headers, **self._verify_options)
+            except WebhookVerificationError as exc:
+                logger.warning("webhook refused: %s", exc.reason)
+                return self._refuse(401, exc.reason)
+        try:
+            events = parse(body)
+        except WebhookPayloadError as exc:
+            logger.warning("webhook refused: %s", exc)
+            return self._refuse(400, str(exc))
+        fresh = self.dedup.fresh(events) if self.dedup is not None else events
+        self._count(events=len(events), duplicates=len(events) - len(fresh))
+        return Answer(200, _json_body(received=len(events), new=len(fresh)), tuple(fresh))
+
+    def release(self, events: Iterable[AnyEvent]) -> None:
+        """Forget accepted events that could not be queued, so that upstream's redelivery is handled."""
+        if self.dedup is not None:
+            self.dedup.forget(events)
+
+    def queue_full(self) -> Answer:
+        self._count(refused=1)
+        return Answer(503, _json_body(error="busy: the handler queue is full; redeliver later"), (), (("Retry-After", "5"),))
+
+    def _refuse(self, status: int, reason: str, headers: tuple[tuple[str, str], ...] = ()) -> Answer:
+        self._count(refused=1)
+        return Answer(status, _json_body(error=reason), (), headers)
+
+    def _count(self, **changes: int) -> None:
+        with self._stats_lock:
+            for name, amount in changes.items():
+                setattr(self.stats, name, getattr(self.stats, name) + amount)
+
+    def handled(self, event: AnyEvent, handler: Handler, error: BaseException | None) -> None:
+        """Record one handler run; a failure is logged with the event's key, and never retried."""
+        if error is None:
+            self._count(handled=1)
+            return
+        self._count(handler_errors=1)
+        name = getattr(handler, "__qualname__", repr(handler))
+        logger.error(
+            "webhook handler %s failed on %s %s: %s: %s",
+            name,
+            type(event).__name__,
+            event.dedup_key,
+            type(error).__name__,
+            error,
+            exc_info=(type(error), error, error.__traceback__),
+        )
+
+    # The apps.
+
+    @property
+    def asgi(self) -> ASGIReceiver:
+        """An ASGI app (Starlette, FastAPI, uvicorn, hypercorn): mount it where upstream posts."""
+        if self._asgi is None:
+            from d360.webhooks.asgi import ASGIReceiver
+
+            self._asgi = ASGIReceiver(self)
+        return self._asgi
+
+    @property
+    def wsgi(self) -> WSGIReceiver:
+        """A WSGI app (Flask, Django, gunicorn, any WSGI server); handlers run in worker threads."""
+        if self._wsgi is None:
+            from d360.webhooks.wsgi import WSGIReceiver
+
+            self._wsgi = WSGIReceiver(self)
+        return self._wsgi
+
+
+def _check_verify_options(secret: Any, header: Any) -> None:
+    """Refuse settings `verify` could never pass, now rather than on the first delivery."""
+    try:
+        verify(b"", {}, secret=secret, header=header)
+    except WebhookVerificationError:
+        pass  # an empty delivery fails the check, as it should: the settings themselves are fine
+
+
+def _names(what: str, value: str | Iterable[str] | None) -> frozenset[str] | None:
+    if value is None:
+        return None
+    names = frozenset([value] if isinstance(value, str) else value)
+    if not names or not all(isinstance(name, str) and name for name in names):
+        raise ConfigurationError(f"{what} filters are non-empty strings")
+    return names
+
+
+def _json_body(**fields: Any) -> bytes:
+    return json.dumps(fields, separators=(",", ":")).encode()

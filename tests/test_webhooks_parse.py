@@ -1,0 +1,361 @@
+"""d360.webhooks.parse: every inbound type and status in the documented shapes; unknown parts kept; garbage safe."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from d360 import D360Error
+from d360.webhooks import (
+    GroupEvent,
+    IncomingMessage,
+    StatusUpdate,
+    UnknownEvent,
+    WebhookError,
+    WebhookPayloadError,
+    parse,
+)
+from d360.webhooks.payloads import contact, delivery, inbound, status
+
+SENDER = "4915112345678"
+WHEN = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+STAMP = str(int(WHEN.timestamp()))
+
+
+def one(message: dict[str, Any], **kwargs: Any) -> IncomingMessage:
+    events = parse(json.dumps(delivery(messages=[message], contacts=[contact(SENDER, "Kerry Fisher")], **kwargs)).encode())
+    assert len(events) == 1
+    event = events[0]
+    assert isinstance(event, IncomingMessage), event
+    return event
+
+
+def message_of(kind: str, content: Any, **extra: Any) -> dict[str, Any]:
+    return inbound(SENDER, kind, content, id=f"wamid.{kind}", timestamp=WHEN.timestamp(), **extra)
+
+
+def test_text_message_has_sender_contact_metadata_and_an_aware_timestamp() -> None:
+    event = one(message_of("text", {"body": "Hello there"}), phone_number_id="123", display_phone_number="15550001111")
+    assert (event.id, event.from_, event.type, event.text.body if event.text else None) == (
+        "wamid.text", SENDER, "text", "Hello there"
+    )
+    assert event.timestamp == WHEN and event.timestamp.tzinfo is not None
+    assert event.contact is not None and (event.contact.name, event.contact.wa_id) == ("Kerry Fisher", SENDER)
+    assert (event.phone_number_id, event.display_phone_number) == ("123", "15550001111")
+    assert event.business_account_id == "102290129340398"
+    assert event.dedup_key == "message:wamid.text"
+    assert event.raw["text"] == {"body": "Hello there"}
+    assert event.content == event.text
+
+
+@pytest.mark.parametrize(
+    ("kind", "content"),
+    [
+        ("image", {"caption": "the receipt", "mime_type": "image/jpeg", "sha256": "c2hh", "id": "1001"}),
+        ("audio", {"mime_type": "audio/ogg; codecs=opus", "sha256": "c2hh", "id": "1002", "voice": True}),
+        ("video", {"mime_type": "video/mp4", "sha256": "c2hh", "id": "1003", "caption": "look"}),
+        ("document", {"filename": "invoice.pdf", "mime_type": "application/pdf", "sha256": "c2hh", "id": "1004"}),
+        ("sticker", {"mime_type": "image/webp", "sha256": "c2hh", "id": "1005", "animated": True}),
+    ],
+)
+def test_media_messages_carry_id_type_hash_caption_filename_and_flags(kind: str, content: dict[str, Any]) -> None:
+    event = one(message_of(kind, content))
+    media = event.media
+    assert media is not None and media is getattr(event, kind) and event.content is media
+    assert (media.id, media.mime_type, media.sha256) == (content["id"], content["mime_type"], "c2hh")
+    assert media.caption == content.get("caption")
+    assert media.filename == content.get("filename")
+    assert media.voice is bool(content.get("voice"))
+    assert media.animated is bool(content.get("animated"))
+
+
+def test_location_numbers_arrive_as_floats_whether_sent_as_numbers_or_strings() -> None:
+    event = one(message_of("location", {"latitude": 52.52, "longitude": "13.405", "name": "Office", "address": "Berlin"}))
+    assert event.location is not None
+    assert (event.location.latitude, event.location.longitude, event.location.name) == (52.52, 13.405, "Office")
+
+
+def test_contacts_message_keeps_every_part_of_each_card() -> None:
+    card = {
+        "name": {"formatted_name": "Ada Lovelace", "first_name": "Ada", "last_name": "Lovelace"},
+        "phones": [{"phone": "+44 20 1234", "wa_id": "44201234", "type": "WORK"}],
+        "emails": [{"email": "ada@example.com", "type": "HOME"}],
+        "urls": [{"url": "https://example.com", "type": "WORK"}],
+        "addresses": [{"street": "1 Main St", "city": "London", "country_code": "GB", "type": "HOME"}],
+        "org": {"company": "Analytical Engines", "title": "Countess"},
+        "birthday": "1815-12-10",
+    }
+    event = one(message_of("contacts", [card, {"name": {"formatted_name": "B"}}]))
+    first = event.contacts[0]
+    assert len(event.contacts) == 2 and event.content == event.contacts
+    assert first.name.formatted_name == "Ada Lovelace" and first.name.last_name == "Lovelace"
+    assert (first.phones[0].phone, first.phones[0].wa_id, first.phones[0].type) == ("+44 20 1234", "44201234", "WORK")
+    assert first.emails[0].email == "ada@example.com" and first.urls[0].url == "https://example.com"
+    assert first.addresses[0].city == "London" and first.org is not None and first.org.company == "Analytical Engines"
+    assert first.birthday == "1815-12-10"
+
+
+def test_reaction_and_its_removal() -> None:
+    added = one(message_of("reaction", {"message_id": "wamid.mine", "emoji": "\U0001f44d"}))
+    removed = one(message_of("reaction", {"message_id": "wamid.mine"}))
+    assert added.reaction is not None and added.reaction.emoji == "\U0001f44d" and not added.reaction.removed
+    assert removed.reaction is not None and removed.reaction.removed and removed.reaction.message_id == "wamid.mine"
+
+
+def test_template_quick_reply_button_with_the_message_it_answers() -> None:
+    event = one(message_of("button", {"text": "Yes", "payload": "CONFIRM"}, context={"from": "15550783881", "id": "wamid.template"}))
+    assert event.button is not None and (event.button.text, event.button.payload) == ("Yes", "CONFIRM")
+    assert event.context is not None and event.context.message_id == "wamid.template"
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        ({"type": "button_reply", "button_reply": {"id": "yes", "title": "Yes"}}, ("button_reply", "yes", "Yes", None)),
+        (
+            {"type": "list_reply", "list_reply": {"id": "row-2", "title": "Large", "description": "40 cm"}},
+            ("list_reply", "row-2", "Large", "40 cm"),
+        ),
+    ],
+)
+def test_interactive_button_and_list_replies(reply: dict[str, Any], expected: tuple[Any, ...]) -> None:
+    event = one(message_of("interactive", reply))
+    assert event.interactive is not None
+    assert (event.interactive.type, event.interactive.id, event.interactive.title, event.interactive.description) == expected
+
+
+def test_flow_reply_has_its_response_json_parsed() -> None:
+    answers = {"flow_token": "abc", "size": "L", "agree": True}
+    event = one(message_of("interactive", {"type": "nfm_reply", "nfm_reply": {"name": "flow", "body": "Sent", "response_json": json.dumps(answers)}}))
+    assert event.interactive is not None and event.interactive.response_json == answers
+    assert (event.interactive.name, event.interactive.body) == ("flow", "Sent")
+
+
+def test_flow_reply_whose_response_json_is_not_json_keeps_the_raw_text() -> None:
+    event = one(message_of("interactive", {"type": "nfm_reply", "nfm_reply": {"name": "flow", "response_json": "{not json"}}))
+    assert event.interactive is not None and event.interactive.response_json is None
+    assert event.raw["interactive"]["nfm_reply"]["response_json"] == "{not json"
+
+
+def test_order_with_its_items() -> None:
+    order = {
+        "catalog_id": "cat-1",
+        "text": "for Friday",
+        "product_items": [{"product_retailer_id": "sku-9", "quantity": 2, "item_price": 12.5, "currency": "EUR"}],
+    }
+    event = one(message_of("order", order))
+    assert event.order is not None and event.order.catalog_id == "cat-1" and event.order.text == "for Friday"
+    item = event.order.product_items[0]
+    assert (item.product_retailer_id, item.quantity, item.item_price, item.currency) == ("sku-9", 2, 12.5, "EUR")
+
+
+def test_system_message_for_a_changed_number() -> None:
+    system = {"body": "User A changed from 49151 to 49152", "new_wa_id": "49152", "type": "user_changed_number"}
+    event = one(message_of("system", system))
+    assert event.system is not None and event.system.type == "user_changed_number" and event.system.new_wa_id == "49152"
+
+
+def test_unsupported_message_keeps_its_errors() -> None:
+    errors = [{"code": 131051, "title": "Message type unknown", "message": "Message type unknown",
+               "error_data": {"details": "Message type is currently not supported."}}]  # fmt: skip
+    event = one(message_of("unsupported", None, errors=errors))
+    assert event.type == "unsupported"
+    assert [(error.code, error.title, error.details) for error in event.errors] == [
+        (131051, "Message type unknown", "Message type is currently not supported.")
+    ]
+
+
+def test_context_forwarded_and_referred_product() -> None:
+    forwarded = one(message_of("text", {"body": "fwd"}, context={"forwarded": True, "frequently_forwarded": True}))
+    assert forwarded.context is not None and forwarded.context.forwarded and forwarded.context.frequently_forwarded
+    asked = one(message_of("text", {"body": "this one?"}, context={
+        "from": "15550783881", "id": "wamid.catalog",
+        "referred_product": {"catalog_id": "cat-1", "product_retailer_id": "sku-9"}}))  # fmt: skip
+    assert asked.context is not None and asked.context.referred_product is not None
+    assert asked.context.referred_product.product_retailer_id == "sku-9" and asked.context.from_ == "15550783881"
+
+
+def test_referral_from_a_click_to_whatsapp_ad() -> None:
+    referral = {"source_url": "https://fb.me/x", "source_id": "ad-1", "source_type": "ad", "headline": "Sale",
+                "body": "50% off", "media_type": "image", "image_url": "https://img", "ctwa_clid": "clid-1"}  # fmt: skip
+    event = one(message_of("text", {"body": "I saw your ad"}, referral=referral))
+    assert event.referral is not None and (event.referral.source_type, event.referral.ctwa_clid) == ("ad", "clid-1")
+
+
+def test_group_message_has_its_group_id_and_the_right_contact_among_several() -> None:
+    body = delivery(
+        messages=[message_of("text", {"body": "hi all"}, group_id="group-7")],
+        contacts=[contact("111", "Someone Else"), contact(SENDER, "Kerry Fisher")],
+    )
+    (event,) = parse(body)
+    assert isinstance(event, IncomingMessage) and event.group_id == "group-7"
+    assert event.contact is not None and event.contact.name == "Kerry Fisher"
+
+
+def test_unknown_message_type_is_kept_as_a_message_with_its_raw_part() -> None:
+    event = one(message_of("hologram", {"depth": 3}))
+    assert event.type == "hologram" and event.content is None and event.raw["hologram"] == {"depth": 3}
+
+
+@pytest.mark.parametrize("state", ["sent", "delivered", "read", "failed", "played", "deleted"])
+def test_every_status_is_parsed_and_unknown_statuses_are_kept(state: str) -> None:
+    update = status("wamid.out", state, SENDER, timestamp=WHEN.timestamp(), biz_opaque_callback_data="row-17")
+    (event,) = parse(delivery(statuses=[update]))
+    assert isinstance(event, StatusUpdate)
+    assert (event.message_id, event.status, event.recipient_id, event.timestamp) == ("wamid.out", state, SENDER, WHEN)
+    assert event.biz_opaque_callback_data == "row-17"
+    assert event.dedup_key == f"status:wamid.out:{state}:{SENDER}"
+    assert event.failed is (state == "failed")
+
+
+def test_sent_status_has_conversation_and_pricing() -> None:
+    (event,) = parse(delivery(statuses=[status("wamid.out", "sent", SENDER, conversation_id="conv-1", category="marketing")]))
+    assert isinstance(event, StatusUpdate) and event.conversation is not None and event.pricing is not None
+    assert (event.conversation.id, event.conversation.origin_type) == ("conv-1", "marketing")
+    assert event.conversation.expiration_timestamp is not None
+    assert (event.pricing.billable, event.pricing.pricing_model, event.pricing.category) == (True, "PMP", "marketing")
+
+
+def test_failed_status_has_code_title_message_and_details() -> None:
+    (event,) = parse(delivery(statuses=[status("wamid.out", "failed", SENDER, error_code=131047)]))
+    assert isinstance(event, StatusUpdate)
+    (error,) = event.errors
+    assert error.code == 131047 and error.title == "Re-engagement message" and error.message == "Re-engagement message"
+    assert error.details is not None and "24 hours" in error.details
+
+
+def test_value_errors_become_webhook_error_events() -> None:
+    problem = {"code": 130472, "title": "User's number is part of an experiment", "message": "x",
+               "error_data": {"details": "Failed to send message because this user's phone number is part of an experiment"}}  # fmt: skip
+    (event,) = parse(delivery(errors=[problem]))
+    assert isinstance(event, WebhookError) and event.error.code == 130472 and event.error.details is not None
+
+
+def test_group_lifecycle_events() -> None:
+    body = {"object": "whatsapp_business_account", "entry": [{"id": "waba", "changes": [{"field": "group_participant_update", "value": {
+        "messaging_product": "whatsapp", "metadata": {"display_phone_number": "1", "phone_number_id": "2"},
+        "groups": [{"timestamp": 1764072000, "group_id": "g-1", "type": "group_add_participants", "request_id": "r-1",
+                    "added_participants": [{"input": "+49 151", "wa_id": "49151"}]}]}}]}]}  # fmt: skip
+    (event,) = parse(body)
+    assert isinstance(event, GroupEvent) and event.field == "group_participant_update"
+    assert (event.type, event.group_id, event.request_id) == ("group_add_participants", "g-1", "r-1")
+    assert event.added_participants[0].wa_id == "49151" and event.timestamp is not None
+
+
+def test_several_entries_and_changes_come_back_in_payload_order() -> None:
+    first = delivery(messages=[message_of("text", {"body": "1"})], statuses=[status("wamid.a", "read", SENDER)])
+    second = delivery(statuses=[status("wamid.b", "delivered", SENDER)])
+    body = {"object": "whatsapp_business_account", "entry": first["entry"] + second["entry"]}
+    kinds = [(type(event).__name__, getattr(event, "status", None)) for event in parse(body)]
+    assert kinds == [("IncomingMessage", None), ("StatusUpdate", "read"), ("StatusUpdate", "delivered")]
+
+
+def test_unknown_field_and_unknown_value_parts_arrive_as_unknown_events() -> None:
+    body = delivery(statuses=[status("wamid.a", "read", SENDER)])
+    body["entry"][0]["changes"][0]["value"]["message_echoes"] = [{"id": "wamid.echo"}]
+    body["entry"][0]["changes"].append({"field": "account_update", "value": {"event": "VERIFIED_ACCOUNT"}})
+    events = parse(body)
+    assert [type(event).__name__ for event in events] == ["StatusUpdate", "UnknownEvent", "UnknownEvent"]
+    echo, account = events[1], events[2]
+    assert isinstance(echo, UnknownEvent) and "message_echoes" in echo.reason
+    assert isinstance(account, UnknownEvent) and account.field == "account_update"
+    assert account.raw == {"field": "account_update", "value": {"event": "VERIFIED_ACCOUNT"}}
+    assert account.dedup_key == parse(body)[2].dedup_key  # stable
+
+
+def test_items_without_what_identifies_them_become_unknown_events_not_errors() -> None:
+    body = delivery(messages=[{"type": "text", "text": {"body": "no id"}}], statuses=[{"status": "read"}])
+    body["entry"][0]["changes"][0]["value"]["messages"].append("a string")
+    events = parse(body)
+    assert [type(event).__name__ for event in events] == ["UnknownEvent"] * 3
+    assert events[0].raw == {"type": "text", "text": {"body": "no id"}} and events[1].raw == {"value": "a string"}
+    assert events[2].raw == {"status": "read"}
+
+
+def test_fields_of_the_wrong_type_are_dropped_and_the_rest_kept() -> None:
+    message = message_of("text", {"body": [42]})
+    message["timestamp"], message["context"] = "yesterday", "not an object"
+    event = one(message)
+    assert event.text is not None and event.text.body == "" and event.timestamp is None and event.context is None
+    assert event.raw["text"] == {"body": [42]}
+
+
+def test_dedup_keys_are_stable_across_parses() -> None:
+    body = json.dumps(delivery(messages=[message_of("text", {"body": "x"})], errors=[{"code": 1, "title": "t"}])).encode()
+    assert [event.dedup_key for event in parse(body)] == [event.dedup_key for event in parse(body)]
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"", "not valid JSON"),
+        (b"\xff\xfe{", "not UTF-8"),
+        (b"[]", "a JSON array"),
+        (b'"text"', "a JSON string"),
+        (b'{"entry": []}', "no `object`"),
+        (b'{"object": "whatsapp_business_account"}', "no `entry` list"),
+        (b'{"object": "whatsapp_business_account", "entry": {}}', "no `entry` list"),
+        (b"[" * 100_000, "nested too deeply"),
+        (42, "bytes, str or a mapping"),
+    ],
+)
+def test_a_body_that_is_not_a_webhook_raises_webhook_payload_error_saying_why(body: Any, reason: str) -> None:
+    with pytest.raises(WebhookPayloadError, match="not a webhook") as raised:
+        parse(body)
+    assert reason in str(raised.value)
+    assert isinstance(raised.value, D360Error)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    max_leaves=30,
+)
+# Keys the parser looks for, so that generated garbage reaches every reader, not only the envelope check.
+known_keys = st.sampled_from([
+    "object", "entry", "changes", "field", "value", "metadata", "contacts", "messages", "statuses", "errors",
+    "groups", "id", "from", "type", "timestamp", "text", "image", "interactive", "nfm_reply", "response_json",
+    "context", "referral", "order", "product_items", "location", "latitude", "reaction", "system", "conversation",
+    "pricing", "origin", "error_data", "profile", "wa_id", "button_reply", "phones", "name", "added_participants",
+    "status", "code", "expiration_timestamp", "quantity", "item_price",
+])  # fmt: skip
+shaped = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10)
+    | st.sampled_from(["messages", "text", "interactive", "nfm_reply", "1700000000", "group_lifecycle_update", "{}"]),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(known_keys | st.text(max_size=5), children, max_size=5),
+    max_leaves=40,
+)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.binary(max_size=200) | json_values.map(lambda value: json.dumps(value).encode()))
+def test_garbage_bytes_raise_only_webhook_payload_error(body: bytes) -> None:
+    try:
+        parse(body)
+    except WebhookPayloadError:
+        pass
+
+
+@settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.lists(shaped, max_size=3), st.sampled_from(["whatsapp_business_account", "page"]))
+def test_envelopes_of_garbage_never_raise_and_every_event_keeps_its_raw_and_key(entries: list[Any], obj: str) -> None:
+    body = json.dumps({"object": obj, "entry": entries}).encode()
+    for event in parse(body):
+        assert isinstance(event.raw, dict) and event.dedup_key
+
+
+items = st.dictionaries(known_keys, shaped, max_size=8)
+values = st.dictionaries(known_keys, st.lists(items, max_size=3) | shaped, max_size=6)
+
+
+@settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(values, st.sampled_from(["messages", "group_lifecycle_update", "account_update", ""]))
+def test_changes_of_garbage_items_never_raise(value: dict[str, Any], field: str) -> None:
+    body = {"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [{"field": field, "value": value}]}]}
+    for event in parse(body):
+        assert isinstance(event.raw, dict) and event.dedup_key
