@@ -34,7 +34,9 @@ def test_repeats_within_one_delivery_count_once(tmp_path: Path) -> None:
     assert [event.message_id for event in dedup.fresh(events("a", "a", "b"))] == ["a", "b"]
 
 
-def test_the_default_deduplicator_is_sqlite_in_the_working_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_default_deduplicator_is_sqlite_in_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     dedup = Deduplicator()
     assert isinstance(dedup.store, SQLiteDedupStore) and (tmp_path / "d360-webhooks.sqlite").exists()
@@ -58,7 +60,9 @@ def test_two_processes_claiming_the_same_keys_each_key_is_won_exactly_once(tmp_p
     SQLiteDedupStore(path).close()
     start = time.time() + 1.0
     runs = [
-        subprocess.Popen([sys.executable, "-c", CLAIMER, str(path), str(start), "2000"], stdout=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", CLAIMER, str(path), str(start), "2000"], stdout=subprocess.PIPE, text=True
+        )
         for _ in range(2)
     ]
     outputs = [run.communicate(timeout=120)[0].split() for run in runs]

@@ -48,7 +48,9 @@ def test_sign_gives_what_verify_accepts() -> None:
         ({"x-360dialog-signature": DIGEST.hexdigest()[:-2]}, "does not match"),
     ],
 )
-def test_a_missing_or_bad_signature_is_a_typed_error_that_never_shows_the_secret(headers: dict[str, str], reason: str) -> None:
+def test_a_missing_or_bad_signature_is_a_typed_error_that_never_shows_the_secret(
+    headers: dict[str, str], reason: str
+) -> None:
     with pytest.raises(WebhookVerificationError, match=reason) as raised:
         verify(BODY, headers, secret=SECRET)
     assert SECRET not in str(raised.value) and DIGEST.hexdigest() not in str(raised.value)

@@ -9,7 +9,7 @@ shared request logic), `asgi` and `wsgi` (the apps), `payloads` (building delive
 """
 
 from d360.errors import WebhookPayloadError, WebhookVerificationError
-from d360.webhooks.dedup import DedupStore, Deduplicator, MemoryDedupStore, SQLiteDedupStore
+from d360.webhooks.dedup import Deduplicator, DedupStore, MemoryDedupStore, SQLiteDedupStore
 from d360.webhooks.events import (
     AnyEvent,
     Contact,

@@ -51,7 +51,9 @@ class DedupStore(Protocol):
 class Deduplicator:
     """Keeps only the events not seen before. `Deduplicator()` keeps keys in ./d360-webhooks.sqlite."""
 
-    def __init__(self, store: DedupStore | str | os.PathLike[str] | None = None, *, max_age: timedelta | float = DEFAULT_MAX_AGE) -> None:
+    def __init__(
+        self, store: DedupStore | str | os.PathLike[str] | None = None, *, max_age: timedelta | float = DEFAULT_MAX_AGE
+    ) -> None:
         if store is None or isinstance(store, str | os.PathLike):
             store = SQLiteDedupStore(store if store is not None else DEFAULT_PATH, max_age=max_age)
         elif not isinstance(store, DedupStore):
@@ -136,9 +138,7 @@ class SQLiteDedupStore:
         self.max_age = _seconds(max_age)
         self._lock = threading.Lock()
         try:
-            self._connection = sqlite3.connect(
-                self.path, timeout=10.0, isolation_level=None, check_same_thread=False
-            )
+            self._connection = sqlite3.connect(self.path, timeout=10.0, isolation_level=None, check_same_thread=False)
             self._connection.execute("PRAGMA journal_mode=WAL")
             # NORMAL: a commit survives the process dying at any moment (not a power cut), at half the cost of FULL.
             self._connection.execute("PRAGMA synchronous=NORMAL")

@@ -41,8 +41,8 @@ from d360.webhooks.events import (
     Pricing,
     QuickReply,
     Reaction,
-    ReferredProduct,
     Referral,
+    ReferredProduct,
     SharedContact,
     StatusUpdate,
     System,
@@ -89,7 +89,9 @@ def _payload_of(body: Any) -> Mapping[str, Any]:
     elif isinstance(body, Mapping):
         document = body
     else:
-        raise WebhookPayloadError(f"not a webhook: expected the body as bytes, str or a mapping, not {type(body).__name__}")
+        raise WebhookPayloadError(
+            f"not a webhook: expected the body as bytes, str or a mapping, not {type(body).__name__}"
+        )
     if not isinstance(document, Mapping):
         raise WebhookPayloadError(f"not a webhook: the body is a JSON {_json_type(document)}, not an object")
     if not isinstance(document.get("object"), str):
@@ -137,7 +139,9 @@ def _events_of_change(change: Any, business_account_id: str | None) -> Iterator[
         yield _unknown(change, f"an unknown part of a messages change: {key!r}", **where)
 
 
-def _guarded(read: Callable[[Mapping[str, Any], dict[str, Any]], AnyEvent | None], item: Any, where: dict[str, Any]) -> AnyEvent:
+def _guarded(
+    read: Callable[[Mapping[str, Any], dict[str, Any]], AnyEvent | None], item: Any, where: dict[str, Any]
+) -> AnyEvent:
     """One item as its event, or as an UnknownEvent when it is not an object or lacks what identifies it."""
     if not isinstance(item, Mapping):
         return _unknown(item, f"an item that is not an object ({_json_type(item)})", **where)
@@ -147,7 +151,9 @@ def _guarded(read: Callable[[Mapping[str, Any], dict[str, Any]], AnyEvent | None
     return event
 
 
-def _message(item: Mapping[str, Any], where: dict[str, Any], contacts: list[Mapping[str, Any]]) -> IncomingMessage | None:
+def _message(
+    item: Mapping[str, Any], where: dict[str, Any], contacts: list[Mapping[str, Any]]
+) -> IncomingMessage | None:
     message_id, sender, kind = _text(item.get("id")), _text(item.get("from")), _text(item.get("type"))
     if not message_id or sender is None or not kind:
         return None

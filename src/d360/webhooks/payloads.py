@@ -1,8 +1,8 @@
 """Webhook deliveries in the Cloud API's shape, built: the sandbox sends these, and tests post them.
 
-    body = payloads.delivery(statuses=[payloads.status("wamid.X", "delivered", "4915112345678")])
-    body = payloads.delivery(messages=[payloads.inbound("4915112345678", "text", {"body": "Hi"})],
-                             contacts=[payloads.contact("4915112345678", "Kerry")])
+body = payloads.delivery(statuses=[payloads.status("wamid.X", "delivered", "4915112345678")])
+body = payloads.delivery(messages=[payloads.inbound("4915112345678", "text", {"body": "Hi"})],
+                         contacts=[payloads.contact("4915112345678", "Kerry")])
 """
 
 from __future__ import annotations
@@ -123,7 +123,13 @@ def status(
         code = error_code if error_code is not None else 131026
         title, details = FAILURES.get(code, ("Message failed", "Message failed to send."))
         update["errors"] = [
-            {"code": code, "title": title, "message": title, "error_data": {"details": details}, "href": ERROR_CODES_URL}
+            {
+                "code": code,
+                "title": title,
+                "message": title,
+                "error_data": {"details": details},
+                "href": ERROR_CODES_URL,
+            }
         ]
     if biz_opaque_callback_data is not None:
         update["biz_opaque_callback_data"] = biz_opaque_callback_data

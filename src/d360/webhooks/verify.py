@@ -46,6 +46,7 @@ def verify(
     required = _required_headers(header)
     if secret is None and not required:
         raise ConfigurationError("verify() needs a secret, a required header, or both: otherwise it checks nothing")
+    key = None if secret is None else _key(secret)
     if not isinstance(body, bytes | bytearray | memoryview):
         raise WebhookVerificationError(
             f"the body must be the raw bytes received (a signature covers exact bytes), not {type(body).__name__}"
@@ -57,8 +58,8 @@ def verify(
             raise WebhookVerificationError(f"the required header {name!r} is missing")
         if not hmac.compare_digest(value.encode("utf-8", "surrogateescape"), expected.encode()):
             raise WebhookVerificationError(f"the required header {name!r} does not have the expected value")
-    if secret is not None:
-        _check_signature(bytes(body), received, secret, signature_header)
+    if key is not None:
+        _check_signature(bytes(body), received, key, signature_header)
 
 
 def normalize_headers(headers: Any) -> dict[str, str]:
@@ -72,13 +73,15 @@ def normalize_headers(headers: Any) -> dict[str, str]:
     return normalized
 
 
-def _check_signature(body: bytes, received: dict[str, str], secret: str | bytes, signature_header: str | None) -> None:
+def _check_signature(body: bytes, received: dict[str, str], key: bytes, signature_header: str | None) -> None:
     names = (signature_header.lower(),) if signature_header else SIGNATURE_HEADERS
     found = next((name for name in names if name in received), None)
     if found is None:
-        raise WebhookVerificationError(f"no signature: the {' or '.join(repr(name) for name in names)} header is missing")
+        raise WebhookVerificationError(
+            f"no signature: the {' or '.join(repr(name) for name in names)} header is missing"
+        )
     given = _digest_bytes(received[found].strip())
-    expected = hmac.new(_key(secret), body, hashlib.sha256).digest()
+    expected = hmac.new(key, body, hashlib.sha256).digest()
     # compare_digest on equal-length inputs: a malformed signature is compared against zeros, taking as long.
     matches = hmac.compare_digest(given if given is not None else bytes(len(expected)), expected)
     if given is None or not matches:

@@ -114,9 +114,7 @@ class WSGIReceiver:
 
 
 def _headers(environ: dict[str, Any]) -> dict[str, str]:
-    headers = {
-        name[5:].replace("_", "-").lower(): value for name, value in environ.items() if name.startswith("HTTP_")
-    }
+    headers = {name[5:].replace("_", "-").lower(): value for name, value in environ.items() if name.startswith("HTTP_")}
     if environ.get("CONTENT_TYPE"):
         headers["content-type"] = environ["CONTENT_TYPE"]
     return headers

@@ -1,0 +1,302 @@
+"""Receiver under real servers: uvicorn (ASGI, alone and mounted in Starlette) and wsgiref (WSGI).
+
+It answers before a slow handler ends, refuses what fails verification without running a handler,
+handles each event once however often it arrives, and sheds load with 503 so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from starlette.routing import Mount
+
+from d360 import ConfigurationError
+from d360.webhooks import Deduplicator, IncomingMessage, Receiver, StatusUpdate, sign
+from d360.webhooks.payloads import contact, delivery, inbound, status
+from tests.servers import serving_asgi, serving_wsgi, wait_for
+
+SECRET = "webhook-secret"
+SENDER = "4915112345678"
+
+
+def signed(body: dict[str, Any], secret: str = SECRET) -> tuple[bytes, dict[str, str]]:
+    raw = json.dumps(body).encode()
+    return raw, {"x-360dialog-signature": sign(raw, secret), "content-type": "application/json"}
+
+
+def text_delivery(message_id: str = "wamid.in-1", body: str = "hi") -> dict[str, Any]:
+    return delivery(
+        messages=[inbound(SENDER, "text", {"body": body}, id=message_id)], contacts=[contact(SENDER, "Kerry")]
+    )
+
+
+@contextmanager
+def served(receiver: Receiver, how: str) -> Iterator[str]:
+    """The receiver's URL under a real server: uvicorn alone, mounted in Starlette, or wsgiref."""
+    if how == "asgi":
+        with serving_asgi(receiver.asgi) as base:
+            yield base + "/"
+    elif how == "starlette":
+        app = Starlette(routes=[Mount("/webhooks/whatsapp", app=receiver.asgi)])
+        with serving_asgi(app) as base:
+            yield base + "/webhooks/whatsapp/"
+    else:
+        with serving_wsgi(receiver.wsgi) as base:
+            yield base + "/"
+        receiver.wsgi.close(timeout=5)
+
+
+ADAPTERS = ["asgi", "starlette", "wsgi"]
+
+
+@pytest.fixture
+def new_receiver(tmp_path: Path) -> Callable[..., Receiver]:
+    def make(**options: Any) -> Receiver:
+        options.setdefault("secret", SECRET)
+        options.setdefault("dedup", Deduplicator(tmp_path / "seen.sqlite"))
+        return Receiver(**options)
+
+    return make
+
+
+@pytest.mark.parametrize("how", ADAPTERS)
+def test_answers_200_before_a_slow_handler_ends_then_runs_it_once(
+    how: str, new_receiver: Callable[..., Receiver]
+) -> None:
+    receiver = new_receiver()
+    release = threading.Event()
+    seen: list[IncomingMessage] = []
+
+    @receiver.on_message
+    def slow(message: IncomingMessage) -> None:
+        release.wait(10)
+        seen.append(message)
+
+    with served(receiver, how) as url:
+        raw, headers = signed(text_delivery())
+        response = httpx.post(url, content=raw, headers=headers, timeout=5)
+        assert response.status_code == 200 and response.json() == {"received": 1, "new": 1}
+        assert seen == []  # answered while the handler still waits
+        release.set()
+        wait_for(lambda: receiver.stats.handled == 1)
+        assert [message.text.body for message in seen if message.text] == ["hi"]
+
+
+@pytest.mark.parametrize("how", ADAPTERS)
+def test_redeliveries_are_answered_200_and_handled_once(how: str, new_receiver: Callable[..., Receiver]) -> None:
+    receiver = new_receiver()
+    handled: list[str] = []
+    receiver.on_status(lambda update: handled.append(update.dedup_key))
+    body = delivery(statuses=[status("wamid.out", "delivered", SENDER), status("wamid.out", "read", SENDER)])
+    with served(receiver, how) as url:
+        raw, headers = signed(body)
+        answers = [httpx.post(url, content=raw, headers=headers, timeout=5) for _ in range(3)]
+        assert [answer.status_code for answer in answers] == [200, 200, 200]
+        assert [answer.json()["new"] for answer in answers] == [2, 0, 0]
+        wait_for(lambda: receiver.stats.handled == 2)
+    assert sorted(handled) == [f"status:wamid.out:delivered:{SENDER}", f"status:wamid.out:read:{SENDER}"]
+    assert receiver.stats.duplicates == 4
+
+
+@pytest.mark.parametrize("how", ADAPTERS)
+@pytest.mark.parametrize(
+    ("tamper", "expected"),
+    [
+        (lambda raw, headers: (raw, {**headers, "x-360dialog-signature": sign(raw, "wrong")}), 401),
+        (lambda raw, headers: (raw, {"content-type": "application/json"}), 401),
+        (lambda raw, headers: (raw + b" ", headers), 401),
+    ],
+)
+def test_a_delivery_failing_verification_gets_401_and_runs_no_handler(
+    how: str, tamper: Any, expected: int, new_receiver: Callable[..., Receiver]
+) -> None:
+    receiver = new_receiver()
+    ran: list[Any] = []
+    receiver.on_event(ran.append)
+    with served(receiver, how) as url:
+        raw, headers = tamper(*signed(text_delivery()))
+        response = httpx.post(url, content=raw, headers=headers, timeout=5)
+        assert response.status_code == expected and "error" in response.json()
+        assert SECRET not in response.text
+        # The refused delivery was not remembered: the genuine one is still handled.
+        good = httpx.post(url, content=signed(text_delivery())[0], headers=signed(text_delivery())[1], timeout=5)
+        assert good.json()["new"] == 1
+        wait_for(lambda: receiver.stats.handled == 1)
+    assert len(ran) == 1
+
+
+@pytest.mark.parametrize("how", ADAPTERS)
+def test_required_custom_header_is_checked(how: str, new_receiver: Callable[..., Receiver]) -> None:
+    receiver = new_receiver(secret=None, header=("X-Partner-Auth", "letmein"))
+    with served(receiver, how) as url:
+        raw = json.dumps(text_delivery()).encode()
+        assert httpx.post(url, content=raw, timeout=5).status_code == 401
+        assert httpx.post(url, content=raw, headers={"X-Partner-Auth": "letmein"}, timeout=5).status_code == 200
+
+
+@pytest.mark.parametrize("how", ADAPTERS)
+def test_not_a_webhook_is_400_too_large_is_413_and_get_is_405(how: str, new_receiver: Callable[..., Receiver]) -> None:
+    receiver = new_receiver(max_body_bytes=4096)
+    with served(receiver, how) as url:
+        raw, headers = signed({"hello": "world"})
+        response = httpx.post(url, content=raw, headers=headers, timeout=5)
+        assert response.status_code == 400 and "not a webhook" in response.json()["error"]
+        big = json.dumps(text_delivery(body="x" * 10_000)).encode()
+        assert (
+            httpx.post(url, content=big, headers={"x-360dialog-signature": sign(big, SECRET)}, timeout=5).status_code
+            == 413
+        )
+        response = httpx.get(url, timeout=5)
+        assert response.status_code == 405 and response.headers["allow"] == "POST"
+
+
+@pytest.mark.parametrize("how", ADAPTERS)
+def test_a_full_queue_answers_503_and_forgets_so_the_redelivery_is_handled(
+    how: str, new_receiver: Callable[..., Receiver]
+) -> None:
+    receiver = new_receiver(queue_size=1, workers=1)
+    release = threading.Event()
+    handled: list[str] = []
+
+    @receiver.on_message
+    def blocking(message: IncomingMessage) -> None:
+        release.wait(10)
+        handled.append(message.id)
+
+    with served(receiver, how) as url:
+        for message_id in ("wamid.1", "wamid.2"):  # one is being handled, one waits in the queue
+            raw, headers = signed(text_delivery(message_id))
+            assert httpx.post(url, content=raw, headers=headers, timeout=5).status_code == 200
+        wait_for(lambda: receiver.asgi.pending + receiver.wsgi.pending >= 2)
+        raw, headers = signed(text_delivery("wamid.3"))
+        busy = httpx.post(url, content=raw, headers=headers, timeout=5)
+        assert busy.status_code == 503 and busy.headers["retry-after"]
+        release.set()
+        wait_for(lambda: receiver.stats.handled == 2)
+        redelivered = httpx.post(url, content=raw, headers=headers, timeout=5)  # upstream tries again
+        assert redelivered.status_code == 200 and redelivered.json()["new"] == 1
+        wait_for(lambda: receiver.stats.handled == 3)
+    assert handled == ["wamid.1", "wamid.2", "wamid.3"]
+
+
+@pytest.mark.parametrize("how", ADAPTERS)
+def test_a_failing_handler_is_logged_with_the_event_key_and_not_retried(
+    how: str, new_receiver: Callable[..., Receiver], caplog: pytest.LogCaptureFixture
+) -> None:
+    receiver = new_receiver()
+    calls: list[str] = []
+    after: list[str] = []
+
+    @receiver.on_message
+    def broken(message: IncomingMessage) -> None:
+        calls.append(message.id)
+        raise RuntimeError("database is down")
+
+    receiver.on_message(lambda message: after.append(message.id))
+    with caplog.at_level(logging.ERROR, logger="d360.webhooks"), served(receiver, how) as url:
+        raw, headers = signed(text_delivery("wamid.boom"))
+        assert httpx.post(url, content=raw, headers=headers, timeout=5).status_code == 200
+        wait_for(lambda: receiver.stats.handler_errors == 1 and receiver.stats.handled == 1)
+        assert httpx.post(url, content=raw, headers=headers, timeout=5).json()["new"] == 0
+    assert calls == ["wamid.boom"] and after == ["wamid.boom"]
+    (record,) = [record for record in caplog.records if "failed" in record.getMessage()]
+    assert "message:wamid.boom" in record.getMessage() and "database is down" in record.getMessage()
+    assert record.exc_info is not None
+
+
+@pytest.mark.parametrize("how", ADAPTERS)
+def test_filters_by_type_and_status_and_coroutine_handlers(how: str, new_receiver: Callable[..., Receiver]) -> None:
+    receiver = new_receiver()
+    texts: list[str] = []
+    failures: list[str] = []
+    everything: list[str] = []
+
+    @receiver.on_message(type="text")
+    async def on_text(message: IncomingMessage) -> None:
+        await asyncio.sleep(0)
+        texts.append(message.id)
+
+    @receiver.on_status(status=["failed"])
+    def on_failed(update: StatusUpdate) -> None:
+        failures.append(update.message_id)
+
+    receiver.on_event(lambda event: everything.append(type(event).__name__))
+    body = delivery(
+        messages=[
+            inbound(SENDER, "text", {"body": "a"}, id="wamid.t"),
+            inbound(SENDER, "image", {"id": "9"}, id="wamid.i"),
+        ],
+        statuses=[status("wamid.o1", "failed", SENDER), status("wamid.o2", "read", SENDER)],
+    )
+    with served(receiver, how) as url:
+        raw, headers = signed(body)
+        assert httpx.post(url, content=raw, headers=headers, timeout=5).status_code == 200
+        wait_for(lambda: receiver.stats.handled == 6)
+    assert texts == ["wamid.t"] and failures == ["wamid.o1"]
+    assert sorted(everything) == ["IncomingMessage", "IncomingMessage", "StatusUpdate", "StatusUpdate"]
+
+
+def test_path_restricts_where_the_receiver_answers(new_receiver: Callable[..., Receiver]) -> None:
+    receiver = new_receiver(path="/hooks")
+    with served(receiver, "asgi") as url:
+        raw, headers = signed(text_delivery())
+        assert httpx.post(url + "elsewhere", content=raw, headers=headers, timeout=5).status_code == 404
+        assert httpx.post(url + "hooks", content=raw, headers=headers, timeout=5).status_code == 200
+
+
+async def test_asgi_drain_and_aclose_wait_for_queued_handlers(new_receiver: Callable[..., Receiver]) -> None:
+    receiver = new_receiver()
+    done: list[str] = []
+
+    @receiver.on_message
+    async def later(message: IncomingMessage) -> None:
+        await asyncio.sleep(0.2)
+        done.append(message.id)
+
+    transport = httpx.ASGITransport(app=receiver.asgi)
+    async with httpx.AsyncClient(transport=transport, base_url="http://receiver") as client:
+        raw, headers = signed(text_delivery())
+        assert (await client.post("/", content=raw, headers=headers)).status_code == 200
+    assert receiver.asgi.pending == 1
+    assert await receiver.asgi.drain(timeout=0.01) is False
+    assert await receiver.asgi.aclose(timeout=5) is True and done == ["wamid.in-1"]
+
+
+def test_receiver_without_verification_warns(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="d360.webhooks"):
+        Receiver(dedup=False)
+    assert "without a secret" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"queue_size": 0}, "queue_size"),
+        ({"workers": True}, "workers"),
+        ({"path": "hooks"}, "path"),
+        ({"secret": ""}, "secret"),
+        ({"header": ("X-Only-Name",)}, "header"),
+        ({"dedup": object()}, "claim"),
+    ],
+)
+def test_bad_receiver_settings_are_refused_at_once(options: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        Receiver(**options)
+
+
+def test_filters_must_name_something() -> None:
+    receiver = Receiver(dedup=False)
+    with pytest.raises(ConfigurationError, match="filters"):
+        receiver.on_message(type=[])
+    with pytest.raises(ConfigurationError, match="callable"):
+        receiver.on_event(42)  # type: ignore[arg-type]
