@@ -136,7 +136,7 @@ async def send_many(
             if before_send is not None:
                 before_send(index, attempts)
             try:
-                result = await single_try._post(content, parse_send_result)
+                result = await single_try._call("POST", single_try._config.messages_url, content, parse_send_result)
             except D360Error as error:
                 throttled = isinstance(error, RateLimitError) and throttle_waits < THROTTLE_WAITS
                 delay = policy.delay_before_retry(error, 0 if throttled else retries)

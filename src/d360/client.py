@@ -25,11 +25,12 @@ from collections.abc import (
 )
 from typing import Any, Self, TypeVar
 
+import attrs
 import httpx
 
 from d360 import messages
 from d360.bulk import DEFAULT_CONCURRENCY, RateLimiter, SendOutcome, check_concurrency, send_many
-from d360.config import DEFAULT_TIMEOUT, NOT_GIVEN, ClientConfig, NotGiven, TimeoutLike
+from d360.config import DEFAULT_TIMEOUT, NOT_GIVEN, ClientConfig, NotGiven, TimeoutLike, is_loopback
 from d360.errors import (
     APIConnectionError,
     APITimeoutError,
@@ -39,7 +40,15 @@ from d360.errors import (
     ValidationError,
 )
 from d360.redaction import redacted_headers
-from d360.responses import SendResult, parse_send_result, parse_success_flag, request_id_of, status_error
+from d360.responses import (
+    SendResult,
+    WebhookConfig,
+    parse_send_result,
+    parse_success_flag,
+    parse_webhook_config,
+    request_id_of,
+    status_error,
+)
 from d360.retry import RetryPolicy
 from d360.senders import MessageSenders
 from d360.transports import (
@@ -181,14 +190,25 @@ class _ClientCore:
         logger.info("retrying in %.2fs after %s: %s", delay, type(error).__name__, error)
         return delay
 
-    def _log_request(self, attempt: int) -> None:
+    def _log_request(self, method: str, url: str, attempt: int) -> None:
         if logger.isEnabledFor(logging.DEBUG):
-            logger.debug(
-                "POST %s (try %d) headers=%s",
-                self._config.messages_url,
-                attempt,
-                redacted_headers(self._config.headers),
-            )
+            logger.debug("%s %s (try %d) headers=%s", method, url, attempt, redacted_headers(self._config.headers))
+
+    def _encode_webhook_config(self, url: str, headers: Mapping[str, str] | None) -> bytes:
+        from d360.webhooks.config import webhook_config_body
+
+        # Upstream's URL rules (https, no port) would refuse a receiver on this machine; a local sandbox takes it.
+        return webhook_config_body(url, headers, upstream_rules=not is_loopback(httpx.URL(self._config.base_url).host))
+
+    def _retry_delay(self, error: D360Error, retries_done: int, idempotent: bool) -> float:
+        """`_next_delay`, where a call that changes nothing when repeated is retried after ambiguous failures too."""
+        if idempotent and error.maybe_delivered and not self._config.retry.retry_ambiguous:
+            delay = attrs.evolve(self._config.retry, retry_ambiguous=True).delay_before_retry(error, retries_done)
+            if delay is None:
+                raise error
+            logger.info("retrying in %.2fs after %s: %s", delay, type(error).__name__, error)
+            return delay
+        return self._next_delay(error, retries_done)
 
     def __repr__(self) -> str:
         return (
@@ -236,7 +256,7 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
 
     def send(self, message: Any) -> SendResult:
         """Send a d360_api `Message` model or a mapping in the spec's shape; raise a D360Error on failure."""
-        return self._post(self._encode(message), parse_send_result)
+        return self._call("POST", self._config.messages_url, self._encode(message), parse_send_result)
 
     def mark_as_read(self, message_id: str, *, typing_indicator: bool = False) -> bool:
         """Mark a received message as read (blue ticks); with `typing_indicator=True`, also show the
@@ -244,23 +264,34 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
 
         Upstream takes this read receipt on `/messages` (the overlay adds it to the effective spec).
         """
-        return self._post(self._encode_read_receipt(message_id, typing_indicator), parse_success_flag)
+        content = self._encode_read_receipt(message_id, typing_indicator)
+        return self._call("POST", self._config.messages_url, content, parse_success_flag)
 
-    def _post(self, content: bytes, parse: ResponseParser[T]) -> T:
+    def set_webhook(self, url: str, headers: Mapping[str, str] | None = None) -> WebhookConfig:
+        """Make upstream post this number's webhooks to `url`, with `headers` added to every delivery
+        (check them with `d360.webhooks.Receiver(header=...)`). Retried like any call that can be repeated."""
+        content = self._encode_webhook_config(url, headers)
+        return self._call("POST", self._config.webhook_url, content, parse_webhook_config, idempotent=True)
+
+    def get_webhook(self) -> WebhookConfig:
+        """Where upstream posts this number's webhooks now, and with which headers."""
+        return self._call("GET", self._config.webhook_url, None, parse_webhook_config, idempotent=True)
+
+    def _call(
+        self, method: str, url: str, content: bytes | None, parse: ResponseParser[T], *, idempotent: bool = False
+    ) -> T:
         retries_done = 0
         while True:
-            self._log_request(retries_done + 1)
+            self._log_request(method, url, retries_done + 1)
             try:
-                response = self._transport.post(
-                    self._config.messages_url, content, self._config.headers, self._request_timeout()
-                )
+                response = self._transport.request(method, url, content, self._config.headers, self._request_timeout())
             except TransportFailure as exc:
                 outcome: T | D360Error = self._connection_error(exc.failure, exc.__cause__ or exc)
             else:
                 outcome = self._read(response, parse)
             if not isinstance(outcome, D360Error):
                 return outcome
-            self._sleep(self._next_delay(outcome, retries_done))
+            self._sleep(self._retry_delay(outcome, retries_done, idempotent))
             retries_done += 1
 
     def send_many(
@@ -390,19 +421,31 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
 
     async def send(self, message: Any) -> SendResult:
         """Send a d360_api `Message` model or a mapping in the spec's shape; raise a D360Error on failure."""
-        return await self._post(self._encode(message), parse_send_result)
+        return await self._call("POST", self._config.messages_url, self._encode(message), parse_send_result)
 
     async def mark_as_read(self, message_id: str, *, typing_indicator: bool = False) -> bool:
         """Mark a received message as read, optionally with a typing indicator; see `Client.mark_as_read`."""
-        return await self._post(self._encode_read_receipt(message_id, typing_indicator), parse_success_flag)
+        content = self._encode_read_receipt(message_id, typing_indicator)
+        return await self._call("POST", self._config.messages_url, content, parse_success_flag)
 
-    async def _post(self, content: bytes, parse: ResponseParser[T]) -> T:
+    async def set_webhook(self, url: str, headers: Mapping[str, str] | None = None) -> WebhookConfig:
+        """Make upstream post this number's webhooks to `url`; see `Client.set_webhook`."""
+        content = self._encode_webhook_config(url, headers)
+        return await self._call("POST", self._config.webhook_url, content, parse_webhook_config, idempotent=True)
+
+    async def get_webhook(self) -> WebhookConfig:
+        """Where upstream posts this number's webhooks now, and with which headers."""
+        return await self._call("GET", self._config.webhook_url, None, parse_webhook_config, idempotent=True)
+
+    async def _call(
+        self, method: str, url: str, content: bytes | None, parse: ResponseParser[T], *, idempotent: bool = False
+    ) -> T:
         retries_done = 0
         while True:
-            self._log_request(retries_done + 1)
+            self._log_request(method, url, retries_done + 1)
             try:
-                response = await self._transport.post(
-                    self._config.messages_url, content, self._config.headers, self._request_timeout()
+                response = await self._transport.request(
+                    method, url, content, self._config.headers, self._request_timeout()
                 )
             except TransportFailure as exc:
                 outcome: T | D360Error = self._connection_error(exc.failure, exc.__cause__ or exc)
@@ -410,7 +453,7 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
                 outcome = self._read(response, parse)
             if not isinstance(outcome, D360Error):
                 return outcome
-            await self._sleep(self._next_delay(outcome, retries_done))
+            await self._sleep(self._retry_delay(outcome, retries_done, idempotent))
             retries_done += 1
 
     def send_many(

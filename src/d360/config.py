@@ -52,10 +52,13 @@ class ClientConfig:
     proxy: str | None = attrs.field(default=None, repr=False)
     """The proxy for `base_url` from the environment (https only: plain http never goes through one)."""
     messages_url: str = attrs.field(init=False)
+    webhook_url: str = attrs.field(init=False)
+    """GET and POST /v1/configs/webhook: where upstream posts this number's webhooks."""
     headers: dict[str, str] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "messages_url", f"{self.base_url}/messages")
+        object.__setattr__(self, "webhook_url", f"{self.base_url}/v1/configs/webhook")
         object.__setattr__(
             self,
             "headers",

@@ -64,11 +64,11 @@ class Problem:
 class ValidationError(D360Error):
     """The message breaks the spec's schema or upstream's documented limits. Nothing was sent."""
 
-    def __init__(self, problems: Sequence[Problem]) -> None:
+    def __init__(self, problems: Sequence[Problem], *, subject: str = "message") -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
         count = len(self.problems)
         listed = "; ".join(str(problem) for problem in self.problems)
-        super().__init__(f"invalid message ({count} problem{'s' if count != 1 else ''}): {listed}")
+        super().__init__(f"invalid {subject} ({count} problem{'s' if count != 1 else ''}): {listed}")
 
 
 # Connection errors: the request went out, or tried to, and no usable answer came back.

@@ -114,6 +114,32 @@ def parse_success_flag(status_code: int, headers: Mapping[str, str], content: by
 
 
 @attrs.frozen
+class WebhookConfig:
+    """Where upstream posts this number's webhooks, and the custom headers it sends with each."""
+
+    url: str | None
+    """None when no webhook URL is set."""
+    headers: dict[str, str] = attrs.Factory(dict)
+    raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
+
+
+def parse_webhook_config(status_code: int, headers: Mapping[str, str], content: bytes) -> WebhookConfig:
+    """Read `{"url": ..., "headers": {...}}`, the answer to GET and POST /v1/configs/webhook."""
+    body = _json_or_none(content)
+    url = body.get("url") if isinstance(body, Mapping) else None
+    sent_headers = body.get("headers", {}) if isinstance(body, Mapping) else None
+    if not isinstance(body, Mapping) or not isinstance(url, str | None) or not isinstance(sent_headers, Mapping | None):
+        raise UnexpectedResponseError(
+            f"HTTP {status_code} without a webhook configuration: {snippet(content)!r}",
+            status_code=status_code,
+            body=body if body is not None else snippet(content),
+            request_id=request_id_of(headers, body),
+        )
+    kept = {str(name): str(value) for name, value in (sent_headers or {}).items()}
+    return WebhookConfig(url=url or None, headers=kept, raw=body)
+
+
+@attrs.frozen
 class ErrorDetails:
     message: str
     code: int | str | None = None

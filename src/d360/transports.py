@@ -67,18 +67,20 @@ CLOSED = "this client is closed; nothing was sent: create a new one"
 
 
 class SyncTransport(Protocol):
-    def post(self, url: str, content: bytes, headers: Mapping[str, str], timeout: httpx.Timeout | None) -> RawResponse:
-        """POST and read the whole answer; `timeout` None means the transport's own. Raises TransportFailure."""
+    def request(
+        self, method: str, url: str, content: bytes | None, headers: Mapping[str, str], timeout: httpx.Timeout | None
+    ) -> RawResponse:
+        """Send and read the whole answer; `timeout` None means the transport's own. Raises TransportFailure."""
         ...
 
     def close(self) -> None: ...
 
 
 class AsyncTransport(Protocol):
-    async def post(
-        self, url: str, content: bytes, headers: Mapping[str, str], timeout: httpx.Timeout | None
+    async def request(
+        self, method: str, url: str, content: bytes | None, headers: Mapping[str, str], timeout: httpx.Timeout | None
     ) -> RawResponse:
-        """POST and read the whole answer; `timeout` None means the transport's own. Raises TransportFailure."""
+        """Send and read the whole answer; `timeout` None means the transport's own. Raises TransportFailure."""
         ...
 
     async def aclose(self) -> None: ...
@@ -278,7 +280,9 @@ class HttpxTransport:
     def __init__(self, client: httpx.Client) -> None:
         self.client = client
 
-    def post(self, url: str, content: bytes, headers: Mapping[str, str], timeout: httpx.Timeout | None) -> RawResponse:
+    def request(
+        self, method: str, url: str, content: bytes | None, headers: Mapping[str, str], timeout: httpx.Timeout | None
+    ) -> RawResponse:
         if self.client.is_closed:
             raise ClientStateError(CLOSED)
         extra: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
@@ -286,7 +290,7 @@ class HttpxTransport:
         deadline_at = None if seconds is None else time.monotonic() + seconds
         token = _DEADLINE.set(deadline_at)
         try:
-            request = self.client.build_request("POST", url, content=content, headers=headers, **extra)
+            request = self.client.build_request(method, url, content=content, headers=headers, **extra)
             response = self.client.send(request, stream=True, follow_redirects=False)
             try:
                 body, unreadable = read_chunks(response.headers, response.iter_raw(), deadline_at)
@@ -327,8 +331,8 @@ class HttpxAsyncTransport:
     def __init__(self, client: httpx.AsyncClient) -> None:
         self.client = client
 
-    async def post(
-        self, url: str, content: bytes, headers: Mapping[str, str], timeout: httpx.Timeout | None
+    async def request(
+        self, method: str, url: str, content: bytes | None, headers: Mapping[str, str], timeout: httpx.Timeout | None
     ) -> RawResponse:
         if self.client.is_closed:
             raise ClientStateError("the httpx.AsyncClient given to d360 is closed; nothing was sent")
@@ -336,7 +340,7 @@ class HttpxAsyncTransport:
         seconds = deadline_seconds(timeout or self.client.timeout)
         try:
             async with asyncio.timeout(seconds):
-                request = self.client.build_request("POST", url, content=content, headers=headers, **extra)
+                request = self.client.build_request(method, url, content=content, headers=headers, **extra)
                 response = await self.client.send(request, stream=True, follow_redirects=False)
                 try:
                     body, unreadable = await read_chunks_async(response.headers, response.aiter_raw())
@@ -363,8 +367,8 @@ class AiohttpTransport:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
 
-    async def post(
-        self, url: str, content: bytes, headers: Mapping[str, str], timeout: httpx.Timeout | None
+    async def request(
+        self, method: str, url: str, content: bytes | None, headers: Mapping[str, str], timeout: httpx.Timeout | None
     ) -> RawResponse:
         import aiohttp
 
@@ -372,7 +376,8 @@ class AiohttpTransport:
         request_timeout = _aiohttp_timeout(timeout or self._timeout)
         started = time.monotonic()
         try:
-            async with session.post(
+            async with session.request(
+                method,
                 url,
                 data=content,
                 headers=headers,

@@ -47,6 +47,8 @@ from .template_parameter_limited_time_offer import TemplateParameterLimitedTimeO
 from .template_parameter_product import TemplateParameterProduct
 from .template_parameter_type import TemplateParameterType
 from .text_message import TextMessage
+from .webhook_config import WebhookConfig
+from .webhook_config_headers import WebhookConfigHeaders
 
 __all__ = (
     "ActionObject",
@@ -94,4 +96,6 @@ __all__ = (
     "TemplateParameterProduct",
     "TemplateParameterType",
     "TextMessage",
+    "WebhookConfig",
+    "WebhookConfigHeaders",
 )

@@ -26,10 +26,13 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import attrs
+import httpx
 
-from d360.errors import ConfigurationError
+from d360.errors import ConfigurationError, D360Error
 from d360.messages import with_cloud_api_defaults
+from d360.sandbox.webhooks import WebhookSender, WebhookSettings
 from d360.validation import limit_problems, read_receipt_problems, schema_problems, spec
+from d360.webhooks import payloads
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -47,6 +50,7 @@ MAX_CONNECTIONS = 1000
 IDLE_TIMEOUT = 5.0
 """Seconds a connection may sit without a complete request (or send its body) before it is closed."""
 INSPECTION_PATH = "/_sandbox/messages"
+INBOUND_PATH = "/_sandbox/inbound"
 
 
 @attrs.define
@@ -63,6 +67,10 @@ class Faults:
     """Share answered with upstream's throttling error: 400 carrying Meta's code 130429."""
     latency: float = 0.0
     """Seconds added before every answer."""
+    delivery_failure_rate: float = 0.0
+    """Share of accepted messages whose status webhooks end in `failed` instead of delivered and read."""
+    delivery_failure_code: int = 131026
+    """The Cloud API error code those failures carry (131026 undeliverable, 131047 re-engagement...)."""
     seed: int | None = None
 
     def check(self) -> None:
@@ -79,6 +87,15 @@ class Faults:
             raise ConfigurationError("the fault shares add up to more than 1")
         if not (_is_number(self.latency) and 0 <= self.latency <= 600):
             raise ConfigurationError(f"latency must be from 0 to 600 seconds, not {self.latency}")
+        if not (_is_number(self.delivery_failure_rate) and 0 <= self.delivery_failure_rate <= 1):
+            raise ConfigurationError(
+                f"delivery_failure_rate must be a share from 0 to 1, not {self.delivery_failure_rate}"
+            )
+        code = self.delivery_failure_code
+        if not (isinstance(code, int) and not isinstance(code, bool) and 0 < code < 10**7):
+            raise ConfigurationError(
+                f"delivery_failure_code must be a Cloud API error code such as 131026, not {code!r}"
+            )
 
 
 def _is_number(value: Any) -> bool:
@@ -110,6 +127,9 @@ class Sandbox:
         keep: int = DEFAULT_KEEP,
         keep_bytes: int = DEFAULT_KEEP_BYTES,
         enforce_limits: bool = False,
+        webhook_url: str | None = None,
+        webhook_secret: str | None = None,
+        webhook_duplicate_rate: float = 0.0,
     ) -> None:
         if not api_keys or isinstance(api_keys, str) or not all(isinstance(key, str) and key for key in api_keys):
             raise ConfigurationError("the sandbox needs at least one API key, each a non-empty string")
@@ -134,6 +154,11 @@ class Sandbox:
         self.read_receipts: collections.deque[str] = collections.deque(maxlen=keep)
         self.typing_indicators: collections.deque[str] = collections.deque(maxlen=keep)
         """Ids of the messages whose read receipt asked for a typing indicator."""
+        self.webhooks = WebhookSender(
+            _webhook_settings(webhook_url, webhook_secret, webhook_duplicate_rate), seed=self.faults.seed
+        )
+        """Delivers status webhooks for accepted messages, and inbound messages, to `webhook_url` (or the
+        URL set with `client.set_webhook`); `webhooks.stats` counts what it did."""
         self.app = self._build_app()
 
     def received(self) -> list[ReceivedMessage]:
@@ -166,7 +191,9 @@ class Sandbox:
             routes=[
                 Route("/openapi.json", self._openapi, methods=["GET"]),
                 Route("/messages", self._messages, methods=["POST"]),
+                Route("/v1/configs/webhook", self._webhook_config, methods=["GET", "POST"]),
                 Route(INSPECTION_PATH, self._inspect, methods=["GET", "DELETE"]),
+                Route(INBOUND_PATH, self._inbound, methods=["POST"]),
             ]
         )
 
@@ -228,7 +255,58 @@ class Sandbox:
         injected = self._injected_failure()
         if injected is not None:
             return injected
-        return JSONResponse(self._accept(body, len(raw)))
+        answer = self._accept(body, len(raw))
+        failed = self.faults.delivery_failure_rate > 0 and self._random.random() < self.faults.delivery_failure_rate
+        self.webhooks.statuses_for(
+            answer["messages"][0]["id"],
+            body,
+            answer["contacts"][0]["wa_id"],
+            failure_code=self.faults.delivery_failure_code if failed else None,
+        )
+        return JSONResponse(answer)
+
+    async def _webhook_config(self, request: Request) -> Response:
+        """GET and POST /v1/configs/webhook: the URL (and headers) the sandbox delivers webhooks to."""
+        from starlette.responses import JSONResponse
+
+        if request.headers.get("D360-API-KEY") not in self.api_keys:
+            return JSONResponse({"error": "Invalid api_key: send a sandbox key in the D360-API-KEY header"}, 401)
+        settings = self.webhooks.settings
+        if request.method == "POST":
+            raw = await _read_body(request)
+            if not isinstance(raw, bytes):
+                return raw
+            problem = _webhook_config_problem(raw)
+            if isinstance(problem, str):
+                return JSONResponse({"error": problem}, 400)
+            settings.url, settings.headers = problem
+        return JSONResponse({"url": settings.url or "", "headers": settings.headers})
+
+    async def _inbound(self, request: Request) -> Response:
+        """POST /_sandbox/inbound: a customer sends a message, delivered as an inbound webhook."""
+        from starlette.responses import JSONResponse
+
+        raw = await _read_body(request)
+        if not isinstance(raw, bytes):
+            return raw
+        try:
+            message = json.loads(raw)
+        except (ValueError, RecursionError):
+            return JSONResponse({"error": "the body must be a JSON object: a message as a customer sends it"}, 400)
+        if not isinstance(message, dict) or not all(
+            isinstance(message.get(key), str) and message[key] for key in ("from", "type")
+        ):
+            return JSONResponse({"error": "an inbound message needs `from` and `type` strings"}, 400)
+        name = message.pop("name", None)
+        # What the customer's phone would add: an id and the time, unless the caller chose them.
+        message = {"id": payloads.new_message_id(), "timestamp": str(int(time.time())), **message}
+        if self.webhooks.settings.url is None:
+            return JSONResponse(
+                {"error": "no webhook URL: start the sandbox with one, or set it with set_webhook"}, 409
+            )
+        if not self.webhooks.inbound(message, name if isinstance(name, str) else "Sandbox Customer"):
+            return JSONResponse({"error": "the webhook queue is full"}, 503)
+        return JSONResponse({"message_id": message["id"]})
 
     def _rate_limited(self) -> Response | None:
         from starlette.responses import JSONResponse
@@ -308,6 +386,38 @@ async def _read_body(request: Request) -> bytes | Response:
     return b"".join(parts)
 
 
+def _webhook_settings(url: str | None, secret: str | None, duplicate_rate: float) -> WebhookSettings:
+    if url is not None:
+        from d360.webhooks.config import webhook_config_body
+
+        try:
+            webhook_config_body(url, None, upstream_rules=False)
+        except D360Error as exc:
+            raise ConfigurationError(f"webhook_url {exc}") from None
+    if secret is not None and not (isinstance(secret, str) and secret):
+        raise ConfigurationError("webhook_secret must be a non-empty string")
+    if not (_is_number(duplicate_rate) and 0 <= duplicate_rate <= 1):
+        raise ConfigurationError(f"webhook_duplicate_rate must be a share from 0 to 1, not {duplicate_rate}")
+    return WebhookSettings(url=url, secret=secret, duplicate_rate=duplicate_rate)
+
+
+def _webhook_config_problem(raw: bytes) -> str | tuple[str, dict[str, str]]:
+    """The URL and headers of a POST /v1/configs/webhook body, or what is wrong with it."""
+    from d360.webhooks.config import webhook_config_body
+
+    try:
+        body = json.loads(raw)
+    except (ValueError, RecursionError):
+        return 'the body must be JSON: {"url": ..., "headers": {...}}'
+    if not isinstance(body, dict):
+        return "the body must be a JSON object with a url"
+    try:
+        webhook_config_body(body.get("url"), body.get("headers"), upstream_rules=False)
+    except D360Error as exc:
+        return str(exc)
+    return body["url"], dict(body.get("headers") or {})
+
+
 def _is_read_receipt(body: Any) -> bool:
     """A body that speaks of a received message's status and names no recipient: checked as a read receipt."""
     return isinstance(body, dict) and "status" in body and "to" not in body
@@ -337,6 +447,19 @@ class RunningSandbox:
         self.sandbox.faults = updated
         self.sandbox._random = random.Random(updated.seed)
         return updated
+
+    def inbound(
+        self, from_: str, type: str, content: Any = None, *, name: str = "Sandbox Customer", **fields: Any
+    ) -> str:
+        """Make a customer send a message (`inbound("4915...", "text", {"body": "Hi"})`), delivered to the
+        webhook URL as upstream would; returns its message id."""
+        message = {"from": from_, "type": type, "name": name, **fields}
+        if content is not None:
+            message[type] = content
+        response = httpx.post(self.base_url + INBOUND_PATH, json=message, timeout=10)
+        if response.status_code != 200:
+            raise ConfigurationError(f"the sandbox refused the inbound message: {response.json().get('error')}")
+        return str(response.json()["message_id"])
 
     def stop(self) -> None:
         self._server.should_exit = True
@@ -401,9 +524,13 @@ def start(
 def running(
     api_keys: Sequence[str] = (DEFAULT_API_KEY,), *, faults: Faults | None = None, keep: int = DEFAULT_KEEP,
     keep_bytes: int = DEFAULT_KEEP_BYTES, enforce_limits: bool = False, port: int = 0,
+    webhook_url: str | None = None, webhook_secret: str | None = None, webhook_duplicate_rate: float = 0.0,
 ) -> Iterator[RunningSandbox]:  # fmt: skip
     """A sandbox served for the length of a `with` block."""
-    app = Sandbox(api_keys, faults=faults, keep=keep, keep_bytes=keep_bytes, enforce_limits=enforce_limits)
+    app = Sandbox(
+        api_keys, faults=faults, keep=keep, keep_bytes=keep_bytes, enforce_limits=enforce_limits,
+        webhook_url=webhook_url, webhook_secret=webhook_secret, webhook_duplicate_rate=webhook_duplicate_rate,
+    )  # fmt: skip
     served = start(app, port=port)
     try:
         yield served

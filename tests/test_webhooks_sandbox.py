@@ -1,0 +1,196 @@
+"""The sandbox talking back to a real Receiver: statuses and inbound messages, retried and duplicated
+on purpose, each event handled exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import d360
+from d360 import ConfigurationError, sandbox
+from d360.sandbox.webhooks import WebhookSender, WebhookSettings
+from d360.webhooks import Deduplicator, IncomingMessage, Receiver, StatusUpdate
+from tests.servers import serving_asgi, wait_for
+
+SECRET = "sandbox-webhook-secret"
+TO = "4915112345678"
+
+
+class Flaky:
+    """Wraps an ASGI app: answers 500 to every `every`-th request, as a struggling receiver would."""
+
+    def __init__(self, app: Any, every: int) -> None:
+        self.app, self.every, self.count, self.refused = app, every, 0, 0
+        self.lock = threading.Lock()
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            with self.lock:
+                self.count += 1
+                refuse = self.count % self.every == 0
+                self.refused += refuse
+            if refuse:
+                await send({"type": "http.response.start", "status": 500, "headers": []})
+                await send({"type": "http.response.body", "body": b""})
+                return
+        await self.app(scope, receive, send)
+
+
+@contextmanager
+def receiving(tmp_path: Path, **options: Any) -> Iterator[tuple[Receiver, str, collections.Counter[str], Flaky]]:
+    receiver = Receiver(secret=SECRET, dedup=Deduplicator(tmp_path / "seen.sqlite"), **options)
+    handled: collections.Counter[str] = collections.Counter()
+    receiver.on_event(lambda event: handled.update([event.dedup_key]))
+    flaky = Flaky(receiver.asgi, every=4)
+    with serving_asgi(flaky) as url:
+        yield receiver, url + "/", handled, flaky
+
+
+def test_statuses_and_inbound_messages_reach_a_receiver_once_each_despite_retries_and_duplicates(
+    tmp_path: Path,
+) -> None:
+    with receiving(tmp_path) as (receiver, url, handled, flaky):
+        faults = sandbox.Faults(seed=7)
+        with sandbox.running(
+            faults=faults, webhook_url=url, webhook_secret=SECRET, webhook_duplicate_rate=0.5
+        ) as served:
+            with d360.Client(api_key=served.api_key, base_url=served.base_url) as client:
+                sent = [client.send_text(TO, f"message {n}").message_id for n in range(20)]
+            inbound = [
+                served.inbound(TO, "text", {"body": "hello"}, name="Kerry"),
+                served.inbound(TO, "image", {"id": "media-1", "mime_type": "image/jpeg", "sha256": "x"}),
+                served.inbound(
+                    TO, "interactive", {"type": "button_reply", "button_reply": {"id": "yes", "title": "Yes"}}
+                ),
+                served.inbound(TO, "reaction", {"message_id": sent[0], "emoji": "\U0001f44d"}),
+            ]
+            assert served.sandbox.webhooks.wait_idle(60)
+            stats = served.sandbox.webhooks.stats
+        expected = {
+            f"status:{message_id}:{state}:{TO}" for message_id in sent for state in ("sent", "delivered", "read")
+        }
+        expected |= {f"message:{message_id}" for message_id in inbound}
+        wait_for(lambda: set(handled) == expected, timeout=30)
+    assert all(count == 1 for count in handled.values()), [key for key, count in handled.items() if count > 1]
+    assert stats.given_up == 0 and stats.failed_attempts == flaky.refused > 0  # retries happened
+    # Every delivery that got its 200 reached the receiver; all but the first of each event were dropped.
+    assert stats.duplicates > 0 and receiver.stats.deliveries == stats.deliveries
+    assert receiver.stats.duplicates == stats.deliveries - len(expected) > 0
+    assert receiver.stats.refused == 0  # every delivery was signed correctly
+
+
+def test_statuses_of_one_message_arrive_in_order_with_pricing_and_the_callback_data(tmp_path: Path) -> None:
+    receiver = Receiver(secret=SECRET, dedup=False)
+    updates: list[StatusUpdate] = []
+    receiver.on_status(updates.append)
+    with serving_asgi(receiver.asgi) as url, sandbox.running(webhook_url=url + "/", webhook_secret=SECRET) as served:
+        with d360.Client(api_key=served.api_key, base_url=served.base_url) as client:
+            message_id = client.send(
+                {
+                    "messaging_product": "whatsapp",
+                    "to": TO,
+                    "type": "text",
+                    "text": {"body": "hi"},
+                    "biz_opaque_callback_data": "row-42",
+                }
+            ).message_id
+        assert served.sandbox.webhooks.wait_idle(30)
+        wait_for(lambda: len(updates) == 3)
+    assert [update.status for update in updates] == ["sent", "delivered", "read"]
+    assert {update.message_id for update in updates} == {message_id}
+    assert all(update.biz_opaque_callback_data == "row-42" for update in updates)
+    assert updates[0].pricing is not None and updates[0].pricing.billable and updates[0].conversation is not None
+
+
+def test_a_delivery_failure_fault_sends_failed_with_a_real_error_code(tmp_path: Path) -> None:
+    receiver = Receiver(secret=SECRET, dedup=False)
+    updates: list[StatusUpdate] = []
+    receiver.on_status(updates.append)
+    faults = sandbox.Faults(delivery_failure_rate=1.0, delivery_failure_code=131047)
+    with (
+        serving_asgi(receiver.asgi) as url,
+        sandbox.running(faults=faults, webhook_url=url, webhook_secret=SECRET) as served,
+    ):
+        with d360.Client(api_key=served.api_key, base_url=served.base_url) as client:
+            client.send_text(TO, "too late")
+        assert served.sandbox.webhooks.wait_idle(30)
+        wait_for(lambda: len(updates) == 2)
+    assert [update.status for update in updates] == ["sent", "failed"]
+    assert updates[1].errors[0].code == 131047 and updates[1].errors[0].title == "Re-engagement message"
+
+
+def test_set_webhook_on_the_sandbox_points_deliveries_at_the_receiver_with_its_headers() -> None:
+    receiver = Receiver(header=("X-Partner-Auth", "letmein"), dedup=False)
+    messages: list[IncomingMessage] = []
+    receiver.on_message(messages.append)
+    with serving_asgi(receiver.asgi) as url, sandbox.running() as served:
+        with d360.Client(api_key=served.api_key, base_url=served.base_url) as client:
+            client.set_webhook(url + "/", headers={"X-Partner-Auth": "letmein"})
+        served.inbound(TO, "location", {"latitude": 52.5, "longitude": 13.4})
+        assert served.sandbox.webhooks.wait_idle(30)
+        wait_for(lambda: len(messages) == 1)
+    assert messages[0].location is not None and messages[0].location.latitude == 52.5
+    assert receiver.stats.refused == 0
+
+
+def test_inbound_without_a_webhook_url_is_refused_clearly() -> None:
+    with sandbox.running() as served, pytest.raises(ConfigurationError, match="no webhook URL"):
+        served.inbound(TO, "text", {"body": "hi"})
+
+
+@pytest.mark.parametrize("body", [b"[]", b"{}", b'{"from": "1"}', b"not json"])
+def test_inbound_needs_from_and_type(body: bytes) -> None:
+    import httpx
+
+    with sandbox.running(webhook_url="http://127.0.0.1:9/") as served:
+        response = httpx.post(served.base_url + sandbox.INBOUND_PATH, content=body)
+    assert response.status_code == 400
+
+
+def test_a_receiver_that_never_answers_200_is_given_up_on_after_max_attempts() -> None:
+    settings = WebhookSettings(url="http://127.0.0.1:9/", max_attempts=3, initial_backoff=0.001)
+    sender = WebhookSender(settings)
+
+    async def run() -> None:
+        sender.inbound({"from": TO, "id": "wamid.x", "type": "text", "text": {"body": "x"}}, "K")
+        while sender.pending:
+            await asyncio.sleep(0.01)
+        await sender.aclose()
+
+    asyncio.run(run())
+    assert (sender.stats.attempts, sender.stats.failed_attempts, sender.stats.given_up) == (3, 3, 1)
+
+
+def test_the_delivery_queue_is_bounded_and_counts_what_it_drops() -> None:
+    sender = WebhookSender(WebhookSettings(url="http://127.0.0.1:9/", max_attempts=1), queue_size=2)
+
+    async def run() -> list[bool]:
+        # Nothing yields to the workers between these calls, so the queue fills.
+        taken = [sender.inbound({"from": TO, "id": f"wamid.{n}", "type": "text"}, "K") for n in range(5)]
+        await sender.aclose()
+        return taken
+
+    assert asyncio.run(run()) == [True, True, False, False, False]
+    assert sender.stats.dropped == 3
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"webhook_url": "ftp://x"}, "webhook_url"),
+        ({"webhook_url": "http://127.0.0.1:9/", "webhook_secret": ""}, "webhook_secret"),
+        ({"webhook_duplicate_rate": 2}, "webhook_duplicate_rate"),
+        ({"faults": sandbox.Faults(delivery_failure_rate=-1)}, "delivery_failure_rate"),
+        ({"faults": sandbox.Faults(delivery_failure_code=0)}, "delivery_failure_code"),
+    ],
+)
+def test_bad_webhook_settings_are_refused(options: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        sandbox.Sandbox(**options)
