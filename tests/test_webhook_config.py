@@ -61,9 +61,10 @@ def test_an_answer_without_a_config_is_an_unexpected_response(make_client: Any, 
 def test_a_webhook_upstream_would_refuse_is_a_validation_error_before_sending(
     url: str, headers: Any, problem: str
 ) -> None:
-    with d360.Client(api_key="k", base_url="https://waba-v2.360dialog.io") as client:
-        with pytest.raises(d360.ValidationError, match=problem) as raised:
-            client.set_webhook(url, headers=headers)
+    client = d360.Client(api_key="k", base_url="https://waba-v2.360dialog.io")
+    with pytest.raises(d360.ValidationError, match=problem) as raised:
+        client.set_webhook(url, headers=headers)
+    client.close()
     assert str(raised.value).startswith("invalid webhook configuration")
 
 

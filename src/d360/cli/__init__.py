@@ -30,6 +30,7 @@ from d360.cli.common import (
 from d360.cli.contract import add_contract_command
 from d360.cli.sandbox import add_sandbox_command
 from d360.cli.send import add_send_command
+from d360.cli.webhook import add_webhook_commands
 from d360.errors import APIConnectionError, ClientStateError, ConfigurationError, D360Error, ValidationError
 from d360.journal import JournalError
 from d360.json_input import JSONInputError
@@ -50,23 +51,26 @@ def build_parser() -> argparse.ArgumentParser:
     add_spec_command(commands)
     add_bulk_commands(commands)
     add_sandbox_command(commands)
+    add_webhook_commands(commands)
     add_contract_command(commands)
     return parser
 
 
-KEY_FLAG = "--api-key"
+SECRET_FLAGS = ("--api-key", "--secret", "--webhook-secret")
+SECRET_ENVIRONMENT = ("D360_API_KEY", "D360_WEBHOOK_SECRET")
 
 
 def _secrets_in(argv: Sequence[str]) -> list[str]:
-    """Every value given for the key flag, under any spelling argparse could take for it.
+    """Every value given for a secret's flag (the API key, a webhook secret), under any spelling argparse
+    could take for it.
 
     Abbreviations are off, but a mistyped `--api KEY` still reaches an error message: what follows any
-    prefix of the flag is masked too.
+    prefix of such a flag is masked too.
     """
-    found = [os.environ.get("D360_API_KEY", "")]
+    found = [os.environ.get(name, "") for name in SECRET_ENVIRONMENT]
     for index, argument in enumerate(argv):
         flag, has_value, value = argument.partition("=")
-        if len(flag) < 3 or not KEY_FLAG.startswith(flag):
+        if len(flag) < 3 or not any(secret_flag.startswith(flag) for secret_flag in SECRET_FLAGS):
             continue
         if has_value:
             found.append(value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import signal
 
 from d360 import SPEC_VERSION
@@ -47,6 +48,38 @@ def add_sandbox_command(commands: Commands) -> None:
     sandbox.add_argument(
         "--keep-mb", type=float, default=64.0, metavar="MB", help="what the kept messages may take in all (default 64)"
     )
+    sandbox.add_argument(
+        "--webhook-url",
+        metavar="URL",
+        help="deliver status webhooks for accepted messages (and inbound messages) here, as upstream would",
+    )
+    sandbox.add_argument(
+        "--webhook-secret",
+        metavar="SECRET",
+        default=os.environ.get("D360_WEBHOOK_SECRET"),
+        help="sign deliveries (x-360dialog-signature) with this secret (default: $D360_WEBHOOK_SECRET)",
+    )
+    sandbox.add_argument(
+        "--webhook-duplicates",
+        type=_share,
+        default=0.0,
+        metavar="SHARE",
+        help="share of webhook deliveries sent twice on purpose, as upstream sometimes does",
+    )
+    sandbox.add_argument(
+        "--delivery-failure-rate",
+        type=_share,
+        default=0.0,
+        metavar="SHARE",
+        help="share of accepted messages whose statuses end in failed rather than delivered and read",
+    )
+    sandbox.add_argument(
+        "--delivery-failure-code",
+        type=int,
+        default=131026,
+        metavar="CODE",
+        help="the Cloud API error code of those failures (default 131026; 131047 is the 24-hour window)",
+    )
     sandbox.add_argument("--seed", type=int, help="seed for the fault dice, for repeatable runs")
     sandbox.set_defaults(handler=run_sandbox)
 
@@ -80,6 +113,11 @@ _FLAG_NAMES = {
     "latency": "--latency-ms (in seconds)",
     "keep_bytes": "--keep-mb",
     "keep": "--keep",
+    "delivery_failure_rate": "--delivery-failure-rate",
+    "delivery_failure_code": "--delivery-failure-code",
+    "webhook_url": "--webhook-url",
+    "webhook_secret": "--webhook-secret",
+    "webhook_duplicate_rate": "--webhook-duplicates",
 }
 
 
@@ -98,6 +136,8 @@ def run_sandbox(arguments: argparse.Namespace) -> int:
         unavailable_rate=arguments.error_rate_503,
         throttle_rate=arguments.throttle_rate,
         latency=arguments.latency_ms / 1000,
+        delivery_failure_rate=arguments.delivery_failure_rate,
+        delivery_failure_code=arguments.delivery_failure_code,
         seed=arguments.seed,
     )
     if not (math.isfinite(arguments.keep_mb) and arguments.keep_mb >= 0):
@@ -109,6 +149,9 @@ def run_sandbox(arguments: argparse.Namespace) -> int:
             keep=arguments.keep,
             keep_bytes=int(arguments.keep_mb * (1 << 20)),
             enforce_limits=arguments.enforce_limits,
+            webhook_url=arguments.webhook_url,
+            webhook_secret=arguments.webhook_secret or None,
+            webhook_duplicate_rate=arguments.webhook_duplicates,
         )
     except ConfigurationError as exc:
         raise UsageError(_as_flags(str(exc))) from None
@@ -121,11 +164,24 @@ def run_sandbox(arguments: argparse.Namespace) -> int:
     print(f"  export D360_BASE_URL={base_url}")
     if not arguments.api_keys:
         print(f"  export D360_API_KEY={sandbox.DEFAULT_API_KEY}")
-    print(f"  inspect what arrived: {base_url}{sandbox.INSPECTION_PATH}", flush=True)
+    print(f"  inspect what arrived: {base_url}{sandbox.INSPECTION_PATH}")
+    if arguments.webhook_url:
+        signed = "signed" if arguments.webhook_secret else "unsigned"
+        print(
+            f"  delivering webhooks to {arguments.webhook_url} ({signed}); "
+            f"a customer writes: POST {base_url}{sandbox.INBOUND_PATH}"
+        )
+    print(end="", flush=True)
     # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal to the handler that was
     # in place before it; a quiet one lets us report and exit 0, a requested stop being no failure.
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
         signal.signal(stop_signal, lambda number, frame: None)
     sandbox.server_for(app).run(sockets=[listener])
     print(f"d360 sandbox: stopped after accepting {app.accepted_count} messages", flush=True)
+    stats = app.webhooks.stats
+    if arguments.webhook_url or stats.attempts:
+        print(
+            f"  webhooks: {stats.deliveries} delivered, {stats.failed_attempts} attempts failed, "
+            f"{stats.given_up} given up"
+        )
     return EXIT_OK

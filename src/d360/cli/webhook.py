@@ -1,0 +1,163 @@
+"""`d360 webhook listen`: a local receiver that prints each event as it arrives, for trying things out."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import threading
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from d360.cli.common import EXIT_OK, Commands, UsageError, terminal_safe
+from d360.cli.sandbox import _port
+from d360.errors import ConfigurationError
+from d360.webhooks import AnyEvent, Deduplicator, GroupEvent, IncomingMessage, Receiver, StatusUpdate, WebhookError
+
+SECRET_ENVIRONMENT = "D360_WEBHOOK_SECRET"
+
+
+def add_webhook_commands(commands: Commands) -> None:
+    webhook = commands.add_parser("webhook", help="receive webhooks", description="Receive webhooks.")
+    actions = webhook.add_subparsers(dest="webhook_command", required=True, metavar="ACTION")
+    listen = actions.add_parser(
+        "listen",
+        help="print each webhook event as it arrives",
+        description="Serve a webhook receiver on this machine and print each event as it arrives (one line, "
+        "or JSON lines with --json), de-duplicated. Point `d360 sandbox --webhook-url` or a tunnel at it. "
+        "Stops cleanly on Ctrl-C or SIGTERM.",
+    )
+    listen.add_argument("--port", type=_port, required=True, help="port to listen on (0 picks one)")
+    listen.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    listen.add_argument("--path", default="/", help="the path webhooks are POSTed to (default /)")
+    listen.add_argument(
+        "--secret",
+        default=os.environ.get(SECRET_ENVIRONMENT),
+        help=f"check each delivery's HMAC-SHA256 signature with this secret (default: ${SECRET_ENVIRONMENT})",
+    )
+    listen.add_argument(
+        "--header",
+        action="append",
+        default=[],
+        metavar="NAME:VALUE",
+        help="a header every delivery must carry (repeatable), as set with set_webhook(headers=...)",
+    )
+    listen.add_argument("--json", action="store_true", help="print JSON lines (the typed event and its raw dict)")
+    listen.set_defaults(handler=run_listen)
+
+
+def run_listen(arguments: argparse.Namespace) -> int:
+    try:
+        from d360 import sandbox
+    except ConfigurationError as exc:  # pragma: no cover - depends on the install
+        raise UsageError(str(exc)) from None
+    if not arguments.path.startswith("/"):
+        raise UsageError(f"--path must start with '/', not {arguments.path!r}")
+    required = {}
+    for pair in arguments.header:
+        name, colon, value = pair.partition(":")
+        if not colon or not name.strip() or not value.strip():
+            raise UsageError(f"--header takes NAME:VALUE, not {pair!r}")
+        required[name.strip()] = value.strip()
+    printer = _Printer(as_json=arguments.json)
+    # One worker: events print in the order they arrived.
+    receiver = Receiver(
+        secret=arguments.secret or None,
+        header=required or None,
+        dedup=Deduplicator.in_memory(),
+        workers=1,
+        path=arguments.path,
+    )
+    receiver.on_event(printer)
+    try:
+        listener = sandbox.bind(arguments.host, arguments.port)
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {arguments.host}:{arguments.port}: {exc.strerror or exc}") from None
+    url = f"http://{arguments.host}:{listener.getsockname()[1]}{arguments.path}"
+    checks = [name for name, on in (("signature", bool(arguments.secret)), ("headers", bool(required))) if on]
+    print(
+        f"d360 webhook listen: receiving at {url} ({'checking ' + ' and '.join(checks) if checks else 'no checks'}; "
+        "Ctrl-C to stop)",
+        file=sys.stderr,
+        flush=True,
+    )
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(receiver.asgi, log_level="warning", access_log=False, lifespan="on"))
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop_signal, lambda number, frame: None)
+    server.run(sockets=[listener])
+    stats = receiver.stats
+    print(
+        f"d360 webhook listen: stopped after {stats.events} events ({stats.duplicates} duplicates, "
+        f"{stats.refused} deliveries refused)",
+        file=sys.stderr,
+        flush=True,
+    )
+    return EXIT_OK
+
+
+class _Printer:
+    """Prints one event per line; called from the receiver's worker, one event at a time."""
+
+    def __init__(self, *, as_json: bool) -> None:
+        self.as_json = as_json
+        self._lock = threading.Lock()
+
+    def __call__(self, event: AnyEvent) -> None:
+        line = json.dumps(_jsonable(event), ensure_ascii=False, default=str) if self.as_json else describe(event)
+        with self._lock:
+            print(line, flush=True)
+
+
+def _jsonable(event: AnyEvent) -> dict[str, Any]:
+    def serialize(instance: Any, field: Any, value: Any) -> Any:
+        return value.isoformat() if isinstance(value, datetime) else value
+
+    return {"event": type(event).__name__, **attrs.asdict(event, value_serializer=serialize)}
+
+
+def describe(event: AnyEvent) -> str:
+    """One readable line for an event, safe for a terminal."""
+    when = event_time(event)
+    if isinstance(event, IncomingMessage):
+        who = f"{event.from_} ({event.contact.name})" if event.contact and event.contact.name else event.from_
+        text = f"message {event.id} from {who}: {event.type}{_summary(event)}"
+    elif isinstance(event, StatusUpdate):
+        text = f"status {event.message_id} {event.status} for {event.recipient_id}"
+        if event.errors:
+            text += "".join(f"; error {error.code} {error.title or error.message or ''}" for error in event.errors)
+    elif isinstance(event, WebhookError):
+        text = f"error {event.error.code}: {event.error.title or event.error.message or ''}"
+    elif isinstance(event, GroupEvent):
+        text = f"group {event.group_id} {event.type}"
+    else:
+        text = f"unknown ({event.reason}): {json.dumps(event.raw, default=str)[:200]}"
+    return terminal_safe(f"{when} {text}")
+
+
+def event_time(event: AnyEvent) -> str:
+    stamp = getattr(event, "timestamp", None)
+    return stamp.strftime("%H:%M:%S") if isinstance(stamp, datetime) else datetime.now().strftime("%H:%M:%S")
+
+
+def _summary(message: IncomingMessage) -> str:
+    if message.text is not None:
+        return f" {message.text.body!r}"
+    if message.media is not None:
+        return f" {message.media.mime_type or ''} media {message.media.id}" + (
+            f" {message.media.caption!r}" if message.media.caption else ""
+        )
+    if message.interactive is not None:
+        return f" {message.interactive.type} {message.interactive.id or ''} {message.interactive.title or ''}".rstrip()
+    if message.reaction is not None:
+        return " removed" if message.reaction.removed else f" {message.reaction.emoji} on {message.reaction.message_id}"
+    if message.button is not None:
+        return f" {message.button.text!r} ({message.button.payload})"
+    if message.location is not None:
+        return f" {message.location.latitude},{message.location.longitude}"
+    return ""

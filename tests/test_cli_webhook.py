@@ -1,0 +1,156 @@
+"""`d360 webhook listen` and `d360 sandbox --webhook-url`, as real subprocesses talking to each other."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO, Any
+
+import httpx
+
+import d360
+from d360.webhooks import sign
+from d360.webhooks.payloads import contact, delivery, inbound, status
+
+SECRET = "listen-secret-0123"
+TO = "4915112345678"
+
+
+def environment() -> dict[str, str]:
+    return {key: value for key, value in os.environ.items() if not key.startswith("D360_")}
+
+
+@contextmanager
+def process(*arguments: str) -> Iterator[subprocess.Popen[str]]:
+    child = subprocess.Popen(
+        [sys.executable, "-m", "d360", *arguments],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment(),
+    )
+    try:
+        yield child
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait(10)
+
+
+def readline(stream: IO[str] | None, timeout: float = 20.0) -> str:
+    """The next line, or fail the test after `timeout` seconds: a hung child must not hang the suite."""
+    assert stream is not None
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: lines.put(stream.readline()), daemon=True).start()
+    try:
+        return lines.get(timeout=timeout)
+    except queue.Empty:
+        raise AssertionError(f"no line from the process in {timeout}s") from None
+
+
+def url_in(stream: IO[str] | None, pattern: str) -> str:
+    for _ in range(10):
+        found = re.search(pattern, readline(stream))
+        if found:
+            return found.group(1)
+    raise AssertionError("the process never said where it listens")
+
+
+def post(url: str, body: dict[str, Any], secret: str = SECRET) -> httpx.Response:
+    raw = json.dumps(body).encode()
+    return httpx.post(url, content=raw, headers={"x-360dialog-signature": sign(raw, secret)}, timeout=10)
+
+
+def stop(child: subprocess.Popen[str]) -> tuple[str, str]:
+    child.send_signal(signal.SIGTERM)
+    out, err = child.communicate(timeout=20)
+    assert child.returncode == 0, err
+    return out, err
+
+
+def test_listen_prints_one_readable_line_per_event_and_refuses_bad_signatures() -> None:
+    with process("webhook", "listen", "--port", "0", "--secret", SECRET, "--path", "/hooks") as child:
+        url = url_in(child.stderr, r"receiving at (\S+)")
+        assert url.endswith("/hooks")
+        body = delivery(
+            messages=[inbound(TO, "text", {"body": "hello there"}, id="wamid.in")], contacts=[contact(TO, "Kerry")]
+        )
+        assert post(url, body).status_code == 200
+        assert post(url, body).json()["new"] == 0  # a redelivery prints nothing more
+        assert post(url, delivery(statuses=[status("wamid.out", "failed", TO, error_code=131047)])).status_code == 200
+        assert post(url, body, secret="wrong").status_code == 401
+        out, err = stop(child)
+    lines = out.splitlines()
+    assert len(lines) == 2, out
+    assert "message wamid.in from 4915112345678 (Kerry): text 'hello there'" in lines[0]
+    assert "status wamid.out failed for 4915112345678; error 131047 Re-engagement message" in lines[1]
+    assert "stopped after 3 events (1 duplicates, 1 deliveries refused)" in err
+    assert SECRET not in out + err
+
+
+def test_listen_json_lines_carry_the_typed_fields_and_the_raw_dict() -> None:
+    with process("webhook", "listen", "--port", "0", "--json", "--header", "X-Auth: letmein") as child:
+        url = url_in(child.stderr, r"receiving at (\S+)")
+        raw = json.dumps(delivery(statuses=[status("wamid.out", "read", TO, biz_opaque_callback_data="row-3")]))
+        assert httpx.post(url, content=raw, timeout=10).status_code == 401
+        assert httpx.post(url, content=raw, headers={"X-Auth": "letmein"}, timeout=10).status_code == 200
+        out, _ = stop(child)
+    (line,) = out.splitlines()
+    event = json.loads(line)
+    assert (
+        event["event"] == "StatusUpdate" and event["status"] == "read" and event["biz_opaque_callback_data"] == "row-3"
+    )
+    assert event["raw"]["id"] == "wamid.out" and event["timestamp"].endswith("+00:00")
+
+
+def test_the_sandbox_delivers_statuses_to_webhook_listen() -> None:
+    with process("webhook", "listen", "--port", "0", "--secret", SECRET) as listener:
+        listen_url = url_in(listener.stderr, r"receiving at (\S+)")
+        with process(
+            "sandbox",
+            "--port",
+            "0",
+            "--webhook-url",
+            listen_url,
+            "--webhook-secret",
+            SECRET,
+            "--api-key",
+            "sandbox-key",
+        ) as served:
+            base_url = url_in(served.stdout, r" at (http://\S+)")
+            with d360.Client(api_key="sandbox-key", base_url=base_url) as client:
+                message_id = client.send_text(TO, "hi").message_id
+            assert (
+                httpx.post(
+                    base_url + "/_sandbox/inbound", json={"from": TO, "type": "text", "text": {"body": "yo"}}
+                ).status_code
+                == 200
+            )
+            listener_lines = [readline(listener.stdout) for _ in range(4)]
+            sandbox_out, _ = stop(served)
+        stop(listener)
+    statuses = sorted(line.split()[3] for line in listener_lines if f"status {message_id}" in line)
+    assert statuses == ["delivered", "read", "sent"]
+    assert any("text 'yo'" in line for line in listener_lines)
+    assert "webhooks: 4 delivered, 0 attempts failed, 0 given up" in sandbox_out
+
+
+def test_listen_usage_errors_exit_2_and_never_echo_the_secret() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "d360", "webhook", "listen", "--port", "0", "--header", "no-colon"],
+        capture_output=True, text=True, env=environment(), timeout=30, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2 and "--header takes NAME:VALUE" in result.stderr
+    result = subprocess.run(
+        [sys.executable, "-m", "d360", "webhook", "listen", "--port", "0", "--secre", "topsecret-value"],
+        capture_output=True, text=True, env=environment(), timeout=30, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2 and "topsecret-value" not in result.stderr and "[REDACTED]" in result.stderr
