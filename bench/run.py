@@ -232,7 +232,83 @@ def bulk_scenario(server: Server, lines: int, repetitions: int) -> dict[str, flo
     return median_of(samples)
 
 
-# 4. Import time and memory.
+# 4. The webhook receiver: events a second on one core, beside a bare endpoint.
+
+WEBHOOK_SECRET = "bench-webhook-secret"
+WEBHOOK_CONNECTIONS = 64
+
+
+def receiver_scenarios(count: int, repetitions: int) -> dict[str, dict[str, float]]:
+    """Deliveries of one status event each (as upstream sends them), all new, posted over 64 connections
+    by aiohttp in this process; the endpoint runs under uvicorn in its own process, on one core."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from d360.webhooks import sign
+    from d360.webhooks.payloads import delivery, status
+
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="d360-bench-webhooks-") as folder:
+        for name, arguments in (
+            ("bare Starlette endpoint, answers 200 (baseline)", ["bare"]),
+            ("d360 Receiver: signature, SQLite de-duplication, handler", ["receiver", WEBHOOK_SECRET]),
+        ):
+            samples = []
+            for repetition in range(repetitions):
+                command = [sys.executable, str(ROOT / "bench" / "webhook_server.py"), *arguments]
+                if arguments[0] == "receiver":
+                    command.append(str(Path(folder) / f"seen-{repetition}.sqlite"))
+                process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+                try:
+                    assert process.stdout is not None
+                    url = f"http://127.0.0.1:{int(process.stdout.readline())}/"
+                    bodies = []
+                    for index in range(count):
+                        raw = json.dumps(
+                            delivery(statuses=[status(f"wamid.bench-{repetition}-{index}", "delivered", TO)])
+                        ).encode()
+                        bodies.append((raw, {"x-360dialog-signature": sign(raw, WEBHOOK_SECRET)}))
+                    samples.append(_post_deliveries(url, bodies, process.pid))
+                finally:
+                    process.kill()
+                    process.wait()
+            results[name] = median_of(samples)
+    return results
+
+
+def _post_deliveries(url: str, bodies: list[tuple[bytes, dict[str, str]]], pid: int) -> dict[str, float]:
+    import aiohttp
+
+    def server_cpu() -> float:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+    async def run() -> float:
+        connector = aiohttp.TCPConnector(limit=WEBHOOK_CONNECTIONS)
+        async with aiohttp.ClientSession(connector=connector) as session:
+            async with session.post(url, data=b"{}") as response:  # warm up: the first request opens files
+                await response.read()
+            position = 0
+
+            async def worker() -> None:
+                nonlocal position
+                while position < len(bodies):
+                    raw, headers = bodies[position]
+                    position += 1
+                    async with session.post(url, data=raw, headers=headers) as response:
+                        await response.read()
+                        if response.status != 200:
+                            raise SystemExit(f"bench: the webhook endpoint answered {response.status}")
+
+            started = time.perf_counter()
+            await asyncio.gather(*(worker() for _ in range(WEBHOOK_CONNECTIONS)))
+            return time.perf_counter() - started
+
+    cpu_before = server_cpu()
+    wall = asyncio.run(run())
+    server_cpu_us = (server_cpu() - cpu_before) / len(bodies) * 1e6
+    return {"per_second": len(bodies) / wall, "server_cpu_us": server_cpu_us, "cpu_per_second": 1e6 / server_cpu_us}
+
+
+# 5. Import time and memory.
 
 
 IMPORT_PROBE = """
@@ -319,6 +395,22 @@ def report(results: dict[str, Any]) -> str:
             f"| {int(size):,} | {figures['per_second']:.0f} | {figures['client_cpu_us']:.0f} | "
             f"{figures['peak_rss_mb']:.1f} |"
         )
+    receiver_rows = results.get("receiver", {})
+    if receiver_rows:
+        bare = next(figures for name, figures in receiver_rows.items() if "baseline" in name)
+        lines += [
+            "",
+            f"**Webhook receiver**, {results['receiver_count']:,} deliveries of one status event each over "
+            f"{WEBHOOK_CONNECTIONS} connections, the endpoint under uvicorn on one core:",
+            "",
+            "| endpoint | events/s | server CPU µs/event | events/s per core-second of CPU | vs bare |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for name, figures in receiver_rows.items():
+            lines.append(
+                f"| {name} | {figures['per_second']:.0f} | {figures['server_cpu_us']:.0f} | "
+                f"{figures['cpu_per_second']:.0f} | {figures['per_second'] / bare['per_second']:.2f}x |"
+            )
     lines += [
         "",
         "**Import**, a fresh interpreter each time:",
@@ -355,7 +447,18 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     sizes = sorted(bulk, key=int)
     small, large = bulk[sizes[0]], bulk[sizes[-1]]
     share = results["validation_us"] / validating
-    return [
+    receiver_rows = results.get("receiver", {})
+    receiver_targets = []
+    if receiver_rows:
+        ours = next(figures for name, figures in receiver_rows.items() if "d360" in name)
+        receiver_targets.append(
+            {
+                "name": "webhook receiver takes at least 3,000 events/s on one core (verification and SQLite on)",
+                "met": ours["per_second"] >= 3000,
+                "measured": f"{ours['per_second']:.0f}/s ({ours['cpu_per_second']:.0f}/s per core-second of CPU)",
+            }
+        )
+    return receiver_targets + [
         {
             "name": "sync send_text with validation at most 1.15x raw httpx",
             "met": validating / baseline <= 1.15,
@@ -410,6 +513,9 @@ def main() -> None:
             bulk[str(size)] = bulk_scenario(server, size, 3 if size == bulk_sizes[0] else (1 if arguments.quick else 3))
     finally:
         server.stop()
+    print("bench: webhook receiver ...", file=sys.stderr, flush=True)
+    receiver_count = 3000 if arguments.quick else 20_000
+    receiver = receiver_scenarios(receiver_count, repetitions)
     print("bench: imports ...", file=sys.stderr, flush=True)
     results: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d"),
@@ -421,6 +527,8 @@ def main() -> None:
         "sync": sync,
         "async": asynchronous,
         "bulk": bulk,
+        "receiver": receiver,
+        "receiver_count": receiver_count,
         "imports": {module: import_scenario(module, 7) for module in ("httpx", "d360")},
         "validation_us": validation_cost(),
     }

@@ -140,6 +140,14 @@ def test_set_webhook_on_the_sandbox_points_deliveries_at_the_receiver_with_its_h
     assert receiver.stats.refused == 0
 
 
+def test_a_url_off_this_machine_set_through_the_api_is_kept_but_never_delivered_to() -> None:
+    with sandbox.running() as served, d360.Client(api_key=served.api_key, base_url=served.base_url) as client:
+        client.set_webhook("http://hooks.example.com/x")
+        client.send_text(TO, "hi")
+        assert client.get_webhook().url == "http://hooks.example.com/x"
+        assert served.sandbox.webhooks.stats.not_local == 1 and served.sandbox.webhooks.stats.attempts == 0
+
+
 def test_inbound_without_a_webhook_url_is_refused_clearly() -> None:
     with sandbox.running() as served, pytest.raises(ConfigurationError, match="no webhook URL"):
         served.inbound(TO, "text", {"body": "hi"})
@@ -185,6 +193,7 @@ def test_the_delivery_queue_is_bounded_and_counts_what_it_drops() -> None:
     ("options", "message"),
     [
         ({"webhook_url": "ftp://x"}, "webhook_url"),
+        ({"webhook_url": "https://hooks.example.com/"}, "on this machine"),
         ({"webhook_url": "http://127.0.0.1:9/", "webhook_secret": ""}, "webhook_secret"),
         ({"webhook_duplicate_rate": 2}, "webhook_duplicate_rate"),
         ({"faults": sandbox.Faults(delivery_failure_rate=-1)}, "delivery_failure_rate"),

@@ -49,6 +49,8 @@ from .template_parameter_type import TemplateParameterType
 from .text_message import TextMessage
 from .webhook_config import WebhookConfig
 from .webhook_config_headers import WebhookConfigHeaders
+from .webhook_config_response import WebhookConfigResponse
+from .webhook_config_response_headers import WebhookConfigResponseHeaders
 
 __all__ = (
     "ActionObject",
@@ -98,4 +100,6 @@ __all__ = (
     "TextMessage",
     "WebhookConfig",
     "WebhookConfigHeaders",
+    "WebhookConfigResponse",
+    "WebhookConfigResponseHeaders",
 )

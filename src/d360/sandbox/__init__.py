@@ -30,7 +30,7 @@ import httpx
 
 from d360.errors import ConfigurationError, D360Error
 from d360.messages import with_cloud_api_defaults
-from d360.sandbox.webhooks import WebhookSender, WebhookSettings
+from d360.sandbox.webhooks import WebhookSender, WebhookSettings, is_local_url
 from d360.validation import limit_problems, read_receipt_problems, schema_problems, spec
 from d360.webhooks import payloads
 
@@ -394,6 +394,8 @@ def _webhook_settings(url: str | None, secret: str | None, duplicate_rate: float
             webhook_config_body(url, None, upstream_rules=False)
         except D360Error as exc:
             raise ConfigurationError(f"webhook_url {exc}") from None
+        if not is_local_url(url):
+            raise ConfigurationError(f"webhook_url must be on this machine (the sandbox never leaves it), not {url!r}")
     if secret is not None and not (isinstance(secret, str) and secret):
         raise ConfigurationError("webhook_secret must be a non-empty string")
     if not (_is_number(duplicate_rate) and 0 <= duplicate_rate <= 1):
@@ -402,19 +404,14 @@ def _webhook_settings(url: str | None, secret: str | None, duplicate_rate: float
 
 
 def _webhook_config_problem(raw: bytes) -> str | tuple[str, dict[str, str]]:
-    """The URL and headers of a POST /v1/configs/webhook body, or what is wrong with it."""
-    from d360.webhooks.config import webhook_config_body
-
+    """The URL and headers of a POST /v1/configs/webhook body, or the first thing the spec finds wrong."""
     try:
         body = json.loads(raw)
     except (ValueError, RecursionError):
         return 'the body must be JSON: {"url": ..., "headers": {...}}'
-    if not isinstance(body, dict):
-        return "the body must be a JSON object with a url"
-    try:
-        webhook_config_body(body.get("url"), body.get("headers"), upstream_rules=False)
-    except D360Error as exc:
-        return str(exc)
+    problems = schema_problems(body, "webhook.WebhookConfig")
+    if problems:
+        return f"invalid webhook configuration: {problems[0]}"
     return body["url"], dict(body.get("headers") or {})
 
 

@@ -1,6 +1,7 @@
 """The sandbox talking back: status webhooks for the messages it accepts, and inbound messages on request.
 
-Like upstream, every delivery is the Cloud API's envelope, signed with `x-360dialog-signature` when a
+It delivers only to this machine (a loopback URL): whatever URL it is given, it never reaches the
+network. Like upstream, every delivery is the Cloud API's envelope, signed with `x-360dialog-signature` when a
 secret is set, with the configured custom headers; one that does not get a 200 is retried with
 exponential backoff; a share of deliveries can be sent twice on purpose. Each message's statuses go out
 in order (sent, delivered, read; or sent, failed). The queue of pending work is bounded: beyond it,
@@ -17,10 +18,12 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 import attrs
 import httpx
 
+from d360.config import is_loopback
 from d360.webhooks import payloads
 from d360.webhooks.verify import sign
 
@@ -43,6 +46,8 @@ class DeliveryStats:
     given_up: int = 0
     dropped: int = 0
     """Work refused because the queue was full."""
+    not_local: int = 0
+    """Deliveries not attempted because the URL is not on this machine (the sandbox never leaves it)."""
 
 
 @attrs.define
@@ -130,6 +135,12 @@ class WebhookSender:
         return self._submit([_encode(body)])
 
     def _submit(self, bodies: list[bytes]) -> bool:
+        if not is_local_url(self.settings.url):
+            # A sandbox talks to this machine only: tests must never reach the internet, whatever URL was set.
+            with self._lock:
+                self.stats.not_local += 1
+            logger.warning("sandbox does not deliver webhooks off this machine: %s", self.settings.url)
+            return False
         queue = self._ensure_started()
         try:
             queue.put_nowait(bodies)
@@ -209,6 +220,18 @@ class WebhookSender:
         await asyncio.gather(*self._workers, return_exceptions=True)
         if self._client is not None:
             await self._client.aclose()
+
+
+def is_local_url(url: str | None) -> bool:
+    """An http(s) URL on this machine (a loopback address or localhost)."""
+    if url is None:
+        return False
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and host is not None and is_loopback(host)
 
 
 def _encode(body: Mapping[str, Any]) -> bytes:

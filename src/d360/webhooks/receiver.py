@@ -108,7 +108,8 @@ class Receiver:
             "header": header,
             "signature_header": signature_header,
         }
-        if secret is not None or header is not None:
+        self._verifies = secret is not None or header is not None
+        if self._verifies:
             _check_verify_options(secret, header)
         else:
             logger.warning("webhook receiver without a secret or a required header: any caller can post events")
@@ -182,14 +183,13 @@ class Receiver:
 
         The adapters call this, then queue `answer.events`; call it yourself to build your own endpoint.
         """
-        self._count(deliveries=1)
         if self.path is not None and path is not None and path.rstrip("/") != self.path.rstrip("/"):
             return self._refuse(404, "no webhook receiver at this path")
         if method != "POST":
             return self._refuse(405, "webhooks are POSTed", headers=(("Allow", "POST"),))
         if len(body) > self.max_body_bytes:
             return self._refuse(413, f"the body is larger than {self.max_body_bytes} bytes")
-        if self._verify_options["secret"] is not None or self._verify_options["header"] is not None:
+        if self._verifies:
             try:
                 verify(body, headers, **self._verify_options)
             except WebhookVerificationError as exc:
@@ -201,8 +201,11 @@ class Receiver:
             logger.warning("webhook refused: %s", exc)
             return self._refuse(400, str(exc))
         fresh = self.dedup.fresh(events) if self.dedup is not None else events
-        self._count(events=len(events), duplicates=len(events) - len(fresh))
-        return Answer(200, _json_body(received=len(events), new=len(fresh)), tuple(fresh))
+        with self._stats_lock:
+            self.stats.deliveries += 1
+            self.stats.events += len(events)
+            self.stats.duplicates += len(events) - len(fresh)
+        return Answer(200, b'{"received":%d,"new":%d}' % (len(events), len(fresh)), tuple(fresh))
 
     def release(self, events: Iterable[AnyEvent]) -> None:
         """Forget accepted events that could not be queued, so that upstream's redelivery is handled."""
@@ -210,13 +213,14 @@ class Receiver:
             self.dedup.forget(events)
 
     def queue_full(self) -> Answer:
+        """The answer when the handler queue has no room: 503, so upstream redelivers later."""
         self._count(refused=1)
         return Answer(
             503, _json_body(error="busy: the handler queue is full; redeliver later"), (), (("Retry-After", "5"),)
         )
 
     def _refuse(self, status: int, reason: str, headers: tuple[tuple[str, str], ...] = ()) -> Answer:
-        self._count(refused=1)
+        self._count(deliveries=1, refused=1)
         return Answer(status, _json_body(error=reason), (), headers)
 
     def _count(self, **changes: int) -> None:
@@ -227,7 +231,8 @@ class Receiver:
     def handled(self, event: AnyEvent, handler: Handler, error: BaseException | None) -> None:
         """Record one handler run; a failure is logged with the event's key, and never retried."""
         if error is None:
-            self._count(handled=1)
+            with self._stats_lock:
+                self.stats.handled += 1
             return
         self._count(handler_errors=1)
         name = getattr(handler, "__qualname__", repr(handler))

@@ -6,7 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_resp import ErrorResp
-from ...models.webhook_config import WebhookConfig
+from ...models.webhook_config_response import WebhookConfigResponse
 from ...types import Response
 
 
@@ -22,9 +22,9 @@ def _get_kwargs() -> dict[str, Any]:
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorResp | WebhookConfig | None:
+) -> ErrorResp | WebhookConfigResponse | None:
     if response.status_code == 200:
-        response_200 = WebhookConfig.from_dict(response.json())
+        response_200 = WebhookConfigResponse.from_dict(response.json())
 
         return response_200
 
@@ -41,7 +41,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorResp | WebhookConfig]:
+) -> Response[ErrorResp | WebhookConfigResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -53,7 +53,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ErrorResp | WebhookConfig]:
+) -> Response[ErrorResp | WebhookConfigResponse]:
     """Get Webhook
 
      The webhook URL and custom headers upstream posts to for this phone number.
@@ -63,7 +63,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResp | WebhookConfig]
+        Response[ErrorResp | WebhookConfigResponse]
     """
 
     kwargs = _get_kwargs()
@@ -78,7 +78,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-) -> ErrorResp | WebhookConfig | None:
+) -> ErrorResp | WebhookConfigResponse | None:
     """Get Webhook
 
      The webhook URL and custom headers upstream posts to for this phone number.
@@ -88,7 +88,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResp | WebhookConfig
+        ErrorResp | WebhookConfigResponse
     """
 
     return sync_detailed(
@@ -99,7 +99,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ErrorResp | WebhookConfig]:
+) -> Response[ErrorResp | WebhookConfigResponse]:
     """Get Webhook
 
      The webhook URL and custom headers upstream posts to for this phone number.
@@ -109,7 +109,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResp | WebhookConfig]
+        Response[ErrorResp | WebhookConfigResponse]
     """
 
     kwargs = _get_kwargs()
@@ -122,7 +122,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-) -> ErrorResp | WebhookConfig | None:
+) -> ErrorResp | WebhookConfigResponse | None:
     """Get Webhook
 
      The webhook URL and custom headers upstream posts to for this phone number.
@@ -132,7 +132,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResp | WebhookConfig
+        ErrorResp | WebhookConfigResponse
     """
 
     return (

@@ -7,6 +7,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_resp import ErrorResp
 from ...models.webhook_config import WebhookConfig
+from ...models.webhook_config_response import WebhookConfigResponse
 from ...types import Response
 
 
@@ -31,9 +32,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorResp | WebhookConfig | None:
+) -> ErrorResp | WebhookConfigResponse | None:
     if response.status_code == 200:
-        response_200 = WebhookConfig.from_dict(response.json())
+        response_200 = WebhookConfigResponse.from_dict(response.json())
 
         return response_200
 
@@ -55,7 +56,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorResp | WebhookConfig]:
+) -> Response[ErrorResp | WebhookConfigResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -68,7 +69,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: WebhookConfig,
-) -> Response[ErrorResp | WebhookConfig]:
+) -> Response[ErrorResp | WebhookConfigResponse]:
     """Set Webhook
 
      Set the webhook URL (and custom headers) upstream posts to for this phone number.
@@ -81,7 +82,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResp | WebhookConfig]
+        Response[ErrorResp | WebhookConfigResponse]
     """
 
     kwargs = _get_kwargs(
@@ -99,7 +100,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: WebhookConfig,
-) -> ErrorResp | WebhookConfig | None:
+) -> ErrorResp | WebhookConfigResponse | None:
     """Set Webhook
 
      Set the webhook URL (and custom headers) upstream posts to for this phone number.
@@ -112,7 +113,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResp | WebhookConfig
+        ErrorResp | WebhookConfigResponse
     """
 
     return sync_detailed(
@@ -125,7 +126,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: WebhookConfig,
-) -> Response[ErrorResp | WebhookConfig]:
+) -> Response[ErrorResp | WebhookConfigResponse]:
     """Set Webhook
 
      Set the webhook URL (and custom headers) upstream posts to for this phone number.
@@ -138,7 +139,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResp | WebhookConfig]
+        Response[ErrorResp | WebhookConfigResponse]
     """
 
     kwargs = _get_kwargs(
@@ -154,7 +155,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: WebhookConfig,
-) -> ErrorResp | WebhookConfig | None:
+) -> ErrorResp | WebhookConfigResponse | None:
     """Set Webhook
 
      Set the webhook URL (and custom headers) upstream posts to for this phone number.
@@ -167,7 +168,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResp | WebhookConfig
+        ErrorResp | WebhookConfigResponse
     """
 
     return (
