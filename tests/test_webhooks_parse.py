@@ -394,3 +394,15 @@ def test_changes_of_garbage_items_never_raise(value: dict[str, Any], field: str)
     }
     for event in parse(body):
         assert isinstance(event.raw, dict) and event.dedup_key
+
+
+def test_webhooks_is_reachable_from_d360_without_being_imported_by_it() -> None:
+    import subprocess
+    import sys
+
+    probe = "import sys, d360; assert 'd360.webhooks' not in sys.modules; print(d360.webhooks.parse.__module__)"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "d360.webhooks.parse"
+    import d360
+
+    assert d360.WebhookPayloadError is WebhookPayloadError

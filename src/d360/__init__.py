@@ -27,9 +27,11 @@ from d360.errors import (
     ServerError,
     UnexpectedResponseError,
     ValidationError,
+    WebhookPayloadError,
+    WebhookVerificationError,
 )
 from d360.redaction import SecretsFilter
-from d360.responses import SendResult
+from d360.responses import SendResult, WebhookConfig
 from d360.retry import RetryPolicy
 from d360.validation import validate_message
 
@@ -56,7 +58,20 @@ __all__ = [
     "ServerError",
     "UnexpectedResponseError",
     "ValidationError",
+    "WebhookConfig",
+    "WebhookPayloadError",
+    "WebhookVerificationError",
     "messages",
     "templates",
     "validate_message",
+    "webhooks",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # `d360.webhooks` without importing it (and what it imports) for every user who only sends.
+    if name == "webhooks":
+        import importlib
+
+        return importlib.import_module("d360.webhooks")
+    raise AttributeError(f"module 'd360' has no attribute {name!r}")
