@@ -182,9 +182,16 @@ class _ClientCore:
         error.__cause__ = cause
         return error
 
-    def _next_delay(self, error: D360Error, retries_done: int) -> float:
-        """Seconds to wait before retrying, or raise the error when it must not be retried."""
-        delay = self._config.retry.delay_before_retry(error, retries_done)
+    def _next_delay(self, error: D360Error, retries_done: int, *, idempotent: bool = False) -> float:
+        """Seconds to wait before retrying, or raise the error when it must not be retried.
+
+        An idempotent call (setting or reading the webhook) changes nothing when repeated, so it is retried
+        even after a failure that may have reached upstream.
+        """
+        policy = self._config.retry
+        if idempotent and not policy.retry_ambiguous:
+            policy = attrs.evolve(policy, retry_ambiguous=True)
+        delay = policy.delay_before_retry(error, retries_done)
         if delay is None:
             raise error
         logger.info("retrying in %.2fs after %s: %s", delay, type(error).__name__, error)
@@ -199,16 +206,6 @@ class _ClientCore:
 
         # Upstream's URL rules (https, no port) would refuse a receiver on this machine; a local sandbox takes it.
         return webhook_config_body(url, headers, upstream_rules=not is_loopback(httpx.URL(self._config.base_url).host))
-
-    def _retry_delay(self, error: D360Error, retries_done: int, idempotent: bool) -> float:
-        """`_next_delay`, where a call that changes nothing when repeated is retried after ambiguous failures too."""
-        if idempotent and error.maybe_delivered and not self._config.retry.retry_ambiguous:
-            delay = attrs.evolve(self._config.retry, retry_ambiguous=True).delay_before_retry(error, retries_done)
-            if delay is None:
-                raise error
-            logger.info("retrying in %.2fs after %s: %s", delay, type(error).__name__, error)
-            return delay
-        return self._next_delay(error, retries_done)
 
     def __repr__(self) -> str:
         return (
@@ -291,7 +288,7 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
                 outcome = self._read(response, parse)
             if not isinstance(outcome, D360Error):
                 return outcome
-            self._sleep(self._retry_delay(outcome, retries_done, idempotent))
+            self._sleep(self._next_delay(outcome, retries_done, idempotent=idempotent))
             retries_done += 1
 
     def send_many(
@@ -453,7 +450,7 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
                 outcome = self._read(response, parse)
             if not isinstance(outcome, D360Error):
                 return outcome
-            await self._sleep(self._retry_delay(outcome, retries_done, idempotent))
+            await self._sleep(self._next_delay(outcome, retries_done, idempotent=idempotent))
             retries_done += 1
 
     def send_many(

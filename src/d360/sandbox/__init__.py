@@ -6,7 +6,8 @@
         assert sandbox.received()[0].body["text"] == {"body": "Hello"}
 
 The app is Starlette served by uvicorn on 127.0.0.1 (the `sandbox` extra). Faults (rate limits, 5xx,
-throttling, latency) are off until asked for, so what passes here is what the contract allows.
+throttling, latency) are off until asked for, so what passes here is what the contract allows. Given a
+webhook URL on this machine, it talks back: status webhooks and inbound messages (`sandbox/webhooks.py`).
 """
 
 from __future__ import annotations

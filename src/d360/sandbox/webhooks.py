@@ -139,7 +139,9 @@ class WebhookSender:
             # A sandbox talks to this machine only: tests must never reach the internet, whatever URL was set.
             with self._lock:
                 self.stats.not_local += 1
-            logger.warning("sandbox does not deliver webhooks off this machine: %s", self.settings.url)
+                first = self.stats.not_local == 1
+            if first:
+                logger.warning("the sandbox delivers webhooks only on this machine, not to %s", self.settings.url)
             return False
         queue = self._ensure_started()
         try:

@@ -29,6 +29,7 @@ class ASGIReceiver:
         self._queue: asyncio.Queue[AnyEvent] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._workers: list[asyncio.Task[None]] = []
+        self._pending = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -51,12 +52,13 @@ class ASGIReceiver:
             return self.receiver.queue_full()
         for event in answer.events:
             queue.put_nowait(event)
+        self._pending += len(answer.events)
         return answer
 
     def _ensure_workers(self) -> asyncio.Queue[AnyEvent]:
         loop = asyncio.get_running_loop()
         if self._queue is None or self._loop is not loop:
-            self._loop = loop
+            self._loop, self._pending = loop, 0
             self._queue = asyncio.Queue(maxsize=self.receiver.queue_size)
             self._workers = [
                 loop.create_task(self._work(self._queue), name=f"d360-webhook-worker-{number}")
@@ -79,12 +81,13 @@ class ASGIReceiver:
                     else:
                         self.receiver.handled(event, handler, None)
             finally:
+                self._pending -= 1
                 queue.task_done()
 
     @property
     def pending(self) -> int:
         """Events queued or being handled."""
-        return 0 if self._queue is None else self._queue._unfinished_tasks  # type: ignore[attr-defined]
+        return self._pending
 
     async def drain(self, timeout: float | None = None) -> bool:
         """Wait until every queued event has been handled; False if `timeout` seconds pass first."""
@@ -102,7 +105,7 @@ class ASGIReceiver:
         for worker in self._workers:
             worker.cancel()
         await asyncio.gather(*self._workers, return_exceptions=True)
-        self._workers, self._queue, self._loop = [], None, None
+        self._workers, self._queue, self._loop, self._pending = [], None, None, 0
         return drained
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
