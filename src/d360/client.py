@@ -23,7 +23,7 @@ from collections.abc import (
     Iterator,
     Mapping,
 )
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import attrs
 import httpx
@@ -40,6 +40,9 @@ from d360.errors import (
     ValidationError,
 )
 from d360.redaction import redacted_headers
+
+if TYPE_CHECKING:
+    from d360.media import AsyncMedia, Media
 from d360.responses import (
     SendResult,
     WebhookConfig,
@@ -274,6 +277,20 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
         """Where upstream posts this number's webhooks now, and with which headers."""
         return self._call("GET", self._config.webhook_url, None, parse_webhook_config, idempotent=True)
 
+    @property
+    def media(self) -> Media:
+        """Upload, look up, download and delete media: `client.media.upload("photo.jpg")`."""
+        from d360.media import Media
+
+        return Media(self)
+
+    def _send_file(self, kind: messages.MediaKind, to: str, path: Any, fields: dict[str, Any]) -> SendResult:
+        from d360.media.files import prepare_for_kind
+
+        self._encode(messages.media(kind, to, media_id="0", **fields))  # a bad message fails before the upload
+        media_id = self.media._send_upload(prepare_for_kind(kind, path))
+        return self.send(messages.media(kind, to, media_id=media_id, **fields))
+
     def _call(
         self, method: str, url: str, content: bytes | None, parse: ResponseParser[T], *, idempotent: bool = False
     ) -> T:
@@ -433,6 +450,20 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
     async def get_webhook(self) -> WebhookConfig:
         """Where upstream posts this number's webhooks now, and with which headers."""
         return await self._call("GET", self._config.webhook_url, None, parse_webhook_config, idempotent=True)
+
+    @property
+    def media(self) -> AsyncMedia:
+        """Upload, look up, download and delete media: `await client.media.upload("photo.jpg")`."""
+        from d360.media import AsyncMedia
+
+        return AsyncMedia(self)
+
+    async def _send_file(self, kind: messages.MediaKind, to: str, path: Any, fields: dict[str, Any]) -> SendResult:
+        from d360.media.files import prepare_for_kind
+
+        self._encode(messages.media(kind, to, media_id="0", **fields))  # a bad message fails before the upload
+        media_id = await self.media._send_upload(prepare_for_kind(kind, path))
+        return await self.send(messages.media(kind, to, media_id=media_id, **fields))
 
     async def _call(
         self, method: str, url: str, content: bytes | None, parse: ResponseParser[T], *, idempotent: bool = False

@@ -12,8 +12,10 @@
     │   ├── PermissionDeniedError   403
     │   ├── NotFoundError           404
     │   ├── RateLimitError          429, or upstream's throttling errors sent with 400
+    │   │   └── MediaLookupBlockedError  upstream blocks media lookups after repeated failed ones
     │   └── ServerError             5xx
     ├── UnexpectedResponseError     a 2xx answer whose body cannot be read
+    ├── MediaIntegrityError         a download whose size or sha256 is not what upstream said
     ├── WebhookPayloadError         a body that is not a webhook at all (not JSON, no `entry` list)
     └── WebhookVerificationError    a webhook whose signature or required header does not check out
 
@@ -144,6 +146,11 @@ class RateLimitError(APIStatusError):
         """Seconds upstream asked to wait (the `Retry-After` header), when it said."""
 
 
+class MediaLookupBlockedError(RateLimitError):
+    """Upstream refused a media lookup with 429: it blocks lookups for a while after repeated failed ones.
+    Never retried by d360 (retrying prolongs the block): wait `retry_after` seconds, or some minutes."""
+
+
 class ServerError(APIStatusError):
     """5xx: upstream failed. 500, 502 and 504 may have delivered the message; 503 did not."""
 
@@ -159,6 +166,11 @@ class UnexpectedResponseError(D360Error):
         self.status_code = status_code
         self.body = body
         self.request_id = request_id
+
+
+class MediaIntegrityError(D360Error):
+    """A download's size or sha256 is not what upstream said (cut short, or corrupt); nothing was kept
+    under the name asked for."""
 
 
 # Webhooks: what d360.webhooks raises about a delivery it was handed.

@@ -13,6 +13,7 @@ from d360.errors import Problem, ValidationError
 from d360.validation import normalize_phone
 
 RecipientType = Literal["individual", "group"]
+MediaKind = Literal["image", "audio", "video", "document", "sticker"]
 Payload = dict[str, Any]
 ButtonSpec = tuple[str, str] | Mapping[str, Any]
 HeaderSpec = str | Mapping[str, Any]
@@ -69,7 +70,7 @@ def text(
 
 
 def media(
-    kind: Literal["image", "audio", "video", "document", "sticker"],
+    kind: MediaKind,
     to: str,
     *,
     link: str | None = None,

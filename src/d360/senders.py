@@ -6,10 +6,12 @@ SendResult, on `AsyncClient` an awaitable of one. The type parameters carry that
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 from d360 import messages
+from d360.errors import Problem, ValidationError
 from d360.messages import ButtonSpec, HeaderSpec, RecipientType
 
 ResultT = TypeVar("ResultT")
@@ -23,6 +25,21 @@ class MessageSenders(Generic[ResultT, FlagT]):
 
     def mark_as_read(self, message_id: str, *, typing_indicator: bool = False) -> FlagT:
         raise NotImplementedError
+
+    def _send_file(self, kind: messages.MediaKind, to: str, path: Any, fields: dict[str, Any]) -> ResultT:
+        """Upload `path`, then send it by id (implemented by each client: one blocks, one awaits)."""
+        raise NotImplementedError
+
+    def _media_message(self, kind: messages.MediaKind, to: str, path: Any, **fields: Any) -> ResultT:
+        if path is None:
+            return self.send(messages.media(kind, to, **fields))
+        if fields.get("link") is not None or fields.get("media_id") is not None:
+            raise ValidationError(
+                [Problem(f"$.{kind}", "give one of link, media_id or path, not several")], subject="message"
+            )
+        fields.pop("link", None)
+        fields.pop("media_id", None)
+        return self._send_file(kind, to, path, fields)
 
     def send_text(
         self,
@@ -47,18 +64,19 @@ class MessageSenders(Generic[ResultT, FlagT]):
         reply_to: str | None = None,
         *,
         recipient_type: RecipientType = "individual",
+        path: str | os.PathLike[str] | None = None,
     ) -> ResultT:
-        """An image by public `link` or uploaded `media_id` (one of them), with an optional caption."""
-        return self.send(
-            messages.media(
-                "image",
-                to,
-                link=link,
-                media_id=media_id,
-                caption=caption,
-                reply_to=reply_to,
-                recipient_type=recipient_type,
-            )
+        """An image by public `link`, uploaded `media_id`, or a local file's `path` (uploaded first), with an
+        optional caption."""
+        return self._media_message(
+            "image",
+            to,
+            path,
+            link=link,
+            media_id=media_id,
+            caption=caption,
+            reply_to=reply_to,
+            recipient_type=recipient_type,
         )
 
     def send_video(
@@ -70,18 +88,18 @@ class MessageSenders(Generic[ResultT, FlagT]):
         reply_to: str | None = None,
         *,
         recipient_type: RecipientType = "individual",
+        path: str | os.PathLike[str] | None = None,
     ) -> ResultT:
         """A video by public `link` or uploaded `media_id`, with an optional caption."""
-        return self.send(
-            messages.media(
-                "video",
-                to,
-                link=link,
-                media_id=media_id,
-                caption=caption,
-                reply_to=reply_to,
-                recipient_type=recipient_type,
-            )
+        return self._media_message(
+            "video",
+            to,
+            path,
+            link=link,
+            media_id=media_id,
+            caption=caption,
+            reply_to=reply_to,
+            recipient_type=recipient_type,
         )
 
     def send_audio(
@@ -92,10 +110,11 @@ class MessageSenders(Generic[ResultT, FlagT]):
         reply_to: str | None = None,
         *,
         recipient_type: RecipientType = "individual",
+        path: str | os.PathLike[str] | None = None,
     ) -> ResultT:
         """An audio file or voice note by public `link` or uploaded `media_id` (audio takes no caption)."""
-        return self.send(
-            messages.media("audio", to, link=link, media_id=media_id, reply_to=reply_to, recipient_type=recipient_type)
+        return self._media_message(
+            "audio", to, path, link=link, media_id=media_id, reply_to=reply_to, recipient_type=recipient_type
         )
 
     def send_sticker(
@@ -106,12 +125,11 @@ class MessageSenders(Generic[ResultT, FlagT]):
         reply_to: str | None = None,
         *,
         recipient_type: RecipientType = "individual",
+        path: str | os.PathLike[str] | None = None,
     ) -> ResultT:
         """A sticker (WebP) by public `link` or uploaded `media_id`."""
-        return self.send(
-            messages.media(
-                "sticker", to, link=link, media_id=media_id, reply_to=reply_to, recipient_type=recipient_type
-            )
+        return self._media_message(
+            "sticker", to, path, link=link, media_id=media_id, reply_to=reply_to, recipient_type=recipient_type
         )
 
     def send_document(
@@ -124,19 +142,19 @@ class MessageSenders(Generic[ResultT, FlagT]):
         reply_to: str | None = None,
         *,
         recipient_type: RecipientType = "individual",
+        path: str | os.PathLike[str] | None = None,
     ) -> ResultT:
         """A document by public `link` or uploaded `media_id`; `filename` is what the recipient sees."""
-        return self.send(
-            messages.media(
-                "document",
-                to,
-                link=link,
-                media_id=media_id,
-                caption=caption,
-                filename=filename,
-                reply_to=reply_to,
-                recipient_type=recipient_type,
-            )
+        return self._media_message(
+            "document",
+            to,
+            path,
+            link=link,
+            media_id=media_id,
+            caption=caption,
+            filename=filename,
+            reply_to=reply_to,
+            recipient_type=recipient_type,
         )
 
     def send_location(

@@ -7,7 +7,9 @@ requests in flight against a local server, httpx's async pool spends about 2.6 m
 
 Every transport holds the same promises: it never follows a redirect (that would resend the API key to
 wherever the answer points), the whole request has a deadline (per-read timeouts let a trickled answer
-take forever), and an answer is read raw and decoded here, never past `MAX_RESPONSE_BYTES`.
+take forever), and an answer is read raw and decoded here, never past `MAX_RESPONSE_BYTES`. Media goes
+through `stream()`: its body is a file's size, so only the read timeout between chunks applies, and the
+caller bounds what it reads.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ import asyncio
 import contextvars
 import time
 import zlib
-from collections.abc import AsyncIterable, Iterable, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
+from contextlib import AbstractAsyncContextManager, AbstractContextManager, asynccontextmanager, contextmanager
 from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
@@ -40,6 +43,21 @@ class RawResponse:
     content: bytes
     unreadable: str | None = None
     """Why the body could not be read whole (too large, a false Content-Encoding); `content` is what was read."""
+
+
+@attrs.frozen
+class StreamedResponse:
+    """An answer whose body is read as it arrives (media): no overall deadline, only the read timeout
+    between chunks, so a large file takes as long as it needs. Chunks are raw (not decoded)."""
+
+    status_code: int
+    headers: Mapping[str, str]
+    chunks: Any
+    """An iterator of bytes (sync) or an async iterator (async); a failure while reading raises TransportFailure."""
+
+
+RequestContent = bytes | Iterable[bytes] | None
+"""A body: bytes, or chunks produced as they are sent (an upload, read from its file as it goes)."""
 
 
 @attrs.frozen
@@ -73,6 +91,12 @@ class SyncTransport(Protocol):
         """Send and read the whole answer; `timeout` None means the transport's own. Raises TransportFailure."""
         ...
 
+    def stream(
+        self, method: str, url: str, content: RequestContent, headers: Mapping[str, str], timeout: httpx.Timeout | None
+    ) -> AbstractContextManager[StreamedResponse]:
+        """Send (the body may be chunks) and give the answer as it arrives. Raises TransportFailure."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -81,6 +105,12 @@ class AsyncTransport(Protocol):
         self, method: str, url: str, content: bytes | None, headers: Mapping[str, str], timeout: httpx.Timeout | None
     ) -> RawResponse:
         """Send and read the whole answer; `timeout` None means the transport's own. Raises TransportFailure."""
+        ...
+
+    def stream(
+        self, method: str, url: str, content: RequestContent, headers: Mapping[str, str], timeout: httpx.Timeout | None
+    ) -> AbstractAsyncContextManager[StreamedResponse]:
+        """Send (the body may be chunks) and give the answer as it arrives. Raises TransportFailure."""
         ...
 
     async def aclose(self) -> None: ...
@@ -306,8 +336,32 @@ class HttpxTransport:
             _DEADLINE.reset(token)
         return RawResponse(response.status_code, response.headers, body, unreadable)
 
+    @contextmanager
+    def stream(
+        self, method: str, url: str, content: RequestContent, headers: Mapping[str, str], timeout: httpx.Timeout | None
+    ) -> Iterator[StreamedResponse]:
+        if self.client.is_closed:
+            raise ClientStateError(CLOSED)
+        extra: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
+        try:
+            request = self.client.build_request(method, url, content=content, headers=headers, **extra)
+            response = self.client.send(request, stream=True, follow_redirects=False)
+        except httpx.TransportError as exc:
+            raise TransportFailure(httpx_failure(exc)) from exc
+        try:
+            yield StreamedResponse(response.status_code, response.headers, _httpx_chunks(response.iter_raw()))
+        finally:
+            response.close()
+
     def close(self) -> None:
         self.client.close()
+
+
+def _httpx_chunks(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    try:
+        yield from chunks
+    except httpx.TransportError as exc:
+        raise TransportFailure(httpx_failure(exc)) from exc
 
 
 def httpx_failure(exc: httpx.TransportError) -> ConnectionFailure:
@@ -352,8 +406,40 @@ class HttpxAsyncTransport:
             raise deadline_failure(seconds or 0) from None
         return RawResponse(response.status_code, response.headers, body, unreadable)
 
+    @asynccontextmanager
+    async def stream(
+        self, method: str, url: str, content: RequestContent, headers: Mapping[str, str], timeout: httpx.Timeout | None
+    ) -> AsyncIterator[StreamedResponse]:
+        if self.client.is_closed:
+            raise ClientStateError("the httpx.AsyncClient given to d360 is closed; nothing was sent")
+        extra: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
+        body = content if content is None or isinstance(content, bytes) else _as_async(content)
+        try:
+            request = self.client.build_request(method, url, content=body, headers=headers, **extra)
+            response = await self.client.send(request, stream=True, follow_redirects=False)
+        except httpx.TransportError as exc:
+            raise TransportFailure(httpx_failure(exc)) from exc
+        try:
+            yield StreamedResponse(response.status_code, response.headers, _httpx_chunks_async(response.aiter_raw()))
+        finally:
+            await response.aclose()
+
     async def aclose(self) -> None:
         pass
+
+
+async def _as_async(chunks: Iterable[bytes]) -> AsyncIterator[bytes]:
+    # The chunks come from a local file: reads short enough not to hold the loop up for long.
+    for chunk in chunks:
+        yield chunk
+
+
+async def _httpx_chunks_async(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    try:
+        async for chunk in chunks:
+            yield chunk
+    except httpx.TransportError as exc:
+        raise TransportFailure(httpx_failure(exc)) from exc
 
 
 class AiohttpTransport:
@@ -393,6 +479,30 @@ class AiohttpTransport:
                 raise deadline_failure(total) from exc
             raise TransportFailure(aiohttp_failure(exc)) from exc
 
+    @asynccontextmanager
+    async def stream(
+        self, method: str, url: str, content: RequestContent, headers: Mapping[str, str], timeout: httpx.Timeout | None
+    ) -> AsyncIterator[StreamedResponse]:
+        import aiohttp
+
+        session = self._session_for(asyncio.get_running_loop())
+        settings = _aiohttp_timeout(timeout or self._timeout)
+        # No overall deadline: a large file takes as long as it takes, each read waiting at most `read`.
+        streaming = aiohttp.ClientTimeout(
+            total=None, connect=settings.connect, sock_connect=settings.sock_connect, sock_read=settings.sock_read
+        )
+        body = content if content is None or isinstance(content, bytes) else _as_async(content)
+        try:
+            response = await session.request(
+                method, url, data=body, headers=headers, allow_redirects=False, proxy=self._proxy, timeout=streaming
+            )
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            raise TransportFailure(aiohttp_failure(exc)) from exc
+        try:
+            yield StreamedResponse(response.status, response.headers, _aiohttp_chunks(response))
+        finally:
+            response.release()
+
     def _session_for(self, loop: asyncio.AbstractEventLoop) -> aiohttp.ClientSession:
         if self._closed:
             raise ClientStateError(CLOSED)
@@ -422,6 +532,16 @@ class AiohttpTransport:
         if self._session is not None:
             await self._session.close()
             self._session = None
+
+
+async def _aiohttp_chunks(response: aiohttp.ClientResponse) -> AsyncIterator[bytes]:
+    import aiohttp
+
+    try:
+        async for chunk in response.content.iter_any():
+            yield chunk
+    except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+        raise TransportFailure(aiohttp_failure(exc)) from exc
 
 
 def _aiohttp_timeout(timeout: httpx.Timeout) -> aiohttp.ClientTimeout:

@@ -11,6 +11,7 @@ from .contact_card_phones_item import ContactCardPhonesItem
 from .contact_card_urls_item import ContactCardUrlsItem
 from .currency import Currency
 from .date_time import DateTime
+from .delete_response import DeleteResponse
 from .error_resp import ErrorResp
 from .footer_object import FooterObject
 from .header_object import HeaderObject
@@ -19,6 +20,7 @@ from .interactive_object import InteractiveObject
 from .interactive_object_type import InteractiveObjectType
 from .language_object import LanguageObject
 from .location_message import LocationMessage
+from .media_info import MediaInfo
 from .media_object import MediaObject
 from .message import Message
 from .message_context import MessageContext
@@ -47,6 +49,10 @@ from .template_parameter_limited_time_offer import TemplateParameterLimitedTimeO
 from .template_parameter_product import TemplateParameterProduct
 from .template_parameter_type import TemplateParameterType
 from .text_message import TextMessage
+from .upload import Upload
+from .upload_messaging_product import UploadMessagingProduct
+from .upload_response import UploadResponse
+from .upload_type import UploadType
 from .webhook_config import WebhookConfig
 from .webhook_config_headers import WebhookConfigHeaders
 from .webhook_config_response import WebhookConfigResponse
@@ -64,6 +70,7 @@ __all__ = (
     "ContactCardUrlsItem",
     "Currency",
     "DateTime",
+    "DeleteResponse",
     "ErrorResp",
     "FooterObject",
     "HeaderObject",
@@ -72,6 +79,7 @@ __all__ = (
     "InteractiveObjectType",
     "LanguageObject",
     "LocationMessage",
+    "MediaInfo",
     "MediaObject",
     "Message",
     "MessageContext",
@@ -98,6 +106,10 @@ __all__ = (
     "TemplateParameterProduct",
     "TemplateParameterType",
     "TextMessage",
+    "Upload",
+    "UploadMessagingProduct",
+    "UploadResponse",
+    "UploadType",
     "WebhookConfig",
     "WebhookConfigHeaders",
     "WebhookConfigResponse",

@@ -22,15 +22,20 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
 import httpx
 
 from d360.errors import ConfigurationError, D360Error
+from d360.media.limits import check_upload
 from d360.messages import with_cloud_api_defaults
+from d360.sandbox.media import DEFAULT_KEEP as DEFAULT_MEDIA_KEEP
+from d360.sandbox.media import DEFAULT_KEEP_BYTES as DEFAULT_MEDIA_KEEP_BYTES
+from d360.sandbox.media import LOOKASIDE, MAX_UPLOAD_BYTES, MediaStore
 from d360.sandbox.webhooks import WebhookSender, WebhookSettings, is_local_url
 from d360.validation import limit_problems, read_receipt_problems, schema_problems, spec
 from d360.webhooks import payloads
@@ -52,6 +57,7 @@ IDLE_TIMEOUT = 5.0
 """Seconds a connection may sit without a complete request (or send its body) before it is closed."""
 INSPECTION_PATH = "/_sandbox/messages"
 INBOUND_PATH = "/_sandbox/inbound"
+ATTACHMENTS_PATH = "/whatsapp_business/attachments/"
 
 
 @attrs.define
@@ -72,6 +78,10 @@ class Faults:
     """Share of accepted messages whose status webhooks end in `failed` instead of delivered and read."""
     delivery_failure_code: int = 131026
     """The Cloud API error code those failures carry (131026 undeliverable, 131047 re-engagement...)."""
+    cut_download_rate: float = 0.0
+    """Share of media downloads that stop half way through (the connection closes)."""
+    corrupt_download_rate: float = 0.0
+    """Share of media downloads with one byte changed (the sha256 no longer matches)."""
     seed: int | None = None
 
     def check(self) -> None:
@@ -88,6 +98,10 @@ class Faults:
             raise ConfigurationError("the fault shares add up to more than 1")
         if not (_is_number(self.latency) and 0 <= self.latency <= 600):
             raise ConfigurationError(f"latency must be from 0 to 600 seconds, not {self.latency}")
+        for name in ("cut_download_rate", "corrupt_download_rate"):
+            share = getattr(self, name)
+            if not (_is_number(share) and 0 <= share <= 1):
+                raise ConfigurationError(f"{name} must be a share from 0 to 1, not {share}")
         if not (_is_number(self.delivery_failure_rate) and 0 <= self.delivery_failure_rate <= 1):
             raise ConfigurationError(
                 f"delivery_failure_rate must be a share from 0 to 1, not {self.delivery_failure_rate}"
@@ -131,10 +145,18 @@ class Sandbox:
         webhook_url: str | None = None,
         webhook_secret: str | None = None,
         webhook_duplicate_rate: float = 0.0,
+        media_keep: int = DEFAULT_MEDIA_KEEP,
+        media_keep_bytes: int = DEFAULT_MEDIA_KEEP_BYTES,
+        lookaside: str = LOOKASIDE,
     ) -> None:
         if not api_keys or isinstance(api_keys, str) or not all(isinstance(key, str) and key for key in api_keys):
             raise ConfigurationError("the sandbox needs at least one API key, each a non-empty string")
-        for name, value in (("keep", keep), ("keep_bytes", keep_bytes)):
+        for name, value in (
+            ("keep", keep),
+            ("keep_bytes", keep_bytes),
+            ("media_keep", media_keep),
+            ("media_keep_bytes", media_keep_bytes),
+        ):
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise ConfigurationError(f"{name} must be a whole number, 0 or more, not {value!r}")
         self.api_keys = frozenset(api_keys)
@@ -160,6 +182,8 @@ class Sandbox:
         )
         """Delivers status webhooks for accepted messages, and inbound messages, to `webhook_url` (or the
         URL set with `client.set_webhook`); `webhooks.stats` counts what it did."""
+        self.media = MediaStore(keep=media_keep, keep_bytes=media_keep_bytes, lookaside=lookaside)
+        """Uploaded media, on disk in a folder of its own (removed when the sandbox is stopped)."""
         self.app = self._build_app()
 
     def received(self) -> list[ReceivedMessage]:
@@ -195,6 +219,9 @@ class Sandbox:
                 Route("/v1/configs/webhook", self._webhook_config, methods=["GET", "POST"]),
                 Route(INSPECTION_PATH, self._inspect, methods=["GET", "DELETE"]),
                 Route(INBOUND_PATH, self._inbound, methods=["POST"]),
+                Route("/media", self._upload_media, methods=["POST"]),
+                Route(ATTACHMENTS_PATH, self._download_media, methods=["GET"]),
+                Route("/{media_id}", self._media_by_id, methods=["GET", "DELETE"]),
             ]
         )
 
@@ -309,6 +336,86 @@ class Sandbox:
             return JSONResponse({"error": "the webhook queue is full"}, 503)
         return JSONResponse({"message_id": message["id"]})
 
+    def _authorized(self, request: Request) -> Response | None:
+        from starlette.responses import JSONResponse
+
+        if request.headers.get("D360-API-KEY") not in self.api_keys:
+            return JSONResponse({"error": "Invalid api_key: send a sandbox key in the D360-API-KEY header"}, 401)
+        return None
+
+    async def _upload_media(self, request: Request) -> Response:
+        """POST /media: a multipart upload, checked like the client checks it, kept on disk."""
+        from starlette.responses import JSONResponse
+
+        refused = self._authorized(request)
+        if refused is not None:
+            return refused
+        declared = request.headers.get("content-length", "")
+        if not (declared.isascii() and declared.isdigit()):
+            return JSONResponse({"error": "an upload needs a Content-Length"}, 400)
+        if int(declared) > MAX_UPLOAD_BYTES:
+            return JSONResponse({"error": f"the upload is larger than {MAX_UPLOAD_BYTES} bytes"}, 413)
+        try:
+            form = await request.form(max_files=1, max_fields=8)
+        except Exception as exc:  # Starlette's and python-multipart's parse errors have no common base
+            return JSONResponse({"error": f"not a multipart/form-data upload: {exc}"}, 400)
+        try:
+            upload = form.get("file")
+            fields = {name: value for name, value in form.items() if isinstance(value, str)}
+            if upload is None or isinstance(upload, str):
+                return JSONResponse({"error": "invalid upload: $.file: is required, as a file part"}, 400)
+            problems = schema_problems({**fields, "file": ""}, "media.Upload")
+            if problems:
+                return JSONResponse({"error": f"invalid upload: {problems[0]}"}, 400)
+            size = upload.size if upload.size is not None else 0
+            head = await upload.read(32)
+            await upload.seek(0)
+            try:
+                check_upload(fields["type"], size, upload.filename or "upload", head)
+            except D360Error as exc:
+                return JSONResponse({"error": str(exc)}, 400)
+            stored = await asyncio.to_thread(self.media.save, upload.file, fields["type"])
+        finally:
+            await form.close()
+        return JSONResponse({"id": stored.id})
+
+    async def _media_by_id(self, request: Request) -> Response:
+        """GET and DELETE /{media_id}: a lookup (the download URL on the lookaside host) or a deletion."""
+        from starlette.responses import JSONResponse
+
+        refused = self._authorized(request)
+        if refused is not None:
+            return refused
+        media_id = request.path_params["media_id"]
+        if not media_id.isascii() or not media_id.isdigit():
+            return JSONResponse({"error": f"media id must be numeric, not {media_id!r}"}, 400)
+        stored = self.media.get(media_id)
+        if stored is None:
+            return JSONResponse({"error": f"no media with id {media_id}"}, 404)
+        if request.method == "DELETE":
+            self.media.delete(media_id)
+            return JSONResponse({"success": True})
+        return JSONResponse(self.media.info(stored))
+
+    async def _download_media(self, request: Request) -> Response:
+        """GET /whatsapp_business/attachments/?mid=...: the file, streamed, unless a fault cuts or corrupts it."""
+        from starlette.responses import JSONResponse, StreamingResponse
+
+        refused = self._authorized(request)
+        if refused is not None:
+            return refused
+        stored = self.media.get(request.query_params.get("mid", ""))
+        if stored is None or request.query_params.get("hash") not in (None, stored.token):
+            return JSONResponse({"error": "no such media"}, 404)
+        draw = self._random.random() if self.faults.cut_download_rate or self.faults.corrupt_download_rate else 1.0
+        cut = draw < self.faults.cut_download_rate
+        corrupt = not cut and draw < self.faults.cut_download_rate + self.faults.corrupt_download_rate
+        return StreamingResponse(
+            _file_chunks(stored.path, stored.size, cut=cut, corrupt=corrupt),
+            media_type=stored.mime_type,
+            headers={"Content-Length": str(stored.size)},
+        )
+
     def _rate_limited(self) -> Response | None:
         from starlette.responses import JSONResponse
 
@@ -387,6 +494,23 @@ async def _read_body(request: Request) -> bytes | Response:
     return b"".join(parts)
 
 
+class _CutShort(Exception):
+    """Raised inside a download's body to drop the connection half way, as the cut-download fault asks."""
+
+
+async def _file_chunks(path: Path, size: int, *, cut: bool, corrupt: bool) -> AsyncIterator[bytes]:
+    sent = 0
+    with path.open("rb") as source:
+        while chunk := await asyncio.to_thread(source.read, 1 << 20):
+            if corrupt and sent == 0:
+                chunk = bytes([chunk[0] ^ 0xFF]) + chunk[1:]
+            if cut and sent + len(chunk) > size // 2:
+                yield chunk[: size // 2 - sent]
+                raise _CutShort("the sandbox cut this download short, as its fault settings asked")
+            sent += len(chunk)
+            yield chunk
+
+
 def _webhook_settings(url: str | None, secret: str | None, duplicate_rate: float) -> WebhookSettings:
     if url is not None:
         from d360.webhooks.config import webhook_config_body
@@ -462,6 +586,7 @@ class RunningSandbox:
     def stop(self) -> None:
         self._server.should_exit = True
         self._thread.join(timeout=10)
+        self.sandbox.media.close()
 
 
 def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:

@@ -1,0 +1,401 @@
+"""`client.media`: upload, look up, download and delete media, the same for `Client` and `AsyncClient`.
+
+Everything that is not I/O (checking a file, building a URL, reading an answer, choosing to retry) is in
+`_MediaCore`; `Media` and `AsyncMedia` add only the loop of send, read, sleep and retry. Downloads go
+through 360dialog: the lookup's URL names a lookaside host, whose path and query are fetched under the
+client's base URL with the API key, so the key never goes to any other host.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit
+
+import attrs
+
+from d360.errors import (
+    APIStatusError,
+    D360Error,
+    MediaIntegrityError,
+    MediaLookupBlockedError,
+    Problem,
+    RateLimitError,
+    UnexpectedResponseError,
+    ValidationError,
+)
+from d360.media.files import BytesTarget, DownloadTarget, Upload, prepare_upload, target_for
+from d360.responses import request_id_of, snippet, status_error
+from d360.transports import BodyReader, StreamedResponse, TransportFailure
+
+if TYPE_CHECKING:
+    from d360.client import AsyncClient, Client
+
+ATTACHMENTS_PATH = "/whatsapp_business/attachments/"
+DEFAULT_MAX_BYTES = 16 * 1024 * 1024
+T = TypeVar("T")
+
+
+@attrs.frozen
+class MediaInfo:
+    """What upstream says about a media file; `url` is valid for 5 minutes."""
+
+    id: str
+    url: str | None
+    mime_type: str | None
+    sha256: str | None
+    file_size: int | None
+    raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
+
+
+class _MediaCore:
+    _client: Client | AsyncClient
+
+    def _url(self, media_id: Any) -> str:
+        # The id goes into the URL's path: digits only, so nothing else can be reached with the key.
+        if not isinstance(media_id, str | int) or isinstance(media_id, bool) or not str(media_id).isdigit():
+            raise ValidationError(
+                [Problem("$.media_id", f"must be upstream's numeric media id, not {media_id!r}")], subject="media id"
+            )
+        return f"{self._client._config.base_url}/{media_id}"
+
+    def _download_url(self, info: MediaInfo) -> str:
+        """The lookup's URL, moved under the base URL: its path must be upstream's attachments path."""
+        if not info.url:
+            raise UnexpectedResponseError(
+                f"upstream's lookup of media {info.id} gave no download URL", status_code=200, body=dict(info.raw)
+            )
+        parts = urlsplit(info.url)
+        if not parts.path.startswith(ATTACHMENTS_PATH.rstrip("/")):
+            raise UnexpectedResponseError(
+                f"upstream's URL for media {info.id} is not an attachments URL ({parts.path!r}); not fetched",
+                status_code=200,
+                body=dict(info.raw),
+            )
+        query = f"?{parts.query}" if parts.query else ""
+        return f"{self._client._config.base_url}{parts.path}{query}"
+
+    def _headers(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+        headers = {**self._client._config.headers, "Accept-Encoding": "identity"}
+        headers.pop("Content-Type", None)
+        return {**headers, **(extra or {})}
+
+    def _upload_headers(self, upload: Upload) -> dict[str, str]:
+        return self._headers({"Content-Type": upload.content_type, "Content-Length": str(upload.content_length)})
+
+    @staticmethod
+    def _upload_result(status: int, headers: Mapping[str, str], content: bytes) -> str:
+        body = _json(content)
+        media_id = body.get("id") if isinstance(body, Mapping) else None
+        if not isinstance(media_id, str | int) or isinstance(media_id, bool) or not str(media_id):
+            raise UnexpectedResponseError(
+                f"HTTP {status} without a media id: {snippet(content)!r}",
+                status_code=status,
+                body=body,
+                request_id=request_id_of(headers, body),
+            )
+        return str(media_id)
+
+    @staticmethod
+    def _info_result(media_id: str) -> Callable[[int, Mapping[str, str], bytes], MediaInfo]:
+        def parse(status: int, headers: Mapping[str, str], content: bytes) -> MediaInfo:
+            body = _json(content)
+            if not isinstance(body, Mapping):
+                raise UnexpectedResponseError(
+                    f"HTTP {status} without media details: {snippet(content)!r}",
+                    status_code=status,
+                    request_id=request_id_of(headers),
+                )
+            size = body.get("file_size")
+            if isinstance(size, str) and size.isdigit():
+                size = int(size)
+            return MediaInfo(
+                id=str(body.get("id") or media_id),
+                url=body.get("url") if isinstance(body.get("url"), str) else None,
+                mime_type=body.get("mime_type") if isinstance(body.get("mime_type"), str) else None,
+                sha256=body.get("sha256") if isinstance(body.get("sha256"), str) else None,
+                file_size=size if isinstance(size, int) and not isinstance(size, bool) and size >= 0 else None,
+                raw=body,
+            )
+
+        return parse
+
+    @staticmethod
+    def _deleted(status: int, headers: Mapping[str, str], content: bytes) -> bool:
+        body = _json(content)
+        return bool(body.get("success", True)) if isinstance(body, Mapping) else True
+
+    def _lookup_failure(self, error: D360Error) -> D360Error:
+        """Lookups are never retried after a 4xx (upstream blocks lookups after repeated failures); a 429
+        becomes MediaLookupBlockedError, saying so."""
+        if isinstance(error, RateLimitError) and not isinstance(error, MediaLookupBlockedError):
+            blocked = MediaLookupBlockedError(
+                f"upstream is refusing media lookups for now ({error.message}): it blocks them for a while after "
+                "repeated failed lookups; wait before looking media up again",
+                status_code=error.status_code,
+                code=error.code,
+                body=error.body,
+                request_id=error.request_id,
+                retry_after=error.retry_after,
+            )
+            blocked.__cause__ = error
+            return blocked
+        return error
+
+    def _retry_or_raise(self, error: D360Error, retries_done: int, *, lookup: bool) -> float:
+        if lookup and isinstance(error, APIStatusError) and 400 <= error.status_code < 500:
+            raise self._lookup_failure(error)
+        if isinstance(error, MediaIntegrityError):
+            if retries_done >= self._client._config.retry.max_retries:
+                raise error
+            return self._client._config.retry.backoff(retries_done)
+        # Every media call is safe to repeat: an upload repeated can only leave an unused copy behind.
+        return self._client._next_delay(error, retries_done, idempotent=True)
+
+
+def _json(content: bytes) -> Any:
+    try:
+        return json.loads(content)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _capped(reader: BodyReader) -> tuple[bytes, str | None]:
+    return reader.finish(), reader.unreadable
+
+
+class Media(_MediaCore):
+    """`client.media` on `Client`: blocking."""
+
+    _client: Client
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    def upload(self, file: Any, mime_type: str | None = None, *, filename: str | None = None) -> str:
+        """Upload a path, bytes or a binary file object (streamed, never read whole); return its media id.
+
+        The MIME type is guessed from the name unless given; the type and size are checked against the
+        Cloud API's limits first (ValidationError, nothing sent). Retried after any transient failure.
+        """
+        return self._send_upload(prepare_upload(file, mime_type, filename))
+
+    def _send_upload(self, upload: Upload) -> str:
+        try:
+            url = f"{self._client._config.base_url}/media"
+            return self._exchange("POST", url, upload.chunks, self._upload_headers(upload), self._upload_result)
+        finally:
+            upload.close()
+
+    def get(self, media_id: str) -> MediaInfo:
+        """Look a media file up: its download URL (valid 5 minutes), MIME type, sha256 and size."""
+        url = self._url(media_id)
+        return self._exchange("GET", url, None, self._headers(), self._info_result(str(media_id)), lookup=True)
+
+    def delete(self, media_id: str) -> bool:
+        """Delete a media file from upstream's storage."""
+        return self._exchange("DELETE", self._url(media_id), None, self._headers(), self._deleted)
+
+    def download(self, media_id: str, to: str | os.PathLike[str] | Any) -> MediaInfo:
+        """Stream a media file to a path or a binary file object, checking its size and sha256.
+
+        A path is written beside it and renamed only once whole and checked: an interrupted or corrupt
+        download never leaves a partial file under the name asked for.
+        """
+        info = self.get(media_id)
+        target = target_for(to, info.file_size, info.sha256)
+        self._fetch(info, target)
+        return info
+
+    def download_bytes(self, media_id: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+        """A small media file's bytes, checked; refused (MediaIntegrityError) past `max_bytes`."""
+        info = self.get(media_id)
+        if info.file_size is not None and info.file_size > max_bytes:
+            raise MediaIntegrityError(f"media {media_id} is {info.file_size} bytes, more than max_bytes={max_bytes}")
+        target = BytesTarget(info.file_size, info.sha256, max_bytes)
+        self._fetch(info, target)
+        return bytes(target.buffer)
+
+    def _fetch(self, info: MediaInfo, target: DownloadTarget) -> None:
+        url = self._download_url(info)
+
+        def consume(streamed: StreamedResponse) -> bool:
+            target.restart()
+            for chunk in streamed.chunks:
+                target.write(chunk)
+            target.verify()
+            return True
+
+        try:
+            self._exchange("GET", url, None, self._headers(), None, consume=consume)
+        except BaseException:
+            target.discard()
+            raise
+        target.finish()
+
+    def _exchange(
+        self,
+        method: str,
+        url: str,
+        body: Callable[[], Iterator[bytes]] | None,
+        headers: Mapping[str, str],
+        parse: Callable[[int, Mapping[str, str], bytes], T] | None,
+        *,
+        lookup: bool = False,
+        consume: Callable[[StreamedResponse], T] | None = None,
+    ) -> T:
+        client = self._client
+        retries_done = 0
+        while True:
+            client._log_request(method, url, retries_done + 1)
+            outcome: T | D360Error
+            try:
+                with client._transport.stream(
+                    method, url, body() if body else None, headers, client._request_timeout()
+                ) as streamed:
+                    outcome = self._read(streamed, parse, consume)
+            except TransportFailure as exc:
+                outcome = client._connection_error(exc.failure, exc.__cause__ or exc)
+            except MediaIntegrityError as exc:
+                outcome = exc
+            if not isinstance(outcome, D360Error):
+                return outcome
+            client._sleep(self._retry_or_raise(outcome, retries_done, lookup=lookup))
+            retries_done += 1
+
+    @staticmethod
+    def _read(
+        streamed: StreamedResponse,
+        parse: Callable[[int, Mapping[str, str], bytes], T] | None,
+        consume: Callable[[StreamedResponse], T] | None,
+    ) -> T | D360Error:
+        status = streamed.status_code
+        if 200 <= status < 300 and consume is not None:
+            return consume(streamed)
+        reader = BodyReader(streamed.headers.get("content-encoding"))
+        for chunk in streamed.chunks:
+            reader.feed(chunk)
+            if reader.done:
+                break
+        content, _ = _capped(reader)
+        if 200 <= status < 300 and parse is not None:
+            try:
+                return parse(status, streamed.headers, content)
+            except UnexpectedResponseError as error:
+                return error
+        return status_error(status, streamed.headers, content)
+
+
+class AsyncMedia(_MediaCore):
+    """`client.media` on `AsyncClient`: the same methods, awaited."""
+
+    _client: AsyncClient
+
+    def __init__(self, client: AsyncClient) -> None:
+        self._client = client
+
+    async def upload(self, file: Any, mime_type: str | None = None, *, filename: str | None = None) -> str:
+        """Upload a path, bytes or a binary file object; see `Media.upload`."""
+        return await self._send_upload(prepare_upload(file, mime_type, filename))
+
+    async def _send_upload(self, upload: Upload) -> str:
+        try:
+            url = f"{self._client._config.base_url}/media"
+            return await self._exchange("POST", url, upload.chunks, self._upload_headers(upload), self._upload_result)
+        finally:
+            upload.close()
+
+    async def get(self, media_id: str) -> MediaInfo:
+        """Look a media file up; see `Media.get`."""
+        url = self._url(media_id)
+        return await self._exchange("GET", url, None, self._headers(), self._info_result(str(media_id)), lookup=True)
+
+    async def delete(self, media_id: str) -> bool:
+        """Delete a media file from upstream's storage."""
+        return await self._exchange("DELETE", self._url(media_id), None, self._headers(), self._deleted)
+
+    async def download(self, media_id: str, to: str | os.PathLike[str] | Any) -> MediaInfo:
+        """Stream a media file to a path or a binary file object; see `Media.download`."""
+        info = await self.get(media_id)
+        target = target_for(to, info.file_size, info.sha256)
+        await self._fetch(info, target)
+        return info
+
+    async def download_bytes(self, media_id: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+        """A small media file's bytes; see `Media.download_bytes`."""
+        info = await self.get(media_id)
+        if info.file_size is not None and info.file_size > max_bytes:
+            raise MediaIntegrityError(f"media {media_id} is {info.file_size} bytes, more than max_bytes={max_bytes}")
+        target = BytesTarget(info.file_size, info.sha256, max_bytes)
+        await self._fetch(info, target)
+        return bytes(target.buffer)
+
+    async def _fetch(self, info: MediaInfo, target: DownloadTarget) -> None:
+        url = self._download_url(info)
+
+        async def consume(streamed: StreamedResponse) -> bool:
+            target.restart()
+            async for chunk in streamed.chunks:
+                target.write(chunk)
+            target.verify()
+            return True
+
+        try:
+            await self._exchange("GET", url, None, self._headers(), None, consume=consume)
+        except BaseException:
+            target.discard()
+            raise
+        target.finish()
+
+    async def _exchange(
+        self,
+        method: str,
+        url: str,
+        body: Callable[[], Iterator[bytes]] | None,
+        headers: Mapping[str, str],
+        parse: Callable[[int, Mapping[str, str], bytes], T] | None,
+        *,
+        lookup: bool = False,
+        consume: Any = None,
+    ) -> T:
+        client = self._client
+        retries_done = 0
+        while True:
+            client._log_request(method, url, retries_done + 1)
+            outcome: Any
+            try:
+                async with client._transport.stream(
+                    method, url, body() if body else None, headers, client._request_timeout()
+                ) as streamed:
+                    outcome = await self._read(streamed, parse, consume)
+            except TransportFailure as exc:
+                outcome = client._connection_error(exc.failure, exc.__cause__ or exc)
+            except MediaIntegrityError as exc:
+                outcome = exc
+            if not isinstance(outcome, D360Error):
+                return outcome  # type: ignore[no-any-return]
+            await client._sleep(self._retry_or_raise(outcome, retries_done, lookup=lookup))
+            retries_done += 1
+
+    @staticmethod
+    async def _read(
+        streamed: StreamedResponse, parse: Callable[[int, Mapping[str, str], bytes], Any] | None, consume: Any
+    ) -> Any:
+        status = streamed.status_code
+        if 200 <= status < 300 and consume is not None:
+            return await consume(streamed)
+        reader = BodyReader(streamed.headers.get("content-encoding"))
+        chunks: AsyncIterator[bytes] = streamed.chunks
+        async for chunk in chunks:
+            reader.feed(chunk)
+            if reader.done:
+                break
+        content, _ = _capped(reader)
+        if 200 <= status < 300 and parse is not None:
+            try:
+                return parse(status, streamed.headers, content)
+            except UnexpectedResponseError as error:
+                return error
+        return status_error(status, streamed.headers, content)
