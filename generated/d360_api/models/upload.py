@@ -19,7 +19,7 @@ T = TypeVar("T", bound="Upload")
 class Upload:
     """
     Attributes:
-        file (File): The file's bytes.
+        file (File): The file's bytes (an empty file is refused).
         messaging_product (UploadMessagingProduct):
         type_ (UploadType): The file's MIME type, one the Cloud API supports.
     """

@@ -28,6 +28,7 @@ from d360.cli.common import (
     fail,
 )
 from d360.cli.contract import add_contract_command
+from d360.cli.media import add_media_commands
 from d360.cli.sandbox import add_sandbox_command
 from d360.cli.send import add_send_command
 from d360.cli.webhook import add_webhook_commands
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_validate_command(commands)
     add_spec_command(commands)
     add_bulk_commands(commands)
+    add_media_commands(commands)
     add_sandbox_command(commands)
     add_webhook_commands(commands)
     add_contract_command(commands)

@@ -51,6 +51,7 @@ def add_send_command(commands: Commands) -> None:
         source = media.add_mutually_exclusive_group(required=True)
         source.add_argument("--link", help="a public https URL")
         source.add_argument("--media-id", help="an uploaded media id")
+        source.add_argument("--file", dest="file_path", metavar="PATH", help="a local file: uploaded, then sent by id")
         if media_kind in ("image", "video", "document"):
             media.add_argument("--caption")
         if media_kind == "document":
@@ -154,10 +155,24 @@ def template_components(arguments: argparse.Namespace) -> list[dict[str, Any]]:
 
 
 def run_send(arguments: argparse.Namespace) -> int:
+    path = getattr(arguments, "file_path", None)
+    if path is not None:
+        arguments.media_id = "0"  # checks the rest of the message before the upload; the real id replaces it
     message = build_message(arguments)
     with make_client(arguments) as client:
         try:
-            result = client.send(message)
+            if path is not None:
+                fields = {key: message[arguments.kind].get(key) for key in ("caption", "filename")}
+                result = client._media_message(
+                    arguments.kind,
+                    arguments.to,
+                    path,
+                    **{key: value for key, value in fields.items() if value is not None},
+                    reply_to=getattr(arguments, "reply_to", None),
+                    recipient_type="group" if arguments.group else "individual",
+                )
+            else:
+                result = client.send(message)
         except D360Error as error:
             if arguments.json:
                 print(json.dumps({"ok": False, "error": error_record(error)}))

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 ATTACHMENTS_PATH = "/whatsapp_business/attachments/"
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 T = TypeVar("T")
+Progress = Callable[[int, int | None], None]
+"""Told the bytes received so far and the expected size, after each chunk of a download."""
 
 
 @attrs.frozen
@@ -198,14 +200,18 @@ class Media(_MediaCore):
         """Delete a media file from upstream's storage."""
         return self._exchange("DELETE", self._url(media_id), None, self._headers(), self._deleted)
 
-    def download(self, media_id: str, to: str | os.PathLike[str] | Any) -> MediaInfo:
+    def download(
+        self, media_id: str, to: str | os.PathLike[str] | Any, *, progress: Progress | None = None
+    ) -> MediaInfo:
         """Stream a media file to a path or a binary file object, checking its size and sha256.
 
         A path is written beside it and renamed only once whole and checked: an interrupted or corrupt
-        download never leaves a partial file under the name asked for.
+        download never leaves a partial file under the name asked for. `progress(received, total)` is
+        called after each chunk.
         """
         info = self.get(media_id)
         target = target_for(to, info.file_size, info.sha256)
+        target.progress = progress
         self._fetch(info, target)
         return info
 
@@ -316,10 +322,13 @@ class AsyncMedia(_MediaCore):
         """Delete a media file from upstream's storage."""
         return await self._exchange("DELETE", self._url(media_id), None, self._headers(), self._deleted)
 
-    async def download(self, media_id: str, to: str | os.PathLike[str] | Any) -> MediaInfo:
+    async def download(
+        self, media_id: str, to: str | os.PathLike[str] | Any, *, progress: Progress | None = None
+    ) -> MediaInfo:
         """Stream a media file to a path or a binary file object; see `Media.download`."""
         info = await self.get(media_id)
         target = target_for(to, info.file_size, info.sha256)
+        target.progress = progress
         await self._fetch(info, target)
         return info
 

@@ -10,7 +10,7 @@ import io
 import os
 import secrets
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -152,6 +152,8 @@ class DownloadTarget:
         self.max_bytes = max_bytes
         self.size = 0
         self._hash = hashlib.sha256()
+        self.progress: Callable[[int, int | None], None] | None = None
+        """Called after each chunk with the bytes received so far and the expected size."""
 
     def write(self, chunk: bytes) -> None:
         self.size += len(chunk)
@@ -159,6 +161,8 @@ class DownloadTarget:
             raise MediaIntegrityError(f"the media is larger than max_bytes={self.max_bytes}; nothing was kept")
         self._hash.update(chunk)
         self._write(chunk)
+        if self.progress is not None:
+            self.progress(self.size, self.expected_size)
 
     def _write(self, chunk: bytes) -> None:
         raise NotImplementedError
@@ -224,6 +228,8 @@ class StreamTarget(DownloadTarget):
         self.stream.write(chunk)
 
     def restart(self) -> None:
+        if self.size == 0:
+            return  # nothing written yet: the first try
         if self._start is None:
             raise MediaIntegrityError("the download failed part way, and the file object it went to cannot be rewound")
         super().restart()

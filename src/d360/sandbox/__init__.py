@@ -356,7 +356,7 @@ class Sandbox:
         if int(declared) > MAX_UPLOAD_BYTES:
             return JSONResponse({"error": f"the upload is larger than {MAX_UPLOAD_BYTES} bytes"}, 413)
         try:
-            form = await request.form(max_files=1, max_fields=8)
+            form = await request.form(max_files=1)
         except Exception as exc:  # Starlette's and python-multipart's parse errors have no common base
             return JSONResponse({"error": f"not a multipart/form-data upload: {exc}"}, 400)
         try:
@@ -364,7 +364,7 @@ class Sandbox:
             fields = {name: value for name, value in form.items() if isinstance(value, str)}
             if upload is None or isinstance(upload, str):
                 return JSONResponse({"error": "invalid upload: $.file: is required, as a file part"}, 400)
-            problems = schema_problems({**fields, "file": ""}, "media.Upload")
+            problems = schema_problems({**fields, "file": "bytes"}, "media.Upload")  # its bytes: check_upload
             if problems:
                 return JSONResponse({"error": f"invalid upload: {problems[0]}"}, 400)
             size = upload.size if upload.size is not None else 0
@@ -387,6 +387,8 @@ class Sandbox:
         if refused is not None:
             return refused
         media_id = request.path_params["media_id"]
+        if media_id in _FIXED_PATHS:  # /media and /messages are POST only: other methods are not allowed there
+            return JSONResponse({"error": "Method Not Allowed"}, 405, headers={"Allow": "POST"})
         if not media_id.isascii() or not media_id.isdigit():
             return JSONResponse({"error": f"media id must be numeric, not {media_id!r}"}, 400)
         stored = self.media.get(media_id)
@@ -492,6 +494,9 @@ async def _read_body(request: Request) -> bytes | Response:
     except TimeoutError:
         return JSONResponse({"error": "request body took too long to arrive"}, 408)
     return b"".join(parts)
+
+
+_FIXED_PATHS = frozenset({"media", "messages"})
 
 
 class _CutShort(Exception):
@@ -648,11 +653,13 @@ def running(
     api_keys: Sequence[str] = (DEFAULT_API_KEY,), *, faults: Faults | None = None, keep: int = DEFAULT_KEEP,
     keep_bytes: int = DEFAULT_KEEP_BYTES, enforce_limits: bool = False, port: int = 0,
     webhook_url: str | None = None, webhook_secret: str | None = None, webhook_duplicate_rate: float = 0.0,
+    **options: Any,
 ) -> Iterator[RunningSandbox]:  # fmt: skip
-    """A sandbox served for the length of a `with` block."""
+    """A sandbox served for the length of a `with` block; `options` are Sandbox's others (`media_keep`...)."""
     app = Sandbox(
         api_keys, faults=faults, keep=keep, keep_bytes=keep_bytes, enforce_limits=enforce_limits,
         webhook_url=webhook_url, webhook_secret=webhook_secret, webhook_duplicate_rate=webhook_duplicate_rate,
+        **options,
     )  # fmt: skip
     served = start(app, port=port)
     try:
