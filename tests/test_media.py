@@ -291,3 +291,37 @@ def test_the_sandbox_refuses_what_upstream_refuses_and_bounds_what_it_keeps() ->
     finally:
         running.stop()
     assert not app.media.folder.exists()  # the files go with the sandbox
+
+
+def test_a_resumable_upload_returns_a_handle_and_the_file_arrives_whole(media: Both, served: sandbox.RunningSandbox) -> None:
+    data = os.urandom(700_000)
+    handle = media("upload_resumable", data, "video/mp4", filename="intro.mp4")
+    assert handle.startswith("2:")
+    (session,) = [item for item in served.sandbox.media.sessions.values() if item.handle == handle]
+    assert session.path.read_bytes() == data and (session.file_name, session.file_type) == ("intro.mp4", "video/mp4")
+
+
+def test_a_chunk_cut_short_is_resumed_from_the_offset_upstream_reports(client_kind: str) -> None:
+    data = os.urandom(2_000_000)
+    with sandbox.running(faults=sandbox.Faults(cut_upload_rate=1.0)) as running:
+        media = Both(client_kind, running.base_url, running.api_key, max_retries=5)
+        session = media("create_upload_session", data, "application/pdf", filename="big.pdf")
+        assert session.startswith("upload:")
+        with pytest.raises(d360.D360Error):  # every chunk is cut: it gives up after max_retries resumptions
+            media("upload_resumable", data, "application/pdf", filename="big.pdf", session=session)
+        offsets = list(running.sandbox.media.session_offsets)
+        assert offsets[0] == 0 and all(later > earlier for earlier, later in zip(offsets, offsets[1:], strict=False))
+        running.set_faults(cut_upload_rate=0.0)
+        handle = media("upload_resumable", data, "application/pdf", filename="big.pdf", session=session)
+        stored = running.sandbox.media.sessions[session.removeprefix("upload:")]
+        assert stored.handle == handle and stored.path.read_bytes() == data
+        # Each resumption sent only what was missing: far less than the file each time.
+        assert running.sandbox.media.session_offsets[-1] > len(data) // 2
+
+
+@pytest.mark.parametrize("session", ["upload:../../messages", "nope:x y", "upload:"])
+def test_a_malformed_session_id_is_refused_before_sending(client_kind: str, session: str) -> None:
+    with scripted_server() as server:
+        with pytest.raises(d360.ValidationError, match="upload session id"):
+            Both(client_kind, server.base_url, "key")("upload_resumable", b"x" * 10, "image/png", filename="a.png", session=session)
+        assert server.requests == []

@@ -27,6 +27,7 @@ from .message_context import MessageContext
 from .message_recipient_type import MessageRecipientType
 from .message_response_payload import MessageResponsePayload
 from .message_type import MessageType
+from .mime_type import MimeType
 from .reaction_message import ReactionMessage
 from .read_receipt import ReadReceipt
 from .read_receipt_status import ReadReceiptStatus
@@ -50,9 +51,11 @@ from .template_parameter_product import TemplateParameterProduct
 from .template_parameter_type import TemplateParameterType
 from .text_message import TextMessage
 from .upload import Upload
+from .upload_handle import UploadHandle
 from .upload_messaging_product import UploadMessagingProduct
 from .upload_response import UploadResponse
-from .upload_type import UploadType
+from .upload_session import UploadSession
+from .upload_session_status import UploadSessionStatus
 from .webhook_config import WebhookConfig
 from .webhook_config_headers import WebhookConfigHeaders
 from .webhook_config_response import WebhookConfigResponse
@@ -86,6 +89,7 @@ __all__ = (
     "MessageRecipientType",
     "MessageResponsePayload",
     "MessageType",
+    "MimeType",
     "ReactionMessage",
     "ReadReceipt",
     "ReadReceiptStatus",
@@ -107,9 +111,11 @@ __all__ = (
     "TemplateParameterType",
     "TextMessage",
     "Upload",
+    "UploadHandle",
     "UploadMessagingProduct",
     "UploadResponse",
-    "UploadType",
+    "UploadSession",
+    "UploadSessionStatus",
     "WebhookConfig",
     "WebhookConfigHeaders",
     "WebhookConfigResponse",

@@ -8,8 +8,8 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .. import types
+from ..models.mime_type import MimeType
 from ..models.upload_messaging_product import UploadMessagingProduct
-from ..models.upload_type import UploadType
 from ..types import File
 
 T = TypeVar("T", bound="Upload")
@@ -21,12 +21,12 @@ class Upload:
     Attributes:
         file (File): The file's bytes (an empty file is refused).
         messaging_product (UploadMessagingProduct):
-        type_ (UploadType): The file's MIME type, one the Cloud API supports.
+        type_ (MimeType): A MIME type the Cloud API supports for media.
     """
 
     file: File
     messaging_product: UploadMessagingProduct
-    type_: UploadType
+    type_: MimeType
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -74,7 +74,7 @@ class Upload:
 
         messaging_product = UploadMessagingProduct(d.pop("messaging_product"))
 
-        type_ = UploadType(d.pop("type"))
+        type_ = MimeType(d.pop("type"))
 
         upload = cls(
             file=file,

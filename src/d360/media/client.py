@@ -8,11 +8,12 @@ client's base URL with the API key, so the key never goes to any other host.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import attrs
 
@@ -28,6 +29,7 @@ from d360.errors import (
 )
 from d360.media.files import BytesTarget, DownloadTarget, Upload, prepare_upload, target_for
 from d360.responses import request_id_of, snippet, status_error
+from d360.retry import is_transient
 from d360.transports import BodyReader, StreamedResponse, TransportFailure
 
 if TYPE_CHECKING:
@@ -124,6 +126,45 @@ class _MediaCore:
 
         return parse
 
+    def _session_url(self, session: str) -> str:
+        name = session.removeprefix("upload:")
+        if not name or not all(character.isalnum() or character in "-_" for character in name) or not name.isascii():
+            raise ValidationError(
+                [Problem("$.session", f"must be an upload session id (upload:...), not {session!r}")],
+                subject="upload session",
+            )
+        return f"{self._client._config.base_url}/upload:{name}"
+
+    def _session_create_url(self, upload: Upload) -> str:
+        query = urlencode({"file_name": upload.filename, "file_length": upload.size, "file_type": upload.mime_type})
+        return f"{self._client._config.base_url}/uploads?{query}"
+
+    def _session_headers(self, upload: Upload, offset: int) -> dict[str, str]:
+        return self._headers(
+            {"Content-Type": "application/octet-stream", "Content-Length": str(upload.size - offset),
+             "file_offset": str(offset)}
+        )  # fmt: skip
+
+    @staticmethod
+    def _field(name: str, what: str) -> Callable[[int, Mapping[str, str], bytes], Any]:
+        def parse(status: int, headers: Mapping[str, str], content: bytes) -> Any:
+            body = _json(content)
+            value = body.get(name) if isinstance(body, Mapping) else None
+            if value is None or isinstance(value, bool) or not isinstance(value, str | int):
+                raise UnexpectedResponseError(
+                    f"HTTP {status} without {what}: {snippet(content)!r}", status_code=status, body=body,
+                    request_id=request_id_of(headers, body),
+                )  # fmt: skip
+            return value
+
+        return parse
+
+    def _resume_delay(self, error: D360Error, attempts: int) -> float:
+        """A failed chunk is resumed from where upstream stands, when the failure was transient."""
+        if attempts > self._client._config.retry.max_retries or not is_transient(error):
+            raise error
+        return self._client._config.retry.backoff(attempts - 1)
+
     @staticmethod
     def _deleted(status: int, headers: Mapping[str, str], content: bytes) -> bool:
         body = _json(content)
@@ -191,6 +232,56 @@ class Media(_MediaCore):
         finally:
             upload.close()
 
+    def upload_resumable(
+        self, file: Any, mime_type: str | None = None, *, filename: str | None = None, session: str | None = None
+    ) -> str:
+        """Upload through an upload session and return the file's handle (`2:...`), for a template header.
+
+        A chunk that fails part way is resumed from the offset upstream reports, not sent again from the
+        start. Pass `session` (an `upload:...` id from `create_upload_session`) to resume an earlier upload.
+        """
+        upload = prepare_upload(file, mime_type, filename)
+        try:
+            if session is None:
+                session = self._create_session(upload)
+            url = self._session_url(session)
+            attempts = 0
+            while True:
+                try:
+                    offset = int(
+                        self._exchange(
+                            "GET", url, None, self._headers(), self._field("file_offset", "an offset"), lookup=True
+                        )
+                    )
+                    return str(
+                        self._exchange(
+                            "POST",
+                            url,
+                            functools.partial(upload.chunks_from, offset),
+                            self._session_headers(upload, offset),
+                            self._field("h", "a file handle"),
+                            retry=False,
+                        )
+                    )
+                except D360Error as error:
+                    attempts += 1
+                    self._client._sleep(self._resume_delay(error, attempts))
+        finally:
+            upload.close()
+
+    def create_upload_session(self, file: Any, mime_type: str | None = None, *, filename: str | None = None) -> str:
+        """Open an upload session for a file (checked first) and return its id (`upload:...`)."""
+        upload = prepare_upload(file, mime_type, filename)
+        upload.close()
+        return self._create_session(upload)
+
+    def _create_session(self, upload: Upload) -> str:
+        return str(
+            self._exchange(
+                "POST", self._session_create_url(upload), None, self._headers(), self._field("id", "a session id")
+            )
+        )
+
     def get(self, media_id: str) -> MediaInfo:
         """Look a media file up: its download URL (valid 5 minutes), MIME type, sha256 and size."""
         url = self._url(media_id)
@@ -251,6 +342,7 @@ class Media(_MediaCore):
         *,
         lookup: bool = False,
         consume: Callable[[StreamedResponse], T] | None = None,
+        retry: bool = True,
     ) -> T:
         client = self._client
         retries_done = 0
@@ -268,6 +360,8 @@ class Media(_MediaCore):
                 outcome = exc
             if not isinstance(outcome, D360Error):
                 return outcome
+            if not retry:
+                raise outcome
             client._sleep(self._retry_or_raise(outcome, retries_done, lookup=lookup))
             retries_done += 1
 
@@ -312,6 +406,54 @@ class AsyncMedia(_MediaCore):
             return await self._exchange("POST", url, upload.chunks, self._upload_headers(upload), self._upload_result)
         finally:
             upload.close()
+
+    async def upload_resumable(
+        self, file: Any, mime_type: str | None = None, *, filename: str | None = None, session: str | None = None
+    ) -> str:
+        """Upload through an upload session and return the file's handle; see `Media.upload_resumable`."""
+        upload = prepare_upload(file, mime_type, filename)
+        try:
+            if session is None:
+                session = await self._create_session(upload)
+            url = self._session_url(session)
+            attempts = 0
+            while True:
+                try:
+                    offset = int(
+                        await self._exchange(
+                            "GET", url, None, self._headers(), self._field("file_offset", "an offset"), lookup=True
+                        )
+                    )
+                    return str(
+                        await self._exchange(
+                            "POST",
+                            url,
+                            functools.partial(upload.chunks_from, offset),
+                            self._session_headers(upload, offset),
+                            self._field("h", "a file handle"),
+                            retry=False,
+                        )
+                    )
+                except D360Error as error:
+                    attempts += 1
+                    await self._client._sleep(self._resume_delay(error, attempts))
+        finally:
+            upload.close()
+
+    async def create_upload_session(
+        self, file: Any, mime_type: str | None = None, *, filename: str | None = None
+    ) -> str:
+        """Open an upload session for a file (checked first) and return its id (`upload:...`)."""
+        upload = prepare_upload(file, mime_type, filename)
+        upload.close()
+        return await self._create_session(upload)
+
+    async def _create_session(self, upload: Upload) -> str:
+        return str(
+            await self._exchange(
+                "POST", self._session_create_url(upload), None, self._headers(), self._field("id", "a session id")
+            )
+        )
 
     async def get(self, media_id: str) -> MediaInfo:
         """Look a media file up; see `Media.get`."""
@@ -368,6 +510,7 @@ class AsyncMedia(_MediaCore):
         *,
         lookup: bool = False,
         consume: Any = None,
+        retry: bool = True,
     ) -> T:
         client = self._client
         retries_done = 0
@@ -385,6 +528,8 @@ class AsyncMedia(_MediaCore):
                 outcome = exc
             if not isinstance(outcome, D360Error):
                 return outcome  # type: ignore[no-any-return]
+            if not retry:
+                raise outcome
             await client._sleep(self._retry_or_raise(outcome, retries_done, lookup=lookup))
             retries_done += 1
 

@@ -74,6 +74,20 @@ class Upload:
             yield chunk
         yield self._epilogue()
 
+    def chunks_from(self, offset: int) -> Iterator[bytes]:
+        """The raw file from `offset` on (an upload session's body), read as it is sent."""
+        self.stream.seek(self.start + offset)
+        remaining = self.size - offset
+        while remaining > 0:
+            chunk = self.stream.read(min(CHUNK, remaining))
+            if not chunk:
+                raise ValidationError(
+                    [Problem("$.file", f"{self.filename} got shorter while it was being uploaded")],
+                    subject="media upload",
+                )
+            remaining -= len(chunk)
+            yield chunk
+
     def close(self) -> None:
         if self.owned:
             self.stream.close()

@@ -18,6 +18,7 @@ import collections
 import json
 import math
 import random
+import secrets
 import socket
 import threading
 import time
@@ -31,7 +32,7 @@ import attrs
 import httpx
 
 from d360.errors import ConfigurationError, D360Error
-from d360.media.limits import check_upload
+from d360.media.limits import LARGEST, check_upload, media_kind
 from d360.messages import with_cloud_api_defaults
 from d360.sandbox.media import DEFAULT_KEEP as DEFAULT_MEDIA_KEEP
 from d360.sandbox.media import DEFAULT_KEEP_BYTES as DEFAULT_MEDIA_KEEP_BYTES
@@ -82,6 +83,8 @@ class Faults:
     """Share of media downloads that stop half way through (the connection closes)."""
     corrupt_download_rate: float = 0.0
     """Share of media downloads with one byte changed (the sha256 no longer matches)."""
+    cut_upload_rate: float = 0.0
+    """Share of upload-session chunks cut off half way (the first half kept, as upstream keeps it)."""
     seed: int | None = None
 
     def check(self) -> None:
@@ -98,7 +101,7 @@ class Faults:
             raise ConfigurationError("the fault shares add up to more than 1")
         if not (_is_number(self.latency) and 0 <= self.latency <= 600):
             raise ConfigurationError(f"latency must be from 0 to 600 seconds, not {self.latency}")
-        for name in ("cut_download_rate", "corrupt_download_rate"):
+        for name in ("cut_download_rate", "corrupt_download_rate", "cut_upload_rate"):
             share = getattr(self, name)
             if not (_is_number(share) and 0 <= share <= 1):
                 raise ConfigurationError(f"{name} must be a share from 0 to 1, not {share}")
@@ -220,6 +223,8 @@ class Sandbox:
                 Route(INSPECTION_PATH, self._inspect, methods=["GET", "DELETE"]),
                 Route(INBOUND_PATH, self._inbound, methods=["POST"]),
                 Route("/media", self._upload_media, methods=["POST"]),
+                Route("/uploads", self._open_upload_session, methods=["POST"]),
+                Route("/upload:{upload_session}", self._upload_session, methods=["GET", "POST"]),
                 Route(ATTACHMENTS_PATH, self._download_media, methods=["GET"]),
                 Route("/{media_id}", self._media_by_id, methods=["GET", "DELETE"]),
             ]
@@ -379,6 +384,66 @@ class Sandbox:
             await form.close()
         return JSONResponse({"id": stored.id})
 
+    async def _open_upload_session(self, request: Request) -> Response:
+        """POST /uploads?file_name=&file_length=&file_type=: a resumable upload session."""
+        from starlette.responses import JSONResponse
+
+        refused = self._authorized(request)
+        if refused is not None:
+            return refused
+        query = request.query_params
+        name, length, kind = query.get("file_name", ""), query.get("file_length", ""), query.get("file_type", "")
+        if not name or not kind or not (length.isascii() and length.isdigit()):
+            return JSONResponse({"error": "file_name, file_length (a whole number) and file_type are required"}, 400)
+        # The type and the largest size, as the spec says them; the client checks each kind's own limit first.
+        if media_kind(kind) is None or not 0 < int(length) <= LARGEST:
+            return JSONResponse(
+                {"error": f"file_type must be a supported media type and file_length at most {LARGEST}"}, 400
+            )
+        session = self.media.open_session(name, kind, int(length))
+        return JSONResponse({"id": f"upload:{session.id}"})
+
+    async def _upload_session(self, request: Request) -> Response:
+        """GET /upload:{session} says how far it got; POST sends bytes from `file_offset` on."""
+        from starlette.responses import JSONResponse
+
+        refused = self._authorized(request)
+        if refused is not None:
+            return refused
+        session = self.media.sessions.get(request.path_params["upload_session"])
+        if session is None:
+            return JSONResponse({"error": "no such upload session"}, 404)
+        if request.method == "GET":
+            return JSONResponse({"id": f"upload:{session.id}", "file_offset": session.received})
+        offset_text = request.headers.get("file_offset", "0")
+        if not (offset_text.isascii() and offset_text.isdigit()) or int(offset_text) != session.received:
+            return JSONResponse(
+                {"error": f"file_offset {offset_text!r} does not match the {session.received} bytes received"}, 400
+            )
+        self.media.session_offsets.append(session.received)
+        declared = request.headers.get("content-length", "")
+        cut_after = None
+        if self.faults.cut_upload_rate and self._random.random() < self.faults.cut_upload_rate and declared.isdigit():
+            cut_after = int(declared) // 2
+        taken = 0
+        with session.path.open("ab") as target:
+            async for chunk in request.stream():
+                if session.received + len(chunk) > session.length:
+                    return JSONResponse({"error": f"more than the session's {session.length} bytes"}, 400)
+                if cut_after is not None and taken + len(chunk) >= cut_after:
+                    keep = chunk[: cut_after - taken]
+                    target.write(keep)
+                    session.received += len(keep)
+                    raise _CutShort("the sandbox cut this upload short, as its fault settings asked")
+                target.write(chunk)
+                taken += len(chunk)
+                session.received += len(chunk)
+        if session.received < session.length:
+            return JSONResponse({"error": f"incomplete: {session.received} of {session.length} bytes"}, 400)
+        if session.handle is None:
+            session.handle = "2:" + base64.b64encode(secrets.token_bytes(24)).decode()
+        return JSONResponse({"h": session.handle})
+
     async def _media_by_id(self, request: Request) -> Response:
         """GET and DELETE /{media_id}: a lookup (the download URL on the lookaside host) or a deletion."""
         from starlette.responses import JSONResponse
@@ -387,8 +452,10 @@ class Sandbox:
         if refused is not None:
             return refused
         media_id = request.path_params["media_id"]
-        if media_id in _FIXED_PATHS:  # /media and /messages are POST only: other methods are not allowed there
+        if media_id in _FIXED_PATHS:  # /media, /messages and /uploads are POST only
             return JSONResponse({"error": "Method Not Allowed"}, 405, headers={"Allow": "POST"})
+        if media_id.startswith("upload:"):  # an upload session takes GET and POST
+            return JSONResponse({"error": "Method Not Allowed"}, 405, headers={"Allow": "GET, POST"})
         if not media_id.isascii() or not media_id.isdigit():
             return JSONResponse({"error": f"media id must be numeric, not {media_id!r}"}, 400)
         stored = self.media.get(media_id)
@@ -496,7 +563,7 @@ async def _read_body(request: Request) -> bytes | Response:
     return b"".join(parts)
 
 
-_FIXED_PATHS = frozenset({"media", "messages"})
+_FIXED_PATHS = frozenset({"media", "messages", "uploads"})
 
 
 class _CutShort(Exception):

@@ -26,6 +26,20 @@ LOOKASIDE = "https://lookaside.fbsbx.com"
 """The host upstream's lookup URLs name; the client fetches their path under its base URL instead."""
 
 
+MAX_SESSIONS = 100
+
+
+@attrs.define
+class UploadSession:
+    id: str
+    path: Path
+    file_name: str
+    file_type: str
+    length: int
+    received: int = 0
+    handle: str | None = None
+
+
 @attrs.frozen
 class StoredMedia:
     id: str
@@ -50,6 +64,10 @@ class MediaStore:
         self._files: collections.OrderedDict[str, StoredMedia] = collections.OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
+        self.sessions: collections.OrderedDict[str, UploadSession] = collections.OrderedDict()
+        """Upload sessions by id (without `upload:`), the oldest dropped beyond 100."""
+        self.session_offsets: list[int] = []
+        """The `file_offset` of every chunk received, in order: how resumed uploads resumed."""
 
     def save(self, source: IO[bytes], mime_type: str) -> StoredMedia:
         """Copy an uploaded file into the store (streamed), hashing it on the way."""
@@ -99,6 +117,17 @@ class MediaStore:
             "file_size": stored.size,
             "id": stored.id,
         }
+
+    def open_session(self, file_name: str, file_type: str, length: int) -> UploadSession:
+        name = secrets.token_urlsafe(18).replace("-", "x").replace("_", "y")
+        session = UploadSession(name, self.folder / f"session-{name}", file_name, file_type, length)
+        session.path.touch()
+        with self._lock:
+            self.sessions[name] = session
+            while len(self.sessions) > MAX_SESSIONS:
+                _, oldest = self.sessions.popitem(last=False)
+                oldest.path.unlink(missing_ok=True)
+        return session
 
     @property
     def kept_bytes(self) -> int:

@@ -1,7 +1,7 @@
 from enum import StrEnum
 
 
-class UploadType(StrEnum):
+class MimeType(StrEnum):
     APPLICATIONMSWORD = "application/msword"
     APPLICATIONPDF = "application/pdf"
     APPLICATIONVND_MS_EXCEL = "application/vnd.ms-excel"
@@ -31,7 +31,7 @@ class UploadType(StrEnum):
         return str(self.value)
 
     @classmethod
-    def _missing_(cls, value: object) -> "UploadType | None":
+    def _missing_(cls, value: object) -> "MimeType | None":
         """A value the spec does not list yet is kept, not refused: upstream adds values before the spec does."""
         if not isinstance(value, str) or isinstance(value, bool):
             return None

@@ -1,0 +1,205 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_resp import ErrorResp
+from ...models.upload_handle import UploadHandle
+from ...types import UNSET, File, Response, Unset
+
+
+def _get_kwargs(
+    upload_session: str,
+    *,
+    body: File,
+    file_offset: int | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(file_offset, Unset):
+        headers["file_offset"] = str(file_offset)
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/upload:{upload_session}".format(
+            upload_session=quote(str(upload_session), safe=""),
+        ),
+    }
+
+    _kwargs["content"] = body.payload
+    headers["Content-Type"] = "application/octet-stream"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorResp | UploadHandle | None:
+    if response.status_code == 200:
+        response_200 = UploadHandle.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorResp.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorResp.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = ErrorResp.from_dict(response.json())
+
+        return response_404
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorResp | UploadHandle]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    upload_session: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: File,
+    file_offset: int | Unset = UNSET,
+) -> Response[ErrorResp | UploadHandle]:
+    """Upload File Data
+
+    Args:
+        upload_session (str):
+        file_offset (int | Unset):
+        body (File):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResp | UploadHandle]
+    """
+
+    kwargs = _get_kwargs(
+        upload_session=upload_session,
+        body=body,
+        file_offset=file_offset,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    upload_session: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: File,
+    file_offset: int | Unset = UNSET,
+) -> ErrorResp | UploadHandle | None:
+    """Upload File Data
+
+    Args:
+        upload_session (str):
+        file_offset (int | Unset):
+        body (File):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResp | UploadHandle
+    """
+
+    return sync_detailed(
+        upload_session=upload_session,
+        client=client,
+        body=body,
+        file_offset=file_offset,
+    ).parsed
+
+
+async def asyncio_detailed(
+    upload_session: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: File,
+    file_offset: int | Unset = UNSET,
+) -> Response[ErrorResp | UploadHandle]:
+    """Upload File Data
+
+    Args:
+        upload_session (str):
+        file_offset (int | Unset):
+        body (File):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResp | UploadHandle]
+    """
+
+    kwargs = _get_kwargs(
+        upload_session=upload_session,
+        body=body,
+        file_offset=file_offset,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    upload_session: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: File,
+    file_offset: int | Unset = UNSET,
+) -> ErrorResp | UploadHandle | None:
+    """Upload File Data
+
+    Args:
+        upload_session (str):
+        file_offset (int | Unset):
+        body (File):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResp | UploadHandle
+    """
+
+    return (
+        await asyncio_detailed(
+            upload_session=upload_session,
+            client=client,
+            body=body,
+            file_offset=file_offset,
+        )
+    ).parsed
