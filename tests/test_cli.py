@@ -113,7 +113,7 @@ def test_invalid_message_exits_2_with_one_line_and_sends_nothing(served: sandbox
 def test_bad_usage_exits_2(served: sandbox.RunningSandbox) -> None:
     result = d360("send", "image", "--to", TO, base_url=served.base_url)
     assert result.returncode == 2
-    assert "one of the arguments --link --media-id is required" in result.stderr
+    assert "one of the arguments --link --media-id --file is required" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -136,9 +136,26 @@ async def _lines_to_send(
         if line.line_number > wanted_number or line.content_hash != wanted_hash:
             raise JournalError(f"line {wanted_number} differs from the one the journal recorded")
         if line.message is not None:
-            yield NumberedMessage(line.line_number, line.message)
+            message = line.message
+            if "biz_opaque_callback_data" not in message:
+                # Ties the line's status webhooks back to it (`d360 webhook listen --journal`).
+                message = {**message, "biz_opaque_callback_data": journal.callback_token(line.line_number)}
+            yield NumberedMessage(line.line_number, message)
         next_wanted = next(wanted, None)
         await asyncio.sleep(0)  # let sends and their bookkeeping run between reads
+
+
+async def await_statuses(journal: Journal, seconds: float, *, poll: float = 0.2) -> tuple[int, int]:
+    """Give status webhooks up to `seconds` to speak for the unknown lines; those they spoke for are
+    accepted, the rest were never accepted upstream and go back to pending. Returns (settled, resent)."""
+    settled = 0
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        settled += journal.settle_by_status()
+        if not journal.counts()[UNKNOWN] or asyncio.get_running_loop().time() >= deadline:
+            break
+        await asyncio.sleep(poll)
+    return settled, journal.unknown_to_pending()
 
 
 def _advance(progress: Progress | None, *, sent: int = 0, failed: int = 0, unknown: int = 0) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import secrets
 import socket
 import sqlite3
 import sys
@@ -27,6 +28,11 @@ import attrs
 
 PENDING, SENDING, ACCEPTED, FAILED, UNKNOWN = "pending", "sending", "accepted", "failed", "unknown"
 STATES = (PENDING, SENDING, ACCEPTED, FAILED, UNKNOWN)
+# What became of an accepted line, from status webhooks; a later state never gives way to an earlier one.
+DELIVERY_STATES = ("sent", "delivered", "read", "failed")
+DELIVERY_RANK = {state: rank for rank, state in enumerate(DELIVERY_STATES, start=1)}
+TOKEN_PREFIX = "d360:"
+"""`biz_opaque_callback_data` of a line d360 sent: `d360:<journal id>:<line number>`."""
 SCHEMA_VERSION = "1"
 INSERT_BATCH = 5000
 PAGE_SIZE = 2000
@@ -45,6 +51,13 @@ CREATE TABLE IF NOT EXISTS lines (
 );
 CREATE INDEX IF NOT EXISTS lines_by_state ON lines (state, line_number);
 """
+# Added by delivery tracking; ALTERed into journals made before it.
+DELIVERY_COLUMNS = {
+    "delivery": "TEXT",
+    "delivery_code": "INTEGER",
+    "delivery_error": "TEXT",
+    "delivery_at": "REAL",
+}
 
 
 class JournalError(Exception):
@@ -61,6 +74,9 @@ class LineRecord:
     attempts: int
     created_at: float
     updated_at: float
+    delivery: str | None = None
+    delivery_code: int | None = None
+    delivery_error: str | None = None
 
 
 class Journal:
@@ -93,13 +109,47 @@ class Journal:
                 # NORMAL loses nothing on a process crash (kill -9), only possibly on power loss.
                 self._db.execute("PRAGMA synchronous=NORMAL")
                 self._db.executescript(SCHEMA)
+                self._add_delivery_columns()
             self._identity = _file_identity(self.path)
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(lines)")}
+            self._delivery_columns = (
+                "delivery, delivery_code, delivery_error" if "delivery" in columns else "NULL, NULL, NULL"
+            )
         except sqlite3.Error as exc:
             self._release()
             raise JournalError(f"{self.path} is not a usable journal: {exc}") from None
         except JournalError:
             self._release()
             raise
+
+    def _add_delivery_columns(self) -> None:
+        present = {row[1] for row in self._db.execute("PRAGMA table_info(lines)")}
+        for name, kind in DELIVERY_COLUMNS.items():
+            if name not in present:
+                self._db.execute(f"ALTER TABLE lines ADD COLUMN {name} {kind}")
+        self._db.execute("CREATE INDEX IF NOT EXISTS lines_by_message_id ON lines (message_id)")
+
+    @classmethod
+    def for_statuses(cls, path: str | Path) -> Journal:
+        """A journal opened to record status webhooks while a run may hold it: no run lock (SQLite orders
+        the writes), and only status updates are ever written through it."""
+        journal = cls.__new__(cls)
+        journal.path = Path(path)
+        journal._lock_file = None
+        if not journal.path.is_file():
+            raise JournalError(f"no such journal: {journal.path}")
+        try:
+            journal._db = sqlite3.connect(journal.path, isolation_level=None, check_same_thread=False, timeout=10.0)
+            if journal._tables() != {"meta", "lines"}:
+                raise JournalError(f"{journal.path} is not a d360 journal")
+            journal._db.execute("PRAGMA journal_mode=WAL")
+            journal._db.execute("PRAGMA synchronous=NORMAL")
+            journal._add_delivery_columns()
+        except sqlite3.Error as exc:
+            raise JournalError(f"{journal.path} is not a usable journal: {exc}") from None
+        journal._identity = _file_identity(journal.path)
+        journal._delivery_columns = "delivery, delivery_code, delivery_error"
+        return journal
 
     def _tables(self) -> set[str]:
         return {name for (name,) in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -189,7 +239,7 @@ class Journal:
                 self._db.executemany(
                     "INSERT INTO meta (key, value) VALUES (?, ?)",
                     [("schema_version", SCHEMA_VERSION), ("input_fingerprint", fingerprint),
-                     ("input", description), ("created_at", str(now))],
+                     ("input", description), ("created_at", str(now)), ("journal_id", secrets.token_hex(8))],
                 )  # fmt: skip
                 batch: list[tuple[int, str, str, str | None, float, float]] = []
                 for line_number, content_hash, state, error in lines:
@@ -212,12 +262,103 @@ class Journal:
     # The life of a line.
 
     def recover_interrupted(self) -> int:
-        """Lines left `sending` by a process that died: they may have been delivered, so they become unknown."""
+        """Lines left `sending` by a process that died: they may have been delivered, so they become unknown
+        (unless a status webhook already said what became of them: then they were accepted)."""
+        self.settle_by_status()
         cursor = self._write(
             "UPDATE lines SET state = ?, error = ?, updated_at = ? WHERE state = ?",
             (UNKNOWN, "interrupted while sending: may have been delivered", time.time(), SENDING),
         )
         return cursor.rowcount
+
+    def settle_by_status(self) -> int:
+        """Lines `sending` or `unknown` for which a status arrived: upstream accepted them, so `accepted`."""
+        cursor = self._write(
+            "UPDATE lines SET state = ?, error = NULL, updated_at = ? WHERE state IN (?, ?) AND delivery IS NOT NULL",
+            (ACCEPTED, time.time(), SENDING, UNKNOWN),
+        )
+        return cursor.rowcount
+
+    def unknown_to_pending(self) -> int:
+        """Unknown lines no status has spoken for, after waiting for statuses: upstream never accepted them
+        (it reports every message it accepts), so they go back to be sent."""
+        cursor = self._write(
+            "UPDATE lines SET state = ?, error = ?, updated_at = ? WHERE state = ? AND delivery IS NULL",
+            (PENDING, "no status arrived after the crash: never accepted, so sent again", time.time(), UNKNOWN),
+        )
+        return cursor.rowcount
+
+    def callback_token(self, line_number: int) -> str:
+        """The `biz_opaque_callback_data` that ties a line's status webhooks back to it."""
+        return f"{TOKEN_PREFIX}{self.journal_id}:{line_number}"
+
+    @property
+    def journal_id(self) -> str:
+        if not hasattr(self, "_journal_id"):
+            known = self.meta().get("journal_id")
+            if known is None:  # a journal from before delivery tracking: given an id now
+                known = secrets.token_hex(8)
+                self._write("INSERT OR IGNORE INTO meta (key, value) VALUES ('journal_id', ?)", (known,))
+                known = self.meta().get("journal_id", known)
+            self._journal_id = known
+        return self._journal_id
+
+    def record_status(
+        self,
+        *,
+        line_number: int | None,
+        message_id: str,
+        status: str,
+        code: int | None = None,
+        error: str | None = None,
+    ) -> str:
+        """Apply one status webhook; return what it did: `updated`, `stale` (a later state is known),
+        `unmatched` (no such line), or `ignored` (a status that is not a delivery state)."""
+        if status not in DELIVERY_RANK:
+            return "ignored"
+        if line_number is None:
+            row = self._db.execute("SELECT line_number FROM lines WHERE message_id = ?", (message_id,)).fetchone()
+            if row is None:
+                return "unmatched"
+            line_number = int(row[0])
+        rank_case = " ".join(f"WHEN '{state}' THEN {rank}" for state, rank in DELIVERY_RANK.items())
+        # One statement: the line is accepted (a status proves it), and its delivery only moves forward.
+        cursor = self._write(
+            f"UPDATE lines SET state = ?, error = CASE WHEN state = ? THEN error ELSE NULL END, "
+            f"message_id = COALESCE(message_id, ?), delivery = ?, delivery_code = ?, delivery_error = ?, "
+            f"delivery_at = ?, updated_at = ? WHERE line_number = ? AND "
+            f"COALESCE(CASE delivery {rank_case} END, 0) < ?",
+            (ACCEPTED, ACCEPTED, message_id, status, code, error, time.time(), time.time(), line_number,
+             DELIVERY_RANK[status]),
+        )  # fmt: skip
+        if cursor.rowcount:
+            return "updated"
+        exists = self._db.execute("SELECT 1 FROM lines WHERE line_number = ?", (line_number,)).fetchone()
+        return "stale" if exists else "unmatched"
+
+    def funnel(self) -> dict[str, Any]:
+        """Counts per delivery state among accepted lines, and failures grouped by error code."""
+        if self._delivery_columns.startswith("NULL"):  # a journal from before delivery tracking
+            accepted = self.counts()[ACCEPTED]
+            return {"accepted": accepted, "delivery": {"no status": accepted, **dict.fromkeys(DELIVERY_STATES, 0)},
+                    "failures": []}  # fmt: skip
+        found = dict(
+            self._db.execute(
+                "SELECT COALESCE(delivery, 'no status'), COUNT(*) FROM lines WHERE state = ? GROUP BY 1", (ACCEPTED,)
+            ).fetchall()
+        )
+        failures = [
+            {"code": code, "error": error, "lines": int(count)}
+            for code, error, count in self._db.execute(
+                "SELECT delivery_code, MIN(delivery_error), COUNT(*) FROM lines WHERE delivery = 'failed' "
+                "GROUP BY delivery_code ORDER BY COUNT(*) DESC"
+            )
+        ]
+        return {
+            "accepted": sum(int(count) for count in found.values()),
+            "delivery": {state: int(found.get(state, 0)) for state in ("no status", *DELIVERY_STATES)},
+            "failures": failures,
+        }
 
     def mark_sending(self, line_number: int, attempt: int) -> None:
         """Committed before the request leaves: the one write that makes a crash safe."""
@@ -228,9 +369,13 @@ class Journal:
         )
 
     def finish(self, line_number: int, state: str, *, message_id: str | None = None, error: str | None = None) -> None:
+        # A status webhook may have come first (it can beat the send's own answer): then the line was
+        # accepted whatever this try's outcome says, and stays so.
         self._write(
-            "UPDATE lines SET state = ?, message_id = ?, error = ?, updated_at = ? WHERE line_number = ?",
-            (state, message_id, error, time.time(), line_number),
+            "UPDATE lines SET state = CASE WHEN delivery IS NULL THEN ? ELSE ? END, "
+            "message_id = COALESCE(?, message_id), error = CASE WHEN delivery IS NULL THEN ? ELSE NULL END, "
+            "updated_at = ? WHERE line_number = ?",
+            (state, ACCEPTED, message_id, error, time.time(), line_number),
         )
 
     def _write(self, statement: str, parameters: tuple[Any, ...]) -> sqlite3.Cursor:
@@ -250,7 +395,8 @@ class Journal:
         last = 0
         while True:
             page = self._db.execute(
-                f"SELECT line_number, content_hash FROM lines WHERE state IN ({marks}) AND line_number > ? "
+                f"SELECT line_number, content_hash FROM lines WHERE state IN ({marks}) AND delivery IS NULL "
+                "AND line_number > ? "
                 f"ORDER BY line_number LIMIT {PAGE_SIZE}",
                 (*states, last),
             ).fetchall()
@@ -266,8 +412,8 @@ class Journal:
     def records(self, states: tuple[str, ...] = STATES) -> Iterator[LineRecord]:
         marks = ",".join("?" * len(states))
         cursor = self._db.execute(
-            "SELECT line_number, content_hash, state, message_id, error, attempts, created_at, updated_at "
-            f"FROM lines WHERE state IN ({marks}) ORDER BY line_number",
+            "SELECT line_number, content_hash, state, message_id, error, attempts, created_at, updated_at, "
+            f"{self._delivery_columns} FROM lines WHERE state IN ({marks}) ORDER BY line_number",
             states,
         )
         for row in cursor:

@@ -66,6 +66,14 @@ def add_bulk_commands(commands: Commands) -> None:
         help="send again the lines that may have been delivered (risking duplicates)",
     )
     bulk.add_argument("--skip-invalid", action="store_true", help="send the valid lines even if others are invalid")
+    bulk.add_argument(
+        "--await-statuses",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="on resuming, wait this long for status webhooks (d360 webhook listen --journal) to settle the "
+        "unknown lines; those no status speaks for were never accepted and are sent again",
+    )
     bulk.add_argument("--template", metavar="NAME", help="CSV input: the template to fill")
     bulk.add_argument("--language", metavar="CODE", help="CSV input: the template's language")
     bulk.set_defaults(handler=run_bulk)
@@ -108,8 +116,17 @@ def run_bulk(arguments: argparse.Namespace) -> int:
             f"{len(report.invalid)} of {report.total} lines are invalid; nothing was sent "
             "(--skip-invalid sends the rest)"
         )
+    if not (math.isfinite(arguments.await_statuses) and arguments.await_statuses >= 0):
+        raise UsageError(f"--await-statuses must be 0 or more seconds, not {arguments.await_statuses}")
     with Journal(arguments.journal) as journal:
         recovered = prepare_journal(journal, bulk_input, report)
+        if arguments.await_statuses and journal.counts()["unknown"]:
+            from d360.bulk_run import await_statuses
+
+            settled, resent = asyncio.run(await_statuses(journal, arguments.await_statuses))
+            print(f"bulk: statuses settled {settled} unknown lines as accepted; {resent} never accepted, sent again",
+                  file=sys.stderr)  # fmt: skip
+            recovered = 0
         if recovered:
             print(
                 f"bulk: {recovered} lines were being sent when the last run stopped: marked unknown "

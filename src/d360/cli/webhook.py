@@ -47,6 +47,12 @@ def add_webhook_commands(commands: Commands) -> None:
         help="a header every delivery must carry (repeatable), as set with set_webhook(headers=...)",
     )
     listen.add_argument("--json", action="store_true", help="print JSON lines (the typed event and its raw dict)")
+    listen.add_argument(
+        "--journal",
+        metavar="PATH",
+        help="record each status in this d360 bulk journal: every line learns its fate, and lines a crash left "
+        "unknown become accepted (works while the run is going)",
+    )
     listen.set_defaults(handler=run_listen)
 
 
@@ -73,6 +79,16 @@ def run_listen(arguments: argparse.Namespace) -> int:
         path=arguments.path,
     )
     receiver.on_event(printer)
+    sink = None
+    if arguments.journal:
+        from d360.journal import JournalError
+        from d360.webhooks import JournalSink
+
+        try:
+            sink = JournalSink(arguments.journal)
+        except JournalError as exc:
+            raise UsageError(str(exc)) from None
+        receiver.on_status(sink)
     try:
         listener = sandbox.bind(arguments.host, arguments.port)
     except OSError as exc:
@@ -98,6 +114,10 @@ def run_listen(arguments: argparse.Namespace) -> int:
         file=sys.stderr,
         flush=True,
     )
+    if sink is not None:
+        recorded = ", ".join(f"{count} {outcome}" for outcome, count in sorted(sink.outcomes.items())) or "none"
+        print(f"  journal {arguments.journal}: statuses {recorded}", file=sys.stderr, flush=True)
+        sink.close()
     return EXIT_OK
 
 

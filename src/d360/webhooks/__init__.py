@@ -5,7 +5,8 @@
     receiver = d360.webhooks.Receiver(secret=..., dedup=d360.webhooks.Deduplicator("webhooks.sqlite"))
 
 Modules: `events` (the types), `parse`, `verify`, `dedup` (stores), `receiver` (handlers and the
-shared request logic), `asgi` and `wsgi` (the apps), `payloads` (building deliveries, for tests).
+shared request logic), `asgi` and `wsgi` (the apps), `journal_sink` (statuses into a bulk journal),
+`payloads` (building deliveries, for tests), `config` (checking a webhook URL before setting it).
 """
 
 from d360.errors import WebhookPayloadError, WebhookVerificationError
@@ -34,6 +35,7 @@ from d360.webhooks.events import (
     UnknownEvent,
     WebhookError,
 )
+from d360.webhooks.journal_sink import JournalSink
 from d360.webhooks.parse import parse
 from d360.webhooks.receiver import Receiver, ReceiverStats
 from d360.webhooks.verify import sign, verify
@@ -49,6 +51,7 @@ __all__ = [
     "GroupEvent",
     "IncomingMessage",
     "InteractiveReply",
+    "JournalSink",
     "Location",
     "Media",
     "MemoryDedupStore",
