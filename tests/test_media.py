@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import io
+import itertools
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -293,7 +294,9 @@ def test_the_sandbox_refuses_what_upstream_refuses_and_bounds_what_it_keeps() ->
     assert not app.media.folder.exists()  # the files go with the sandbox
 
 
-def test_a_resumable_upload_returns_a_handle_and_the_file_arrives_whole(media: Both, served: sandbox.RunningSandbox) -> None:
+def test_a_resumable_upload_returns_a_handle_and_the_file_arrives_whole(
+    media: Both, served: sandbox.RunningSandbox
+) -> None:
     data = os.urandom(700_000)
     handle = media("upload_resumable", data, "video/mp4", filename="intro.mp4")
     assert handle.startswith("2:")
@@ -310,7 +313,7 @@ def test_a_chunk_cut_short_is_resumed_from_the_offset_upstream_reports(client_ki
         with pytest.raises(d360.D360Error):  # every chunk is cut: it gives up after max_retries resumptions
             media("upload_resumable", data, "application/pdf", filename="big.pdf", session=session)
         offsets = list(running.sandbox.media.session_offsets)
-        assert offsets[0] == 0 and all(later > earlier for earlier, later in zip(offsets, offsets[1:], strict=False))
+        assert offsets[0] == 0 and all(later > earlier for earlier, later in itertools.pairwise(offsets))
         running.set_faults(cut_upload_rate=0.0)
         handle = media("upload_resumable", data, "application/pdf", filename="big.pdf", session=session)
         stored = running.sandbox.media.sessions[session.removeprefix("upload:")]
@@ -323,5 +326,7 @@ def test_a_chunk_cut_short_is_resumed_from_the_offset_upstream_reports(client_ki
 def test_a_malformed_session_id_is_refused_before_sending(client_kind: str, session: str) -> None:
     with scripted_server() as server:
         with pytest.raises(d360.ValidationError, match="upload session id"):
-            Both(client_kind, server.base_url, "key")("upload_resumable", b"x" * 10, "image/png", filename="a.png", session=session)
+            Both(client_kind, server.base_url, "key")(
+                "upload_resumable", b"x" * 10, "image/png", filename="a.png", session=session
+            )
         assert server.requests == []

@@ -84,6 +84,7 @@ def add_bulk_commands(commands: Commands) -> None:
     )
     report.add_argument("journal", metavar="JOURNAL")
     report.add_argument("--csv", metavar="OUT", help="also write every line's record to this CSV file")
+    report.add_argument("--html", metavar="OUT", help="also write a one-page HTML report with the funnel as a chart")
     report.add_argument("--json", action="store_true", help="print JSON for machines")
     report.set_defaults(handler=run_bulk_report)
 
@@ -120,12 +121,13 @@ def run_bulk(arguments: argparse.Namespace) -> int:
         raise UsageError(f"--await-statuses must be 0 or more seconds, not {arguments.await_statuses}")
     with Journal(arguments.journal) as journal:
         recovered = prepare_journal(journal, bulk_input, report)
-        if arguments.await_statuses and journal.counts()["unknown"]:
+        unknown = journal.counts()["unknown"]
+        if arguments.await_statuses and unknown:
             from d360.bulk_run import await_statuses
 
             settled, resent = asyncio.run(await_statuses(journal, arguments.await_statuses))
-            print(f"bulk: statuses settled {settled} unknown lines as accepted; {resent} never accepted, sent again",
-                  file=sys.stderr)  # fmt: skip
+            print(f"bulk: of {unknown} unknown lines, status webhooks showed {settled} accepted; {resent} never "
+                  "were, and are sent now", file=sys.stderr)  # fmt: skip
             recovered = 0
         if recovered:
             print(
@@ -199,10 +201,12 @@ async def _run_bulk_sends(
 
 
 def run_bulk_report(arguments: argparse.Namespace) -> int:
+    from d360.bulk_report import funnel_rows, html_report
     from d360.journal import FAILED, STATES, UNKNOWN, Journal
 
     with Journal(arguments.journal, read_only=True) as journal:
         counts = journal.counts()
+        funnel = journal.funnel()
         problems = list(journal.records((FAILED, UNKNOWN)))
         if arguments.csv:
             try:
@@ -211,7 +215,8 @@ def run_bulk_report(arguments: argparse.Namespace) -> int:
                 raise UsageError(f"cannot write {arguments.csv}: {exc.strerror or exc}") from None
             with out:
                 writer = csv.writer(out)
-                writer.writerow(["line_number", "state", "message_id", "error", "attempts", "created_at", "updated_at"])
+                writer.writerow(["line_number", "state", "message_id", "error", "attempts", "created_at", "updated_at",
+                                 "delivery", "delivery_code", "delivery_error"])  # fmt: skip
                 for record in journal.records(STATES):
                     writer.writerow(
                         [
@@ -222,15 +227,25 @@ def run_bulk_report(arguments: argparse.Namespace) -> int:
                             record.attempts,
                             record.created_at,
                             record.updated_at,
+                            record.delivery or "",
+                            "" if record.delivery_code is None else record.delivery_code,
+                            record.delivery_error or "",
                         ]
                     )
         meta = journal.meta()
+    if arguments.html:
+        page = html_report(f"Campaign {meta.get('input', arguments.journal)}", counts, funnel)
+        try:
+            Path(arguments.html).write_text(page, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {arguments.html}: {exc.strerror or exc}") from None
     if arguments.json:
         print(
             json.dumps(
                 {
                     "input": meta.get("input"),
                     "counts": counts,
+                    "funnel": funnel,
                     "problems": [
                         {
                             "line": record.line_number,
@@ -247,8 +262,16 @@ def run_bulk_report(arguments: argparse.Namespace) -> int:
     say(f"journal {arguments.journal} for {meta.get('input', '?')}")
     for state in STATES:
         say(f"  {state:<9} {counts[state]}")
+    say("funnel (from status webhooks):")
+    for stage, count, share in funnel_rows(counts, funnel):
+        say(f"  {stage:<9} {count:>8}  {share:6.1%}")
+    if funnel["delivery"]["failed"]:
+        say("delivery failures by error code:")
+        for failure in funnel["failures"]:
+            say(f"  {failure['code']}: {failure['lines']} lines ({failure['error'] or 'no description'})")
     for record in problems:
         say(f"line {record.line_number}: {record.state}: {record.error or ''} (attempts {record.attempts})")
-    if arguments.csv:
-        say(f"wrote {arguments.csv}")
+    for written in (arguments.csv, arguments.html):
+        if written:
+            say(f"wrote {written}")
     return EXIT_OK

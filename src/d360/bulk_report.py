@@ -1,0 +1,88 @@
+"""What became of a campaign: the journal's funnel (accepted, then sent, delivered, read or failed, from
+status webhooks), as text, JSON, or a one-page HTML report with a chart for a campaign owner."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from d360.journal import DELIVERY_STATES, STATES
+
+COLOURS = {"sent": "#9db4c0", "delivered": "#5c6b73", "read": "#2a9d8f", "failed": "#e76f51", "no status": "#d9d9d9"}
+
+
+def funnel_rows(counts: dict[str, int], funnel: dict[str, Any]) -> list[tuple[str, int, float]]:
+    """(stage, lines, share of all lines) from the input down to read: each stage includes the later ones."""
+    total = sum(counts[state] for state in STATES)
+    delivery = funnel["delivery"]
+    reached = {
+        "accepted": funnel["accepted"],
+        "sent": delivery["sent"] + delivery["delivered"] + delivery["read"],
+        "delivered": delivery["delivered"] + delivery["read"],
+        "read": delivery["read"],
+    }
+    rows = [("lines", total, 1.0)]
+    rows += [(stage, count, count / total if total else 0.0) for stage, count in reached.items()]
+    return rows
+
+
+def html_report(title: str, counts: dict[str, int], funnel: dict[str, Any]) -> str:
+    """A self-contained page: the funnel as bars, the delivery states, the failures by error code."""
+    rows = funnel_rows(counts, funnel)
+    width = 560
+    bars = []
+    for index, (stage, count, share) in enumerate(rows):
+        y = 10 + index * 44
+        bar = max(2, int(width * share)) if count else 0
+        bars.append(
+            f'<text x="0" y="{y + 22}" class="label">{stage}</text>'
+            f'<rect x="110" y="{y}" width="{bar}" height="32" rx="3" fill="#2a9d8f" data-stage="{stage}" '
+            f'data-count="{count}"></rect>'
+            f'<text x="{118 + bar}" y="{y + 22}" class="value">{count:,} ({share:.1%})</text>'
+        )
+    chart = (
+        f'<svg id="funnel" viewBox="0 0 {width + 260} {20 + 44 * len(rows)}" role="img" '
+        f'aria-label="campaign funnel">{"".join(bars)}</svg>'
+    )
+    delivery = funnel["delivery"]
+    state_rows = "".join(
+        f'<tr><td><span class="swatch" style="background:{COLOURS[state]}"></span>{state}</td>'
+        f'<td class="number" data-state="{state}">{delivery[state]:,}</td></tr>'
+        for state in ("no status", *DELIVERY_STATES)
+    )
+    line_rows = "".join(
+        f'<tr><td>{state}</td><td class="number" data-line-state="{state}">{counts[state]:,}</td></tr>'
+        for state in STATES
+        if state != "sending"
+    )
+    failures = (
+        "".join(
+            f'<tr><td class="number">{failure["code"] if failure["code"] is not None else "-"}</td>'
+            f"<td>{html.escape(failure['error'] or '')}</td>"
+            f'<td class="number" data-failure-code="{failure["code"]}">{failure["lines"]:,}</td></tr>'
+            for failure in funnel["failures"]
+        )
+        or '<tr><td colspan="3">No delivery failures.</td></tr>'
+    )
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<style>
+body {{ font: 15px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 860px; color: #222; }}
+h1 {{ font-size: 1.4rem; }} h2 {{ font-size: 1.1rem; margin-top: 2rem; }}
+.label {{ font-size: 14px; fill: #333; }} .value {{ font-size: 13px; fill: #555; }}
+table {{ border-collapse: collapse; min-width: 320px; }} td, th {{ padding: 4px 12px; border-bottom: 1px solid #eee; }}
+.number {{ text-align: right; font-variant-numeric: tabular-nums; }}
+.swatch {{ display: inline-block; width: 10px; height: 10px; margin-right: 8px; border-radius: 2px; }}
+</style></head>
+<body>
+<h1>{html.escape(title)}</h1>
+<p>Of every line in the input, how many upstream accepted, and what status webhooks then reported.</p>
+{chart}
+<h2>Delivery of accepted messages</h2>
+<table><tbody>{state_rows}</tbody></table>
+<h2>Failures by error code</h2>
+<table><thead><tr><th>code</th><th>error</th><th>lines</th></tr></thead><tbody>{failures}</tbody></table>
+<h2>Lines</h2>
+<table><tbody>{line_rows}</tbody></table>
+</body></html>
+"""

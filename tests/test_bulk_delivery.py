@@ -1,0 +1,244 @@
+"""Delivery tracking: status webhooks into the journal, a crash and a resume that end with nothing
+unknown and nothing sent twice, the report's funnel, and the HTML report in a real browser."""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+import re
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from d360 import sandbox
+from d360.journal import ACCEPTED, PENDING, UNKNOWN, Journal
+from d360.webhooks import JournalSink, Receiver, parse
+from d360.webhooks.payloads import delivery, status
+from tests.servers import serving_asgi, wait_for
+from tests.test_bulk import KEY, TO, bodies_received, bulk, start_bulk, write_jsonl
+
+SECRET = "tracking-secret"
+
+
+def update(message_id: str, state: str, *, token: str | None = None, code: int | None = None) -> Any:
+    (event,) = parse(
+        delivery(statuses=[status(message_id, state, TO, biz_opaque_callback_data=token, error_code=code)])
+    )
+    return event
+
+
+@pytest.fixture
+def journal(tmp_path: Path) -> Iterator[Journal]:
+    with Journal(tmp_path / "run.sqlite") as opened:
+        opened.fill("fingerprint", "input.jsonl", [(n, f"hash{n}", PENDING, None) for n in range(1, 6)])
+        yield opened
+
+
+def delivery_of(path: Path) -> dict[int, tuple[str, str | None, str | None]]:
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT line_number, state, delivery, message_id FROM lines").fetchall()
+    return {line: (state, delivery, message_id) for line, state, delivery, message_id in rows}
+
+
+def test_statuses_move_a_line_forward_only_and_record_failures(journal: Journal) -> None:
+    journal.mark_sending(1, 1)
+    journal.finish(1, ACCEPTED, message_id="wamid.1")
+    journal.mark_sending(2, 1)
+    journal.finish(2, ACCEPTED, message_id="wamid.2")
+    sink = JournalSink(journal.path)
+    token = journal.callback_token(1)
+    assert [sink(update("wamid.1", state, token=token)) for state in ("sent", "read", "delivered", "sent")] == [
+        "updated",
+        "updated",
+        "stale",
+        "stale",
+    ]  # a late `delivered` never undoes `read`
+    assert sink(update("wamid.2", "failed", code=131047)) == "updated"  # found by its message id
+    rows = delivery_of(journal.path)
+    assert rows[1] == (ACCEPTED, "read", "wamid.1") and rows[2] == (ACCEPTED, "failed", "wamid.2")
+    (failure,) = journal.funnel()["failures"]
+    assert failure["code"] == 131047 and "24 hours" in failure["error"] and failure["lines"] == 1
+    assert sink(update("wamid.x", "read", token="d360:0123456789abcdef:1")) == "foreign"
+    assert sink(update("wamid.unknown", "read")) == "unmatched"
+    assert sink(update("wamid.1", "deleted", token=token)) == "ignored"
+    assert sink.outcomes == collections.Counter(updated=3, stale=2, foreign=1, unmatched=1, ignored=1)
+    sink.close()
+
+
+def test_a_status_before_the_sends_own_answer_keeps_the_line_accepted(journal: Journal) -> None:
+    journal.mark_sending(3, 1)
+    sink = JournalSink(journal.path)  # opened while the run holds the journal: no lock needed
+    assert sink(update("wamid.3", "sent", token=journal.callback_token(3))) == "updated"
+    journal.finish(3, UNKNOWN, error="APITimeoutError: no answer")  # the answer itself got lost
+    assert delivery_of(journal.path)[3] == (ACCEPTED, "sent", "wamid.3")
+    assert 3 not in [line for line, _ in journal.lines_in((PENDING, UNKNOWN))]
+    sink.close()
+
+
+def test_a_status_for_a_line_a_crash_left_unknown_makes_it_accepted_and_it_is_not_sent_again(journal: Journal) -> None:
+    journal.mark_sending(4, 1)
+    journal.mark_sending(5, 1)
+    assert journal.recover_interrupted() == 2  # both left `sending` by a crash
+    sink = JournalSink(journal.path)
+    sink(update("wamid.4", "delivered", token=journal.callback_token(4)))
+    assert journal.settle_by_status() == 0  # record_status already made it accepted
+    assert delivery_of(journal.path)[4] == (ACCEPTED, "delivered", "wamid.4")
+    assert journal.counts()[UNKNOWN] == 1
+    assert journal.unknown_to_pending() == 1  # line 5: no status ever came, so upstream never took it
+    assert [line for line, _ in journal.lines_in((PENDING,))] == [1, 2, 3, 5]
+    sink.close()
+
+
+def test_a_journal_made_before_tracking_is_given_the_columns_and_an_id(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as db:
+        db.executescript(
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+            "CREATE TABLE lines (line_number INTEGER PRIMARY KEY, content_hash TEXT NOT NULL, state TEXT NOT NULL,"
+            " message_id TEXT, error TEXT, attempts INTEGER NOT NULL DEFAULT 0, created_at REAL NOT NULL,"
+            " updated_at REAL NOT NULL);"
+            "INSERT INTO meta VALUES ('input_fingerprint', 'f');"
+            "INSERT INTO lines VALUES (1, 'h', 'accepted', 'wamid.old', NULL, 1, 0, 0);"
+        )
+    with Journal(path, read_only=True) as reading:
+        assert reading.funnel()["delivery"]["no status"] == 1  # a report never writes
+    sink = JournalSink(path)
+    assert sink.journal_id and sink(update("wamid.old", "read")) == "updated"
+    sink.close()
+
+
+@pytest.fixture
+def tracked(tmp_path: Path) -> Iterator[tuple[sandbox.RunningSandbox, Path]]:
+    """A sandbox posting signed statuses to a receiver that records them in tmp_path/run.sqlite."""
+    journal = tmp_path / "run.sqlite"
+    receiver = Receiver(secret=SECRET, dedup=False)
+    sinks: list[JournalSink] = []
+
+    def record(event: Any) -> None:
+        if not sinks and journal.exists():
+            sinks.append(JournalSink(journal))
+        if sinks:
+            sinks[0](event)
+
+    receiver.on_status(record)
+    with serving_asgi(receiver.asgi) as url:
+        faults = sandbox.Faults(delivery_failure_rate=0.3, delivery_failure_code=131047, seed=11)
+        with sandbox.running([KEY], faults=faults, webhook_url=url + "/", webhook_secret=SECRET) as served:
+            yield served, journal
+    for sink in sinks:
+        sink.close()
+
+
+def test_the_report_funnel_matches_what_the_sandbox_reported(
+    tracked: tuple[sandbox.RunningSandbox, Path], tmp_path: Path
+) -> None:
+    served, journal = tracked
+    source = write_jsonl(tmp_path / "campaign.jsonl", 60)
+    assert bulk(served.base_url, str(source), "--journal", str(journal)).returncode == 0
+    assert served.sandbox.webhooks.wait_idle(60)
+    with sqlite3.connect(journal) as db:
+        wait_for(
+            lambda: db.execute("SELECT COUNT(*) FROM lines WHERE delivery IN ('read', 'failed')").fetchone()[0] == 60
+        )
+        failed = db.execute("SELECT COUNT(*) FROM lines WHERE delivery = 'failed'").fetchone()[0]
+    assert 0 < failed < 60
+    report = subprocess.run([sys.executable, "-m", "d360", "bulk", "report", str(journal), "--json"],
+                            capture_output=True, text=True, check=True)  # fmt: skip
+    funnel = json.loads(report.stdout)["funnel"]
+    assert funnel["accepted"] == 60 and funnel["delivery"] == {
+        "no status": 0,
+        "sent": 0,
+        "delivered": 0,
+        "read": 60 - failed,
+        "failed": failed,
+    }
+    assert funnel["failures"] == [{"code": 131047, "error": funnel["failures"][0]["error"], "lines": failed}]
+    text = subprocess.run(
+        [sys.executable, "-m", "d360", "bulk", "report", str(journal)], capture_output=True, text=True, check=True
+    ).stdout
+    assert re.search(rf"read\s+{60 - failed}\s", text) and f"131047: {failed} lines" in text
+    # Every message carried its line's token.
+    tokens = {message.body["biz_opaque_callback_data"] for message in served.received()}
+    assert len(tokens) == 60 and all(token.startswith("d360:") for token in tokens)
+
+
+def test_after_kill_9_and_a_resume_no_line_is_unknown_and_none_was_sent_twice(tmp_path: Path) -> None:
+    journal = tmp_path / "run.sqlite"
+    source = write_jsonl(tmp_path / "campaign.jsonl", 300)
+    faults = sandbox.Faults(latency=0.02)
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("D360_")}
+    with sandbox.running([KEY], faults=faults) as served:
+        run = start_bulk(served.base_url, str(source), "--journal", str(journal), "--concurrency", "16")
+        wait_for(lambda: served.sandbox.accepted_count >= 60, timeout=60)
+        # The real listener, as an operator would run it, recording statuses in the (now existing) journal.
+        listener = subprocess.Popen(
+            [sys.executable, "-m", "d360", "webhook", "listen", "--port", "0", "--secret", SECRET, "--journal", str(journal)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=environment,
+        )  # fmt: skip
+        try:
+            assert listener.stderr is not None
+            url = re.search(r"receiving at (\S+)", listener.stderr.readline())
+            assert url is not None, "the listener did not start"
+            served.sandbox.webhooks.settings.url, served.sandbox.webhooks.settings.secret = url.group(1), SECRET
+            wait_for(lambda: served.sandbox.accepted_count >= 120, timeout=60)
+            run.send_signal(signal.SIGKILL)
+            run.wait(30)
+            with sqlite3.connect(journal) as db:
+                in_flight = db.execute("SELECT COUNT(*) FROM lines WHERE state = 'sending'").fetchone()[0]
+            assert in_flight > 0  # the kill caught lines mid-send
+            resumed = bulk(served.base_url, str(source), "--journal", str(journal), "--await-statuses", "15")
+            assert served.sandbox.webhooks.wait_idle(60)
+        finally:
+            listener.send_signal(signal.SIGTERM)
+            listener.wait(20)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "unknown lines, status webhooks showed" in resumed.stderr
+    states = collections.Counter(state for state, _, _ in delivery_of(journal).values())
+    assert states == {ACCEPTED: 300}
+    sent = bodies_received(served)
+    assert len(sent) == 300 and max(sent.values()) == 1  # every line once, none twice
+
+
+def test_the_html_report_renders_in_a_real_browser_with_the_journals_numbers(
+    tracked: tuple[sandbox.RunningSandbox, Path], tmp_path: Path
+) -> None:
+    browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if browser is None:
+        pytest.skip("no headless Chromium on this machine (apt-get install chromium)")
+    served, journal = tracked
+    source = write_jsonl(tmp_path / "campaign.jsonl", 40)
+    assert bulk(served.base_url, str(source), "--journal", str(journal)).returncode == 0
+    assert served.sandbox.webhooks.wait_idle(60)
+    with sqlite3.connect(journal) as db:
+        wait_for(
+            lambda: db.execute("SELECT COUNT(*) FROM lines WHERE delivery IN ('read', 'failed')").fetchone()[0] == 40
+        )
+        read, failed = (
+            db.execute("SELECT COUNT(*) FROM lines WHERE delivery = ?", (state,)).fetchone()[0]
+            for state in ("read", "failed")
+        )
+    page = tmp_path / "report.html"
+    subprocess.run(
+        [sys.executable, "-m", "d360", "bulk", "report", str(journal), "--html", str(page)],
+        check=True,
+        capture_output=True,
+    )
+    dom = subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=120, check=True,
+    ).stdout  # fmt: skip
+    assert '<svg id="funnel"' in dom
+    assert f'data-stage="read" data-count="{read}"' in dom and f'data-state="failed">{failed}<' in dom
+    assert f'data-failure-code="131047">{failed}<' in dom
+    screenshot = tmp_path / "report.png"
+    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", f"--screenshot={screenshot}",
+                    "--window-size=900,900", page.as_uri()], capture_output=True, timeout=120, check=True)  # fmt: skip
+    assert screenshot.stat().st_size > 5000  # it drew something
