@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+from typing import Any
+
+import pytest
 
 from d360.progress import Progress
 
@@ -33,17 +36,37 @@ def test_plain_lines_come_every_interval_with_counts_rate_and_eta() -> None:
     ]
 
 
-def test_terminal_bar_is_redrawn_in_place() -> None:
+def test_a_terminal_gets_richs_bar_with_d360s_counts_rate_and_eta() -> None:
     clock, stream = FakeClock(), io.StringIO()
     progress = Progress(8, stream, interactive=True, clock=clock)
-    clock.now += 1
+    assert progress.interactive
+    clock.now += 2
     progress.update(sent=4)
-    clock.now += 1
+    clock.now += 2
     progress.update(sent=4)
     progress.finish()
-    frames = stream.getvalue().split("\r")[1:]
-    assert frames[0].startswith("[############............] 4/8  sent 4")
-    assert frames[-1].startswith("[########################] 8/8  sent 8") and frames[-1].endswith("\n")
+    drawn = stream.getvalue()
+    assert "━" in drawn  # rich's bar
+    assert "4/8  sent 4  failed 0  unknown 0  2.0/s  ETA 2s" in drawn
+    assert "8/8  sent 8  failed 0  unknown 0  2.0/s  ETA -" in drawn and "progress:" not in drawn
+
+
+def test_without_rich_a_terminal_gets_the_plain_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_rich(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name.startswith("rich"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_rich)
+    clock, stream = FakeClock(), io.StringIO()
+    progress = Progress(2, stream, interactive=True, clock=clock)
+    progress.update(sent=2)
+    progress.finish()
+    assert not progress.interactive and stream.getvalue().startswith("progress: 2/2  sent 2")
 
 
 def test_no_rate_or_eta_is_claimed_from_the_first_fraction_of_a_second() -> None:

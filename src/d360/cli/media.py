@@ -5,13 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from typing import Any
 
 from d360.cli.common import EPILOG, EXIT_OK, Commands, connection_options, say
 from d360.cli.send import make_client
-
-PROGRESS_FROM_BYTES = 1 << 20
+from d360.progress import byte_progress
 
 
 def add_media_commands(commands: Commands) -> None:
@@ -63,10 +61,8 @@ def run_download(arguments: argparse.Namespace) -> int:
         if arguments.output == "-":
             info = client.media.download(arguments.media_id, sys.stdout.buffer)
         else:
-            progress = _Progress() if sys.stderr.isatty() else None
+            progress = byte_progress(sys.stderr, f"media {arguments.media_id}") if sys.stderr.isatty() else None
             info = client.media.download(arguments.media_id, arguments.output, progress=progress)
-            if progress is not None:
-                progress.done()
     if arguments.output != "-":
         _report(arguments, {"ok": True, "id": info.id, "file": arguments.output, "file_size": info.file_size},
                 f"downloaded {info.id} to {arguments.output} ({info.file_size} bytes, sha256 checked)")  # fmt: skip
@@ -85,24 +81,3 @@ def _report(arguments: argparse.Namespace, record: dict[str, Any], line: str) ->
         print(json.dumps(record))
     else:
         say(line)
-
-
-class _Progress:
-    """A one-line progress display on stderr for downloads of a megabyte or more."""
-
-    def __init__(self) -> None:
-        self.started = time.monotonic()
-        self.shown = 0.0
-
-    def __call__(self, received: int, total: int | None) -> None:
-        now = time.monotonic()
-        if (total or 0) < PROGRESS_FROM_BYTES or now - self.shown < 0.2:
-            return
-        self.shown = now
-        rate = received / max(now - self.started, 1e-6) / (1 << 20)
-        share = f"{received * 100 // total:3d}% " if total else ""
-        print(f"\r  {share}{received / (1 << 20):.1f} MB at {rate:.1f} MB/s", end="", file=sys.stderr, flush=True)
-
-    def done(self) -> None:
-        if self.shown:
-            print(file=sys.stderr, flush=True)
