@@ -330,3 +330,19 @@ def test_a_malformed_session_id_is_refused_before_sending(client_kind: str, sess
                 "upload_resumable", b"x" * 10, "image/png", filename="a.png", session=session
             )
         assert server.requests == []
+
+
+def test_an_inbound_images_media_id_downloads_through_client_media(
+    media: Both, served: sandbox.RunningSandbox, tmp_path: Path
+) -> None:
+    from d360.webhooks import parse
+    from d360.webhooks.payloads import delivery, inbound
+
+    photo = os.urandom(30_000)
+    media_id = media("upload", photo, "image/jpeg", filename="from-customer.jpg")
+    info = media("get", media_id)
+    body = delivery(messages=[inbound(TO, "image", {"id": media_id, "mime_type": "image/jpeg", "sha256": info.sha256})])
+    (message,) = parse(body)
+    assert message.image is not None
+    media("download", message.image.id, tmp_path / "photo.jpg")
+    assert (tmp_path / "photo.jpg").read_bytes() == photo
