@@ -3,6 +3,7 @@ unknown and nothing sent twice, the report's funnel, and the HTML report in a re
 
 from __future__ import annotations
 
+import asyncio
 import collections
 import json
 import os
@@ -19,7 +20,7 @@ from typing import Any
 import pytest
 
 from d360 import sandbox
-from d360.journal import ACCEPTED, PENDING, UNKNOWN, Journal
+from d360.journal import ACCEPTED, PENDING, SENDING, UNKNOWN, Journal
 from d360.webhooks import JournalSink, Receiver, parse
 from d360.webhooks.payloads import delivery, status
 from tests.servers import serving_asgi, wait_for
@@ -242,3 +243,54 @@ def test_the_html_report_renders_in_a_real_browser_with_the_journals_numbers(
     subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", f"--screenshot={screenshot}",
                     "--window-size=900,900", page.as_uri()], capture_output=True, timeout=120, check=True)  # fmt: skip
     assert screenshot.stat().st_size > 5000  # it drew something
+
+
+class CheckingSandbox(sandbox.Sandbox):
+    """Reads the journal as each message arrives: its line must already be committed as `sending`."""
+
+    def __init__(self, journal: Path, **options: Any) -> None:
+        super().__init__([KEY], **options)
+        self.journal = journal
+        self.seen_states: list[str] = []
+
+    def _accept(self, body: dict[str, Any], size: int) -> dict[str, Any]:
+        line = int(body["biz_opaque_callback_data"].rsplit(":", 1)[1])
+        with sqlite3.connect(self.journal) as db:
+            self.seen_states.append(db.execute("SELECT state FROM lines WHERE line_number = ?", (line,)).fetchone()[0])
+        return super()._accept(body, size)
+
+
+def test_group_commit_batches_writes_yet_every_request_leaves_after_its_line_is_committed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    journal = tmp_path / "run.sqlite"
+    checking = CheckingSandbox(journal)
+    served = sandbox.start(checking)
+    batches: list[int] = []
+    real_apply = Journal.apply
+
+    def counting_apply(self: Journal, operations: list[Any]) -> None:
+        batches.append(len(operations))
+        real_apply(self, operations)
+
+    monkeypatch.setattr(Journal, "apply", counting_apply)
+    try:
+        from d360.bulk_input import BulkInput
+        from d360.bulk_run import prepare_journal, send_remaining, validate_input
+        from d360.client import AsyncClient
+
+        source = BulkInput(write_jsonl(tmp_path / "c.jsonl", 200))
+
+        async def run() -> None:
+            async with AsyncClient(api_key=KEY, base_url=served.base_url) as client:
+                await send_remaining(client, source, opened, concurrency=16, rate=None, resend_unknown=False,
+                                     progress=None, stop=asyncio.Event())  # fmt: skip
+
+        with Journal(journal) as opened:
+            prepare_journal(opened, source, validate_input(source, lambda line: None))
+            asyncio.run(run())
+            assert opened.counts()[ACCEPTED] == 200
+    finally:
+        served.stop()
+    assert checking.seen_states == [SENDING] * 200  # never a request before its `sending` was on disk
+    assert sum(batches) == 400 and len(batches) < 400  # 200 marks and 200 outcomes, fewer commits

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -26,9 +26,9 @@ MAX_CONCURRENCY = 1000
 """Upstream's top tier is 1,000 messages a second; more requests in flight than that only queue at upstream."""
 THROTTLE_WAITS = 10
 """Throttling waits allowed per message on top of the retry budget: a throttled batch is slowed, not failed."""
-BeforeSend = Callable[[int, int], None]
+BeforeSend = Callable[[int, int], "Awaitable[None] | None"]
 """Called with (index, attempt number) after validation and before each try leaves: the journal's hook."""
-AfterSend = Callable[["SendOutcome"], None]
+AfterSend = Callable[["SendOutcome"], "Awaitable[None] | None"]
 """Called with each outcome by the worker that sent it, before that worker takes another message."""
 
 
@@ -134,7 +134,9 @@ async def send_many(
             await limiter.acquire()
             attempts += 1
             if before_send is not None:
-                before_send(index, attempts)
+                marked = before_send(index, attempts)
+                if marked is not None:
+                    await marked  # the journal's group commit: the request leaves once it is on disk
             try:
                 result = await single_try._call("POST", single_try._config.messages_url, content, parse_send_result)
             except D360Error as error:
@@ -156,7 +158,9 @@ async def send_many(
             while not stop.is_set() and (item := await inbox.get()) is not None:
                 outcome = await send_one(*item)
                 if after_send is not None:
-                    after_send(outcome)
+                    recorded = after_send(outcome)
+                    if recorded is not None:
+                        await recorded
                 await outbox.put(outcome)
         except Exception as exc:  # a broken hook (the journal's disk is full): the whole batch stops
             failures.append(exc)

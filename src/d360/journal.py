@@ -60,6 +60,14 @@ DELIVERY_COLUMNS = {
 }
 
 
+FINISH = (
+    "UPDATE lines SET state = CASE WHEN delivery IS NULL THEN ? ELSE ? END, "
+    "message_id = COALESCE(?, message_id), error = CASE WHEN delivery IS NULL THEN ? ELSE NULL END, "
+    "updated_at = ? WHERE line_number = ?"
+)
+"""A line's outcome; a line a status webhook already spoke for stays accepted."""
+
+
 class JournalError(Exception):
     """The journal cannot be used for this run; the message says why, in one line."""
 
@@ -371,12 +379,26 @@ class Journal:
     def finish(self, line_number: int, state: str, *, message_id: str | None = None, error: str | None = None) -> None:
         # A status webhook may have come first (it can beat the send's own answer): then the line was
         # accepted whatever this try's outcome says, and stays so.
-        self._write(
-            "UPDATE lines SET state = CASE WHEN delivery IS NULL THEN ? ELSE ? END, "
-            "message_id = COALESCE(?, message_id), error = CASE WHEN delivery IS NULL THEN ? ELSE NULL END, "
-            "updated_at = ? WHERE line_number = ?",
-            (state, ACCEPTED, message_id, error, time.time(), line_number),
-        )
+        self._write(FINISH, (state, ACCEPTED, message_id, error, time.time(), line_number))
+
+    def apply(self, operations: list[tuple[Any, ...]]) -> None:
+        """Several line updates in one transaction (the group commit of a bulk run): each is
+        ("sending", line_number) or ("finish", line_number, state, message_id, error)."""
+        self.check_still_here()
+        now = time.time()
+        try:
+            with self._transaction():
+                for operation in operations:
+                    if operation[0] == SENDING:
+                        self._db.execute(
+                            "UPDATE lines SET state = ?, attempts = attempts + 1, updated_at = ? WHERE line_number = ?",
+                            (SENDING, now, operation[1]),
+                        )
+                    else:
+                        _, line_number, state, message_id, error = operation
+                        self._db.execute(FINISH, (state, ACCEPTED, message_id, error, now, line_number))
+        except sqlite3.Error as exc:
+            raise JournalError(f"cannot write to the journal {self.path}: {exc}") from None
 
     def _write(self, statement: str, parameters: tuple[Any, ...]) -> sqlite3.Cursor:
         try:
