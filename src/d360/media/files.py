@@ -60,18 +60,8 @@ class Upload:
 
     def chunks(self) -> Iterator[bytes]:
         """The body, from the start of the file each time (so that a retry sends it whole again)."""
-        self.stream.seek(self.start)
         yield self._preamble()
-        remaining = self.size
-        while remaining > 0:
-            chunk = self.stream.read(min(CHUNK, remaining))
-            if not chunk:
-                raise ValidationError(
-                    [Problem("$.file", f"{self.filename} got shorter while it was being uploaded")],
-                    subject="media upload",
-                )
-            remaining -= len(chunk)
-            yield chunk
+        yield from self.chunks_from(0)
         yield self._epilogue()
 
     def chunks_from(self, offset: int) -> Iterator[bytes]:
