@@ -101,8 +101,10 @@ def run_listen(arguments: argparse.Namespace) -> int:
         file=sys.stderr,
         flush=True,
     )
-    import uvicorn
-
+    try:
+        import uvicorn
+    except ImportError:  # pragma: no cover - depends on the install
+        raise UsageError("d360 webhook listen needs uvicorn: pip install 'd360-messaging[sandbox]'") from None
     server = uvicorn.Server(uvicorn.Config(receiver.asgi, log_level="warning", access_log=False, lifespan="on"))
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
         signal.signal(stop_signal, lambda number, frame: None)
