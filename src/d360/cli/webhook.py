@@ -61,6 +61,10 @@ def run_listen(arguments: argparse.Namespace) -> int:
         from d360 import sandbox
     except ConfigurationError as exc:  # pragma: no cover - depends on the install
         raise UsageError(str(exc)) from None
+    try:
+        import uvicorn
+    except ImportError:  # pragma: no cover - depends on the install
+        raise UsageError("d360 webhook listen needs uvicorn: pip install 'd360-messaging[sandbox]'") from None
     if not arguments.path.startswith("/"):
         raise UsageError(f"--path must start with '/', not {arguments.path!r}")
     required = {}
@@ -101,10 +105,6 @@ def run_listen(arguments: argparse.Namespace) -> int:
         file=sys.stderr,
         flush=True,
     )
-    try:
-        import uvicorn
-    except ImportError:  # pragma: no cover - depends on the install
-        raise UsageError("d360 webhook listen needs uvicorn: pip install 'd360-messaging[sandbox]'") from None
     server = uvicorn.Server(uvicorn.Config(receiver.asgi, log_level="warning", access_log=False, lifespan="on"))
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
         signal.signal(stop_signal, lambda number, frame: None)
