@@ -71,3 +71,16 @@ def test_send_image_file_uploads_then_sends(served: sandbox.RunningSandbox, tmp_
     body = served.received()[-1].body
     assert body["image"]["caption"] == "Packed!" and served.sandbox.media.get(body["image"]["id"]) is not None
     assert json.loads(result.stdout)["message_id"].startswith("wamid.")
+
+
+def test_a_resumable_upload_prints_the_handle(served: sandbox.RunningSandbox, tmp_path: Path) -> None:
+    video = tmp_path / "intro.mp4"
+    video.write_bytes(os.urandom(200_000))
+    result = d360(served, "media", "upload", str(video), "--resumable", "--json")
+    assert result.returncode == 0, result.stderr
+    handle = json.loads(result.stdout)["handle"]
+    assert handle.startswith("2:") and any(
+        session.handle == handle for session in served.sandbox.media.sessions.values()
+    )
+    misuse = d360(served, "media", "upload", str(video), "--session", "upload:abc")
+    assert misuse.returncode == 2 and "use it with --resumable" in misuse.stderr

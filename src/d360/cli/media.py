@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from d360.cli.common import EPILOG, EXIT_OK, Commands, connection_options, say
+from d360.cli.common import EPILOG, EXIT_OK, Commands, UsageError, connection_options, say
 from d360.cli.send import make_client
 from d360.progress import byte_progress
 
@@ -27,6 +27,12 @@ def add_media_commands(commands: Commands) -> None:
     upload = action("upload", "upload a file (checked against the Cloud API's limits first); prints its media id")
     upload.add_argument("file", metavar="FILE")
     upload.add_argument("--type", dest="mime_type", metavar="MIME", help="its MIME type (default: from its name)")
+    upload.add_argument(
+        "--resumable",
+        action="store_true",
+        help="upload through an upload session and print the file handle (for a template's header)",
+    )
+    upload.add_argument("--session", metavar="ID", help="with --resumable: resume this upload session (upload:...)")
     upload.set_defaults(handler=run_upload)
     info = action("info", "a media file's MIME type, size, sha256 and download URL")
     info.add_argument("media_id", metavar="ID")
@@ -41,7 +47,13 @@ def add_media_commands(commands: Commands) -> None:
 
 
 def run_upload(arguments: argparse.Namespace) -> int:
+    if arguments.session and not arguments.resumable:
+        raise UsageError("--session resumes an upload session: use it with --resumable")
     with make_client(arguments) as client:
+        if arguments.resumable:
+            handle = client.media.upload_resumable(arguments.file, arguments.mime_type, session=arguments.session)
+            _report(arguments, {"ok": True, "handle": handle}, handle)
+            return EXIT_OK
         media_id = client.media.upload(arguments.file, arguments.mime_type)
     _report(arguments, {"ok": True, "id": media_id}, media_id)
     return EXIT_OK
