@@ -294,3 +294,19 @@ def test_group_commit_batches_writes_yet_every_request_leaves_after_its_line_is_
         served.stop()
     assert checking.seen_states == [SENDING] * 200  # never a request before its `sending` was on disk
     assert sum(batches) == 400 and len(batches) < 400  # 200 marks and 200 outcomes, fewer commits
+
+
+def test_writes_queued_when_the_run_is_cut_off_are_committed_on_the_way_out(journal: Journal) -> None:
+    from d360.bulk_run import GroupCommit
+
+    async def run() -> None:
+        writes = GroupCommit(journal)
+        marked = writes.mark_sending(1, 1)
+        finished = writes.finish(2, ACCEPTED, message_id="wamid.2")
+        writes.flush_pending()  # as send_remaining does when its workers are cancelled mid-wait
+        assert marked.done() and finished.done()
+        await asyncio.sleep(GroupCommit.FLUSH_AFTER * 3)  # the scheduled flush finds nothing left to do
+
+    asyncio.run(run())
+    rows = delivery_of(journal.path)
+    assert rows[1][0] == SENDING and rows[2] == (ACCEPTED, None, "wamid.2")

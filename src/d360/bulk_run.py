@@ -101,7 +101,14 @@ class GroupCommit:
         self._waiters.append(waiter)
         return waiter
 
+    def flush_pending(self) -> None:
+        """Commit what is queued now: on the way out, even if the workers were cancelled mid-wait."""
+        if self._operations:
+            self._flush()
+
     def _flush(self) -> None:
+        if not self._operations:  # already flushed by flush_pending
+            return
         operations, waiters = self._operations, self._waiters
         self._operations, self._waiters = [], []
         try:
@@ -161,8 +168,11 @@ async def send_remaining(
         after_send=record,
         stop=stop,
     )
-    async for _ in outcomes:
-        pass  # each outcome was recorded by its worker, before that worker took another line
+    try:
+        async for _ in outcomes:
+            pass  # each outcome was recorded by its worker, before that worker took another line
+    finally:
+        writes.flush_pending()
     if progress is not None:
         progress.finish()
     return stopped_for[0] if stopped_for else None
