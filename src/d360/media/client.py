@@ -9,9 +9,8 @@ client's base URL with the API key, so the key never goes to any other host.
 from __future__ import annotations
 
 import functools
-import json
 import os
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlencode, urlsplit
 
@@ -28,9 +27,9 @@ from d360.errors import (
     ValidationError,
 )
 from d360.media.files import BytesTarget, DownloadTarget, Upload, prepare_upload, target_for
-from d360.responses import request_id_of, snippet, status_error
+from d360.responses import _json_or_none, request_id_of, snippet, status_error
 from d360.retry import is_transient
-from d360.transports import BodyReader, StreamedResponse, TransportFailure
+from d360.transports import StreamedResponse, TransportFailure, read_chunks, read_chunks_async
 
 if TYPE_CHECKING:
     from d360.client import AsyncClient, Client
@@ -91,7 +90,7 @@ class _MediaCore:
 
     @staticmethod
     def _upload_result(status: int, headers: Mapping[str, str], content: bytes) -> str:
-        body = _json(content)
+        body = _json_or_none(content)
         media_id = body.get("id") if isinstance(body, Mapping) else None
         if not isinstance(media_id, str | int) or isinstance(media_id, bool) or not str(media_id):
             raise UnexpectedResponseError(
@@ -105,7 +104,7 @@ class _MediaCore:
     @staticmethod
     def _info_result(media_id: str) -> Callable[[int, Mapping[str, str], bytes], MediaInfo]:
         def parse(status: int, headers: Mapping[str, str], content: bytes) -> MediaInfo:
-            body = _json(content)
+            body = _json_or_none(content)
             if not isinstance(body, Mapping):
                 raise UnexpectedResponseError(
                     f"HTTP {status} without media details: {snippet(content)!r}",
@@ -148,7 +147,7 @@ class _MediaCore:
     @staticmethod
     def _field(name: str, what: str) -> Callable[[int, Mapping[str, str], bytes], Any]:
         def parse(status: int, headers: Mapping[str, str], content: bytes) -> Any:
-            body = _json(content)
+            body = _json_or_none(content)
             value = body.get(name) if isinstance(body, Mapping) else None
             if value is None or isinstance(value, bool) or not isinstance(value, str | int):
                 raise UnexpectedResponseError(
@@ -167,7 +166,7 @@ class _MediaCore:
 
     @staticmethod
     def _deleted(status: int, headers: Mapping[str, str], content: bytes) -> bool:
-        body = _json(content)
+        body = _json_or_none(content)
         return bool(body.get("success", True)) if isinstance(body, Mapping) else True
 
     def _lookup_failure(self, error: D360Error) -> D360Error:
@@ -196,17 +195,6 @@ class _MediaCore:
             return self._client._config.retry.backoff(retries_done)
         # Every media call is safe to repeat: an upload repeated can only leave an unused copy behind.
         return self._client._next_delay(error, retries_done, idempotent=True)
-
-
-def _json(content: bytes) -> Any:
-    try:
-        return json.loads(content)
-    except (ValueError, RecursionError):
-        return None
-
-
-def _capped(reader: BodyReader) -> tuple[bytes, str | None]:
-    return reader.finish(), reader.unreadable
 
 
 class Media(_MediaCore):
@@ -371,21 +359,10 @@ class Media(_MediaCore):
         parse: Callable[[int, Mapping[str, str], bytes], T] | None,
         consume: Callable[[StreamedResponse], T] | None,
     ) -> T | D360Error:
-        status = streamed.status_code
-        if 200 <= status < 300 and consume is not None:
+        if 200 <= streamed.status_code < 300 and consume is not None:
             return consume(streamed)
-        reader = BodyReader(streamed.headers.get("content-encoding"))
-        for chunk in streamed.chunks:
-            reader.feed(chunk)
-            if reader.done:
-                break
-        content, _ = _capped(reader)
-        if 200 <= status < 300 and parse is not None:
-            try:
-                return parse(status, streamed.headers, content)
-            except UnexpectedResponseError as error:
-                return error
-        return status_error(status, streamed.headers, content)
+        content, _ = read_chunks(streamed.headers, streamed.chunks, None)
+        return _outcome(streamed, content, parse)
 
 
 class AsyncMedia(_MediaCore):
@@ -537,19 +514,19 @@ class AsyncMedia(_MediaCore):
     async def _read(
         streamed: StreamedResponse, parse: Callable[[int, Mapping[str, str], bytes], Any] | None, consume: Any
     ) -> Any:
-        status = streamed.status_code
-        if 200 <= status < 300 and consume is not None:
+        if 200 <= streamed.status_code < 300 and consume is not None:
             return await consume(streamed)
-        reader = BodyReader(streamed.headers.get("content-encoding"))
-        chunks: AsyncIterator[bytes] = streamed.chunks
-        async for chunk in chunks:
-            reader.feed(chunk)
-            if reader.done:
-                break
-        content, _ = _capped(reader)
-        if 200 <= status < 300 and parse is not None:
-            try:
-                return parse(status, streamed.headers, content)
-            except UnexpectedResponseError as error:
-                return error
-        return status_error(status, streamed.headers, content)
+        content, _ = await read_chunks_async(streamed.headers, streamed.chunks)
+        return _outcome(streamed, content, parse)
+
+
+def _outcome(
+    streamed: StreamedResponse, content: bytes, parse: Callable[[int, Mapping[str, str], bytes], T] | None
+) -> T | D360Error:
+    """A whole answer read: the parsed result of a success, or the error of anything else."""
+    if 200 <= streamed.status_code < 300 and parse is not None:
+        try:
+            return parse(streamed.status_code, streamed.headers, content)
+        except UnexpectedResponseError as error:
+            return error
+    return status_error(streamed.status_code, streamed.headers, content)
