@@ -249,8 +249,9 @@ class Sandbox:
     async def _messages(self, request: Request) -> Response:
         from starlette.responses import JSONResponse
 
-        if request.headers.get("D360-API-KEY") not in self.api_keys:
-            return JSONResponse({"error": "Invalid api_key: send a sandbox key in the D360-API-KEY header"}, 401)
+        refused = self._authorized(request)
+        if refused is not None:
+            return refused
         limited = self._rate_limited()
         if limited is not None:
             return limited
@@ -302,8 +303,9 @@ class Sandbox:
         """GET and POST /v1/configs/webhook: the URL (and headers) the sandbox delivers webhooks to."""
         from starlette.responses import JSONResponse
 
-        if request.headers.get("D360-API-KEY") not in self.api_keys:
-            return JSONResponse({"error": "Invalid api_key: send a sandbox key in the D360-API-KEY header"}, 401)
+        refused = self._authorized(request)
+        if refused is not None:
+            return refused
         settings = self.webhooks.settings
         if request.method == "POST":
             raw = await _read_body(request)
@@ -342,6 +344,7 @@ class Sandbox:
         return JSONResponse({"message_id": message["id"]})
 
     def _authorized(self, request: Request) -> Response | None:
+        """None for a request with a sandbox key; otherwise the 401 to answer it with."""
         from starlette.responses import JSONResponse
 
         if request.headers.get("D360-API-KEY") not in self.api_keys:
