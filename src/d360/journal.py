@@ -66,6 +66,15 @@ FINISH = (
     "updated_at = ? WHERE line_number = ?"
 )
 """A line's outcome; a line a status webhook already spoke for stays accepted."""
+RECORD_STATUS = (
+    "UPDATE lines SET state = ?, error = CASE WHEN state = ? THEN error ELSE NULL END, "
+    "message_id = COALESCE(message_id, ?), delivery = ?, delivery_code = ?, delivery_error = ?, "
+    "delivery_at = ?, updated_at = ? WHERE line_number = ? AND "
+    "COALESCE(CASE delivery "
+    + " ".join(f"WHEN '{state}' THEN {rank}" for state, rank in DELIVERY_RANK.items())
+    + " END, 0) < ?"
+)
+"""A status webhook on its line: accepted, and its delivery moved forward only."""
 
 
 class JournalError(Exception):
@@ -113,11 +122,7 @@ class Journal:
                 tables = self._tables()
                 if tables and not {"meta", "lines"} <= tables:
                     raise JournalError(f"{self.path} is a SQLite database but not a d360 journal: name a new file")
-                self._db.execute("PRAGMA journal_mode=WAL")
-                # NORMAL loses nothing on a process crash (kill -9), only possibly on power loss.
-                self._db.execute("PRAGMA synchronous=NORMAL")
-                self._db.executescript(SCHEMA)
-                self._add_delivery_columns()
+                self._prepare_for_writing()
             self._identity = _file_identity(self.path)
             columns = {row[1] for row in self._db.execute("PRAGMA table_info(lines)")}
             self._delivery_columns = (
@@ -129,6 +134,13 @@ class Journal:
         except JournalError:
             self._release()
             raise
+
+    def _prepare_for_writing(self) -> None:
+        self._db.execute("PRAGMA journal_mode=WAL")
+        # NORMAL loses nothing on a process crash (kill -9), only possibly on power loss.
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(SCHEMA)
+        self._add_delivery_columns()
 
     def _add_delivery_columns(self) -> None:
         present = {row[1] for row in self._db.execute("PRAGMA table_info(lines)")}
@@ -150,9 +162,7 @@ class Journal:
             journal._db = sqlite3.connect(journal.path, isolation_level=None, check_same_thread=False, timeout=10.0)
             if journal._tables() != {"meta", "lines"}:
                 raise JournalError(f"{journal.path} is not a d360 journal")
-            journal._db.execute("PRAGMA journal_mode=WAL")
-            journal._db.execute("PRAGMA synchronous=NORMAL")
-            journal._add_delivery_columns()
+            journal._prepare_for_writing()
         except sqlite3.Error as exc:
             raise JournalError(f"{journal.path} is not a usable journal: {exc}") from None
         journal._identity = _file_identity(journal.path)
@@ -329,16 +339,12 @@ class Journal:
             if row is None:
                 return "unmatched"
             line_number = int(row[0])
-        rank_case = " ".join(f"WHEN '{state}' THEN {rank}" for state, rank in DELIVERY_RANK.items())
         # One statement: the line is accepted (a status proves it), and its delivery only moves forward.
+        now = time.time()
         cursor = self._write(
-            f"UPDATE lines SET state = ?, error = CASE WHEN state = ? THEN error ELSE NULL END, "
-            f"message_id = COALESCE(message_id, ?), delivery = ?, delivery_code = ?, delivery_error = ?, "
-            f"delivery_at = ?, updated_at = ? WHERE line_number = ? AND "
-            f"COALESCE(CASE delivery {rank_case} END, 0) < ?",
-            (ACCEPTED, ACCEPTED, message_id, status, code, error, time.time(), time.time(), line_number,
-             DELIVERY_RANK[status]),
-        )  # fmt: skip
+            RECORD_STATUS,
+            (ACCEPTED, ACCEPTED, message_id, status, code, error, now, now, line_number, DELIVERY_RANK[status]),
+        )
         if cursor.rowcount:
             return "updated"
         exists = self._db.execute("SELECT 1 FROM lines WHERE line_number = ?", (line_number,)).fetchone()
