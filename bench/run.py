@@ -38,6 +38,12 @@ IN_FLIGHT = 32
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """User and system CPU a process has used, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
 class Server:
     """bench/server.py in its own process, and the CPU it has used."""
 
@@ -50,8 +56,7 @@ class Server:
         self.url = f"{self.base_url}/messages"
 
     def cpu_seconds(self) -> float:
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+        return process_cpu_seconds(self.process.pid)
 
     def stop(self) -> None:
         self.process.kill()
@@ -279,10 +284,6 @@ def _post_deliveries(
 ) -> dict[str, float]:
     import aiohttp
 
-    def server_cpu() -> float:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-
     async def run() -> float:
         connector = aiohttp.TCPConnector(limit=WEBHOOK_CONNECTIONS)
         async with aiohttp.ClientSession(connector=connector) as session:
@@ -304,9 +305,9 @@ def _post_deliveries(
             await asyncio.gather(*(worker() for _ in range(WEBHOOK_CONNECTIONS)))
             return time.perf_counter() - started
 
-    cpu_before = server_cpu()
+    cpu_before = process_cpu_seconds(pid)
     wall = asyncio.run(run())
-    server_cpu_us = (server_cpu() - cpu_before) / len(bodies) * 1e6
+    server_cpu_us = (process_cpu_seconds(pid) - cpu_before) / len(bodies) * 1e6
     return {"per_second": len(bodies) / wall, "server_cpu_us": server_cpu_us, "cpu_per_second": 1e6 / server_cpu_us}
 
 
