@@ -452,6 +452,8 @@ class AiohttpTransport:
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
+        # (the timeout a request was given, its aiohttp form); the first entry matches no timeout.
+        self._last_timeout: tuple[object, Any] = (object(), None)
 
     async def request(
         self, method: str, url: str, content: bytes | None, headers: Mapping[str, str], timeout: httpx.Timeout | None
@@ -459,7 +461,9 @@ class AiohttpTransport:
         import aiohttp
 
         session = self._session_for(asyncio.get_running_loop())
-        request_timeout = _aiohttp_timeout(timeout or self._timeout)
+        if timeout is not self._last_timeout[0]:  # a client sends the same Timeout object every time
+            self._last_timeout = (timeout, _aiohttp_timeout(timeout or self._timeout))
+        request_timeout = self._last_timeout[1]
         started = time.monotonic()
         try:
             async with session.request(
@@ -471,6 +475,10 @@ class AiohttpTransport:
                 proxy=self._proxy,
                 timeout=request_timeout,
             ) as response:
+                length = response.content_length
+                if length is not None and length <= MAX_RESPONSE_BYTES and "Content-Encoding" not in response.headers:
+                    # The common answer (a small plain body of known size): read whole, no decoder needed.
+                    return RawResponse(response.status, response.headers, await response.read(), None)
                 body, unreadable = await read_chunks_async(response.headers, response.content.iter_any())
                 return RawResponse(response.status, response.headers, body, unreadable)
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
