@@ -303,9 +303,9 @@ def test_writes_queued_when_the_run_is_cut_off_are_committed_on_the_way_out(jour
         writes = GroupCommit(journal)
         marked = writes.mark_sending(1, 1)
         finished = writes.finish(2, ACCEPTED, message_id="wamid.2")
-        writes.flush_pending()  # as send_remaining does when its workers are cancelled mid-wait
+        writes.close()  # as send_remaining does when its workers are cancelled mid-wait
         assert marked.done() and finished.done()
-        await asyncio.sleep(GroupCommit.FLUSH_AFTER * 3)  # the scheduled flush finds nothing left to do
+        await asyncio.sleep(0.01)  # the scheduled commit finds nothing left to do
 
     asyncio.run(run())
     rows = delivery_of(journal.path)

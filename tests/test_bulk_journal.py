@@ -292,3 +292,27 @@ def test_sigterm_stops_a_run_whose_sends_hang(tmp_path: Path) -> None:
         _, errors = process.communicate(timeout=15)
     assert process.returncode == 130, errors
     assert "Traceback" not in errors
+
+
+def test_filling_hashes_the_lines_a_run_reads(tmp_path: Path) -> None:
+    """The journal is filled from `hashes()`, which skips parsing; a resumed run checks each line against
+    it through `lines()`. The two must agree on every line number and hash, odd lines included."""
+    source = tmp_path / "odd.jsonl"
+    source.write_bytes(b'{"to": "1"}\r\n\n   \nnot json\n{"to": "\xc3\xa9"}\n{"to": "2"}')
+    csv_source = tmp_path / "odd.csv"
+    csv_source.write_text('to,name\n4915112345678,"two\nlines"\n\n4915112345679,Bo\n', encoding="utf-8")
+    for bulk_input in (BulkInput(source), BulkInput(csv_source, template="t", language="en")):
+        parsed = [(line.line_number, line.content_hash) for line in bulk_input.lines(validate=False)]
+        assert list(bulk_input.hashes()) == parsed
+        assert len(parsed) == (4 if bulk_input.path == source else 2)
+
+
+def test_an_old_journals_state_index_is_dropped_when_it_is_next_written(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    with Journal(path) as journal:
+        journal._db.execute("CREATE INDEX lines_by_state ON lines (state, line_number)")
+    with Journal(path):
+        pass
+    with sqlite3.connect(path) as db:
+        names = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert "lines_by_state" not in names and "lines_by_message_id" in names

@@ -70,6 +70,17 @@ class BulkInput:
         """Every non-blank line, parsed into a message and, when asked, checked."""
         return self._csv_lines(validate) if self.is_csv else self._json_lines(validate)
 
+    def hashes(self) -> Iterator[tuple[int, str]]:
+        """(line number, content hash) of every non-blank line, the same as `lines()` gives, without parsing
+        a JSON line: what filling a journal needs."""
+        if self.is_csv:
+            yield from ((line.line_number, line.content_hash) for line in self.lines(validate=False))
+            return
+        with self.path.open("rb") as stream:
+            for line_number, raw in enumerate(stream, start=1):
+                if raw.strip():
+                    yield line_number, hashlib.sha256(raw.rstrip(b"\r\n")).hexdigest()
+
     def _json_lines(self, validate: bool) -> Iterator[InputLine]:
         with self.path.open("rb") as stream:
             for line_number, raw in enumerate(stream, start=1):

@@ -49,7 +49,6 @@ CREATE TABLE IF NOT EXISTS lines (
     created_at   REAL NOT NULL,
     updated_at   REAL NOT NULL
 );
-CREATE INDEX IF NOT EXISTS lines_by_state ON lines (state, line_number);
 """
 # Added by delivery tracking; ALTERed into journals made before it.
 DELIVERY_COLUMNS = {
@@ -60,6 +59,7 @@ DELIVERY_COLUMNS = {
 }
 
 
+MARK_SENDING = "UPDATE lines SET state = ?, attempts = attempts + 1, updated_at = ? WHERE line_number = ?"
 FINISH = (
     "UPDATE lines SET state = CASE WHEN delivery IS NULL THEN ? ELSE ? END, "
     "message_id = COALESCE(?, message_id), error = CASE WHEN delivery IS NULL THEN ? ELSE NULL END, "
@@ -140,6 +140,9 @@ class Journal:
         # NORMAL loses nothing on a process crash (kill -9), only possibly on power loss.
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
+        # Older journals indexed lines by state: every send paid twice to keep it up, for queries that
+        # read the whole table once a run anyway.
+        self._db.execute("DROP INDEX IF EXISTS lines_by_state")
         self._add_delivery_columns()
 
     def _add_delivery_columns(self) -> None:
@@ -377,10 +380,7 @@ class Journal:
     def mark_sending(self, line_number: int, attempt: int) -> None:
         """Committed before the request leaves: the one write that makes a crash safe."""
         self.check_still_here()
-        self._write(
-            "UPDATE lines SET state = ?, attempts = attempts + 1, updated_at = ? WHERE line_number = ?",
-            (SENDING, time.time(), line_number),
-        )
+        self._write(MARK_SENDING, (SENDING, time.time(), line_number))
 
     def finish(self, line_number: int, state: str, *, message_id: str | None = None, error: str | None = None) -> None:
         # A status webhook may have come first (it can beat the send's own answer): then the line was
@@ -389,20 +389,20 @@ class Journal:
 
     def apply(self, operations: list[tuple[Any, ...]]) -> None:
         """Several line updates in one transaction (the group commit of a bulk run): each is
-        ("sending", line_number) or ("finish", line_number, state, message_id, error)."""
+        ("sending", line_number) or ("finish", line_number, state, message_id, error), at most one per line."""
         self.check_still_here()
         now = time.time()
+        sending = [(SENDING, now, operation[1]) for operation in operations if operation[0] == SENDING]
+        finished = [
+            (state, ACCEPTED, message_id, error, now, line_number)
+            for kind, line_number, *outcome in operations
+            if kind != SENDING
+            for state, message_id, error in (outcome,)
+        ]
         try:
             with self._transaction():
-                for operation in operations:
-                    if operation[0] == SENDING:
-                        self._db.execute(
-                            "UPDATE lines SET state = ?, attempts = attempts + 1, updated_at = ? WHERE line_number = ?",
-                            (SENDING, now, operation[1]),
-                        )
-                    else:
-                        _, line_number, state, message_id, error = operation
-                        self._db.execute(FINISH, (state, ACCEPTED, message_id, error, now, line_number))
+                self._db.executemany(MARK_SENDING, sending)
+                self._db.executemany(FINISH, finished)
         except sqlite3.Error as exc:
             raise JournalError(f"cannot write to the journal {self.path}: {exc}") from None
 
