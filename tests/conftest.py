@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+import d360
 from tests.scripted_server import ScriptedServer, scripted_server
+
+# Every `d360` subprocess a test starts imports the d360 these tests import, not whatever is installed:
+# under `make mutate` that is mutmut's mutated copy, so a mutant in code that only runs inside
+# `d360 bulk` is still caught.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [str(Path(d360.__file__).resolve().parents[1]), *filter(None, [os.environ.get("PYTHONPATH")])]
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 # Upstream's docs page as served, kept verbatim so a clone tests without anything beside it.
@@ -56,3 +64,11 @@ def make_client(client_kind: str, server: ScriptedServer):  # type: ignore[no-un
         return ClientUnderTest(client_kind, **settings)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _mutmut_stats_stay_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """mutmut's "stats" pass records which tests reach which functions, in this process; a subprocess
+    has nowhere to record to, so it runs the code unmutated (mutmut keeps its own copy of the mode)."""
+    if os.environ.get("MUTANT_UNDER_TEST") == "stats":
+        monkeypatch.delenv("MUTANT_UNDER_TEST")
