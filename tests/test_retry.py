@@ -155,3 +155,11 @@ def test_parse_retry_after(header: str | None, expected: float | None) -> None:
 def test_parse_retry_after_http_date_relative_to_now() -> None:
     now = datetime(2026, 11, 24, 12, 0, 0, tzinfo=UTC)
     assert parse_retry_after("Tue, 24 Nov 2026 12:00:42 GMT", now=lambda: now) == 42.0
+
+
+@pytest.mark.parametrize(("status", "transient"), [(408, True), (409, False), (400, False), (429, True), (503, True)])
+def test_only_a_408_among_other_4xx_is_transient(status: int, transient: bool) -> None:
+    from d360.responses import status_error
+    from d360.retry import is_transient
+
+    assert is_transient(status_error(status, {}, b"{}")) is transient

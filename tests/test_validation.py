@@ -165,3 +165,277 @@ def test_values_json_cannot_carry_are_refused_before_sending(
     with pytest.raises(d360.ValidationError, match=r"\$: cannot be sent as JSON"):
         make_client(validate=validate).call("send", message)
     assert server.requests == []
+
+
+# Exact words at the edges: each limit's last good value passes, the first bad one is named with its
+# path and numbers, and every bad item of a list is reported, not only the first.
+
+
+def envelope(kind: str, content: Any, **extra: Any) -> dict[str, Any]:
+    return {"messaging_product": "whatsapp", "to": TO, "type": kind, kind: content, **extra}
+
+
+def reply_buttons(count: int) -> dict[str, Any]:
+    return {"buttons": [{"type": "reply", "reply": {"id": f"b{n}", "title": f"B{n}"}} for n in range(count)]}
+
+
+def interactive(kind: str, action: dict[str, Any], body: str = "Body", **extra: Any) -> dict[str, Any]:
+    return envelope("interactive", {"type": kind, "body": {"text": body}, "action": action, **extra})
+
+
+def rows(count: int, prefix: str = "r") -> list[dict[str, str]]:
+    return [{"id": f"{prefix}{n}", "title": f"Row {prefix}{n}"} for n in range(count)]
+
+
+def list_of(sections: Any, button: Any = "Open") -> dict[str, Any]:
+    return interactive("list", {"button": button, "sections": sections})
+
+
+def with_to(to: str) -> dict[str, Any]:
+    return {**envelope("text", {"body": "a"}), "to": to}
+
+
+FULLWIDTH = "".join(chr(0xFF10 + int(digit)) for digit in TO)  # digits, but not ASCII ones
+PHONE = "must be a phone number of 8-15 digits (+, spaces, dashes and brackets allowed), not"
+BUTTONS = "$.interactive.action.buttons"
+SECTIONS = "$.interactive.action.sections"
+EDGES: dict[str, tuple[dict[str, Any], list[str]]] = {
+    "text of 4096 characters": (envelope("text", {"body": "x" * 4096}), []),
+    "text of 4097 characters": (
+        envelope("text", {"body": "x" * 4097}),
+        ["$.text.body: is 4097 characters, more than the limit of 4096"],
+    ),
+    "empty text": (envelope("text", {"body": ""}), ["$.text.body: must not be empty"]),
+    "no text body": (envelope("text", {}), ["$.text.body: is required"]),
+    "8 digits": (with_to("12345678"), []),
+    "7 digits": (with_to("1234567"), [f"$.to: {PHONE} '1234567'"]),
+    "15 digits": (with_to("123456789012345"), []),
+    "16 digits": (with_to("1234567890123456"), [f"$.to: {PHONE} '1234567890123456'"]),
+    "a decorated number": (with_to("+49 (151) 123-45678"), []),
+    "fullwidth digits": (with_to(FULLWIDTH), [f"$.to: {PHONE} '{FULLWIDTH}'"]),
+    "a group id": ({**with_to("group-id"), "recipient_type": "group"}, []),
+    "a type without its object": (
+        {"messaging_product": "whatsapp", "to": TO, "type": "image"},
+        ["$.image: is required when type is 'image'"],
+    ),
+    "media by link and id": (
+        envelope("image", {"link": "https://e.com/a.jpg", "id": "1"}),
+        ["$.image: give link or id, not both"],
+    ),
+    "media by neither": (envelope("document", {"caption": "c"}), ["$.document: needs a link or an id"]),
+    "caption of 1024": (envelope("video", {"id": "1", "caption": "c" * 1024}), []),
+    "caption of 1025": (
+        envelope("image", {"id": "1", "caption": "c" * 1025}),
+        ["$.image.caption: is 1025 characters, more than the limit of 1024"],
+    ),
+    "latitude 90, longitude -180": (envelope("location", {"latitude": 90, "longitude": -180}), []),
+    "latitude -90, longitude 180": (envelope("location", {"latitude": -90, "longitude": 180}), []),
+    "beyond the poles and the date line": (
+        envelope("location", {"latitude": -90.5, "longitude": 180.5}),
+        [
+            "$.location.latitude: must be between -90 and 90, not -90.5",
+            "$.location.longitude: must be between -180 and 180, not 180.5",
+        ],
+    ),
+    "no coordinates": (
+        envelope("location", {}),
+        ["$.location.latitude: is required", "$.location.longitude: is required"],
+    ),
+    "a reaction without its parts": (
+        envelope("reaction", {}),
+        [
+            "$.reaction.message_id: is required: the id of the message to react to",
+            '$.reaction.emoji: is required ("" removes a reaction)',
+        ],
+    ),
+    "a reaction removed": (envelope("reaction", {"message_id": "wamid.1", "emoji": ""}), []),
+    "a template without a name": (
+        envelope("template", {"name": "", "language": {"code": "en"}}),
+        ["$.template.name: must not be empty"],
+    ),
+    "one reply button": (interactive("button", reply_buttons(1)), []),
+    "three reply buttons": (interactive("button", reply_buttons(3)), []),
+    "four reply buttons": (interactive("button", reply_buttons(4)), [f"{BUTTONS}: needs 1-3 reply buttons, not 4"]),
+    "no reply buttons": (interactive("button", {"buttons": []}), [f"{BUTTONS}: needs 1-3 reply buttons, not 0"]),
+    "buttons that are not a list": (
+        interactive("button", {"buttons": "x"}),
+        [f"{BUTTONS}: needs 1-3 reply buttons, not 0"],
+    ),
+    "every bad button": (
+        interactive(
+            "button",
+            {
+                "buttons": [
+                    {"type": "reply"},
+                    {"type": "reply", "reply": {"id": "", "title": ""}},
+                    {"type": "reply", "reply": {"id": "i" * 257, "title": "t" * 21}},
+                ]
+            },
+        ),
+        [
+            f"{BUTTONS}[0].reply: is required: {{'id': ..., 'title': ...}}",
+            f"{BUTTONS}[1].reply.id: is required",
+            f"{BUTTONS}[1].reply.title: is required",
+            f"{BUTTONS}[2].reply.id: is 257 characters, more than the limit of 256",
+            f"{BUTTONS}[2].reply.title: is 21 characters, more than the limit of 20",
+        ],
+    ),
+    "a button id of 256 and title of 20": (
+        interactive("button", {"buttons": [{"type": "reply", "reply": {"id": "i" * 256, "title": "t" * 20}}]}),
+        [],
+    ),
+    "repeated ids and titles": (
+        interactive(
+            "button",
+            {
+                "buttons": [
+                    {"type": "reply", "reply": {"id": "a", "title": "A"}},
+                    {"type": "reply", "reply": {"id": "a", "title": "B"}},
+                    {"type": "reply", "reply": {"id": "c", "title": "A"}},
+                ]
+            },
+        ),
+        [
+            f"{BUTTONS}[1].reply.id: repeats the id of button 0",
+            f"{BUTTONS}[2].reply.title: repeats the title of button 0",
+        ],
+    ),
+    "no body": (
+        envelope("interactive", {"type": "button", "action": reply_buttons(1)}),
+        ["$.interactive.body: is required", "$.interactive.body.text: is required for button and list messages"],
+    ),
+    "a body of 1024": (interactive("button", reply_buttons(1), body="b" * 1024), []),
+    "a body of 1025": (
+        list_of([{"rows": rows(1)}])
+        | {"interactive": {**list_of([{"rows": rows(1)}])["interactive"], "body": {"text": "b" * 1025}}},
+        ["$.interactive.body.text: is 1025 characters, more than the limit of 1024"],
+    ),
+    "header and footer of 60": (
+        interactive("button", reply_buttons(1), header={"type": "text", "text": "h" * 60}, footer={"text": "f" * 60}),
+        [],
+    ),
+    "header and footer of 61": (
+        interactive("button", reply_buttons(1), header={"type": "text", "text": "h" * 61}, footer={"text": "f" * 61}),
+        [
+            "$.interactive.footer.text: is 61 characters, more than the limit of 60",
+            "$.interactive.header.text: is 61 characters, more than the limit of 60",
+        ],
+    ),
+    "a media header without its media": (
+        interactive("button", reply_buttons(1), header={"type": "video"}),
+        ["$.interactive.header.video: is required when the header type is 'video'"],
+    ),
+    "a media header by link and id": (
+        interactive(
+            "button", reply_buttons(1), header={"type": "image", "image": {"id": "1", "link": "https://e.com/a"}}
+        ),
+        ["$.interactive.header.image: give link or id, not both"],
+    ),
+    "ten sections": (list_of([{"title": f"S{n}", "rows": rows(1, f"s{n}r")} for n in range(10)]), []),
+    "eleven sections": (
+        list_of([{"title": f"S{n}", "rows": rows(1, f"s{n}r")} for n in range(11)]),
+        [f"{SECTIONS}: needs 1-10 sections, not 11", f"{SECTIONS}: has 11 rows in all, more than the limit of 10"],
+    ),
+    "ten rows in two sections": (list_of([{"title": "A", "rows": rows(5)}, {"title": "B", "rows": rows(5, "x")}]), []),
+    "eleven rows in two sections": (
+        list_of([{"title": "A", "rows": rows(5)}, {"title": "B", "rows": rows(6, "x")}]),
+        [f"{SECTIONS}: has 11 rows in all, more than the limit of 10"],
+    ),
+    "a label of 20, a row title of 24 and description of 72": (
+        list_of([{"rows": [{"id": "1", "title": "t" * 24, "description": "d" * 72}]}], button="l" * 20),
+        [],
+    ),
+    "a label of 21, a row title of 25 and description of 73": (
+        list_of([{"rows": [{"id": "1", "title": "t" * 25, "description": "d" * 73}]}], button="l" * 21),
+        [
+            "$.interactive.action.button: is 21 characters, more than the limit of 20",
+            f"{SECTIONS}[0].rows[0].title: is 25 characters, more than the limit of 24",
+            f"{SECTIONS}[0].rows[0].description: is 73 characters, more than the limit of 72",
+        ],
+    ),
+    "every bad section and row": (
+        list_of([{"rows": []}, {"title": "x"}, {"rows": [{"id": "1"}, {"title": "t"}]}], button=None),
+        [
+            "$.interactive.action.button: is required: the label of the button that opens the list",
+            f"{SECTIONS}[0].rows: needs at least one row",
+            f"{SECTIONS}[1].rows: needs at least one row",
+            f"{SECTIONS}[2].rows[0]: needs an id and a title",
+            f"{SECTIONS}[2].rows[1]: needs an id and a title",
+        ],
+    ),
+    "no sections": (
+        interactive("list", {"button": "Open"}),
+        [f"{SECTIONS}: needs 1-10 sections, not 0"],
+    ),
+    "types named as JSON names them": (
+        envelope("text", {"body": True, "preview_url": None}),
+        ["$.text.body: must be string, not boolean", "$.text.preview_url: must be boolean, not null"],
+    ),
+    "more JSON type names": (
+        envelope("text", {"body": 1.5, "preview_url": [1]}),
+        ["$.text.body: must be string, not number", "$.text.preview_url: must be boolean, not array"],
+    ),
+    "and the rest": (
+        envelope("text", {"body": {}, "preview_url": 3}),
+        ["$.text.body: must be string, not object", "$.text.preview_url: must be boolean, not integer"],
+    ),
+    "a long bad value is cut at 60 characters": (
+        {"messaging_product": "whatsapp", "to": TO, "type": "t" * 100, "t" * 100: {}},
+        [
+            "$.type: must be one of 'text', 'image', 'audio', 'video', 'document', 'sticker', 'location', "
+            f"'contacts', 'interactive', 'template', 'reaction', not '{'t' * 56}...",
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("message, expected", list(EDGES.values()), ids=list(EDGES))
+def test_limits_at_their_edges_in_exact_words(message: dict[str, Any], expected: list[str]) -> None:
+    assert problems_of(message) == expected
+
+
+SCHEMA_WORDS: list[tuple[dict[str, Any], Any, str]] = [
+    ({"minLength": 3}, "a", "$: needs 3 characters"),
+    ({"minLength": 1}, "", "$: must not be empty"),
+    ({"minItems": 2}, [1], "$: needs at least 2 items"),
+    ({"minItems": 1}, [], "$: needs at least 1 item"),
+    ({"maxItems": 1}, [1, 2], "$: has 2 items, more than the limit of 1"),
+    ({"minimum": 1}, 0, "$: must be at least 1, not 0"),
+    ({"maximum": 1}, 2, "$: must be at most 1, not 2"),
+    ({"pattern": "^a$"}, "b", "$: 'b' does not match ^a$"),
+    ({"enum": ["a", "b"]}, "c", "$: must be one of 'a', 'b', not 'c'"),
+    ({"type": ["string", "null"]}, 1, "$: must be null or string, not integer"),
+    ({"required": ["x"]}, {}, "$.x: is required"),
+    ({"maxLength": 2}, "abc", "$: is 3 characters, more than the limit of 2"),
+    ({"properties": {"a": {"items": {"type": "integer"}}}}, {"a": [1, "x"]}, "$.a[1]: must be integer, not string"),
+    ({"multipleOf": 2}, 3, "$: 3 is not a multiple of 2"),  # a kind without words of ours: the checker's own
+    (
+        {"properties": {"k": {"not": {}}}},
+        {"k": "y" * 300},
+        "$.k: " + ('{} is not allowed for "' + "y" * 300)[:197] + "...",
+    ),  # cut to 200
+]
+
+
+@pytest.mark.parametrize("schema, value, expected", SCHEMA_WORDS, ids=[str(case[0]) for case in SCHEMA_WORDS])
+def test_each_kind_of_schema_problem_is_worded_for_a_person(schema: dict[str, Any], value: Any, expected: str) -> None:
+    import jsonschema_rs
+
+    from d360.validation import _problem
+
+    (error,) = jsonschema_rs.Draft202012Validator(schema).iter_errors(value)
+    assert str(_problem(error)) == expected
+
+
+def test_the_spec_words_its_own_limits_where_the_hand_written_ones_say_them_better() -> None:
+    from d360.validation import schema_problems
+
+    def words(message: dict[str, Any]) -> list[str]:
+        return [str(problem) for problem in schema_problems(message)]
+
+    assert words(EDGES["beyond the poles and the date line"][0]) == [
+        "$.location.latitude: must be at least -90, not -90.5",
+        "$.location.longitude: must be at most 180, not 180.5",
+    ]
+    assert words(EDGES["four reply buttons"][0]) == [f"{BUTTONS}: has 4 items, more than the limit of 3"]
+    assert words(EDGES["7 digits"][0]) == ["$.to: '1234567' does not match ^[+\\s()-]*([0-9][\\s()-]*){8,15}$"]

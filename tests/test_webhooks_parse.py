@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,6 +21,15 @@ from d360.webhooks import (
     WebhookError,
     WebhookPayloadError,
     parse,
+)
+from d360.webhooks.events import (
+    Contact,
+    ErrorDetail,
+    GroupParticipant,
+    InteractiveReply,
+    Location,
+    Media,
+    System,
 )
 from d360.webhooks.payloads import contact, delivery, inbound, status
 
@@ -406,3 +416,120 @@ def test_webhooks_is_reachable_from_d360_without_being_imported_by_it() -> None:
     import d360
 
     assert d360.WebhookPayloadError is WebhookPayloadError
+
+
+# Every field of the parts, read in full: a field dropped or read from the wrong key fails here.
+
+
+def test_a_location_keeps_every_field() -> None:
+    event = one(
+        {
+            "from": SENDER, "id": "wamid.L", "timestamp": STAMP, "type": "location",
+            "location": {"latitude": 52.5, "longitude": 13.4, "name": "Office", "address": "Main St 1",
+                         "url": "https://example.com/office"},
+        }
+    )  # fmt: skip
+    assert event.location == Location(
+        latitude=52.5, longitude=13.4, name="Office", address="Main St 1", url="https://example.com/office"
+    )
+
+
+def test_media_keeps_every_field_and_flags_only_true_ones() -> None:
+    event = one(
+        {
+            "from": SENDER, "id": "wamid.M", "timestamp": STAMP, "type": "audio",
+            "audio": {"id": "123", "mime_type": "audio/ogg", "sha256": "abc", "caption": "c", "filename": "a.ogg",
+                      "voice": True, "animated": "true", "url": "https://lookaside.example/123"},
+        }
+    )  # fmt: skip
+    assert event.audio == Media(
+        id="123", mime_type="audio/ogg", sha256="abc", caption="c", filename="a.ogg", voice=True, animated=False,
+        url="https://lookaside.example/123",
+    )  # fmt: skip
+
+
+def test_a_system_message_keeps_every_field() -> None:
+    event = one(
+        {
+            "from": SENDER, "id": "wamid.S", "timestamp": STAMP, "type": "system",
+            "system": {"type": "user_changed_number", "body": "changed", "wa_id": "1", "new_wa_id": "2",
+                       "customer": "3"},
+        }
+    )  # fmt: skip
+    assert event.system == System(type="user_changed_number", body="changed", wa_id="1", new_wa_id="2", customer="3")
+
+
+@pytest.mark.parametrize(
+    ("part", "expected"),
+    [
+        (
+            {"type": "list_reply", "list_reply": {"id": "r1", "title": "Row", "description": "d"}},
+            InteractiveReply(type="list_reply", id="r1", title="Row", description="d"),
+        ),
+        (
+            {"type": "nfm_reply", "nfm_reply": {"name": "flow", "body": "Sent", "response_json": '{"a": 1}'}},
+            InteractiveReply(type="nfm_reply", name="flow", body="Sent", response_json={"a": 1}),
+        ),
+        (
+            {"type": "nfm_reply", "nfm_reply": {"response_json": "{not json"}},
+            InteractiveReply(type="nfm_reply", response_json=None),
+        ),
+        ({"list_reply": {"id": "r1"}}, InteractiveReply(type="")),
+        ({"type": "button_reply", "button_reply": "not an object"}, InteractiveReply(type="button_reply")),
+    ],
+    ids=["a list reply", "a flow reply", "a flow reply that is not JSON", "no type", "a reply that is not an object"],
+)
+def test_an_interactive_reply_is_read_from_the_part_its_type_names(part: dict[str, Any], expected: Any) -> None:
+    event = one({"from": SENDER, "id": "wamid.I", "timestamp": STAMP, "type": "interactive", "interactive": part})
+    assert event.interactive == expected
+
+
+def test_the_senders_contact_is_theirs_or_the_only_one_there_is() -> None:
+    message = {"from": SENDER, "id": "wamid.C", "timestamp": STAMP, "type": "text", "text": {"body": "hi"}}
+
+    def contact_of(contacts: list[dict[str, Any]]) -> Any:
+        (event,) = parse(delivery(messages=[message], contacts=contacts))
+        assert isinstance(event, IncomingMessage)
+        return event.contact
+
+    other = {"wa_id": "111", "profile": {"name": "Other"}}
+    assert contact_of([other, {"wa_id": SENDER, "profile": {"name": "Kerry"}}]) == Contact(wa_id=SENDER, name="Kerry")
+    assert contact_of([other]) == Contact(wa_id="111", name="Other")  # the only one: theirs
+    assert contact_of([other, {"wa_id": "222"}]) is None  # several, none theirs: nobody's
+    assert contact_of([{"wa_id": SENDER, "profile": "Kerry"}]) == Contact(wa_id=SENDER, name=None)
+    assert contact_of([]) is None
+
+
+def test_a_group_event_keeps_every_field_and_a_key_without_a_request_id() -> None:
+    group = {
+        "timestamp": STAMP, "group_id": "g1", "type": "group_participants_remove", "request_id": "req-1",
+        "subject": "Team", "added_participants": [{"wa_id": "1", "input": "+1"}],
+        "removed_participants": [{"wa_id": "2", "input": "+2"}, "garbage"],
+        "errors": [{"code": 131000, "title": "t", "message": "m", "error_data": {"details": "d"}, "href": "h"}],
+    }  # fmt: skip
+    body = {
+        "object": "whatsapp_business_account",
+        "entry": [{"id": "WABA", "changes": [{"field": "group_participant_update", "value": {"groups": [group]}}]}],
+    }
+    (event,) = parse(body)
+    assert isinstance(event, GroupEvent)
+    assert (event.type, event.group_id, event.request_id, event.timestamp, event.subject) == (
+        "group_participants_remove", "g1", "req-1", WHEN, "Team",
+    )  # fmt: skip
+    assert event.added_participants == (GroupParticipant(wa_id="1", input="+1"),)
+    assert event.removed_participants == (GroupParticipant(wa_id="2", input="+2"),)
+    assert event.errors == (ErrorDetail(code=131000, title="t", message="m", details="d", href="h"),)
+    assert (event.dedup_key, event.raw, event.field, event.business_account_id) == (
+        "group:g1:group_participants_remove:req-1", group, "group_participant_update", "WABA",
+    )  # fmt: skip
+    without_ids = {key: value for key, value in group.items() if key not in ("request_id", "group_id")}
+    (first,) = parse({**body, "entry": [{"id": "WABA", "changes": [{"field": "group_lifecycle_update",
+                                                                    "value": {"groups": [without_ids]}}]}]})  # fmt: skip
+    (again,) = parse({**body, "entry": [{"id": "WABA", "changes": [{"field": "group_lifecycle_update",
+                                                                    "value": {"groups": [dict(without_ids)]}}]}]})  # fmt: skip
+    assert isinstance(first, GroupEvent) and first.dedup_key == again.dedup_key  # the same item, the same key
+    assert re.fullmatch(r"group::group_participants_remove:[0-9a-f]{16,}", first.dedup_key), first.dedup_key
+    changed = {**without_ids, "subject": "Other"}
+    (other,) = parse({**body, "entry": [{"id": "WABA", "changes": [{"field": "group_lifecycle_update",
+                                                                    "value": {"groups": [changed]}}]}]})  # fmt: skip
+    assert other.dedup_key != first.dedup_key

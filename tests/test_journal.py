@@ -1,0 +1,345 @@
+"""The journal on its own, in this process: paging and batching past their sizes, rollbacks, and what each
+write leaves in the row. The `d360 bulk` subprocess tests show the same promises end to end."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import socket
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from d360 import journal as journal_module
+from d360.journal import (
+    ACCEPTED,
+    FAILED,
+    INSERT_BATCH,
+    PAGE_SIZE,
+    PENDING,
+    SENDING,
+    STATES,
+    UNKNOWN,
+    Journal,
+    JournalError,
+    LineRecord,
+)
+
+
+def lines(count: int, *, start: int = 1) -> list[tuple[int, str, str, str | None]]:
+    return [(number, f"hash{number}", PENDING, None) for number in range(start, start + count)]
+
+
+@pytest.fixture
+def journal(tmp_path: Path) -> Iterator[Journal]:
+    with Journal(tmp_path / "run.sqlite") as opened:
+        opened.fill("fingerprint", "input.jsonl", lines(5))
+        yield opened
+
+
+def row(journal: Journal, line_number: int) -> LineRecord:
+    (found,) = [record for record in journal.records() if record.line_number == line_number]
+    return found
+
+
+# Filling: batches of INSERT_BATCH, all or nothing.
+
+
+def test_a_fill_larger_than_several_insert_batches_records_every_line(tmp_path: Path) -> None:
+    count = INSERT_BATCH * 2 + 7  # two full batches and a partial one
+    with Journal(tmp_path / "big.sqlite") as journal:
+        assert journal.fill("fp", "big.jsonl", iter(lines(count))) is True
+        assert journal.counts() == {**dict.fromkeys(STATES, 0), PENDING: count}
+        numbers = [record.line_number for record in journal.records()]
+        assert numbers == list(range(1, count + 1))
+        assert row(journal, count).content_hash == f"hash{count}"
+
+
+def test_a_fill_that_fails_in_a_later_batch_rolls_back_every_batch(tmp_path: Path) -> None:
+    def failing() -> Iterator[tuple[int, str, str, str | None]]:
+        yield from lines(INSERT_BATCH + 10)
+        yield (3, "again", PENDING, None)  # line 3 twice: the insert of the last batch fails
+
+    with Journal(tmp_path / "run.sqlite") as journal:
+        with pytest.raises(JournalError, match=r"cannot fill the journal .*nothing was sent"):
+            journal.fill("fp", "input.jsonl", failing())
+        assert journal.meta() == {}
+        assert sum(journal.counts().values()) == 0
+        assert journal.fill("fp", "input.jsonl", lines(3)) is True  # the next run fills it anew
+        assert journal.counts()[PENDING] == 3
+
+
+def test_filling_records_the_input_and_an_id_and_is_idempotent(journal: Journal) -> None:
+    meta = journal.meta()
+    assert meta["input_fingerprint"] == "fingerprint" and meta["input"] == "input.jsonl"
+    assert meta["schema_version"] == journal_module.SCHEMA_VERSION
+    assert len(meta["journal_id"]) == 16 and abs(float(meta["created_at"]) - time.time()) < 60
+    assert journal.fill("fingerprint", "input.jsonl", lines(9)) is False  # already filled: left as it is
+    assert sum(journal.counts().values()) == 5
+    with pytest.raises(JournalError, match=r"different input \(input.jsonl, fingerprint fingerprint, now other"):
+        journal.fill("other", "input.jsonl", lines(5))
+
+
+def test_invalid_lines_are_filled_failed_with_their_reason(tmp_path: Path) -> None:
+    with Journal(tmp_path / "run.sqlite") as journal:
+        journal.fill("fp", "in.jsonl", [(1, "h1", PENDING, None), (2, "h2", FAILED, "invalid: $.to is missing")])
+        assert (row(journal, 2).state, row(journal, 2).error) == (FAILED, "invalid: $.to is missing")
+        assert row(journal, 1).error is None and row(journal, 1).attempts == 0
+
+
+# Reading: pages of PAGE_SIZE.
+
+
+def test_lines_to_send_are_read_across_every_page_in_order(tmp_path: Path) -> None:
+    count = PAGE_SIZE * 2 + 1  # two full pages and a line on a third
+    with Journal(tmp_path / "run.sqlite") as journal:
+        journal.fill("fp", "in.jsonl", lines(count))
+        journal.apply([("finish", number, ACCEPTED, f"wamid.{number}", None) for number in range(1, count, 3)])
+        wanted = [number for number in range(1, count + 1) if (number - 1) % 3]
+        assert list(journal.lines_in((PENDING,))) == [(number, f"hash{number}") for number in wanted]
+        assert [number for number, _ in journal.lines_in((ACCEPTED,))] == list(range(1, count, 3))
+
+
+def test_lines_a_status_spoke_for_are_not_sent_again(journal: Journal) -> None:
+    journal.finish(2, UNKNOWN, error="ambiguous")
+    journal.record_status(line_number=2, message_id="wamid.2", status="sent")
+    journal.finish(2, UNKNOWN, error="late")  # the send's answer after the status: still accepted
+    assert [number for number, _ in journal.lines_in((PENDING, UNKNOWN))] == [1, 3, 4, 5]
+
+
+# Writing: each write's row, and a batch that fails leaves nothing.
+
+
+def test_mark_sending_counts_attempts_and_finish_records_the_outcome(journal: Journal) -> None:
+    before = time.time()
+    journal.mark_sending(1, 1)
+    journal.mark_sending(1, 2)
+    sending = row(journal, 1)
+    assert (sending.state, sending.attempts) == (SENDING, 2) and sending.updated_at >= before
+    journal.finish(1, ACCEPTED, message_id="wamid.1")
+    journal.finish(2, FAILED, error="BadRequestError: no")
+    accepted, failed = row(journal, 1), row(journal, 2)
+    assert (accepted.state, accepted.message_id, accepted.error) == (ACCEPTED, "wamid.1", None)
+    assert (failed.state, failed.message_id, failed.error) == (FAILED, None, "BadRequestError: no")
+
+
+def test_apply_writes_marks_and_outcomes_in_one_transaction(journal: Journal) -> None:
+    journal.apply(
+        [(SENDING, 1), (SENDING, 2), ("finish", 3, ACCEPTED, "wamid.3", None), ("finish", 4, PENDING, None, "x")]
+    )
+    assert [(row(journal, n).state, row(journal, n).attempts) for n in (1, 2)] == [(SENDING, 1), (SENDING, 1)]
+    assert (row(journal, 3).state, row(journal, 3).message_id) == (ACCEPTED, "wamid.3")
+    assert (row(journal, 4).state, row(journal, 4).error) == (PENDING, "x")
+    journal.apply([])  # nothing to write is no error
+
+
+def test_a_batch_that_fails_midway_is_rolled_back_whole(journal: Journal) -> None:
+    with pytest.raises(JournalError, match=r"cannot write to the journal .*CHECK constraint"):
+        journal.apply([(SENDING, 1), ("finish", 2, ACCEPTED, "wamid.2", None), ("finish", 3, "lost", None, None)])
+    assert {record.state for record in journal.records()} == {PENDING}
+    assert row(journal, 1).attempts == 0 and row(journal, 2).message_id is None
+    journal.apply([(SENDING, 1)])  # the journal is usable afterwards: no transaction left open
+    assert row(journal, 1).state == SENDING
+
+
+def test_after_a_crash_lines_sending_become_unknown_unless_a_status_spoke(journal: Journal) -> None:
+    journal.apply([(SENDING, 1), (SENDING, 2), (SENDING, 3)])
+    journal.record_status(line_number=3, message_id="wamid.3", status="delivered")
+    assert journal.recover_interrupted() == 2
+    assert [row(journal, n).state for n in (1, 2, 3)] == [UNKNOWN, UNKNOWN, ACCEPTED]
+    assert row(journal, 1).error == "interrupted while sending: may have been delivered"
+    assert row(journal, 3).error is None
+
+
+def test_unknown_lines_no_status_spoke_for_go_back_to_pending(journal: Journal) -> None:
+    journal.apply([("finish", 1, UNKNOWN, None, "a"), ("finish", 2, UNKNOWN, None, "b")])
+    journal._db.execute("UPDATE lines SET delivery = 'sent' WHERE line_number = 2")
+    assert journal.settle_by_status() == 1
+    assert journal.unknown_to_pending() == 1
+    assert (row(journal, 1).state, row(journal, 2).state) == (PENDING, ACCEPTED)
+    assert row(journal, 1).error == "no status arrived after the crash: never accepted, so sent again"
+    assert row(journal, 2).error is None
+    assert journal.unknown_to_pending() == 0
+
+
+# Statuses.
+
+
+def test_a_status_records_its_code_and_error_and_finds_a_line_by_message_id(journal: Journal) -> None:
+    journal.finish(4, ACCEPTED, message_id="wamid.4")
+    assert journal.record_status(line_number=None, message_id="wamid.4", status="failed", code=131047, error="late")
+    record = row(journal, 4)
+    assert (record.delivery, record.delivery_code, record.delivery_error) == ("failed", 131047, "late")
+    assert journal.record_status(line_number=None, message_id="wamid.nope", status="sent") == "unmatched"
+    assert journal.record_status(line_number=99, message_id="wamid.99", status="sent") == "unmatched"
+    assert journal.record_status(line_number=4, message_id="wamid.4", status="read") == "stale"
+    assert journal.record_status(line_number=4, message_id="wamid.4", status="deleted") == "ignored"
+
+
+def test_a_status_for_a_pending_line_accepts_it_with_its_message_id(journal: Journal) -> None:
+    assert journal.record_status(line_number=5, message_id="wamid.5", status="sent") == "updated"
+    record = row(journal, 5)
+    assert (record.state, record.message_id, record.delivery, record.delivery_code) == (
+        ACCEPTED,
+        "wamid.5",
+        "sent",
+        None,
+    )
+
+
+def test_the_funnel_counts_accepted_lines_by_delivery_and_failures_by_code(journal: Journal) -> None:
+    for number in range(1, 6):
+        journal.finish(number, ACCEPTED, message_id=f"wamid.{number}")
+    journal.record_status(line_number=1, message_id="wamid.1", status="read")
+    journal.record_status(line_number=2, message_id="wamid.2", status="delivered")
+    for number in (3, 4):
+        journal.record_status(line_number=number, message_id=f"wamid.{number}", status="failed", code=131047, error="e")
+    assert journal.funnel() == {
+        "accepted": 5,
+        "delivery": {"no status": 1, "sent": 0, "delivered": 1, "read": 1, "failed": 2},
+        "failures": [{"code": 131047, "error": "e", "lines": 2}],
+    }
+
+
+def test_the_callback_token_names_the_journal_and_the_line(journal: Journal, tmp_path: Path) -> None:
+    token = journal.callback_token(7)
+    assert token == f"d360:{journal.meta()['journal_id']}:7"
+    with Journal(tmp_path / "other.sqlite") as other:
+        other.fill("fingerprint", "input.jsonl", lines(1))
+        assert other.callback_token(7) != token
+
+
+# Opening.
+
+
+def test_a_second_writer_is_refused_naming_the_holder(journal: Journal) -> None:
+    since = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00"  # when the holder took it, in UTC
+    with pytest.raises(JournalError) as caught:
+        Journal(journal.path)
+    holder = rf"pid {os.getpid()} on {re.escape(socket.gethostname())}, since {since}"
+    assert re.fullmatch(
+        rf"{re.escape(str(journal.path))} is in use by another run \({holder}\): wait for it to finish, or stop "
+        "it; two runs on one journal could send a line twice",
+        str(caught.value),
+    )
+    with Journal(journal.path, read_only=True) as reader:  # a report reads beside a run
+        assert reader.counts()[PENDING] == 5
+
+
+def test_read_only_refuses_a_missing_file_and_a_file_that_is_not_a_journal(tmp_path: Path) -> None:
+    with pytest.raises(JournalError, match="no such journal"):
+        Journal(tmp_path / "missing.sqlite", read_only=True)
+    with sqlite3.connect(tmp_path / "other.sqlite") as db:
+        db.execute("CREATE TABLE t (x)")
+    with pytest.raises(JournalError, match="is not a d360 journal"):
+        Journal(tmp_path / "other.sqlite", read_only=True)
+    assert not (tmp_path / "missing.sqlite").exists()
+
+
+def test_a_journal_deleted_under_a_run_stops_its_next_write(journal: Journal) -> None:
+    journal.path.unlink()
+    with pytest.raises(JournalError, match="deleted or replaced"):
+        journal.apply([(SENDING, 1)])
+    with pytest.raises(JournalError, match="deleted or replaced"):
+        journal.mark_sending(1, 1)
+
+
+def test_a_holder_that_has_not_written_its_name_yet_is_a_run_just_starting(tmp_path: Path) -> None:
+    path = tmp_path / "run.sqlite"
+    with open(f"{path}.lock", "a+") as starting:  # locked, but its holder has written nothing yet
+        fcntl.flock(starting.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(JournalError, match=r"is in use by another run \(a run that is just starting\)"):
+            Journal(path)
+
+
+def test_a_lock_file_that_cannot_be_made_is_one_line_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "missing-folder" / "run.sqlite"
+    with pytest.raises(JournalError) as caught:
+        Journal(path)
+    assert str(caught.value) == f"cannot create the lock file {path}.lock: No such file or directory"
+
+
+def test_a_file_that_is_not_a_journal_is_refused_for_writing_and_left_alone(tmp_path: Path) -> None:
+    other = tmp_path / "other.sqlite"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE t (x)")
+    with pytest.raises(JournalError) as caught:
+        Journal(other)
+    assert str(caught.value) == f"{other} is a SQLite database but not a d360 journal: name a new file"
+    with sqlite3.connect(other) as db:
+        assert {row[0] for row in db.execute("SELECT name FROM sqlite_master")} == {"t"}
+    garbage = tmp_path / "garbage.sqlite"
+    garbage.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(JournalError) as caught:
+        Journal(garbage)
+    assert str(caught.value) == f"{garbage} is not a usable journal: file is not a database"
+    assert _lock_is_free(other) and _lock_is_free(garbage)  # the failed opens let go of their locks
+
+
+def _lock_is_free(path: Path) -> bool:
+    with open(f"{path}.lock", "a+") as lock:
+        try:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+
+def test_a_journal_can_be_used_from_another_thread(journal: Journal, tmp_path: Path) -> None:
+    """The webhook receiver's handlers write statuses from a worker thread; a report can read from one."""
+    found: list[object] = []
+    with Journal(journal.path, read_only=True) as reader:
+        worker = threading.Thread(
+            target=lambda: found.extend(
+                [journal.record_status(line_number=1, message_id="w", status="sent"), reader.counts()]
+            )
+        )
+        worker.start()
+        worker.join()
+    assert found == ["updated", {**dict.fromkeys(STATES, 0), PENDING: 4, ACCEPTED: 1}]
+
+
+def test_a_journal_from_before_delivery_tracking_reports_every_accepted_line_without_a_status(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as db:
+        db.executescript(
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+            "CREATE TABLE lines (line_number INTEGER PRIMARY KEY, content_hash TEXT NOT NULL, state TEXT NOT NULL,"
+            " message_id TEXT, error TEXT, attempts INTEGER NOT NULL DEFAULT 0, created_at REAL NOT NULL,"
+            " updated_at REAL NOT NULL);"
+            "INSERT INTO lines VALUES (1, 'h', 'accepted', 'wamid.1', NULL, 1, 0, 0);"
+            "INSERT INTO lines VALUES (2, 'h', 'failed', NULL, 'e', 1, 0, 0);"
+        )
+    with Journal(path, read_only=True) as old:  # a report never migrates
+        assert old.funnel() == {
+            "accepted": 1,
+            "delivery": {"no status": 1, "sent": 0, "delivered": 0, "read": 0, "failed": 0},
+            "failures": [],
+        }
+        assert [(record.line_number, record.delivery) for record in old.records()] == [(1, None), (2, None)]
+
+
+def test_the_states_to_send_include_unknown_lines_only_when_asked(journal: Journal) -> None:
+    assert journal.states_to_send(resend_unknown=False) == (PENDING,)
+    assert journal.states_to_send(resend_unknown=True) == (PENDING, UNKNOWN)
+
+
+def test_a_changed_input_is_refused_in_words_that_name_both_fingerprints(tmp_path: Path) -> None:
+    with Journal(tmp_path / "run.sqlite") as journal:
+        journal.fill("a" * 64, "campaign.jsonl", lines(1))
+        with pytest.raises(JournalError) as caught:
+            journal.fill("b" * 64, "campaign.jsonl", lines(1))
+        assert str(caught.value) == (
+            f"{journal.path} was made from a different input (campaign.jsonl, fingerprint {'a' * 12}, now "
+            f"{'b' * 12}): the file changed since the journal began. To finish that campaign, restore the "
+            "original file and run again; to send more, put only the new lines in a new file with a new "
+            "journal (a new journal for the changed file would send every line again)"
+        )
+        journal._db.execute("DELETE FROM meta WHERE key = 'input'")
+        with pytest.raises(JournalError, match=r"different input \(\?, fingerprint a{12}, now b{12}\)"):
+            journal.fill("b" * 64, "campaign.jsonl", lines(1))
