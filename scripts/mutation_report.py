@@ -62,7 +62,9 @@ def main() -> int:
         if not meta.exists():
             rows.append(f"| `{path}` | not run | | | | |")
             continue
-        statuses = {name: status_by_exit_code[code] for name, code in json.loads(meta.read_text())["exit_code_by_key"].items()}
+        statuses = {
+            name: status_by_exit_code[code] for name, code in json.loads(meta.read_text())["exit_code_by_key"].items()
+        }
         counts = Counter(statuses.values())
         left_out: Counter[str] = Counter()
         for name, status in sorted(statuses.items()):
