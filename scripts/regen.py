@@ -56,8 +56,9 @@ class RegenError(Exception):
 
 
 def _load_module(name: str) -> ModuleType:
-    """Load a d360 module by path, so this script uses the checkout it lives in, not an installed copy."""
-    module_spec = importlib.util.spec_from_file_location(f"_regen_{name}", ROOT / "src" / "d360" / f"{name}.py")
+    """Load a module of d360.spec by path, so this script uses the checkout it lives in, not an installed copy."""
+    path = ROOT / "src" / "d360" / "spec" / f"{name}.py"
+    module_spec = importlib.util.spec_from_file_location(f"_regen_{name}", path)
     assert module_spec is not None and module_spec.loader is not None
     module = importlib.util.module_from_spec(module_spec)
     sys.modules[module_spec.name] = module
@@ -65,8 +66,8 @@ def _load_module(name: str) -> ModuleType:
     return module
 
 
-spec_io = _load_module("spec")
-spec_diff = _load_module("spec_diff")
+spec_io = _load_module("source")
+spec_diff = _load_module("diff")
 overlays = _load_module("overlay")
 
 

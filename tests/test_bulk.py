@@ -21,7 +21,7 @@ import pytest
 
 import d360
 from d360 import sandbox
-from d360.bulk_input import BulkInput
+from d360.bulk.input import BulkInput
 from d360.sandbox import Faults
 from tests.test_cli import D360
 

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from d360 import sandbox
-from d360.journal import ACCEPTED, PENDING, SENDING, UNKNOWN, Journal
+from d360.bulk.journal import ACCEPTED, PENDING, SENDING, UNKNOWN, Journal
 from d360.webhooks import JournalSink, Receiver, parse
 from d360.webhooks.payloads import delivery, status
 from tests.servers import serving_asgi, wait_for
@@ -275,8 +275,8 @@ def test_group_commit_batches_writes_yet_every_request_leaves_after_its_line_is_
 
     monkeypatch.setattr(Journal, "apply", counting_apply)
     try:
-        from d360.bulk_input import BulkInput
-        from d360.bulk_run import prepare_journal, send_remaining, validate_input
+        from d360.bulk.input import BulkInput
+        from d360.bulk.run import prepare_journal, send_remaining, validate_input
         from d360.client import AsyncClient
 
         source = BulkInput(write_jsonl(tmp_path / "c.jsonl", 200))
@@ -297,7 +297,7 @@ def test_group_commit_batches_writes_yet_every_request_leaves_after_its_line_is_
 
 
 def test_writes_queued_when_the_run_is_cut_off_are_committed_on_the_way_out(journal: Journal) -> None:
-    from d360.bulk_run import GroupCommit
+    from d360.bulk.run import GroupCommit
 
     async def run() -> None:
         writes = GroupCommit(journal)

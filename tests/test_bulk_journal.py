@@ -16,9 +16,9 @@ import pytest
 
 import d360
 from d360 import sandbox
-from d360.bulk_input import BulkInput
-from d360.bulk_run import ValidationReport, prepare_journal
-from d360.journal import Journal, JournalError
+from d360.bulk.input import BulkInput
+from d360.bulk.journal import Journal, JournalError
+from d360.bulk.run import ValidationReport, prepare_journal
 from d360.sandbox import Faults
 from tests.test_bulk import KEY, bodies_received, bulk, journal_states, start_bulk, wait_for_accepted, write_jsonl
 from tests.test_cli import D360
@@ -239,7 +239,7 @@ def test_report_csv_to_an_unwritable_path_is_one_line(tmp_path: Path) -> None:
 
 
 def test_send_many_ends_when_every_worker_dies_on_its_hook(tmp_path: Path) -> None:
-    from d360.bulk import send_many
+    from d360.concurrency import send_many
 
     async def run() -> None:
         with sandbox.running(api_keys=[KEY]) as served:

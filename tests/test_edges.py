@@ -13,7 +13,7 @@ import pytest
 
 import d360
 from d360 import messages
-from d360.journal import PAGE_SIZE, Journal
+from d360.bulk.journal import PAGE_SIZE, Journal
 from d360.redaction import REDACTED, redacted_headers
 from d360.retry import RetryPolicy, parse_retry_after
 from d360.validation import message_problems

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from d360 import journal as journal_module
-from d360.journal import (
+from d360.bulk import journal as journal_module
+from d360.bulk.journal import (
     ACCEPTED,
     FAILED,
     INSERT_BATCH,

@@ -25,7 +25,7 @@ import d360
 from d360 import sandbox
 from d360.contract.corpus import CORPUS
 from d360.messages import with_cloud_api_defaults
-from d360.overlay import OverlayError, apply_overlay, check_overlay, load_overlay, parse_overlay
+from d360.spec.overlay import OverlayError, apply_overlay, check_overlay, load_overlay, parse_overlay
 from d360.validation import message_problems
 from tests.conftest import EFFECTIVE_SPEC, OVERLAY, VENDORED_SPEC
 from tests.scripted_server import ScriptedServer, ok_reply

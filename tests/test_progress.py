@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from d360.progress import Progress
+from d360.bulk.progress import Progress
 
 
 class FakeClock:

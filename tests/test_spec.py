@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from d360.spec import SpecSourceError, canonical_json, load_spec, parse_spec
+from d360.spec.source import SpecSourceError, canonical_json, load_spec, parse_spec
 from tests.conftest import SHARED_UPSTREAM_PAGE, UPSTREAM_PAGE, VENDORED_SPEC
 from tests.scripted_server import Reply, ScriptedServer
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from d360.spec_diff import diff_specs
+from d360.spec.diff import diff_specs
 from tests.spec_versions import spec_1_45_0, vendored_spec
 
 

@@ -6,12 +6,9 @@ Everything that is not I/O (preparing the body, reading the answer, choosing to 
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import json
 import logging
-import queue
-import threading
 import time
 from collections.abc import (
     AsyncIterable,
@@ -29,8 +26,15 @@ import attrs
 import httpx
 
 from d360 import messages
-from d360.bulk import DEFAULT_CONCURRENCY, RateLimiter, SendOutcome, check_concurrency, send_many
-from d360.config import DEFAULT_TIMEOUT, NOT_GIVEN, ClientConfig, NotGiven, TimeoutLike, is_loopback
+from d360.config import (
+    DEFAULT_CONCURRENCY,
+    DEFAULT_TIMEOUT,
+    NOT_GIVEN,
+    ClientConfig,
+    NotGiven,
+    TimeoutLike,
+    is_loopback,
+)
 from d360.errors import (
     APIConnectionError,
     APITimeoutError,
@@ -42,8 +46,10 @@ from d360.errors import (
 from d360.redaction import redacted_headers
 
 if TYPE_CHECKING:
+    from d360.concurrency import SendOutcome
     from d360.media import AsyncMedia, Media
 from d360.responses import (
+    ResponseParser,
     SendResult,
     WebhookConfig,
     parse_send_result,
@@ -69,7 +75,6 @@ from d360.validation import validate_message
 
 logger = logging.getLogger("d360")
 T = TypeVar("T")
-ResponseParser = Callable[[int, Mapping[str, str], bytes], T]
 
 
 class _ClientCore:
@@ -316,7 +321,12 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
         The sends run on an event loop in a worker thread, over their own connection pool with this
         client's settings. Leaving the loop early abandons the messages then in flight.
         """
-        return _blocking_send_many(self._config, messages, concurrency=concurrency, rate=rate)
+        from d360.concurrency import send_many_blocking
+
+        config = self._config
+        return send_many_blocking(
+            lambda: AsyncClient._from_config(config), messages, concurrency=concurrency, rate=rate
+        )
 
     def close(self) -> None:
         if self._owns_http:
@@ -329,58 +339,9 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
         self.close()
 
 
-def _blocking_send_many(
-    config: ClientConfig, messages: Iterable[Any], *, concurrency: int, rate: float | None
-) -> Iterator[SendOutcome]:
-    check_concurrency(concurrency)
-    RateLimiter(rate)  # refuses a bad rate here, in the caller's thread, before the worker starts
-    done = object()
-    outcomes: queue.Queue[Any] = queue.Queue(maxsize=concurrency)
-    stop = threading.Event()
-
-    def hand_over(item: Any) -> bool:
-        """Queue an item for the consuming thread; False once the consumer has gone (never blocks forever)."""
-        while not stop.is_set():
-            try:
-                outcomes.put(item, timeout=0.05)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    async def run() -> None:
-        async with AsyncClient._from_config(config) as client:
-            async for outcome in send_many(client, messages, concurrency=concurrency, rate=rate):
-                # Never block the loop on a slow consumer: in-flight requests must keep being read.
-                while True:
-                    if stop.is_set():
-                        return
-                    try:
-                        outcomes.put_nowait(outcome)
-                        break
-                    except queue.Full:
-                        await asyncio.sleep(0.005)
-
-    def thread_main() -> None:
-        try:
-            asyncio.run(run())
-        except BaseException as exc:  # handed to the consuming thread, which raises it
-            hand_over(exc)
-        hand_over(done)
-
-    worker = threading.Thread(target=thread_main, name="d360-send-many", daemon=True)
-    worker.start()
-    try:
-        while (item := outcomes.get()) is not done:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        worker.join(timeout=30)
-
-
 async def _asyncio_sleep(seconds: float) -> None:
+    import asyncio
+
     await asyncio.sleep(seconds)
 
 
@@ -497,6 +458,8 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
         and its `result` or `error`; a failed message never stops the others. A 429 or throttling error
         pauses every sender for the `Retry-After` time.
         """
+        from d360.concurrency import send_many
+
         return send_many(self, messages, concurrency=concurrency, rate=rate)
 
     async def aclose(self) -> None:

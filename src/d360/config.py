@@ -23,6 +23,11 @@ API_KEY_HEADER = "D360-API-KEY"
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 """Thirty seconds for an answer, ten to connect: a send that hangs longer is better reported than waited on."""
 
+DEFAULT_CONCURRENCY = 16
+"""Messages in flight at once in `send_many` unless told otherwise."""
+MAX_CONCURRENCY = 1000
+"""Upstream's top tier is 1,000 messages a second; more requests in flight than that only queue at upstream."""
+
 MAX_RESPONSE_BYTES = 1 << 20
 """The most of an answer d360 reads, decoded: upstream's answers are under a kilobyte, so a larger one is not
 upstream's, and a compressed bomb never inflates past this."""

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 import attrs
 
@@ -32,6 +32,9 @@ THROTTLING_CODES = frozenset({4, 80007, 130429, 131056})
 THROTTLING_MESSAGE = re.compile(r"exceeded the (endpoint )?(rate )?limit|rate limit", re.IGNORECASE)
 REQUEST_ID_HEADERS = frozenset({"x-request-id", "x-fb-trace-id", "x-fb-request-id", "x-360dialog-trace-id"})
 SNIPPET_LENGTH = 200
+T = TypeVar("T")
+ResponseParser = Callable[[int, Mapping[str, str], bytes], T]
+"""Reads a 2xx answer (status, headers, body) into a result, or raises UnexpectedResponseError."""
 
 
 @attrs.frozen

@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 
 from d360 import sandbox
-from d360.overlay import apply_overlay, load_overlay
+from d360.spec.overlay import apply_overlay, load_overlay
 from tests.conftest import EFFECTIVE_SPEC, OVERLAY, VENDORED_SPEC
 
 CONTRACT_KEY = "contract-key"

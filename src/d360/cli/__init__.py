@@ -11,7 +11,8 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from d360.bulk_input import BulkInputError
+from d360.bulk.input import BulkInputError
+from d360.bulk.journal import JournalError
 from d360.cli.bulk import add_bulk_commands
 from d360.cli.check import add_spec_command, add_validate_command
 from d360.cli.common import (
@@ -33,9 +34,8 @@ from d360.cli.sandbox import add_sandbox_command
 from d360.cli.send import add_send_command
 from d360.cli.webhook import add_webhook_commands
 from d360.errors import APIConnectionError, ClientStateError, ConfigurationError, D360Error, ValidationError
-from d360.journal import JournalError
 from d360.json_input import JSONInputError
-from d360.spec import SpecSourceError
+from d360.spec.source import SpecSourceError
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from d360.bulk import MAX_CONCURRENCY, check_concurrency
+from d360.bulk.progress import Progress
 from d360.cli.common import (
     EPILOG,
     EXIT_INTERRUPTED,
@@ -27,8 +27,9 @@ from d360.cli.common import (
     say,
 )
 from d360.client import AsyncClient
+from d360.concurrency import check_concurrency
+from d360.config import MAX_CONCURRENCY
 from d360.errors import ConfigurationError
-from d360.progress import Progress
 
 
 def add_bulk_commands(commands: Commands) -> None:
@@ -90,9 +91,9 @@ def add_bulk_commands(commands: Commands) -> None:
 
 
 def run_bulk(arguments: argparse.Namespace) -> int:
-    from d360.bulk_input import BulkInput
-    from d360.bulk_run import prepare_journal, validate_input
-    from d360.journal import Journal
+    from d360.bulk.input import BulkInput
+    from d360.bulk.journal import Journal
+    from d360.bulk.run import prepare_journal, validate_input
 
     try:
         check_concurrency(arguments.concurrency)
@@ -123,7 +124,7 @@ def run_bulk(arguments: argparse.Namespace) -> int:
         recovered = prepare_journal(journal, bulk_input, report)
         unknown = journal.counts()["unknown"]
         if arguments.await_statuses and unknown:
-            from d360.bulk_run import await_statuses
+            from d360.bulk.run import await_statuses
 
             settled, resent = asyncio.run(await_statuses(journal, arguments.await_statuses))
             print(f"bulk: of {unknown} unknown lines, status webhooks showed {settled} accepted; {resent} never "
@@ -163,7 +164,7 @@ def bulk_exit_code(counts: dict[str, int], stopped: str | None) -> int:
 async def _run_bulk_sends(
     client: AsyncClient, bulk_input: Any, journal: Any, arguments: argparse.Namespace, progress: Progress | None
 ) -> str | None:
-    from d360.bulk_run import send_remaining
+    from d360.bulk.run import send_remaining
 
     stop = asyncio.Event()
     interrupted: list[str] = []
@@ -201,8 +202,8 @@ async def _run_bulk_sends(
 
 
 def run_bulk_report(arguments: argparse.Namespace) -> int:
-    from d360.bulk_report import funnel_rows, html_report
-    from d360.journal import FAILED, STATES, UNKNOWN, Journal
+    from d360.bulk.journal import FAILED, STATES, UNKNOWN, Journal
+    from d360.bulk.report import funnel_rows, html_report
 
     with Journal(arguments.journal, read_only=True) as journal:
         counts = journal.counts()

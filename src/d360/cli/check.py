@@ -74,8 +74,8 @@ def run_validate(arguments: argparse.Namespace) -> int:
 
 
 def run_spec_diff(arguments: argparse.Namespace) -> int:
-    from d360.spec import load_spec
-    from d360.spec_diff import diff_specs
+    from d360.spec.diff import diff_specs
+    from d360.spec.source import load_spec
 
     new_spec = load_spec(arguments.new)
     report = diff_specs(load_spec(arguments.old), new_spec)
@@ -115,7 +115,7 @@ def _check_overlay(new_spec: dict[str, Any], overlay_path: str | None) -> Any:
     """What NEW makes of the overlay (redundant actions, targets gone); None without the spec extra."""
     from importlib import resources
 
-    from d360.overlay import OverlayError, check_overlay, load_overlay
+    from d360.spec.overlay import OverlayError, check_overlay, load_overlay
 
     try:
         import jsonpath_rfc9535  # noqa: F401

@@ -7,9 +7,9 @@ import json
 import sys
 from typing import Any
 
+from d360.bulk.progress import byte_progress
 from d360.cli.common import EPILOG, EXIT_OK, Commands, UsageError, connection_options, say
 from d360.cli.send import make_client
-from d360.progress import byte_progress
 
 
 def add_media_commands(commands: Commands) -> None:

@@ -85,7 +85,7 @@ def run_listen(arguments: argparse.Namespace) -> int:
     receiver.on_event(printer)
     sink = None
     if arguments.journal:
-        from d360.journal import JournalError
+        from d360.bulk.journal import JournalError
         from d360.webhooks import JournalSink
 
         try:

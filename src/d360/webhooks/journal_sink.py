@@ -15,7 +15,7 @@ import os
 import threading
 from pathlib import Path
 
-from d360.journal import TOKEN_PREFIX, Journal
+from d360.bulk.journal import TOKEN_PREFIX, Journal
 from d360.webhooks.events import StatusUpdate
 
 

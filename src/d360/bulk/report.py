@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from d360.journal import DELIVERY_STATES, STATES
+from d360.bulk.journal import DELIVERY_STATES, STATES
 
 COLOURS = {"sent": "#9db4c0", "delivered": "#5c6b73", "read": "#2a9d8f", "failed": "#e76f51", "no status": "#d9d9d9"}
 

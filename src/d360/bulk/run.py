@@ -12,12 +12,12 @@ from typing import Any
 
 import attrs
 
-from d360.bulk import NumberedMessage, SendOutcome, send_many
-from d360.bulk_input import BulkInput
+from d360.bulk.input import BulkInput
+from d360.bulk.journal import ACCEPTED, FAILED, PENDING, SENDING, UNKNOWN, Journal, JournalError
+from d360.bulk.progress import Progress
 from d360.client import AsyncClient
+from d360.concurrency import NumberedMessage, SendOutcome, send_many
 from d360.errors import AuthenticationError, D360Error, NotFoundError, PermissionDeniedError
-from d360.journal import ACCEPTED, FAILED, PENDING, SENDING, UNKNOWN, Journal, JournalError
-from d360.progress import Progress
 from d360.retry import is_transient
 
 # Errors that say the whole run is misconfigured: every other line would meet them too.

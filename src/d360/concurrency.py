@@ -9,27 +9,37 @@ from __future__ import annotations
 
 import asyncio
 import math
+import queue
+import threading
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from contextlib import AbstractAsyncContextManager
+from typing import Any, Protocol, Self
 
 import attrs
 
+from d360.config import DEFAULT_CONCURRENCY, MAX_CONCURRENCY, ClientConfig
 from d360.errors import ConfigurationError, D360Error, RateLimitError
-from d360.responses import SendResult, parse_send_result
+from d360.responses import ResponseParser, SendResult, parse_send_result
 
-if TYPE_CHECKING:
-    from d360.client import AsyncClient
-
-DEFAULT_CONCURRENCY = 16
-MAX_CONCURRENCY = 1000
-"""Upstream's top tier is 1,000 messages a second; more requests in flight than that only queue at upstream."""
 THROTTLE_WAITS = 10
 """Throttling waits allowed per message on top of the retry budget: a throttled batch is slowed, not failed."""
 BeforeSend = Callable[[int, int], "Awaitable[None] | None"]
 """Called with (index, attempt number) after validation and before each try leaves: the journal's hook."""
 AfterSend = Callable[["SendOutcome"], "Awaitable[None] | None"]
 """Called with each outcome by the worker that sent it, before that worker takes another message."""
+
+
+class Sender(Protocol):
+    """What `send_many` needs of a client (`AsyncClient` is one): said here so this module needs no client."""
+
+    _config: ClientConfig
+
+    def with_options(self, *, max_retries: int | None = None) -> Self: ...
+
+    def _encode(self, message: Any) -> bytes: ...
+
+    async def _call(self, method: str, url: str, content: bytes | None, parse: ResponseParser[Any]) -> Any: ...
 
 
 @attrs.frozen
@@ -86,7 +96,7 @@ class RateLimiter:
 
 
 async def send_many(
-    client: AsyncClient,
+    client: Sender,
     messages: Iterable[Any] | AsyncIterable[Any],
     *,
     concurrency: int = DEFAULT_CONCURRENCY,
@@ -184,6 +194,63 @@ async def send_many(
         for task in (producer, *workers):
             task.cancel()
         await asyncio.gather(producer, *workers, return_exceptions=True)
+
+
+def send_many_blocking(
+    open_client: Callable[[], AbstractAsyncContextManager[Sender]],
+    messages: Iterable[Any],
+    *,
+    concurrency: int,
+    rate: float | None,
+) -> Iterator[SendOutcome]:
+    """`send_many` for a blocking caller (`Client.send_many`): the sends run on an event loop in a worker
+    thread, with a client from `open_client`; outcomes come back through a bounded queue, as they arrive."""
+    check_concurrency(concurrency)
+    RateLimiter(rate)  # refuses a bad rate here, in the caller's thread, before the worker starts
+    done = object()
+    outcomes: queue.Queue[Any] = queue.Queue(maxsize=concurrency)
+    stop = threading.Event()
+
+    def hand_over(item: Any) -> bool:
+        """Queue an item for the consuming thread; False once the consumer has gone (never blocks forever)."""
+        while not stop.is_set():
+            try:
+                outcomes.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    async def run() -> None:
+        async with open_client() as client:
+            async for outcome in send_many(client, messages, concurrency=concurrency, rate=rate):
+                # Never block the loop on a slow consumer: in-flight requests must keep being read.
+                while True:
+                    if stop.is_set():
+                        return
+                    try:
+                        outcomes.put_nowait(outcome)
+                        break
+                    except queue.Full:
+                        await asyncio.sleep(0.005)
+
+    def thread_main() -> None:
+        try:
+            asyncio.run(run())
+        except BaseException as exc:  # handed to the consuming thread, which raises it
+            hand_over(exc)
+        hand_over(done)
+
+    worker = threading.Thread(target=thread_main, name="d360-send-many", daemon=True)
+    worker.start()
+    try:
+        while (item := outcomes.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join(timeout=30)
 
 
 def check_concurrency(concurrency: Any) -> None:
