@@ -14,8 +14,6 @@ caller bounds what it reads.
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
 import time
 import zlib
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
@@ -23,14 +21,13 @@ from contextlib import AbstractAsyncContextManager, AbstractContextManager, asyn
 from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
-import httpcore
 import httpx
 
 from d360.config import MAX_RESPONSE_BYTES, deadline_seconds
 from d360.errors import ClientStateError, ConfigurationError
 
 if TYPE_CHECKING:
-    import ssl
+    import asyncio
 
     import aiohttp
 
@@ -212,84 +209,6 @@ class _DeadlinePassed(Exception):
 
 # httpx, blocking: `Client`'s transport.
 
-_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("d360_deadline", default=None)
-"""When the request under way must be done (time.monotonic()), for the network streams below."""
-
-
-def _within_deadline(timeout: float | None, expired: type[Exception]) -> float | None:
-    deadline_at = _DEADLINE.get()
-    if deadline_at is None:
-        return timeout
-    remaining = deadline_at - time.monotonic()
-    if remaining <= 0:
-        raise expired("the request's deadline has passed")
-    return remaining if timeout is None else min(timeout, remaining)
-
-
-class _DeadlineStream(httpcore.NetworkStream):
-    """A socket whose every read and write waits no longer than what is left of the request's deadline."""
-
-    def __init__(self, stream: httpcore.NetworkStream) -> None:
-        self._stream = stream
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._stream.read(max_bytes, _within_deadline(timeout, httpcore.ReadTimeout))
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._stream.write(buffer, _within_deadline(timeout, httpcore.WriteTimeout))
-
-    def close(self) -> None:
-        self._stream.close()
-
-    def start_tls(
-        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
-    ) -> httpcore.NetworkStream:
-        return _DeadlineStream(
-            self._stream.start_tls(ssl_context, server_hostname, _within_deadline(timeout, httpcore.ConnectTimeout))
-        )
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._stream.get_extra_info(info)
-
-
-class _DeadlineBackend(httpcore.NetworkBackend):
-    def __init__(self, inner: httpcore.NetworkBackend) -> None:
-        self._inner = inner
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.NetworkStream:
-        timeout = _within_deadline(timeout, httpcore.ConnectTimeout)
-        return _DeadlineStream(self._inner.connect_tcp(host, port, timeout, local_address, socket_options))
-
-    def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
-    ) -> httpcore.NetworkStream:
-        timeout = _within_deadline(timeout, httpcore.ConnectTimeout)
-        return _DeadlineStream(self._inner.connect_unix_socket(path, timeout, socket_options))
-
-    def sleep(self, seconds: float) -> None:
-        self._inner.sleep(seconds)
-
-
-def _bound_every_socket_read(client: httpx.Client) -> None:
-    """Put the deadline under each of the client's connection pools.
-
-    httpx exposes no per-request deadline, and the headers of an answer are read before any body chunk
-    could be checked, so the bound goes under httpcore's sockets. Done only on clients d360 made itself;
-    on a user's own client (or a pool without the hook) the body is still checked chunk by chunk.
-    """
-    for transport in [client._transport, *client._mounts.values()]:  # private: httpx has no public hook
-        pool = getattr(transport, "_pool", None)
-        backend = getattr(pool, "_network_backend", None)
-        if backend is not None and not isinstance(backend, _DeadlineBackend):
-            pool._network_backend = _DeadlineBackend(backend)  # type: ignore[union-attr]
-
 
 def new_httpx_client(timeout: httpx.Timeout, proxy: str | None) -> httpx.Client:
     # trust_env=False: the proxy was chosen by ClientConfig (never for plain http), and .netrc has no say;
@@ -300,7 +219,9 @@ def new_httpx_client(timeout: httpx.Timeout, proxy: str | None) -> httpx.Client:
         )
     except (ValueError, ImportError, httpx.InvalidURL) as exc:
         raise ConfigurationError(f"cannot use the proxy from the environment: {exc}") from None
-    _bound_every_socket_read(client)
+    from d360.deadline import bound_every_socket_read
+
+    bound_every_socket_read(client)
     return client
 
 
@@ -318,7 +239,9 @@ class HttpxTransport:
         extra: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
         seconds = deadline_seconds(timeout or self.client.timeout)
         deadline_at = None if seconds is None else time.monotonic() + seconds
-        token = _DEADLINE.set(deadline_at)
+        from d360.deadline import DEADLINE  # with httpcore, which `import httpx` does not load either
+
+        token = DEADLINE.set(deadline_at)
         try:
             request = self.client.build_request(method, url, content=content, headers=headers, **extra)
             response = self.client.send(request, stream=True, follow_redirects=False)
@@ -333,7 +256,7 @@ class HttpxTransport:
         except _DeadlinePassed:
             raise deadline_failure(seconds or 0) from None
         finally:
-            _DEADLINE.reset(token)
+            DEADLINE.reset(token)
         return RawResponse(response.status_code, response.headers, body, unreadable)
 
     @contextmanager
@@ -388,6 +311,8 @@ class HttpxAsyncTransport:
     async def request(
         self, method: str, url: str, content: bytes | None, headers: Mapping[str, str], timeout: httpx.Timeout | None
     ) -> RawResponse:
+        import asyncio  # here, not at the top: `import d360` for a blocking sender does without it
+
         if self.client.is_closed:
             raise ClientStateError("the httpx.AsyncClient given to d360 is closed; nothing was sent")
         extra: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
@@ -458,6 +383,8 @@ class AiohttpTransport:
     async def request(
         self, method: str, url: str, content: bytes | None, headers: Mapping[str, str], timeout: httpx.Timeout | None
     ) -> RawResponse:
+        import asyncio
+
         import aiohttp
 
         session = self._session_for(asyncio.get_running_loop())
@@ -491,6 +418,8 @@ class AiohttpTransport:
     async def stream(
         self, method: str, url: str, content: RequestContent, headers: Mapping[str, str], timeout: httpx.Timeout | None
     ) -> AsyncIterator[StreamedResponse]:
+        import asyncio
+
         import aiohttp
 
         session = self._session_for(asyncio.get_running_loop())
@@ -570,7 +499,7 @@ def aiohttp_failure(exc: BaseException) -> ConnectionFailure:
     reason = str(exc) or type(exc).__name__
     if isinstance(exc, aiohttp.ConnectionTimeoutError):
         return ConnectionFailure(reason or "connect timeout", timed_out=True, maybe_sent=False)
-    if isinstance(exc, aiohttp.ServerTimeoutError | asyncio.TimeoutError):  # waiting for the answer
+    if isinstance(exc, aiohttp.ServerTimeoutError | TimeoutError):  # waiting for the answer
         return ConnectionFailure(reason or "no complete answer in time", timed_out=True, maybe_sent=True)
     # A proxy that refused the tunnel (ClientHttpProxyError) never saw the request: it goes inside the tunnel.
     if isinstance(exc, aiohttp.ClientConnectorError | aiohttp.InvalidURL | aiohttp.ClientHttpProxyError):

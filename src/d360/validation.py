@@ -14,12 +14,12 @@ import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache
-from importlib import resources
-from typing import Any
-
-import jsonschema_rs
+from typing import TYPE_CHECKING, Any
 
 from d360.errors import Problem, ValidationError
+
+if TYPE_CHECKING:
+    import jsonschema_rs
 
 TEXT_BODY_MAX = 4096
 CAPTION_MAX = 1024
@@ -46,6 +46,8 @@ def spec() -> dict[str, Any]:
 
 
 def _read_spec() -> dict[str, Any]:
+    from importlib import resources
+
     text = resources.files("d360_api").joinpath("openapi.json").read_text(encoding="utf-8")
     document: dict[str, Any] = json.loads(text)
     return document
@@ -64,6 +66,8 @@ def schema_validator(name: str = MESSAGE_SCHEMA) -> jsonschema_rs.Validator:
     tens of thousands of Python objects that every full garbage collection would walk (measured: 2-3% of
     a sync send's CPU).
     """
+    import jsonschema_rs  # a compiled extension: loaded with the first validation, not with `import d360`
+
     document = _read_spec()
     root = {"$ref": f"#/components/schemas/{name}", "components": document["components"]}
     return jsonschema_rs.Draft202012Validator(root)
