@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 import attrs
@@ -32,7 +32,11 @@ from d360.retry import is_transient
 from d360.transports import StreamedResponse, TransportFailure, read_chunks, read_chunks_async
 
 if TYPE_CHECKING:
-    from d360.client import AsyncClient, Client
+    import httpx
+
+    from d360.config import ClientConfig
+    from d360.errors import APIConnectionError, D360Error
+    from d360.transports import AsyncTransport, ConnectionFailure, SyncTransport
 
 ATTACHMENTS_PATH = "/whatsapp_business/attachments/"
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
@@ -53,8 +57,32 @@ class MediaInfo:
     raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
 
 
+class _ClientParts(Protocol):
+    """What media needs of a client (`Client` and `AsyncClient` have it): said here, so media imports no client."""
+
+    _config: ClientConfig
+
+    def _log_request(self, method: str, url: str, attempt: int) -> None: ...
+
+    def _request_timeout(self) -> httpx.Timeout | None: ...
+
+    def _connection_error(self, failure: ConnectionFailure, cause: BaseException) -> APIConnectionError: ...
+
+    def _next_delay(self, error: D360Error, retries_done: int, *, idempotent: bool = False) -> float: ...
+
+
+class BlockingClient(_ClientParts, Protocol):
+    _transport: SyncTransport
+    _sleep: Callable[[float], None]
+
+
+class AwaitingClient(_ClientParts, Protocol):
+    _transport: AsyncTransport
+    _sleep: Callable[[float], Awaitable[None]]
+
+
 class _MediaCore:
-    _client: Client | AsyncClient
+    _client: BlockingClient | AwaitingClient
 
     def _url(self, media_id: Any) -> str:
         # The id goes into the URL's path: digits only, so nothing else can be reached with the key.
@@ -200,9 +228,9 @@ class _MediaCore:
 class Media(_MediaCore):
     """`client.media` on `Client`: blocking."""
 
-    _client: Client
+    _client: BlockingClient
 
-    def __init__(self, client: Client) -> None:
+    def __init__(self, client: BlockingClient) -> None:
         self._client = client
 
     def upload(self, file: Any, mime_type: str | None = None, *, filename: str | None = None) -> str:
@@ -368,9 +396,9 @@ class Media(_MediaCore):
 class AsyncMedia(_MediaCore):
     """`client.media` on `AsyncClient`: the same methods, awaited."""
 
-    _client: AsyncClient
+    _client: AwaitingClient
 
-    def __init__(self, client: AsyncClient) -> None:
+    def __init__(self, client: AwaitingClient) -> None:
         self._client = client
 
     async def upload(self, file: Any, mime_type: str | None = None, *, filename: str | None = None) -> str:

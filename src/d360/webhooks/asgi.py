@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from d360.webhooks.events import AnyEvent
 
 if TYPE_CHECKING:
-    from d360.webhooks.receiver import Answer, Receiver
+    from d360.webhooks.answer import Accepting, Answer
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -24,7 +24,7 @@ Send = Callable[[Message], Awaitable[None]]
 class ASGIReceiver:
     """`receiver.asgi`. Its queue and workers start with the first delivery, on the loop serving it."""
 
-    def __init__(self, receiver: Receiver) -> None:
+    def __init__(self, receiver: Accepting) -> None:
         self.receiver = receiver
         self._queue: asyncio.Queue[AnyEvent] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 import attrs
 
 from d360.errors import ConfigurationError, WebhookPayloadError, WebhookVerificationError
+from d360.webhooks.answer import Answer, Handler
 from d360.webhooks.dedup import Deduplicator, DedupStore
 from d360.webhooks.events import AnyEvent, Event, GroupEvent, IncomingMessage, StatusUpdate, UnknownEvent, WebhookError
 from d360.webhooks.parse import parse
@@ -41,18 +42,7 @@ DEFAULT_WORKERS = 8
 MAX_BODY_BYTES = 1 << 20
 """A delivery larger than this is refused with 413; upstream's deliveries are a few KB."""
 
-Handler = Callable[[Any], Any]
 F = TypeVar("F", bound=Handler)
-
-
-@attrs.frozen
-class Answer:
-    """What to answer upstream: a status, a short JSON body, and the events to hand to the handlers."""
-
-    status: int
-    body: bytes
-    events: tuple[AnyEvent, ...] = ()
-    headers: tuple[tuple[str, str], ...] = ()
 
 
 @attrs.define

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from d360.webhooks.events import AnyEvent
 
 if TYPE_CHECKING:
-    from d360.webhooks.receiver import Answer, Receiver
+    from d360.webhooks.answer import Accepting, Answer
 
 StartResponse = Callable[..., Any]
 _STOP = object()
@@ -27,7 +27,7 @@ _REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found"
 class WSGIReceiver:
     """`receiver.wsgi`. Its worker threads start with the first delivery."""
 
-    def __init__(self, receiver: Receiver) -> None:
+    def __init__(self, receiver: Accepting) -> None:
         self.receiver = receiver
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=receiver.queue_size)
         self._lock = threading.Lock()
