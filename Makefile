@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SPEC ?=
 
-.PHONY: help install test check-generated regen lint demo bench mutate clean contract contract-full contract-live
+.PHONY: help install test check-generated regen lint demo bench mutate docs clean contract contract-full contract-live
 
 help:
 	@echo "make install          create .venv and install d360 with its dev extras"
@@ -18,6 +18,7 @@ help:
 	@echo "make contract-live    a small subset against upstream's sandbox (needs D360_SANDBOX_KEY)"
 	@echo "make demo             send messages through the local sandbox"
 	@echo "make bench            benchmarks side by side (bench/run.py --quick for a smoke run)"
+	@echo "make docs             the documentation site into site/ (built strict: a broken link fails)"
 	@echo "make mutate           mutation testing of the core modules (mutmut), then its summary table"
 
 install: $(STAMP)
@@ -60,10 +61,13 @@ demo: install
 bench: install
 	$(BIN)/python bench/run.py
 
+docs: install
+	$(BIN)/mkdocs build --strict -d site
+
 # Not part of `make test`: it takes a while. mutmut picks up where it left off; `rm -rf mutants` starts anew.
 mutate: install
 	$(BIN)/mutmut run --max-children $$(nproc)
 	$(BIN)/python scripts/mutation_report.py
 
 clean:
-	rm -rf $(VENV) mutants .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) mutants site .pytest_cache .mypy_cache .ruff_cache .hypothesis
