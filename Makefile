@@ -39,8 +39,8 @@ regen: install
 	scripts/regen.sh $(SPEC)
 
 lint: install
-	$(BIN)/ruff check src tests scripts examples bench
-	$(BIN)/ruff format --check src tests scripts examples bench
+	$(BIN)/ruff check src tests scripts examples bench docs
+	$(BIN)/ruff format --check src tests scripts examples bench docs
 	$(BIN)/mypy
 
 # The packaged suite (`d360 contract`, what a team runs in its CI), then d360's own client-side contract tests.

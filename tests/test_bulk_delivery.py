@@ -25,6 +25,7 @@ from d360.webhooks import JournalSink, Receiver, parse
 from d360.webhooks.payloads import delivery, status
 from tests.servers import serving_asgi, wait_for
 from tests.test_bulk import KEY, TO, bodies_received, bulk, start_bulk, write_jsonl
+from tests.test_journal import PRE_TRACKING_SCHEMA
 
 SECRET = "tracking-secret"
 
@@ -102,11 +103,7 @@ def test_a_journal_made_before_tracking_is_given_the_columns_and_an_id(tmp_path:
     path = tmp_path / "old.sqlite"
     with sqlite3.connect(path) as db:
         db.executescript(
-            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-            "CREATE TABLE lines (line_number INTEGER PRIMARY KEY, content_hash TEXT NOT NULL, state TEXT NOT NULL,"
-            " message_id TEXT, error TEXT, attempts INTEGER NOT NULL DEFAULT 0, created_at REAL NOT NULL,"
-            " updated_at REAL NOT NULL);"
-            "INSERT INTO meta VALUES ('input_fingerprint', 'f');"
+            PRE_TRACKING_SCHEMA + "INSERT INTO meta VALUES ('input_fingerprint', 'f');"
             "INSERT INTO lines VALUES (1, 'h', 'accepted', 'wamid.old', NULL, 1, 0, 0);"
         )
     with Journal(path, read_only=True) as reading:

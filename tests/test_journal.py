@@ -30,6 +30,14 @@ from d360.bulk.journal import (
     LineRecord,
 )
 
+PRE_TRACKING_SCHEMA = (
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE lines (line_number INTEGER PRIMARY KEY, content_hash TEXT NOT NULL, state TEXT NOT NULL,"
+    " message_id TEXT, error TEXT, attempts INTEGER NOT NULL DEFAULT 0, created_at REAL NOT NULL,"
+    " updated_at REAL NOT NULL);"
+)
+"""A journal as d360 made it before delivery tracking."""
+
 
 def lines(count: int, *, start: int = 1) -> list[tuple[int, str, str, str | None]]:
     return [(number, f"hash{number}", PENDING, None) for number in range(start, start + count)]
@@ -308,11 +316,7 @@ def test_a_journal_from_before_delivery_tracking_reports_every_accepted_line_wit
     path = tmp_path / "old.sqlite"
     with sqlite3.connect(path) as db:
         db.executescript(
-            "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-            "CREATE TABLE lines (line_number INTEGER PRIMARY KEY, content_hash TEXT NOT NULL, state TEXT NOT NULL,"
-            " message_id TEXT, error TEXT, attempts INTEGER NOT NULL DEFAULT 0, created_at REAL NOT NULL,"
-            " updated_at REAL NOT NULL);"
-            "INSERT INTO lines VALUES (1, 'h', 'accepted', 'wamid.1', NULL, 1, 0, 0);"
+            PRE_TRACKING_SCHEMA + "INSERT INTO lines VALUES (1, 'h', 'accepted', 'wamid.1', NULL, 1, 0, 0);"
             "INSERT INTO lines VALUES (2, 'h', 'failed', NULL, 'e', 1, 0, 0);"
         )
     with Journal(path, read_only=True) as old:  # a report never migrates
