@@ -97,3 +97,107 @@ def test_settings_that_check_nothing_or_cannot_work_are_configuration_errors(opt
 def test_a_parsed_body_is_refused_since_a_signature_covers_exact_bytes() -> None:
     with pytest.raises(WebhookVerificationError, match="raw bytes"):
         verify({"object": "x"}, {"x-360dialog-signature": DIGEST.hexdigest()}, secret=SECRET)  # type: ignore[arg-type]
+
+
+# Exact words, and the edges of each check.
+
+
+def reason(body: object, headers: object, **options: object) -> str:
+    with pytest.raises(WebhookVerificationError) as raised:
+        verify(body, headers, **options)  # type: ignore[arg-type]
+    return str(raised.value)
+
+
+def test_sign_is_hmac_sha256_as_rfc_4231_defines_it() -> None:
+    # RFC 4231, test case 2.
+    assert sign(b"what do ya want for nothing?", b"Jefe") == (
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+    )
+
+
+def test_each_failure_says_exactly_what_failed() -> None:
+    assert reason(BODY, {}, secret=SECRET) == (
+        "no signature: the 'x-360dialog-signature' or 'x-hub-signature-256' header is missing"
+    )
+    assert reason(BODY, {}, secret=SECRET, signature_header="X-Custom-Sig") == (
+        "no signature: the 'x-custom-sig' header is missing"
+    )
+    assert reason(BODY, {"X-Hub-Signature-256": "sha256=00"}, secret=SECRET) == (
+        "the signature in 'x-hub-signature-256' does not match the body"
+    )
+    assert reason(BODY, {}, header=("X-Partner-Auth", "t")) == "the required header 'x-partner-auth' is missing"
+    assert reason(BODY, {"x-partner-auth": "u"}, header=("X-Partner-Auth", "t")) == (
+        "the required header 'x-partner-auth' does not have the expected value"
+    )
+    assert reason("{}", {}, secret=SECRET) == (
+        "the body must be the raw bytes received (a signature covers exact bytes), not str"
+    )
+
+
+def test_360dialogs_header_is_read_before_metas_when_both_came() -> None:
+    both = {"x-hub-signature-256": "sha256=" + DIGEST.hexdigest(), "x-360dialog-signature": "0" * 64}
+    assert reason(BODY, both, secret=SECRET) == "the signature in 'x-360dialog-signature' does not match the body"
+    verify(BODY, {**both, "x-360dialog-signature": DIGEST.hexdigest()}, secret=SECRET)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "SHA256=" + DIGEST.hexdigest(),
+        "  " + DIGEST.hexdigest() + " ",
+        "sha256=" + base64.b64encode(DIGEST.digest()).decode(),
+    ],
+    ids=["an upper-case prefix", "spaces around", "base64 after the prefix"],
+)
+def test_signatures_as_senders_write_them_pass(value: str) -> None:
+    verify(BODY, {"x-360dialog-signature": value}, secret=SECRET)
+    verify(bytearray(BODY), {"x-360dialog-signature": value}, secret=SECRET)
+    verify(memoryview(BODY), {"x-360dialog-signature": value}, secret=SECRET)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        base64.b64encode(DIGEST.digest()[:31]).decode(),
+        base64.b64encode(DIGEST.digest() + b"\0").decode(),
+        "g" * 64,
+        "sha256=" + DIGEST.hexdigest() + "00",
+    ],
+    ids=["31 bytes", "33 bytes", "64 characters that are not hex", "66 hex characters"],
+)
+def test_a_signature_of_the_wrong_size_or_alphabet_does_not_match(value: str) -> None:
+    assert reason(BODY, {"x-360dialog-signature": value}, secret=SECRET).endswith("does not match the body")
+
+
+def test_headers_in_any_form_are_read_alike_the_first_of_a_repeated_one_counting() -> None:
+    from d360.webhooks.verify import normalize_headers
+
+    assert normalize_headers([(b"X-A", b"caf\xe9"), (b"x-a", b"second")]) == {"x-a": "café"}
+    assert normalize_headers({"X-B": "1"}) == {"x-b": "1"}
+    assert normalize_headers([("X-C", 2)]) == {"x-c": "2"}
+
+
+def test_several_required_headers_are_each_checked_by_name_in_any_case() -> None:
+    required = {"X-One": "1", "x-two": "2"}
+    verify(BODY, {"x-one": "1", "X-TWO": "2"}, header=required)
+    assert reason(BODY, {"x-one": "1"}, header=required) == "the required header 'x-two' is missing"
+    assert reason(BODY, {"x-one": "1", "x-two": "2 "}, header=required) == (
+        "the required header 'x-two' does not have the expected value"
+    )
+
+
+@pytest.mark.parametrize(
+    ("options", "words"),
+    [
+        ({}, "verify() needs a secret, a required header, or both: otherwise it checks nothing"),
+        ({"secret": ""}, "the webhook secret must be a non-empty string or bytes"),
+        ({"secret": 5}, "the webhook secret must be a non-empty string or bytes"),
+        ({"header": ("X-A", "")}, "a required header is a (name, value) pair of non-empty strings"),
+        ({"header": ("X-A", "1", "2")}, "a required header is a (name, value) pair of non-empty strings"),
+        ({"header": {"X-A": 1}}, "a required header is a (name, value) pair of non-empty strings"),
+    ],
+)
+def test_settings_that_cannot_work_say_why(options: dict[str, object], words: str) -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        verify(BODY, {}, **options)  # type: ignore[arg-type]
+    assert str(raised.value) == words
