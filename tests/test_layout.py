@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import d360
+
 SOURCE = Path(__file__).resolve().parent.parent / "src"
 
 
@@ -81,3 +83,20 @@ def test_import_d360_leaves_what_only_some_users_need_for_later() -> None:
         subprocess.run([sys.executable, "-c", probe_later], capture_output=True, text=True, check=True).stdout
         == "True\n"
     )
+
+
+def test_a_d360_subprocess_imports_the_d360_these_tests_import() -> None:
+    """So `make mutate` reaches code that only runs inside `d360 bulk`: mutmut's mutated copy is what the
+    tests import, and through PYTHONPATH (tests/conftest.py) what their subprocesses import too."""
+    script = Path(sys.executable).parent / "d360"
+    probe = "import d360, sys; print(d360.__file__)"
+    found = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
+    assert found == d360.__file__
+    assert script.exists()  # the console script the CLI tests run resolves imports through the same path
+    first = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.environ['PYTHONPATH'].split(os.pathsep)[0])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert first == str(Path(d360.__file__).resolve().parents[1])
