@@ -439,3 +439,116 @@ def test_the_spec_words_its_own_limits_where_the_hand_written_ones_say_them_bett
     ]
     assert words(EDGES["four reply buttons"][0]) == [f"{BUTTONS}: has 4 items, more than the limit of 3"]
     assert words(EDGES["7 digits"][0]) == ["$.to: '1234567' does not match ^[+\\s()-]*([0-9][\\s()-]*){8,15}$"]
+
+
+# The hand-written limits on their own: the overlay writes several of them into the schema too, so only
+# `limit_problems` shows that the hand-written check itself works.
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        (envelope("text", {"body": "x" * 4097}), ["$.text.body: is 4097 characters, more than the limit of 4096"]),
+        *[
+            (
+                envelope(kind, {"id": "1", "caption": "c" * 1025}),
+                [f"$.{kind}.caption: is 1025 characters, more than the limit of 1024"],
+            )
+            for kind in ("image", "video", "document")
+        ],
+        (envelope("audio", {"id": "1", "caption": "c" * 1025}), []),  # audio and stickers take no caption
+        (envelope("sticker", {"id": "1", "caption": "c" * 1025}), []),
+        (
+            envelope("interactive", {"type": "list", "action": {"button": "b", "sections": [{"rows": rows(1)}]}}),
+            ["$.interactive.body.text: is required for button and list messages"],
+        ),
+        (
+            interactive(
+                "list", {"button": "l" * 21, "sections": [{"rows": rows(1)}]}, "b" * 1025, footer={"text": "f" * 61}
+            ),
+            [
+                "$.interactive.body.text: is 1025 characters, more than the limit of 1024",
+                "$.interactive.footer.text: is 61 characters, more than the limit of 60",
+                "$.interactive.action.button: is 21 characters, more than the limit of 20",
+            ],
+        ),
+        (
+            interactive("button", reply_buttons(1), header={"type": "document"}),
+            ["$.interactive.header.document: is required when the header type is 'document'"],
+        ),
+        (interactive("button", "not an object"), [f"{BUTTONS}: needs 1-3 reply buttons, not 0"]),  # type: ignore[arg-type]
+        (interactive("button", {"buttons": ["x"]}), [f"{BUTTONS}[0].reply: is required: {{'id': ..., 'title': ...}}"]),
+        (list_of(["x"]), [f"{SECTIONS}[0].rows: needs at least one row"]),
+    ],
+    ids=[
+        "text",
+        "image",
+        "video",
+        "document",
+        "audio",
+        "sticker",
+        "list body",
+        "list lengths",
+        "document header",
+        "an action that is not an object",
+        "a button that is not an object",
+        "a section that is not an object",
+    ],
+)
+def test_the_hand_written_limits_alone(message: dict[str, Any], expected: list[str]) -> None:
+    assert [str(problem) for problem in limit_problems(message)] == expected
+
+
+def test_a_limit_speaks_for_the_schemas_words_about_the_same_place_and_below() -> None:
+    four = reply_buttons(4)
+    four["buttons"][0]["type"] = "bogus"  # the schema would object to buttons[0].type too
+    assert problems_of(interactive("button", four)) == [f"{BUTTONS}: needs 1-3 reply buttons, not 4"]
+    assert problems_of(list_of([{"rows": rows(1)}], button=5)) == [
+        "$.interactive.action.button: is required: the label of the button that opens the list"
+    ]
+
+
+def test_values_cut_short_at_their_limits() -> None:
+    from d360.validation import _json_type, _short
+
+    assert _short("x" * 58) == repr("x" * 58)  # 60 characters: whole
+    assert _short("x" * 59) == repr("x" * 59)[:57] + "..."  # 61: cut to 60
+    assert (_json_type(1 + 2j), _json_type((1,))) == ("complex", "tuple")  # not JSON: Python's own name
+
+
+@pytest.mark.parametrize("length", [200, 201])
+def test_the_checkers_own_words_are_cut_at_200_characters(length: int) -> None:
+    import jsonschema_rs
+
+    from d360.validation import _problem
+
+    value = "y" * (length - len('{} is not allowed for ""'))
+    (error,) = jsonschema_rs.Draft202012Validator({"not": {}}).iter_errors(value)
+    assert len(error.message) == length
+    words = _problem(error).message
+    assert words == (error.message if length == 200 else error.message[:197] + "...")
+
+
+def test_a_message_the_checker_cannot_take_as_json_is_a_problem_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
+    message = {**envelope("text", {"body": "a"}), 1: "a key that is not a string"}
+    assert problems_of(message) == ["$: cannot be checked as JSON: Dict key must be str or str enum. Got 'int'"]
+    with pytest.raises(d360.ValidationError):
+        d360.validate_message(message)
+    from d360 import validation
+
+    for error in (RecursionError(), ValueError("Recursion limit reached")):  # a corner no real input reaches now
+
+        def deep(message: Any, schema: str = "", error: BaseException = error) -> list[Any]:
+            raise error
+
+        monkeypatch.setattr(validation, "schema_problems", deep)
+        assert problems_of(envelope("text", {"body": "a"})) == ["$: is nested too deeply to be a message"]
+
+
+def test_the_effective_spec_is_read_from_the_generated_package() -> None:
+    from d360_api import SPEC_VERSION
+
+    from d360.validation import _read_spec
+
+    document = _read_spec()
+    assert document["info"]["version"] == SPEC_VERSION and "messages.Message" in document["components"]["schemas"]

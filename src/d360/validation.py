@@ -151,7 +151,8 @@ def message_problems(message: Any) -> list[Problem]:
         schema = schema_problems(message)
     except (RecursionError, ValueError) as exc:  # jsonschema-rs says "Recursion limit reached" as ValueError
         if isinstance(exc, ValueError) and "ecursion" not in str(exc):
-            raise
+            # What jsonschema-rs cannot take as JSON (a key that is not a string): never a bare ValueError.
+            return [Problem("$", f"cannot be checked as JSON: {exc}")]
         return [Problem("$", "is nested too deeply to be a message")]
     spoken_for = [problem.path for problem in limits]
     return [problem for problem in schema if not _under_any(problem.path, spoken_for)] + limits
