@@ -347,3 +347,46 @@ def test_a_changed_input_is_refused_in_words_that_name_both_fingerprints(tmp_pat
         journal._db.execute("DELETE FROM meta WHERE key = 'input'")
         with pytest.raises(JournalError, match=r"different input \(\?, fingerprint a{12}, now b{12}\)"):
             journal.fill("b" * 64, "campaign.jsonl", lines(1))
+
+
+def test_a_holder_gets_twenty_tries_25_ms_apart_to_write_its_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slept: list[float] = []
+    monkeypatch.setattr(journal_module.time, "sleep", slept.append)
+    path = tmp_path / "run.sqlite"
+    with open(f"{path}.lock", "a+") as starting:
+        fcntl.flock(starting.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(JournalError, match="a run that is just starting"):
+            Journal(path)
+    assert slept == [0.025] * 20
+
+
+def test_a_status_writer_opens_beside_a_run_and_reads_like_any_journal(journal: Journal) -> None:
+    writer = Journal.for_statuses(journal.path)  # the run (the fixture) holds the lock: no matter
+    try:
+        assert writer.record_status(line_number=2, message_id="wamid.2", status="read") == "updated"
+        assert [(record.line_number, record.delivery) for record in writer.records((ACCEPTED,))] == [(2, "read")]
+        assert writer.funnel()["delivery"]["read"] == 1
+        writer.check_still_here()
+        journal.path.unlink()
+        with pytest.raises(JournalError, match="deleted or replaced"):
+            writer.check_still_here()
+    finally:
+        writer.close()
+
+
+def test_a_status_writer_refuses_what_is_not_a_journal_in_words(tmp_path: Path) -> None:
+    def words(path: Path) -> str:
+        with pytest.raises(JournalError) as caught:
+            Journal.for_statuses(path)
+        return str(caught.value)
+
+    assert words(tmp_path / "missing.sqlite") == f"no such journal: {tmp_path / 'missing.sqlite'}"
+    other = tmp_path / "other.sqlite"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE t (x)")
+    assert words(other) == f"{other} is not a d360 journal"
+    garbage = tmp_path / "garbage.sqlite"
+    garbage.write_bytes(b"not a database at all" * 100)
+    assert words(garbage) == f"{garbage} is not a usable journal: file is not a database"

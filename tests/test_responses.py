@@ -277,3 +277,32 @@ def test_a_redirect_is_refused_and_names_where_it_pointed() -> None:
 )
 def test_throttling_is_known_by_its_code_as_number_or_ascii_text(code: Any, throttling: bool) -> None:
     assert is_throttling(ErrorDetails("no words about limits", code)) is throttling
+
+
+def test_unexpected_answers_keep_their_status_and_the_bodys_trace_id() -> None:
+    with pytest.raises(UnexpectedResponseError) as caught:
+        parse_success_flag(202, {}, b'{"trace_id": "t4"}')
+    assert (caught.value.status_code, caught.value.request_id) == (202, "t4")
+    with pytest.raises(UnexpectedResponseError) as caught:
+        parse_webhook_config(201, {}, b'{"url": 5, "fbtrace_id": "t5"}')
+    assert (caught.value.status_code, caught.value.request_id) == (201, "t5")
+
+
+def test_a_detail_object_without_words_falls_back_to_the_whole_body() -> None:
+    content = b'{"detail": {"weird": 1}}'
+    assert error_details(json.loads(content), content) == ErrorDetails('{"detail": {"weird": 1}}')
+
+
+@pytest.mark.parametrize("status", [300, 399])
+def test_a_redirect_without_a_location_is_refused_all_the_same(status: int) -> None:
+    error = status_error(status, httpx.Headers(), b"")
+    assert error.message == (
+        "upstream answered with a redirect; d360 does not follow redirects (that would resend the API key): "
+        "check the base URL"
+    )
+
+
+def test_a_rate_limit_error_keeps_upstreams_words() -> None:
+    error = status_error(429, httpx.Headers(), as_bytes({"error": {"message": "Slow down", "code": 4}}))
+    assert isinstance(error, RateLimitError) and error.message == "Slow down" and error.retry_after is None
+    assert str(error) == "HTTP 429: Slow down (code 4)"

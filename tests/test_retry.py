@@ -163,3 +163,12 @@ def test_only_a_408_among_other_4xx_is_transient(status: int, transient: bool) -
     from d360.retry import is_transient
 
     assert is_transient(status_error(status, {}, b"{}")) is transient
+
+
+@pytest.mark.parametrize(("retry_after", "expected"), [(0.0, 1.0), (0.5, 0.5), (2.5, 2.5), (60.0, 60.0), (60.5, None)])
+def test_a_retry_after_is_honoured_above_zero_and_up_to_the_cap(retry_after: float, expected: float | None) -> None:
+    from d360.errors import RateLimitError
+
+    policy = RetryPolicy(initial_backoff=2.0, random=lambda: 0.0)  # backoff: half of 2 s
+    error = RateLimitError("slow", status_code=429, retry_after=retry_after)
+    assert policy.delay_before_retry(error, 0) == expected

@@ -130,7 +130,7 @@ def parse_webhook_config(status_code: int, headers: Mapping[str, str], content: 
     """Read `{"url": ..., "headers": {...}}`, the answer to GET and POST /v1/configs/webhook."""
     body = _json_or_none(content)
     url = body.get("url") if isinstance(body, Mapping) else None
-    sent_headers = body.get("headers", {}) if isinstance(body, Mapping) else None
+    sent_headers = body.get("headers") if isinstance(body, Mapping) else None
     if not isinstance(body, Mapping) or not isinstance(url, str | None) or not isinstance(sent_headers, Mapping | None):
         raise UnexpectedResponseError(
             f"HTTP {status_code} without a webhook configuration: {snippet(content)!r}",

@@ -244,7 +244,7 @@ class Journal:
         if known.get("input_fingerprint") not in (None, fingerprint):
             raise JournalError(
                 f"{self.path} was made from a different input ({known.get('input', '?')}, fingerprint "
-                f"{known.get('input_fingerprint', '?')[:12]}, now {fingerprint[:12]}): the file changed since the "
+                f"{known['input_fingerprint'][:12]}, now {fingerprint[:12]}): the file changed since the "
                 "journal began. To finish that campaign, restore the original file and run again; to send more, "
                 "put only the new lines in a new file with a new journal (a new journal for the changed file "
                 "would send every line again)"
