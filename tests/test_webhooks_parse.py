@@ -24,11 +24,14 @@ from d360.webhooks import (
 )
 from d360.webhooks.events import (
     Contact,
+    ContactName,
+    Conversation,
     ErrorDetail,
     GroupParticipant,
     InteractiveReply,
     Location,
     Media,
+    Pricing,
     System,
 )
 from d360.webhooks.payloads import contact, delivery, inbound, status
@@ -533,3 +536,105 @@ def test_a_group_event_keeps_every_field_and_a_key_without_a_request_id() -> Non
     (other,) = parse({**body, "entry": [{"id": "WABA", "changes": [{"field": "group_lifecycle_update",
                                                                     "value": {"groups": [changed]}}]}]})  # fmt: skip
     assert other.dedup_key != first.dedup_key
+
+
+def change(value: dict[str, Any], field: str = "messages", waba: str | None = "WABA") -> dict[str, Any]:
+    entry: dict[str, Any] = {"changes": [{"field": field, "value": value}]}
+    if waba is not None:
+        entry["id"] = waba
+    return {"object": "whatsapp_business_account", "entry": [entry]}
+
+
+def test_a_status_keeps_its_conversation_and_pricing_in_full() -> None:
+    item = {
+        "id": "wamid.S", "status": "sent", "timestamp": STAMP, "recipient_id": SENDER,
+        "conversation": {"id": "c1", "expiration_timestamp": STAMP, "origin": {"type": "marketing"}},
+        "pricing": {"billable": True, "pricing_model": "PMP", "category": "marketing", "type": "regular"},
+    }  # fmt: skip
+    (event,) = parse(change({"statuses": [item]}))
+    assert isinstance(event, StatusUpdate)
+    assert event.conversation == Conversation(id="c1", expiration_timestamp=WHEN, origin_type="marketing")
+    assert event.pricing == Pricing(billable=True, pricing_model="PMP", category="marketing", type="regular")
+    odd = {**item, "conversation": {"id": "c2", "origin": "marketing"}, "pricing": {"billable": "yes"}}
+    (event,) = parse(change({"statuses": [odd]}))
+    assert isinstance(event, StatusUpdate)
+    assert event.conversation == Conversation(id="c2") and event.pricing == Pricing()
+
+
+def test_a_shared_contact_without_a_name_object_has_an_empty_name() -> None:
+    event = one({"from": SENDER, "id": "wamid.V", "timestamp": STAMP, "type": "contacts",
+                 "contacts": [{"name": "Kerry", "phones": [{"phone": "+1"}]}]})  # fmt: skip
+    assert event.contacts[0].name == ContactName() and event.contacts[0].phones[0].phone == "+1"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        {"id": "wamid.X", "type": "text", "text": {"body": "no sender"}},
+        {"from": SENDER, "type": "text", "text": {"body": "no id"}},
+        {"from": SENDER, "id": "wamid.X", "text": {"body": "no type"}},
+    ],
+    ids=["no from", "no id", "no type"],
+)
+def test_a_message_without_what_identifies_it_is_kept_as_unknown(message: dict[str, Any]) -> None:
+    (event,) = parse(change({"messages": [message]}))
+    assert isinstance(event, UnknownEvent)
+    assert event.reason == "a messages item without the fields that identify it" and event.raw == message
+
+
+@pytest.mark.parametrize(
+    ("item", "kind"),
+    [
+        ([1], "array"),
+        ("x", "string"),
+        (True, "boolean"),
+        (None, "null"),
+        (3, "number"),
+        (2.5, "number"),
+        ((1,), "tuple"),
+    ],
+)
+def test_an_item_that_is_not_an_object_is_named_by_its_json_type(item: Any, kind: str) -> None:
+    (event,) = parse(change({"statuses": [item]}))
+    assert isinstance(event, UnknownEvent)
+    assert event.reason == f"an item that is not an object ({kind})"
+
+
+def test_unknown_events_keep_where_they_came_from_and_a_key_of_their_content() -> None:
+    value = {"metadata": {"phone_number_id": "P1", "display_phone_number": "+1 555"}, "surprise": {"b": 1, "a": 2}}
+    (event,) = parse(change(value))
+    assert isinstance(event, UnknownEvent)
+    assert (event.field, event.business_account_id, event.phone_number_id, event.display_phone_number) == (
+        "messages", "WABA", "P1", "+1 555",
+    )  # fmt: skip
+    reordered = {"surprise": {"a": 2, "b": 1}, "metadata": {"display_phone_number": "+1 555", "phone_number_id": "P1"}}
+    (again,) = parse(change(reordered))
+    assert again.dedup_key == event.dedup_key  # the same content in another key order: the same key
+    (entry_event,) = parse({"object": "whatsapp_business_account", "entry": ["not an object"]})
+    assert isinstance(entry_event, UnknownEvent)
+    assert (entry_event.field, entry_event.business_account_id) == ("", None)
+
+
+def test_keys_of_events_without_ids_stay_the_same_across_versions() -> None:
+    """The de-duplication store outlives a process (and an upgrade): a key must not change its spelling."""
+    (event,) = parse(change({"statuses": [{"b": 1, "a": [1, "é"]}]}))
+    assert event.dedup_key == "unknown:6ba0af6c7893ec0fe11fc2dcfa1df4bc"
+    error = {"code": 131000, "title": "Something went wrong"}
+    (with_account,) = parse(change({"errors": [error]}))
+    (without,) = parse(change({"errors": [error]}, waba=None))
+    assert isinstance(with_account, WebhookError) and isinstance(without, WebhookError)
+    assert re.fullmatch(r"error:WABA:131000:[0-9a-f]{32}", with_account.dedup_key)
+    assert without.dedup_key == "error::131000:" + with_account.dedup_key.rsplit(":", 1)[1]
+    (other,) = parse(change({"errors": [{**error, "title": "Another"}]}))
+    assert other.dedup_key != with_account.dedup_key
+
+
+@pytest.mark.parametrize(
+    ("latitude", "expected"),
+    [("52.5", 52.5), ("1" * 63, float("1" * 63)), ("1" * 64, None), ("1e999", None), ("nan", None), (True, None)],
+    ids=["numeric text", "63 digits", "64 digits", "infinite", "not a number", "a boolean"],
+)
+def test_numbers_are_finite_and_of_a_sane_length_or_none(latitude: Any, expected: float | None) -> None:
+    event = one({"from": SENDER, "id": "wamid.N", "timestamp": STAMP, "type": "location",
+                 "location": {"latitude": latitude, "longitude": 1}})  # fmt: skip
+    assert event.location is not None and event.location.latitude == expected

@@ -288,7 +288,7 @@ def _location(part: Mapping[str, Any]) -> Location:
 
 def _interactive(part: Mapping[str, Any]) -> InteractiveReply:
     kind = _text(part.get("type")) or ""
-    reply = part.get(kind) if kind else None
+    reply = part.get(kind)
     reply = reply if isinstance(reply, Mapping) else {}
     response = reply.get("response_json")
     if isinstance(response, str):
