@@ -201,3 +201,16 @@ def test_settings_that_cannot_work_say_why(options: dict[str, object], words: st
     with pytest.raises(ConfigurationError) as raised:
         verify(BODY, {}, **options)  # type: ignore[arg-type]
     assert str(raised.value) == words
+
+
+def test_a_base64_signature_with_stray_characters_is_refused_not_cleaned() -> None:
+    encoded = base64.b64encode(DIGEST.digest()).decode()
+    stray = encoded[:10] + "!" + encoded[10:]  # a lenient decoder would drop the "!" and accept it
+    assert reason(BODY, {"x-360dialog-signature": stray}, secret=SECRET).endswith("does not match the body")
+
+
+def test_a_header_value_that_is_not_text_is_a_mismatch_not_a_crash() -> None:
+    undecodable = b"\xff".decode("utf-8", "surrogateescape")  # as os.fsdecode would give it
+    assert reason(BODY, {"x-partner-auth": undecodable}, header=("X-Partner-Auth", "t")) == (
+        "the required header 'x-partner-auth' does not have the expected value"
+    )
