@@ -552,3 +552,16 @@ def test_the_effective_spec_is_read_from_the_generated_package() -> None:
 
     document = _read_spec()
     assert document["info"]["version"] == SPEC_VERSION and "messages.Message" in document["components"]["schemas"]
+
+
+def test_a_read_receipt_is_checked_against_its_own_schema() -> None:
+    from d360.validation import read_receipt_problems
+
+    def words(receipt: dict[str, Any]) -> list[str]:
+        return [str(problem) for problem in read_receipt_problems(receipt)]
+
+    assert words(messages.read_receipt("wamid.X", typing_indicator=True)) == []
+    assert words({"messaging_product": "whatsapp", "status": "read"}) == ["$.message_id: is required"]
+    assert words({"messaging_product": "whatsapp", "status": "seen", "message_id": "w"}) == [
+        "$.status: must be one of 'read', not 'seen'"
+    ]
