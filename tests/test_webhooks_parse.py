@@ -638,3 +638,83 @@ def test_numbers_are_finite_and_of_a_sane_length_or_none(latitude: Any, expected
     event = one({"from": SENDER, "id": "wamid.N", "timestamp": STAMP, "type": "location",
                  "location": {"latitude": latitude, "longitude": 1}})  # fmt: skip
     assert event.location is not None and event.location.latitude == expected
+
+
+VALID_STATUS = {"id": "wamid.OK", "status": "sent", "timestamp": STAMP, "recipient_id": SENDER}
+
+
+@pytest.mark.parametrize(
+    ("entry", "reason", "field", "account"),
+    [
+        ("not an object", "an entry that is not an object", "", None),
+        ({"id": "W2"}, "an entry without a `changes` list", "", None),
+        ({"id": "W2", "changes": ["x"]}, "a change that is not an object", "", "W2"),
+        ({"id": "W2", "changes": [{"field": "messages"}]}, "a change without a `value` object", "messages", "W2"),
+        ({"id": "W2", "changes": [{"value": {}}]}, "a field d360 does not know yet: ''", "", "W2"),
+        (
+            {"id": "W2", "changes": [{"field": "group_lifecycle_update", "value": {}}]},
+            "a group change without a `groups` list",
+            "group_lifecycle_update",
+            "W2",
+        ),
+        (
+            {"id": "W2", "changes": [{"field": "group_lifecycle_update", "value": {"groups": [], "extra": 1}}]},
+            "an unknown part of a group change: 'extra'",
+            "group_lifecycle_update",
+            "W2",
+        ),
+        (
+            {"id": "W2", "changes": [{"field": "account_update", "value": {"x": 1}}]},
+            "a field d360 does not know yet: 'account_update'",
+            "account_update",
+            "W2",
+        ),
+        (
+            {"id": "W2", "changes": [{"field": "messages", "value": {"extra": 1}}]},
+            "an unknown part of a messages change: 'extra'",
+            "messages",
+            "W2",
+        ),
+    ],
+)
+def test_every_shape_it_cannot_read_is_kept_with_its_reason_and_place(
+    entry: Any, reason: str, field: str, account: str | None
+) -> None:
+    good = change({"statuses": [VALID_STATUS]})["entry"][0]
+    first, second = parse({"object": "whatsapp_business_account", "entry": [entry, good]})
+    assert isinstance(first, UnknownEvent)
+    assert (first.reason, first.field, first.business_account_id) == (reason, field, account)
+    changes = entry.get("changes") if isinstance(entry, dict) else None
+    kept = changes[0] if changes else entry
+    assert first.raw == (kept if isinstance(kept, dict) else {"value": kept})
+    assert first.dedup_key.startswith("unknown:") and len(first.dedup_key) == len("unknown:") + 32
+    assert isinstance(second, StatusUpdate)  # the entry after it is read all the same
+
+
+def test_unknown_parts_of_a_change_arrive_in_a_stable_order_whatever_their_keys() -> None:
+    value = {"zeta": 1, "alpha": 2, 3: "a key JSON cannot have, from a caller's own mapping"}
+    reasons = [event.reason for event in parse(change(value)) if isinstance(event, UnknownEvent)]
+    assert reasons == [
+        "an unknown part of a messages change: 3",
+        "an unknown part of a messages change: 'alpha'",
+        "an unknown part of a messages change: 'zeta'",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        (b"\xff{}", "not a webhook: the webhook body is not UTF-8: byte 0 is b'\\xff'; save it as UTF-8"),
+        ("{", "not a webhook: "),
+        (5, "not a webhook: expected the body as bytes, str or a mapping, not int"),
+        (b"[]", "not a webhook: the body is a JSON array, not an object"),
+        (b"{}", "not a webhook: no `object` string (the Cloud API sends whatsapp_business_account)"),
+        (b'{"object": "x"}', "not a webhook: no `entry` list"),
+    ],
+)
+def test_a_body_that_is_not_a_webhook_says_why(body: Any, words: str) -> None:
+    with pytest.raises(WebhookPayloadError) as caught:
+        parse(body)
+    assert str(caught.value).startswith(words) and (words.endswith(" ") or str(caught.value) == words)
+    parsed = parse('{"object": "whatsapp_business_account", "entry": []}')
+    assert parsed == []
