@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import re
 from datetime import UTC, datetime
@@ -718,3 +719,58 @@ def test_a_body_that_is_not_a_webhook_says_why(body: Any, words: str) -> None:
     assert str(caught.value).startswith(words) and (words.endswith(" ") or str(caught.value) == words)
     parsed = parse('{"object": "whatsapp_business_account", "entry": []}')
     assert parsed == []
+
+
+def test_a_status_keeps_where_it_came_from_its_group_and_its_raw_dict() -> None:
+    item = {"id": "wamid.G", "status": "delivered", "timestamp": STAMP, "group_id": "g7"}
+    (event,) = parse(change({"metadata": {"phone_number_id": "P9"}, "statuses": [item]}))
+    assert isinstance(event, StatusUpdate)
+    assert (event.group_id, event.raw, event.recipient_id) == ("g7", item, None)
+    assert (event.field, event.business_account_id, event.phone_number_id) == ("messages", "WABA", "P9")
+    assert event.dedup_key == "status:wamid.G:delivered:"
+
+
+def test_errors_and_unreadable_items_keep_where_they_came_from() -> None:
+    value = {"metadata": {"phone_number_id": "P9"}, "errors": [{"code": "131000"}], "statuses": [[1], {"id": "x"}]}
+    unreadable_item, no_status, error = parse(change(value))
+    for event in (unreadable_item, no_status, error):
+        assert (event.field, event.business_account_id, event.phone_number_id) == ("messages", "WABA", "P9")
+    assert (
+        isinstance(no_status, UnknownEvent)
+        and no_status.reason == "a messages item without the fields that identify it"
+    )
+    assert isinstance(error, WebhookError) and error.error.code == 131000
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        (131000, 131000),
+        ("131000", 131000),
+        (" -5 ", -5),
+        ("5-", None),
+        (True, None),
+        ("9" * 19, int("9" * 19)),
+        ("9" * 20, None),
+    ],
+    ids=["a number", "numeric text", "negative text", "a trailing minus", "a boolean", "19 digits", "20 digits"],
+)
+def test_error_codes_are_integers_from_numbers_or_numeric_text(code: Any, expected: int | None) -> None:
+    (event,) = parse(change({"errors": [{"code": code}]}))
+    assert isinstance(event, WebhookError) and event.error.code == expected
+
+
+def test_ids_sent_as_integers_are_read_as_text_and_booleans_are_not() -> None:
+    (event,) = parse(change({"statuses": [{"id": 12345, "status": "sent", "recipient_id": True}]}))
+    assert isinstance(event, StatusUpdate) and (event.message_id, event.recipient_id) == ("12345", None)
+
+
+def test_a_callers_mapping_with_what_json_cannot_hold_still_gets_a_stable_key() -> None:
+    odd = {"surprise": {1, 2}}  # a set: written with repr
+    first, again = parse(change(odd))[0], parse(change({"surprise": {1, 2}}))[0]
+    assert isinstance(first, UnknownEvent) and first.dedup_key == again.dedup_key
+    looped: dict[str, Any] = {}
+    looped["self"] = looped  # cannot be written at all: keyed by its type
+    (event,) = parse(change({"statuses": [looped]}))
+    assert isinstance(event, UnknownEvent)
+    assert event.dedup_key == "unknown:" + hashlib.sha256(repr(dict).encode()).hexdigest()[:32]
