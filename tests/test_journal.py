@@ -390,3 +390,17 @@ def test_a_status_writer_refuses_what_is_not_a_journal_in_words(tmp_path: Path) 
     garbage = tmp_path / "garbage.sqlite"
     garbage.write_bytes(b"not a database at all" * 100)
     assert words(garbage) == f"{garbage} is not a usable journal: file is not a database"
+
+
+def test_a_write_the_journal_refuses_says_which_journal_and_why(journal: Journal) -> None:
+    with pytest.raises(JournalError) as caught:
+        journal.finish(1, "lost")
+    assert str(caught.value).startswith(f"cannot write to the journal {journal.path}: CHECK constraint failed")
+
+
+def test_closing_a_journal_twice_is_harmless(tmp_path: Path) -> None:
+    opened = Journal(tmp_path / "run.sqlite")
+    opened.close()
+    opened.close()
+    with Journal(tmp_path / "run.sqlite"):  # the lock was let go
+        pass

@@ -565,3 +565,14 @@ def test_a_read_receipt_is_checked_against_its_own_schema() -> None:
     assert words({"messaging_product": "whatsapp", "status": "seen", "message_id": "w"}) == [
         "$.status: must be one of 'read', not 'seen'"
     ]
+
+
+def test_a_place_speaks_for_itself_its_fields_and_its_items_but_not_its_namesakes() -> None:
+    from d360.validation import _under_any
+
+    places = ["$.interactive.action.buttons"]
+    assert _under_any("$.interactive.action.buttons", places)
+    assert _under_any("$.interactive.action.buttons[3].reply.title", places)
+    assert _under_any("$.interactive.action.buttons.extra", places)
+    assert not _under_any("$.interactive.action.buttons_extra", places)
+    assert not _under_any("$.interactive.action", places)
