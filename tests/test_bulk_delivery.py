@@ -198,7 +198,9 @@ def test_after_kill_9_and_a_resume_no_line_is_unknown_and_none_was_sent_twice(tm
             listener.send_signal(signal.SIGTERM)
             listener.wait(20)
     assert resumed.returncode == 0, resumed.stderr
-    assert "unknown lines, status webhooks showed" in resumed.stderr
+    # The lines caught mid-send were settled by their statuses (at the resume's start, or while it waited
+    # for them): none was left unknown, whichever came first.
+    assert "were being sent when the last run stopped" not in resumed.stderr
     states = collections.Counter(state for state, _, _ in delivery_of(journal).values())
     assert states == {ACCEPTED: 300}
     sent = bodies_received(served)
