@@ -769,6 +769,7 @@ def test_a_callers_mapping_with_what_json_cannot_hold_still_gets_a_stable_key() 
     odd = {"surprise": {1, 2}}  # a set: written with repr
     first, again = parse(change(odd))[0], parse(change({"surprise": {1, 2}}))[0]
     assert isinstance(first, UnknownEvent) and first.dedup_key == again.dedup_key
+    assert parse(change({"surprise": {3}}))[0].dedup_key != first.dedup_key  # written, not just typed
     looped: dict[str, Any] = {}
     looped["self"] = looped  # cannot be written at all: keyed by its type
     (event,) = parse(change({"statuses": [looped]}))
