@@ -749,11 +749,21 @@ def test_errors_and_unreadable_items_keep_where_they_came_from() -> None:
         ("131000", 131000),
         (" -5 ", -5),
         ("5-", None),
+        ("X5", None),
         (True, None),
         ("9" * 19, int("9" * 19)),
         ("9" * 20, None),
     ],
-    ids=["a number", "numeric text", "negative text", "a trailing minus", "a boolean", "19 digits", "20 digits"],
+    ids=[
+        "a number",
+        "numeric text",
+        "negative text",
+        "a trailing minus",
+        "a letter",
+        "a boolean",
+        "19 digits",
+        "20 digits",
+    ],
 )
 def test_error_codes_are_integers_from_numbers_or_numeric_text(code: Any, expected: int | None) -> None:
     (event,) = parse(change({"errors": [{"code": code}]}))
