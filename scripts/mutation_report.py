@@ -25,7 +25,9 @@ from mutmut.stats import status_by_exit_code
 ROOT = Path(__file__).resolve().parent.parent
 EQUIVALENTS = ROOT / "tests" / "mutation_equivalents.toml"
 # Upper-case SQL keywords mark a string as SQL (or a piece of one), where keyword and column case is ignored.
-SQL_KEYWORDS = re.compile(r"\b(SELECT|UPDATE|INSERT|DELETE|CREATE|ALTER|DROP|PRAGMA|VALUES|WHERE|AND|ORDER BY|SET|BEGIN|COMMIT|ROLLBACK)\b")
+SQL_KEYWORDS = re.compile(
+    r"\b(SELECT|UPDATE|INSERT|DELETE|CREATE|ALTER|DROP|PRAGMA|VALUES|WHERE|AND|ORDER BY|SET|BEGIN|COMMIT|ROLLBACK)\b"
+)
 
 
 def changed_lines(diff: str) -> tuple[list[str], list[str]]:
