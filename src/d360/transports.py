@@ -229,7 +229,10 @@ class HttpxTransport:
     """`Client`'s connections: d360's own `httpx.Client`, or a user's (which d360 never closes)."""
 
     def __init__(self, client: httpx.Client) -> None:
+        from d360.deadline import DEADLINE  # with httpcore, which `import httpx` does not load either
+
         self.client = client
+        self._deadline = DEADLINE
 
     def request(
         self, method: str, url: str, content: bytes | None, headers: Mapping[str, str], timeout: httpx.Timeout | None
@@ -239,9 +242,7 @@ class HttpxTransport:
         extra: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
         seconds = deadline_seconds(timeout or self.client.timeout)
         deadline_at = None if seconds is None else time.monotonic() + seconds
-        from d360.deadline import DEADLINE  # with httpcore, which `import httpx` does not load either
-
-        token = DEADLINE.set(deadline_at)
+        token = self._deadline.set(deadline_at)
         try:
             request = self.client.build_request(method, url, content=content, headers=headers, **extra)
             response = self.client.send(request, stream=True, follow_redirects=False)
@@ -256,7 +257,7 @@ class HttpxTransport:
         except _DeadlinePassed:
             raise deadline_failure(seconds or 0) from None
         finally:
-            DEADLINE.reset(token)
+            self._deadline.reset(token)
         return RawResponse(response.status_code, response.headers, body, unreadable)
 
     @contextmanager
