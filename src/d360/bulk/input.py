@@ -76,24 +76,24 @@ class BulkInput:
         if self.is_csv:
             yield from ((line.line_number, line.content_hash) for line in self.lines(validate=False))
             return
+        yield from ((line_number, content_hash) for line_number, content_hash, _ in self._raw_json_lines())
+
+    def _json_lines(self, validate: bool) -> Iterator[InputLine]:
+        for line_number, content_hash, raw in self._raw_json_lines():
+            try:
+                message = loads(decode_text(raw, where=f"line {line_number}"))
+            except JSONInputError as exc:
+                yield InputLine(line_number, content_hash, None, (str(exc),))
+                continue
+            problems = tuple(str(problem) for problem in message_problems(message)) if validate else ()
+            yield InputLine(line_number, content_hash, message if isinstance(message, dict) else None, problems)
+
+    def _raw_json_lines(self) -> Iterator[tuple[int, str, bytes]]:
+        """(line number, content hash, bytes) of every non-blank line: one reading for `lines` and `hashes`."""
         with self.path.open("rb") as stream:
             for line_number, raw in enumerate(stream, start=1):
                 if raw.strip():
-                    yield line_number, hashlib.sha256(raw.rstrip(b"\r\n")).hexdigest()
-
-    def _json_lines(self, validate: bool) -> Iterator[InputLine]:
-        with self.path.open("rb") as stream:
-            for line_number, raw in enumerate(stream, start=1):
-                if not raw.strip():
-                    continue
-                content_hash = hashlib.sha256(raw.rstrip(b"\r\n")).hexdigest()
-                try:
-                    message = loads(decode_text(raw, where=f"line {line_number}"))
-                except JSONInputError as exc:
-                    yield InputLine(line_number, content_hash, None, (str(exc),))
-                    continue
-                problems = tuple(str(problem) for problem in message_problems(message)) if validate else ()
-                yield InputLine(line_number, content_hash, message if isinstance(message, dict) else None, problems)
+                    yield line_number, hashlib.sha256(raw.rstrip(b"\r\n")).hexdigest(), raw
 
     def _csv_lines(self, validate: bool) -> Iterator[InputLine]:
         try:
