@@ -8,7 +8,6 @@ import collections
 import json
 import os
 import re
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -23,6 +22,7 @@ from d360 import sandbox
 from d360.bulk.journal import ACCEPTED, PENDING, SENDING, UNKNOWN, Journal
 from d360.webhooks import JournalSink, Receiver, parse
 from d360.webhooks.payloads import delivery, status
+from tests.browser import chromium, rendered_dom, screenshot
 from tests.servers import serving_asgi, wait_for
 from tests.test_bulk import KEY, TO, bodies_received, bulk, start_bulk, write_jsonl
 from tests.test_journal import PRE_TRACKING_SCHEMA
@@ -135,18 +135,30 @@ def tracked(tmp_path: Path) -> Iterator[tuple[sandbox.RunningSandbox, Path]]:
         sink.close()
 
 
-def test_the_report_funnel_matches_what_the_sandbox_reported(
-    tracked: tuple[sandbox.RunningSandbox, Path], tmp_path: Path
-) -> None:
-    served, journal = tracked
-    source = write_jsonl(tmp_path / "campaign.jsonl", 60)
+def send_until_every_line_is_read_or_failed(
+    served: sandbox.RunningSandbox, journal: Path, folder: Path, lines: int
+) -> tuple[int, int]:
+    """Run a campaign of `lines` through the tracking sandbox and wait until each line's last status is in
+    the journal (the sandbox reads or fails every message); return how many were read and how many failed."""
+    source = write_jsonl(folder / "campaign.jsonl", lines)
     assert bulk(served.base_url, str(source), "--journal", str(journal)).returncode == 0
     assert served.sandbox.webhooks.wait_idle(60)
     with sqlite3.connect(journal) as db:
         wait_for(
-            lambda: db.execute("SELECT COUNT(*) FROM lines WHERE delivery IN ('read', 'failed')").fetchone()[0] == 60
+            lambda: db.execute("SELECT COUNT(*) FROM lines WHERE delivery IN ('read', 'failed')").fetchone()[0] == lines
         )
-        failed = db.execute("SELECT COUNT(*) FROM lines WHERE delivery = 'failed'").fetchone()[0]
+        read, failed = (
+            db.execute("SELECT COUNT(*) FROM lines WHERE delivery = ?", (state,)).fetchone()[0]
+            for state in ("read", "failed")
+        )
+    return read, failed
+
+
+def test_the_report_funnel_matches_what_the_sandbox_reported(
+    tracked: tuple[sandbox.RunningSandbox, Path], tmp_path: Path
+) -> None:
+    served, journal = tracked
+    _, failed = send_until_every_line_is_read_or_failed(served, journal, tmp_path, 60)
     assert 0 < failed < 60
     report = subprocess.run([sys.executable, "-m", "d360", "bulk", "report", str(journal), "--json"],
                             capture_output=True, text=True, check=True)  # fmt: skip
@@ -210,38 +222,20 @@ def test_after_kill_9_and_a_resume_no_line_is_unknown_and_none_was_sent_twice(tm
 def test_the_html_report_renders_in_a_real_browser_with_the_journals_numbers(
     tracked: tuple[sandbox.RunningSandbox, Path], tmp_path: Path
 ) -> None:
-    browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-    if browser is None:
-        pytest.skip("no headless Chromium on this machine (apt-get install chromium)")
+    chromium()
     served, journal = tracked
-    source = write_jsonl(tmp_path / "campaign.jsonl", 40)
-    assert bulk(served.base_url, str(source), "--journal", str(journal)).returncode == 0
-    assert served.sandbox.webhooks.wait_idle(60)
-    with sqlite3.connect(journal) as db:
-        wait_for(
-            lambda: db.execute("SELECT COUNT(*) FROM lines WHERE delivery IN ('read', 'failed')").fetchone()[0] == 40
-        )
-        read, failed = (
-            db.execute("SELECT COUNT(*) FROM lines WHERE delivery = ?", (state,)).fetchone()[0]
-            for state in ("read", "failed")
-        )
+    read, failed = send_until_every_line_is_read_or_failed(served, journal, tmp_path, 40)
     page = tmp_path / "report.html"
     subprocess.run(
         [sys.executable, "-m", "d360", "bulk", "report", str(journal), "--html", str(page)],
         check=True,
         capture_output=True,
     )
-    dom = subprocess.run(
-        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", page.as_uri()],
-        capture_output=True, text=True, timeout=120, check=True,
-    ).stdout  # fmt: skip
+    dom = rendered_dom(page)
     assert '<svg id="funnel"' in dom
     assert f'data-stage="read" data-count="{read}"' in dom and f'data-state="failed">{failed}<' in dom
     assert f'data-failure-code="131047">{failed}<' in dom
-    screenshot = tmp_path / "report.png"
-    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", f"--screenshot={screenshot}",
-                    "--window-size=900,900", page.as_uri()], capture_output=True, timeout=120, check=True)  # fmt: skip
-    assert screenshot.stat().st_size > 5000  # it drew something
+    assert screenshot(page, tmp_path / "report.png", 900, 900) > 5000  # it drew something
 
 
 class CheckingSandbox(sandbox.Sandbox):

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import d360
+from tests.browser import chromium, rendered_dom, screenshot
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["index", "cli", "contributing", "changelog"] + [
@@ -85,27 +86,9 @@ def test_a_broken_link_fails_the_build(tmp_path: Path) -> None:
 
 
 def test_the_site_renders_in_a_real_browser(site: Path, tmp_path: Path) -> None:
-    browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-    if browser is None:
-        pytest.skip("no headless Chromium on this machine (apt-get install chromium)")
-    options = ["--headless", "--no-sandbox", "--disable-gpu"]
+    chromium()
     for name, expected in (("index", "Sending messages"), ("reference/d360", "send_text")):
-        target = site / ("index.html" if name == "index" else f"{name}/index.html")
-        dom = subprocess.run(
-            [browser, *options, "--dump-dom", target.as_uri()], capture_output=True, text=True, timeout=120, check=True
-        ).stdout
+        dom = rendered_dom(site / ("index.html" if name == "index" else f"{name}/index.html"))
         assert expected in dom and 'class="navbar' in dom, name
-    screenshot = tmp_path / "reference.png"
-    subprocess.run(
-        [
-            browser,
-            *options,
-            f"--screenshot={screenshot}",
-            "--window-size=1200,900",
-            (site / "reference/d360/index.html").as_uri(),
-        ],
-        capture_output=True,
-        timeout=120,
-        check=True,
-    )
-    assert screenshot.stat().st_size > 10_000  # it drew the page
+    drawn = screenshot(site / "reference/d360/index.html", tmp_path / "reference.png", 1200, 900)
+    assert drawn > 10_000  # it drew the page
