@@ -139,6 +139,24 @@ async def test_send_many_keeps_at_most_concurrency_in_flight() -> None:
     assert peak == 5
 
 
+async def test_send_many_takes_a_plain_iterables_messages_only_as_workers_free_up(
+    served: sandbox.RunningSandbox,
+) -> None:
+    # Each worker takes its next message itself: a message is taken only when it can be sent, so a
+    # generator that reads a file or a database is never read ahead of the sends.
+    ahead: list[int] = []
+
+    def messages() -> Iterator[dict[str, Any]]:
+        for index in range(50):
+            ahead.append(index - len(served.received()))  # taken before, and not yet at the server
+            yield text_message(index)
+
+    async with d360.AsyncClient(api_key=KEY, base_url=served.base_url) as client:
+        outcomes = [outcome async for outcome in client.send_many(messages(), concurrency=4)]
+    assert sorted(outcome.index for outcome in outcomes if outcome.ok) == list(range(50))
+    assert max(ahead) <= 4  # never more taken than can be in flight
+
+
 def test_a_429_pauses_every_worker_for_retry_after() -> None:
     # Three requests a second allowed, then 429 with Retry-After: 1. Every worker must wait it out.
     with sandbox.running(api_keys=[KEY], faults=Faults(rate_limit=3)) as served:

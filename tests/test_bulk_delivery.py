@@ -289,6 +289,31 @@ def test_group_commit_batches_writes_yet_every_request_leaves_after_its_line_is_
     assert sum(batches) == 400 and len(batches) < 400  # 200 marks and 200 outcomes, fewer commits
 
 
+def test_a_failed_commit_of_outcomes_no_worker_awaits_still_stops_the_run(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A worker does not wait for its outcome's write alone; if that commit fails, the next write and
+    # the run's last commit raise, so a full disk cannot pass unnoticed.
+    from d360.bulk.journal import JournalError
+    from d360.bulk.run import GroupCommit
+
+    def full_disk(self: Journal, operations: list[Any]) -> None:
+        raise JournalError("cannot write to the journal: database or disk is full")
+
+    async def run() -> None:
+        writes = GroupCommit(journal)
+        writes.finish(1, ACCEPTED, message_id="wamid.1")
+        monkeypatch.setattr(Journal, "apply", full_disk)
+        await asyncio.sleep(0)  # the commit runs, with no one waiting on it
+        with pytest.raises(JournalError, match="disk is full"):
+            writes.mark_sending(2, 1)
+        with pytest.raises(JournalError, match="disk is full"):
+            writes.close()
+
+    asyncio.run(run())
+    assert delivery_of(journal.path)[1] == (PENDING, None, None)
+
+
 def test_writes_queued_when_the_run_is_cut_off_are_committed_on_the_way_out(journal: Journal) -> None:
     from d360.bulk.run import GroupCommit
 

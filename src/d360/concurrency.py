@@ -116,17 +116,37 @@ async def send_many(
     limiter = RateLimiter(rate)
     single_try = client.with_options(max_retries=0)
     policy = client._config.retry
-    inbox: asyncio.Queue[tuple[int, Any] | None] = asyncio.Queue(maxsize=concurrency)
     outbox: asyncio.Queue[SendOutcome | None] = asyncio.Queue(maxsize=concurrency)
     stop = stop or asyncio.Event()
     failures: list[BaseException] = []
+    inbox: asyncio.Queue[tuple[int, Any] | None] | None = None
+    numbered: Iterator[tuple[int, Any]] | None = None
+    if isinstance(messages, AsyncIterable):
+        inbox = asyncio.Queue(maxsize=concurrency)
+    else:
+        numbered = (_pair(index, item) for index, item in enumerate(messages))
+
+    def take() -> tuple[int, Any] | None:
+        """The next message from a plain iterable, taken by the worker itself: no task in between."""
+        assert numbered is not None
+        try:
+            return next(numbered)
+        except StopIteration:
+            return None
+        except Exception as exc:  # a bad input iterator: finish what is in flight, then raise its error
+            failures.append(exc)
+            stop.set()
+            return None
 
     async def produce() -> None:
+        assert inbox is not None and isinstance(messages, AsyncIterable)
         try:
-            async for index, message in _numbered(messages):
+            index = 0
+            async for item in messages:
                 if stop.is_set():
                     break
-                await inbox.put((index, message))
+                await inbox.put(_pair(index, item))
+                index += 1
         except Exception as exc:  # a bad input iterator: finish what is in flight, then raise its error
             failures.append(exc)
             stop.set()
@@ -165,7 +185,7 @@ async def send_many(
 
     async def work() -> None:
         try:
-            while not stop.is_set() and (item := await inbox.get()) is not None:
+            while not stop.is_set() and (item := take() if inbox is None else await inbox.get()) is not None:
                 outcome = await send_one(*item)
                 if after_send is not None:
                     recorded = after_send(outcome)
@@ -178,7 +198,7 @@ async def send_many(
         finally:
             await outbox.put(None)
 
-    producer = asyncio.create_task(produce())
+    producer = asyncio.create_task(produce()) if inbox is not None else None
     workers = [asyncio.create_task(work()) for _ in range(concurrency)]
     finished_workers = 0
     try:
@@ -191,9 +211,10 @@ async def send_many(
         if failures:
             raise failures[0]
     finally:
-        for task in (producer, *workers):
+        tasks = workers if producer is None else [producer, *workers]
+        for task in tasks:
             task.cancel()
-        await asyncio.gather(producer, *workers, return_exceptions=True)
+        await asyncio.gather(*tasks, return_exceptions=True)
 
 
 def send_many_blocking(
@@ -256,17 +277,6 @@ def send_many_blocking(
 def check_concurrency(concurrency: Any) -> None:
     if not isinstance(concurrency, int) or isinstance(concurrency, bool) or not 1 <= concurrency <= MAX_CONCURRENCY:
         raise ConfigurationError(f"concurrency must be a whole number from 1 to {MAX_CONCURRENCY}, not {concurrency!r}")
-
-
-async def _numbered(messages: Iterable[Any] | AsyncIterable[Any]) -> AsyncIterator[tuple[int, Any]]:
-    if isinstance(messages, AsyncIterable):
-        index = 0
-        async for item in messages:
-            yield _pair(index, item)
-            index += 1
-    else:
-        for index, item in enumerate(messages):
-            yield _pair(index, item)
 
 
 def _pair(index: int, item: Any) -> tuple[int, Any]:

@@ -7,7 +7,7 @@ them), and so that a resumed run sends exactly the lines the journal says were n
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import attrs
@@ -71,19 +71,21 @@ def prepare_journal(journal: Journal, bulk_input: BulkInput, report: ValidationR
 class GroupCommit:
     """The journal's writes from every worker, committed together, one commit at a time.
 
-    A worker awaits its write: a line's request leaves only once `sending` is on disk, and a worker takes
-    its next line only once its last outcome is. So the crash guarantee holds (at most `concurrency`
-    lines in flight, nothing acknowledged lost) at a fraction of a commit per write. A commit takes every
-    write queued when the event loop gets to it, so batches grow with the load and a lone write waits for
-    no timer. Measured at 32 in flight, against a commit per write: about 40% more lines a second. (A
-    writer thread was tried and measured slower: SQLite's work is cheap, the GIL handoffs are not.)
+    A line's request leaves only once its `sending` is on disk: the worker awaits that write. It does not
+    wait for its outcome's write alone: that is queued, and the worker's next `sending` is committed with
+    it or after it. So at every commit at most `concurrency` lines are `sending` (the crash guarantee), a
+    line's outcome is on disk before its worker's next request leaves, and the run's last outcomes are
+    committed by `close()`. A commit takes every write queued when the event loop gets to it, so batches
+    grow with the load and a lone write waits for no timer; every write of a batch shares one future.
+    (A writer thread was tried and measured slower: SQLite's work is cheap, the GIL handoffs are not.)
+    A failed commit (a full disk) fails every later write and `close()`, so the run stops.
     """
 
     def __init__(self, journal: Journal) -> None:
         self.journal = journal
         self._operations: list[tuple[Any, ...]] = []
-        self._waiters: list[asyncio.Future[None]] = []
-        self._scheduled = False
+        self._batch: asyncio.Future[None] | None = None
+        self._failure: Exception | None = None
 
     def mark_sending(self, line_number: int, attempt: int) -> asyncio.Future[None]:
         return self._submit((SENDING, line_number))
@@ -94,36 +96,36 @@ class GroupCommit:
         return self._submit(("finish", line_number, state, message_id, error))
 
     def _submit(self, operation: tuple[Any, ...]) -> asyncio.Future[None]:
-        loop = asyncio.get_running_loop()
-        waiter: asyncio.Future[None] = loop.create_future()
+        if self._failure is not None:
+            raise self._failure
         self._operations.append(operation)
-        self._waiters.append(waiter)
-        if not self._scheduled:
-            self._scheduled = True
+        if self._batch is None:
+            loop = asyncio.get_running_loop()
+            self._batch = loop.create_future()
             loop.call_soon(self._commit)
-        return waiter
+        return self._batch
 
     def _commit(self) -> None:
-        self._scheduled = False
-        if not self._operations:  # already committed by close()
+        batch, self._batch = self._batch, None
+        operations, self._operations = self._operations, []
+        if not operations:  # already committed by close()
             return
-        operations, waiters = self._operations, self._waiters
-        self._operations, self._waiters = [], []
         try:
             self.journal.apply(operations)
-        except Exception as exc:  # a full disk: every worker waiting on this commit stops
-            for waiter in waiters:
-                if not waiter.done():
-                    waiter.set_exception(exc)
+        except Exception as exc:  # a full disk: every worker waiting on this commit stops, and so does the run
+            self._failure = exc
+            if batch is not None and not batch.done():
+                batch.set_exception(exc)
             return
-        for waiter in waiters:
-            if not waiter.done():
-                waiter.set_result(None)
+        if batch is not None and not batch.done():
+            batch.set_result(None)
 
     def close(self) -> None:
         """Commit what is queued now: on the way out, even if the workers were cancelled mid-wait, so
-        nothing acknowledged is lost."""
+        nothing acknowledged is lost; raise if any commit of the run failed."""
         self._commit()
+        if self._failure is not None:
+            raise self._failure
 
 
 async def send_remaining(
@@ -141,10 +143,13 @@ async def send_remaining(
     stopped_for: list[str] = []
     writes = GroupCommit(journal)
 
-    def record(outcome: SendOutcome) -> asyncio.Future[None]:
+    def record(outcome: SendOutcome) -> None:
+        # Not awaited: the worker's next `sending` write is committed with this one or after it, and the
+        # worker waits for that; the last outcomes are committed by `close()`.
         if outcome.result is not None:
             _advance(progress, sent=1)
-            return writes.finish(outcome.index, ACCEPTED, message_id=outcome.result.message_id)
+            writes.finish(outcome.index, ACCEPTED, message_id=outcome.result.message_id)
+            return
         error = outcome.error
         assert error is not None
         if isinstance(error, FATAL_ERRORS):
@@ -152,14 +157,14 @@ async def send_remaining(
             if not stop.is_set():
                 stopped_for.append(f"upstream refused the run: {error}")
                 stop.set()
-            return writes.finish(outcome.index, PENDING, error=_describe(error))
-        if error.maybe_delivered:
+            state = PENDING
+        elif error.maybe_delivered:
             _advance(progress, unknown=1)
-            return writes.finish(outcome.index, UNKNOWN, error=_describe(error))
-        _advance(progress, failed=1)
-        if is_transient(error):
-            return writes.finish(outcome.index, PENDING, error=_describe(error))  # a rerun tries it again
-        return writes.finish(outcome.index, FAILED, error=_describe(error))
+            state = UNKNOWN
+        else:
+            _advance(progress, failed=1)
+            state = PENDING if is_transient(error) else FAILED  # a pending line is tried again by a rerun
+        writes.finish(outcome.index, state, error=_describe(error))
 
     lines = _lines_to_send(bulk_input, journal, journal.states_to_send(resend_unknown=resend_unknown))
     outcomes = send_many(
@@ -181,9 +186,7 @@ async def send_remaining(
     return stopped_for[0] if stopped_for else None
 
 
-async def _lines_to_send(
-    bulk_input: BulkInput, journal: Journal, states: tuple[str, ...]
-) -> AsyncIterator[NumberedMessage]:
+def _lines_to_send(bulk_input: BulkInput, journal: Journal, states: tuple[str, ...]) -> Iterator[NumberedMessage]:
     """Merge the input (streamed) with the journal's lines to send (paged), in line order."""
     wanted = journal.lines_in(states)
     next_wanted = next(wanted, None)
