@@ -1,4 +1,5 @@
-"""A minimal HTTP/1.1 server for benchmarks: every `POST /messages` gets the same canned 200 answer.
+"""A minimal HTTP/1.1 server for benchmarks: every `POST /messages` gets a canned 200 answer
+with a new message id.
 
 Run in its own process (`python bench/server.py`, it prints its port), so its CPU is not the client's.
 It parses only what it must (the request line and Content-Length), keeps connections alive, and sets
@@ -13,21 +14,17 @@ import json
 import os
 import socket
 
+ID_DIGITS = 20
 BODY = json.dumps(
     {
         "messaging_product": "whatsapp",
         "contacts": [{"input": "4915112345678", "wa_id": "4915112345678"}],
-        "messages": [
-            {"id": "wamid.HBgLNDkxNTExMjM0NTY3OBUCABEYEjdCMEE2MTk3QTZBNjQ4QTJEMgA=", "message_status": "accepted"}
-        ],
+        "messages": [{"id": "wamid.bench" + "#" * ID_DIGITS, "message_status": "accepted"}],
     }
 ).encode()
-RESPONSE = (
-    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
-    + str(len(BODY)).encode()
-    + b"\r\n\r\n"
-    + BODY
-)
+# Each answer names a new, random message id, as upstream's do (equal or ordered ids would flatter an index).
+HEAD, TAIL = BODY.split(b"#" * ID_DIGITS)
+PREFIX = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(BODY)
 NOT_FOUND = b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
 
 
@@ -59,7 +56,10 @@ class CannedHTTP(asyncio.Protocol):
             if len(self.buffer) < end + 4 + length:
                 break
             self.buffer = self.buffer[end + 4 + length :]
-            answers.append(RESPONSE if head.startswith(b"POST /messages ") else NOT_FOUND)
+            if head.startswith(b"POST /messages "):
+                answers.append(PREFIX + HEAD + os.urandom(ID_DIGITS // 2).hex().encode() + TAIL)
+            else:
+                answers.append(NOT_FOUND)
         if answers and self.transport is not None:
             self.transport.write(b"".join(answers))
 

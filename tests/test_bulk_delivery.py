@@ -24,7 +24,7 @@ from d360.webhooks import JournalSink, Receiver, parse
 from d360.webhooks.payloads import delivery, status
 from tests.browser import chromium, rendered_dom, screenshot
 from tests.servers import serving_asgi, wait_for
-from tests.test_bulk import KEY, TO, bodies_received, bulk, start_bulk, write_jsonl
+from tests.test_bulk import KEY, TO, bodies_received, bulk, start_bulk, text_message, write_jsonl
 from tests.test_journal import PRE_TRACKING_SCHEMA
 
 SECRET = "tracking-secret"
@@ -54,7 +54,7 @@ def test_statuses_move_a_line_forward_only_and_record_failures(journal: Journal)
     journal.mark_sending(1, 1)
     journal.finish(1, ACCEPTED, message_id="wamid.1")
     journal.mark_sending(2, 1)
-    journal.finish(2, ACCEPTED, message_id="wamid.2")
+    journal.finish(2, ACCEPTED, message_id="wamid.2", match_by_id=True)  # it brought its own callback data
     sink = JournalSink(journal.path)
     token = journal.callback_token(1)
     assert [sink(update("wamid.1", state, token=token)) for state in ("sent", "read", "delivered", "sent")] == [
@@ -178,6 +178,31 @@ def test_the_report_funnel_matches_what_the_sandbox_reported(
     # Every message carried its line's token.
     tokens = {message.body["biz_opaque_callback_data"] for message in served.received()}
     assert len(tokens) == 60 and all(token.startswith("d360:") for token in tokens)
+
+
+def test_lines_with_their_own_callback_data_are_found_by_message_id_and_only_they_are_indexed(
+    tracked: tuple[sandbox.RunningSandbox, Path], tmp_path: Path
+) -> None:
+    served, journal = tracked
+    source = tmp_path / "campaign.jsonl"
+    with source.open("w") as stream:
+        for index in range(1, 31):
+            own = {"biz_opaque_callback_data": f"crm-{index}"} if index % 3 == 0 else {}
+            stream.write(json.dumps({**text_message(index), **own}) + "\n")
+    assert bulk(served.base_url, str(source), "--journal", str(journal)).returncode == 0
+    assert served.sandbox.webhooks.wait_idle(60)
+    with sqlite3.connect(journal) as db:
+        wait_for(
+            lambda: db.execute("SELECT COUNT(*) FROM lines WHERE delivery IN ('read', 'failed')").fetchone()[0] == 30
+        )
+        indexed = [line for (line,) in db.execute("SELECT line_number FROM lines WHERE match_by_id = 1 ORDER BY 1")]
+        plan = " ".join(row[-1] for row in db.execute(
+            "EXPLAIN QUERY PLAN SELECT line_number FROM lines WHERE message_id = 'x' AND match_by_id = 1"
+        ))  # fmt: skip
+    assert indexed == list(range(3, 31, 3))  # the lines whose statuses carry their own data, not a d360 token
+    assert "lines_matched_by_id" in plan
+    sent = {message.body["text"]["body"]: message.body["biz_opaque_callback_data"] for message in served.received()}
+    assert sent["line 3"] == "crm-3" and sent["line 4"].startswith("d360:")  # a line's own data is kept
 
 
 def test_after_kill_9_and_a_resume_no_line_is_unknown_and_none_was_sent_twice(tmp_path: Path) -> None:

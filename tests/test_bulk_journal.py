@@ -315,4 +315,23 @@ def test_an_old_journals_state_index_is_dropped_when_it_is_next_written(tmp_path
         pass
     with sqlite3.connect(path) as db:
         names = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-    assert "lines_by_state" not in names and "lines_by_message_id" in names
+    assert "lines_by_state" not in names and "lines_matched_by_id" in names
+
+
+def test_an_old_journals_lines_stay_found_by_message_id_and_its_full_index_is_dropped(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    with Journal(path) as journal:
+        journal.fill("fingerprint", "input.jsonl", [(n, f"hash{n}", "pending", None) for n in (1, 2)])
+        # As a journal made before only some lines were indexed: every message id indexed, no match_by_id.
+        journal._db.executescript(
+            "DROP INDEX lines_matched_by_id; ALTER TABLE lines DROP COLUMN match_by_id;"
+            "CREATE INDEX lines_by_message_id ON lines (message_id);"
+            "UPDATE lines SET state = 'accepted', message_id = 'wamid.' || line_number WHERE line_number = 1;"
+        )
+    with Journal(path) as journal:
+        assert journal.record_status(line_number=None, message_id="wamid.1", status="read") == "updated"
+    with sqlite3.connect(path) as db:
+        names = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        flags = dict(db.execute("SELECT line_number, match_by_id FROM lines").fetchall())
+    assert "lines_by_message_id" not in names and "lines_matched_by_id" in names
+    assert flags == {1: 1, 2: None}  # a line sent before may have no token in its statuses: found by its id

@@ -107,7 +107,7 @@ def test_lines_to_send_are_read_across_every_page_in_order(tmp_path: Path) -> No
     count = PAGE_SIZE * 2 + 1  # two full pages and a line on a third
     with Journal(tmp_path / "run.sqlite") as journal:
         journal.fill("fp", "in.jsonl", lines(count))
-        journal.apply([("finish", number, ACCEPTED, f"wamid.{number}", None) for number in range(1, count, 3)])
+        journal.apply([("finish", number, ACCEPTED, f"wamid.{number}", None, False) for number in range(1, count, 3)])
         wanted = [number for number in range(1, count + 1) if (number - 1) % 3]
         assert list(journal.lines_in((PENDING,))) == [(number, f"hash{number}") for number in wanted]
         assert [number for number, _ in journal.lines_in((ACCEPTED,))] == list(range(1, count, 3))
@@ -138,17 +138,25 @@ def test_mark_sending_counts_attempts_and_finish_records_the_outcome(journal: Jo
 
 def test_apply_writes_marks_and_outcomes_in_one_transaction(journal: Journal) -> None:
     journal.apply(
-        [(SENDING, 1), (SENDING, 2), ("finish", 3, ACCEPTED, "wamid.3", None), ("finish", 4, PENDING, None, "x")]
+        [
+            (SENDING, 1),
+            (SENDING, 2),
+            ("finish", 3, ACCEPTED, "wamid.3", None, True),
+            ("finish", 4, PENDING, None, "x", False),
+        ]
     )
     assert [(row(journal, n).state, row(journal, n).attempts) for n in (1, 2)] == [(SENDING, 1), (SENDING, 1)]
     assert (row(journal, 3).state, row(journal, 3).message_id) == (ACCEPTED, "wamid.3")
     assert (row(journal, 4).state, row(journal, 4).error) == (PENDING, "x")
+    assert journal.record_status(line_number=None, message_id="wamid.3", status="sent") == "updated"  # by its id
     journal.apply([])  # nothing to write is no error
 
 
 def test_a_batch_that_fails_midway_is_rolled_back_whole(journal: Journal) -> None:
     with pytest.raises(JournalError, match=r"cannot write to the journal .*CHECK constraint"):
-        journal.apply([(SENDING, 1), ("finish", 2, ACCEPTED, "wamid.2", None), ("finish", 3, "lost", None, None)])
+        journal.apply(
+            [(SENDING, 1), ("finish", 2, ACCEPTED, "wamid.2", None, False), ("finish", 3, "lost", None, None, False)]
+        )
     assert {record.state for record in journal.records()} == {PENDING}
     assert row(journal, 1).attempts == 0 and row(journal, 2).message_id is None
     journal.apply([(SENDING, 1)])  # the journal is usable afterwards: no transaction left open
@@ -165,7 +173,7 @@ def test_after_a_crash_lines_sending_become_unknown_unless_a_status_spoke(journa
 
 
 def test_unknown_lines_no_status_spoke_for_go_back_to_pending(journal: Journal) -> None:
-    journal.apply([("finish", 1, UNKNOWN, None, "a"), ("finish", 2, UNKNOWN, None, "b")])
+    journal.apply([("finish", 1, UNKNOWN, None, "a", False), ("finish", 2, UNKNOWN, None, "b", False)])
     journal._db.execute("UPDATE lines SET delivery = 'sent' WHERE line_number = 2")
     assert journal.settle_by_status() == 1
     assert journal.unknown_to_pending() == 1
@@ -179,7 +187,9 @@ def test_unknown_lines_no_status_spoke_for_go_back_to_pending(journal: Journal) 
 
 
 def test_a_status_records_its_code_and_error_and_finds_a_line_by_message_id(journal: Journal) -> None:
-    journal.finish(4, ACCEPTED, message_id="wamid.4")
+    journal.finish(4, ACCEPTED, message_id="wamid.4", match_by_id=True)
+    journal.finish(3, ACCEPTED, message_id="wamid.3")  # sent with a d360 token: its statuses carry the line
+    assert journal.record_status(line_number=None, message_id="wamid.3", status="sent") == "unmatched"
     assert journal.record_status(line_number=None, message_id="wamid.4", status="failed", code=131047, error="late")
     record = row(journal, 4)
     assert (record.delivery, record.delivery_code, record.delivery_error) == ("failed", 131047, "late")

@@ -56,14 +56,20 @@ DELIVERY_COLUMNS = {
     "delivery_code": "INTEGER",
     "delivery_error": "TEXT",
     "delivery_at": "REAL",
+    "match_by_id": "INTEGER",
 }
+MATCHED_BY_ID_INDEX = "CREATE INDEX IF NOT EXISTS lines_matched_by_id ON lines (message_id) WHERE match_by_id = 1"
+"""Statuses find a line by the d360 token they carry, except a line that brought its own
+`biz_opaque_callback_data`: only those lines (`match_by_id = 1`) are found by message id, so only they
+are indexed. An index of every line's message id cost each accepted line a random B-tree insert: more
+than all its other journal writes together."""
 
 
 MARK_SENDING = "UPDATE lines SET state = ?, attempts = attempts + 1, updated_at = ? WHERE line_number = ?"
 FINISH = (
     "UPDATE lines SET state = CASE WHEN delivery IS NULL THEN ? ELSE ? END, "
     "message_id = COALESCE(?, message_id), error = CASE WHEN delivery IS NULL THEN ? ELSE NULL END, "
-    "updated_at = ? WHERE line_number = ?"
+    "match_by_id = ?, updated_at = ? WHERE line_number = ?"
 )
 """A line's outcome; a line a status webhook already spoke for stays accepted."""
 RECORD_STATUS = (
@@ -146,11 +152,20 @@ class Journal:
         self._add_delivery_columns()
 
     def _add_delivery_columns(self) -> None:
+        if self._missing_columns():
+            with self._transaction():  # a status receiver may be upgrading the same journal at this moment
+                missing = self._missing_columns()
+                for name in missing:
+                    self._db.execute(f"ALTER TABLE lines ADD COLUMN {name} {DELIVERY_COLUMNS[name]}")
+                if "match_by_id" in missing:
+                    # Lines sent before: statuses may not carry a token for them, so each is found by its id.
+                    self._db.execute("UPDATE lines SET match_by_id = 1 WHERE message_id IS NOT NULL")
+        self._db.execute("DROP INDEX IF EXISTS lines_by_message_id")
+        self._db.execute(MATCHED_BY_ID_INDEX)
+
+    def _missing_columns(self) -> list[str]:
         present = {row[1] for row in self._db.execute("PRAGMA table_info(lines)")}
-        for name, kind in DELIVERY_COLUMNS.items():
-            if name not in present:
-                self._db.execute(f"ALTER TABLE lines ADD COLUMN {name} {kind}")
-        self._db.execute("CREATE INDEX IF NOT EXISTS lines_by_message_id ON lines (message_id)")
+        return [name for name in DELIVERY_COLUMNS if name not in present]
 
     @classmethod
     def for_statuses(cls, path: str | Path) -> Journal:
@@ -338,7 +353,9 @@ class Journal:
         if status not in DELIVERY_RANK:
             return "ignored"
         if line_number is None:
-            row = self._db.execute("SELECT line_number FROM lines WHERE message_id = ?", (message_id,)).fetchone()
+            row = self._db.execute(
+                "SELECT line_number FROM lines WHERE message_id = ? AND match_by_id = 1", (message_id,)
+            ).fetchone()
             if row is None:
                 return "unmatched"
             line_number = int(row[0])
@@ -382,22 +399,33 @@ class Journal:
         self.check_still_here()
         self._write(MARK_SENDING, (SENDING, time.time(), line_number))
 
-    def finish(self, line_number: int, state: str, *, message_id: str | None = None, error: str | None = None) -> None:
+    def finish(
+        self,
+        line_number: int,
+        state: str,
+        *,
+        message_id: str | None = None,
+        error: str | None = None,
+        match_by_id: bool = False,
+    ) -> None:
+        """A try's outcome. `match_by_id`: the line's message brought its own `biz_opaque_callback_data`,
+        so its statuses carry no d360 token and find it by its message id."""
         # A status webhook may have come first (it can beat the send's own answer): then the line was
         # accepted whatever this try's outcome says, and stays so.
-        self._write(FINISH, (state, ACCEPTED, message_id, error, time.time(), line_number))
+        self._write(FINISH, (state, ACCEPTED, message_id, error, 1 if match_by_id else None, time.time(), line_number))
 
     def apply(self, operations: list[tuple[Any, ...]]) -> None:
         """Several line updates in one transaction (the group commit of a bulk run): each is
-        ("sending", line_number) or ("finish", line_number, state, message_id, error), at most one per line."""
+        ("sending", line_number) or ("finish", line_number, state, message_id, error, match_by_id), at most
+        one per line."""
         self.check_still_here()
         now = time.time()
         sending = [(SENDING, now, operation[1]) for operation in operations if operation[0] == SENDING]
         finished = [
-            (state, ACCEPTED, message_id, error, now, line_number)
+            (state, ACCEPTED, message_id, error, 1 if match_by_id else None, now, line_number)
             for kind, line_number, *outcome in operations
             if kind != SENDING
-            for state, message_id, error in (outcome,)
+            for state, message_id, error, match_by_id in (outcome,)
         ]
         try:
             with self._transaction():

@@ -91,9 +91,15 @@ class GroupCommit:
         return self._submit((SENDING, line_number))
 
     def finish(
-        self, line_number: int, state: str, *, message_id: str | None = None, error: str | None = None
+        self,
+        line_number: int,
+        state: str,
+        *,
+        message_id: str | None = None,
+        error: str | None = None,
+        match_by_id: bool = False,
     ) -> asyncio.Future[None]:
-        return self._submit(("finish", line_number, state, message_id, error))
+        return self._submit(("finish", line_number, state, message_id, error, match_by_id))
 
     def _submit(self, operation: tuple[Any, ...]) -> asyncio.Future[None]:
         if self._failure is not None:
@@ -142,13 +148,16 @@ async def send_remaining(
     """Send every line still to send; return why the run stopped early, if it did."""
     stopped_for: list[str] = []
     writes = GroupCommit(journal)
+    own_tokens: set[int] = set()  # lines in flight that brought their own biz_opaque_callback_data
 
     def record(outcome: SendOutcome) -> None:
         # Not awaited: the worker's next `sending` write is committed with this one or after it, and the
         # worker waits for that; the last outcomes are committed by `close()`.
+        match_by_id = outcome.index in own_tokens
+        own_tokens.discard(outcome.index)
         if outcome.result is not None:
             _advance(progress, sent=1)
-            writes.finish(outcome.index, ACCEPTED, message_id=outcome.result.message_id)
+            writes.finish(outcome.index, ACCEPTED, message_id=outcome.result.message_id, match_by_id=match_by_id)
             return
         error = outcome.error
         assert error is not None
@@ -166,7 +175,7 @@ async def send_remaining(
             state = PENDING if is_transient(error) else FAILED  # a pending line is tried again by a rerun
         writes.finish(outcome.index, state, error=_describe(error))
 
-    lines = _lines_to_send(bulk_input, journal, journal.states_to_send(resend_unknown=resend_unknown))
+    lines = _lines_to_send(bulk_input, journal, journal.states_to_send(resend_unknown=resend_unknown), own_tokens)
     outcomes = send_many(
         client,
         lines,
@@ -186,8 +195,11 @@ async def send_remaining(
     return stopped_for[0] if stopped_for else None
 
 
-def _lines_to_send(bulk_input: BulkInput, journal: Journal, states: tuple[str, ...]) -> Iterator[NumberedMessage]:
-    """Merge the input (streamed) with the journal's lines to send (paged), in line order."""
+def _lines_to_send(
+    bulk_input: BulkInput, journal: Journal, states: tuple[str, ...], own_tokens: set[int]
+) -> Iterator[NumberedMessage]:
+    """Merge the input (streamed) with the journal's lines to send (paged), in line order; the numbers of
+    lines that bring their own `biz_opaque_callback_data` are added to `own_tokens`."""
     wanted = journal.lines_in(states)
     next_wanted = next(wanted, None)
     for line in bulk_input.lines(validate=False):
@@ -203,6 +215,8 @@ def _lines_to_send(bulk_input: BulkInput, journal: Journal, states: tuple[str, .
             if "biz_opaque_callback_data" not in message:
                 # Ties the line's status webhooks back to it (`d360 webhook listen --journal`).
                 message = {**message, "biz_opaque_callback_data": journal.callback_token(line.line_number)}
+            else:  # its statuses will carry the line's own data: they find it by its message id
+                own_tokens.add(line.line_number)
             yield NumberedMessage(line.line_number, message)
         next_wanted = next(wanted, None)
 
