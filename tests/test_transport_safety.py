@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 import d360
@@ -107,6 +108,23 @@ def test_a_trickled_answer_ends_at_the_deadline_not_at_each_read(
     assert elapsed < 3.0, f"took {elapsed:.1f}s; the deadline is connect + read = 1 s"
     assert caught.value.maybe_delivered is True
     assert "not complete within 1s" in str(caught.value)
+
+
+def test_an_answer_that_never_comes_is_given_up_at_the_deadline(make_client: Any, server: ScriptedServer) -> None:
+    # The sync client also bounds each read (httpx's read timeout, 0.3 s here); the async one sets no
+    # per-read timer (it costs more CPU than the rest of its timeouts together) and gives up at the
+    # deadline, connect + read: an API call's answer is small and read whole, so nothing waits longer.
+    server.script(Reply(delay=3.0), ok_reply())
+    client = make_client(timeout=httpx.Timeout(0.3, connect=0.4), max_retries=0)
+    started = time.monotonic()
+    with pytest.raises(d360.APITimeoutError) as caught:
+        client.call("send_text", TO, "Hi")
+    elapsed = time.monotonic() - started
+    assert caught.value.maybe_delivered is True
+    if client.kind == "async":
+        assert "not complete within 0.7s" in str(caught.value) and 0.6 < elapsed < 2.5
+    else:
+        assert elapsed < 2.5
 
 
 # Size: a decompression bomb, or any huge answer, costs at most the cap.

@@ -161,7 +161,8 @@ async def send_many(
             return SendOutcome(index, error=error)
         attempts = retries = throttle_waits = 0
         while True:
-            await limiter.acquire()
+            if limiter.rate is not None or limiter.paused_for:  # no rate and no pause: nothing to wait for
+                await limiter.acquire()
             attempts += 1
             if before_send is not None:
                 marked = before_send(index, attempts)
