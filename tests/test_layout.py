@@ -85,6 +85,13 @@ def test_import_d360_leaves_what_only_some_users_need_for_later() -> None:
     )
 
 
+def test_the_command_line_loads_a_commands_heavy_parts_only_when_that_command_runs() -> None:
+    # Every `d360` process pays for what the parser imports: the webhook event classes alone took 20 ms.
+    probe = "import sys, d360.cli; print(sorted(m for m in sys.modules if m.startswith(('d360.webhooks', 'uvicorn'))))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert loaded == "[]\n"
+
+
 def test_a_d360_subprocess_imports_the_d360_these_tests_import() -> None:
     """So `make mutate` reaches code that only runs inside `d360 bulk`: mutmut's mutated copy is what the
     tests import, and through PYTHONPATH (tests/conftest.py) what their subprocesses import too."""

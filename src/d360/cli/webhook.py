@@ -9,14 +9,16 @@ import signal
 import sys
 import threading
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from d360.cli.common import EXIT_OK, Commands, UsageError, terminal_safe
 from d360.cli.sandbox import _port
 from d360.errors import ConfigurationError
-from d360.webhooks import AnyEvent, Deduplicator, GroupEvent, IncomingMessage, Receiver, StatusUpdate, WebhookError
+
+if TYPE_CHECKING:  # imported when a webhook command runs: the others start without the event classes
+    from d360.webhooks import AnyEvent, IncomingMessage
 
 SECRET_ENVIRONMENT = "D360_WEBHOOK_SECRET"
 
@@ -73,6 +75,8 @@ def run_listen(arguments: argparse.Namespace) -> int:
         if not colon or not name.strip() or not value.strip():
             raise UsageError(f"--header takes NAME:VALUE, not {pair!r}")
         required[name.strip()] = value.strip()
+    from d360.webhooks import Deduplicator, Receiver
+
     printer = _Printer(as_json=arguments.json)
     # One worker: events print in the order they arrived.
     receiver = Receiver(
@@ -145,6 +149,8 @@ def _jsonable(event: AnyEvent) -> dict[str, Any]:
 
 def describe(event: AnyEvent) -> str:
     """One readable line for an event, safe for a terminal."""
+    from d360.webhooks import GroupEvent, IncomingMessage, StatusUpdate, WebhookError
+
     when = event_time(event)
     if isinstance(event, IncomingMessage):
         who = f"{event.from_} ({event.contact.name})" if event.contact and event.contact.name else event.from_
