@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import csv
+import gc
 import json
 import math
 import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +93,35 @@ def add_bulk_commands(commands: Commands) -> None:
     report.set_defaults(handler=run_bulk_report)
 
 
+YOUNG_COLLECTION_EVERY = 10_000
+"""Allocations between two collections of young objects during a bulk run (Python's default is 700)."""
+
+
 def run_bulk(arguments: argparse.Namespace) -> int:
+    with collector_tuned_for_a_run():
+        return _bulk(arguments)
+
+
+@contextlib.contextmanager
+def collector_tuned_for_a_run() -> Iterator[None]:
+    """Python's cycle collector, tuned for a run that allocates much and keeps little.
+
+    What start-up built (modules, classes: most of the objects there are) is frozen out of the
+    collector's sight, and young objects are collected every `YOUNG_COLLECTION_EVERY` allocations. The
+    default spent about a tenth of a run's CPU re-walking objects that live for the whole run; a send
+    leaves no cycles behind, so memory stays flat (`make bench` checks 10,000 against 1,000,000 lines).
+    """
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(YOUNG_COLLECTION_EVERY, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+
+
+def _bulk(arguments: argparse.Namespace) -> int:
     from d360.bulk.input import BulkInput
     from d360.bulk.journal import Journal
     from d360.bulk.run import prepare_journal, validate_input
