@@ -314,6 +314,31 @@ def test_group_commit_batches_writes_yet_every_request_leaves_after_its_line_is_
     assert sum(batches) == 400 and len(batches) < 400  # 200 marks and 200 outcomes, fewer commits
 
 
+def test_a_write_made_on_the_next_round_of_the_loop_joins_the_same_commit(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from d360.bulk.run import GroupCommit
+
+    batches: list[int] = []
+    real_apply = Journal.apply
+
+    def counting_apply(self: Journal, operations: list[Any]) -> None:
+        batches.append(len(operations))
+        real_apply(self, operations)
+
+    monkeypatch.setattr(Journal, "apply", counting_apply)
+
+    async def run() -> None:
+        writes = GroupCommit(journal)
+        first = writes.mark_sending(1, 1)
+        await asyncio.sleep(0)  # one round: an answer read meanwhile adds its write
+        second = writes.mark_sending(2, 1)
+        await asyncio.gather(first, second)
+
+    asyncio.run(run())
+    assert batches == [2]
+
+
 def test_a_failed_commit_of_outcomes_no_worker_awaits_still_stops_the_run(
     journal: Journal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -329,7 +354,7 @@ def test_a_failed_commit_of_outcomes_no_worker_awaits_still_stops_the_run(
         writes = GroupCommit(journal)
         writes.finish(1, ACCEPTED, message_id="wamid.1")
         monkeypatch.setattr(Journal, "apply", full_disk)
-        await asyncio.sleep(0)  # the commit runs, with no one waiting on it
+        await asyncio.sleep(0.01)  # the commit runs, with no one waiting on it
         with pytest.raises(JournalError, match="disk is full"):
             writes.mark_sending(2, 1)
         with pytest.raises(JournalError, match="disk is full"):

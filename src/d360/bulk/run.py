@@ -75,8 +75,9 @@ class GroupCommit:
     wait for its outcome's write alone: that is queued, and the worker's next `sending` is committed with
     it or after it. So at every commit at most `concurrency` lines are `sending` (the crash guarantee), a
     line's outcome is on disk before its worker's next request leaves, and the run's last outcomes are
-    committed by `close()`. A commit takes every write queued when the event loop gets to it, so batches
-    grow with the load and a lone write waits for no timer; every write of a batch shares one future.
+    committed by `close()`. A commit takes every write queued when the event loop gets to it (two rounds
+    after the first write), so batches grow with the load and a lone write waits for no timer; every
+    write of a batch shares one future.
     (A writer thread was tried and measured slower: SQLite's work is cheap, the GIL handoffs are not.)
     A failed commit (a full disk) fails every later write and `close()`, so the run stops.
     """
@@ -108,7 +109,9 @@ class GroupCommit:
         if self._batch is None:
             loop = asyncio.get_running_loop()
             self._batch = loop.create_future()
-            loop.call_soon(self._commit)
+            # On the loop's round after next: the answers read in between join this commit. Measured at 32
+            # in flight: about 5% more lines a second than committing on the next round, and still no timer.
+            loop.call_soon(loop.call_soon, self._commit)
         return self._batch
 
     def _commit(self) -> None:
