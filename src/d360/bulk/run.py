@@ -77,9 +77,9 @@ class GroupCommit:
     line's outcome is on disk before its worker's next request leaves, and the run's last outcomes are
     committed by `close()`. A commit takes every write queued when the event loop gets to it (two rounds
     after the first write), so batches grow with the load and a lone write waits for no timer; every
-    write of a batch shares one future.
-    (A writer thread was tried and measured slower: SQLite's work is cheap, the GIL handoffs are not.)
-    A failed commit (a full disk) fails every later write and `close()`, so the run stops.
+    write of a batch shares one future. A failed commit (a full disk) fails every later write and
+    `close()`, so the run stops. (A writer thread was tried and measured slower: SQLite's work is cheap,
+    the GIL handoffs are not.)
     """
 
     def __init__(self, journal: Journal) -> None:
