@@ -278,20 +278,26 @@ class CheckingSandbox(sandbox.Sandbox):
         return super()._accept(body, size)
 
 
+@pytest.fixture
+def batches(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The size of every group commit the journal makes."""
+    sizes: list[int] = []
+    real_apply = Journal.apply
+
+    def counting_apply(self: Journal, operations: list[Any]) -> None:
+        sizes.append(len(operations))
+        real_apply(self, operations)
+
+    monkeypatch.setattr(Journal, "apply", counting_apply)
+    return sizes
+
+
 def test_group_commit_batches_writes_yet_every_request_leaves_after_its_line_is_committed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, batches: list[int]
 ) -> None:
     journal = tmp_path / "run.sqlite"
     checking = CheckingSandbox(journal)
     served = sandbox.start(checking)
-    batches: list[int] = []
-    real_apply = Journal.apply
-
-    def counting_apply(self: Journal, operations: list[Any]) -> None:
-        batches.append(len(operations))
-        real_apply(self, operations)
-
-    monkeypatch.setattr(Journal, "apply", counting_apply)
     try:
         from d360.bulk.input import BulkInput
         from d360.bulk.run import prepare_journal, send_remaining, validate_input
@@ -314,19 +320,8 @@ def test_group_commit_batches_writes_yet_every_request_leaves_after_its_line_is_
     assert sum(batches) == 400 and len(batches) < 400  # 200 marks and 200 outcomes, fewer commits
 
 
-def test_a_write_made_on_the_next_round_of_the_loop_joins_the_same_commit(
-    journal: Journal, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_write_made_on_the_next_round_of_the_loop_joins_the_same_commit(journal: Journal, batches: list[int]) -> None:
     from d360.bulk.run import GroupCommit
-
-    batches: list[int] = []
-    real_apply = Journal.apply
-
-    def counting_apply(self: Journal, operations: list[Any]) -> None:
-        batches.append(len(operations))
-        real_apply(self, operations)
-
-    monkeypatch.setattr(Journal, "apply", counting_apply)
 
     async def run() -> None:
         writes = GroupCommit(journal)
