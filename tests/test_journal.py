@@ -143,12 +143,15 @@ def test_apply_writes_marks_and_outcomes_in_one_transaction(journal: Journal) ->
             (SENDING, 2),
             ("finish", 3, ACCEPTED, "wamid.3", None, True),
             ("finish", 4, PENDING, None, "x", False),
+            ("finish", 5, ACCEPTED, "wamid.5", None, False),
         ]
     )
     assert [(row(journal, n).state, row(journal, n).attempts) for n in (1, 2)] == [(SENDING, 1), (SENDING, 1)]
     assert (row(journal, 3).state, row(journal, 3).message_id) == (ACCEPTED, "wamid.3")
     assert (row(journal, 4).state, row(journal, 4).error) == (PENDING, "x")
     assert journal.record_status(line_number=None, message_id="wamid.3", status="sent") == "updated"  # by its id
+    # Sent with a d360 token: its statuses name the line, so it is not indexed by message id.
+    assert journal.record_status(line_number=None, message_id="wamid.5", status="sent") == "unmatched"
     journal.apply([])  # nothing to write is no error
 
 
