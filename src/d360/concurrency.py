@@ -108,7 +108,9 @@ async def send_many(
     """Send every message, at most `concurrency` at a time and `rate` a second; yield outcomes as they finish.
 
     `messages` yields messages, or `NumberedMessage(index, message)` when the caller numbers them itself
-    (bulk uses line numbers). Setting `stop` takes no new messages; those in flight finish and are yielded.
+    (bulk uses line numbers). A plain iterable is read by the workers themselves, a message only when one
+    can be sent; an async one through a producer task that runs at most `concurrency` messages ahead.
+    Setting `stop` takes no new messages; those in flight finish and are yielded.
     `before_send` and `after_send` bracket each message in its worker, so at most `concurrency` messages
     are ever between the two: the bound on what a crash can leave unknown.
     """
