@@ -22,6 +22,7 @@ from d360.bulk.run import ValidationReport, prepare_journal
 from d360.sandbox import Faults
 from tests.test_bulk import KEY, bodies_received, bulk, journal_states, start_bulk, wait_for_accepted, write_jsonl
 from tests.test_cli import D360
+from tests.test_journal import PRE_TRACKING_SCHEMA
 
 
 def wait_until(condition: Any, timeout: float = 30, what: str = "the condition") -> None:
@@ -320,14 +321,16 @@ def test_an_old_journals_state_index_is_dropped_when_it_is_next_written(tmp_path
 
 def test_an_old_journals_lines_stay_found_by_message_id_and_its_full_index_is_dropped(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
-    with Journal(path) as journal:
-        journal.fill("fingerprint", "input.jsonl", [(n, f"hash{n}", "pending", None) for n in (1, 2)])
-        # As a journal made before only some lines were indexed: every message id indexed, no match_by_id.
-        journal._db.executescript(
-            "DROP INDEX lines_matched_by_id; ALTER TABLE lines DROP COLUMN match_by_id;"
-            "CREATE INDEX lines_by_message_id ON lines (message_id);"
-            "UPDATE lines SET state = 'accepted', message_id = 'wamid.' || line_number WHERE line_number = 1;"
+    with sqlite3.connect(path) as db:  # as d360 made a journal before only some lines were indexed
+        db.executescript(
+            PRE_TRACKING_SCHEMA + "ALTER TABLE lines ADD COLUMN delivery TEXT;"
+            "ALTER TABLE lines ADD COLUMN delivery_code INTEGER; ALTER TABLE lines ADD COLUMN delivery_error TEXT;"
+            "ALTER TABLE lines ADD COLUMN delivery_at REAL; CREATE INDEX lines_by_message_id ON lines (message_id);"
+            "INSERT INTO meta VALUES ('input_fingerprint', 'f');"
+            "INSERT INTO lines (line_number, content_hash, state, message_id, created_at, updated_at) VALUES "
+            "(1, 'h1', 'accepted', 'wamid.1', 0, 0), (2, 'h2', 'pending', NULL, 0, 0);"
         )
+    db.close()
     with Journal(path) as journal:
         assert journal.record_status(line_number=None, message_id="wamid.1", status="read") == "updated"
     with sqlite3.connect(path) as db:
