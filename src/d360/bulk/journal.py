@@ -412,7 +412,7 @@ class Journal:
         so its statuses carry no d360 token and find it by its message id."""
         # A status webhook may have come first (it can beat the send's own answer): then the line was
         # accepted whatever this try's outcome says, and stays so.
-        self._write(FINISH, (state, ACCEPTED, message_id, error, 1 if match_by_id else None, time.time(), line_number))
+        self._write(FINISH, _finish_parameters(line_number, state, message_id, error, match_by_id, time.time()))
 
     def apply(self, operations: list[tuple[Any, ...]]) -> None:
         """Several line updates in one transaction (the group commit of a bulk run): each is
@@ -421,11 +421,10 @@ class Journal:
         self.check_still_here()
         now = time.time()
         sending = [(SENDING, now, operation[1]) for operation in operations if operation[0] == SENDING]
+        outcomes = (operation for operation in operations if operation[0] != SENDING)
         finished = [
-            (state, ACCEPTED, message_id, error, 1 if match_by_id else None, now, line_number)
-            for kind, line_number, *outcome in operations
-            if kind != SENDING
-            for state, message_id, error, match_by_id in (outcome,)
+            _finish_parameters(line_number, state, message_id, error, match_by_id, now)
+            for _, line_number, state, message_id, error, match_by_id in outcomes
         ]
         try:
             with self._transaction():
@@ -488,6 +487,13 @@ class _Transaction:
 
     def __exit__(self, exc_type: object, *rest: object) -> None:
         self._db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+
+
+def _finish_parameters(
+    line_number: int, state: str, message_id: str | None, error: str | None, match_by_id: bool, now: float
+) -> tuple[Any, ...]:
+    """FINISH's parameters, in its order: one place for `finish` and `apply`."""
+    return (state, ACCEPTED, message_id, error, 1 if match_by_id else None, now, line_number)
 
 
 def _file_identity(path: Path) -> tuple[int, int] | None:
