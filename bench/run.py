@@ -348,8 +348,8 @@ def import_scenario(module: str, repetitions: int) -> dict[str, float]:
 
 
 def import_scenarios(modules: tuple[str, ...], repetitions: int) -> dict[str, dict[str, float]]:
-    """Each import in a fresh interpreter, the modules taking turns so that a noisy moment hits both."""
-    compile_bytecode()
+    """Each import in a fresh interpreter, the modules taking turns so that a noisy moment hits both
+    (with the bytecode `main` compiled first)."""
     samples: dict[str, list[dict[str, float]]] = {module: [] for module in modules}
     for _ in range(repetitions):
         for module in modules:
