@@ -25,7 +25,7 @@ from d360.webhooks.payloads import delivery, status
 from tests.browser import chromium, rendered_dom, screenshot
 from tests.servers import serving_asgi, wait_for
 from tests.test_bulk import KEY, TO, bodies_received, bulk, start_bulk, text_message, write_jsonl
-from tests.test_journal import PRE_TRACKING_SCHEMA
+from tests.test_journal import old_journal
 
 SECRET = "tracking-secret"
 
@@ -100,12 +100,11 @@ def test_a_status_for_a_line_a_crash_left_unknown_makes_it_accepted_and_it_is_no
 
 
 def test_a_journal_made_before_tracking_is_given_the_columns_and_an_id(tmp_path: Path) -> None:
-    path = tmp_path / "old.sqlite"
-    with sqlite3.connect(path) as db:
-        db.executescript(
-            PRE_TRACKING_SCHEMA + "INSERT INTO meta VALUES ('input_fingerprint', 'f');"
-            "INSERT INTO lines VALUES (1, 'h', 'accepted', 'wamid.old', NULL, 1, 0, 0);"
-        )
+    path = old_journal(
+        tmp_path / "old.sqlite",
+        "INSERT INTO meta VALUES ('input_fingerprint', 'f');"
+        "INSERT INTO lines VALUES (1, 'h', 'accepted', 'wamid.old', NULL, 1, 0, 0);",
+    )
     with Journal(path, read_only=True) as reading:
         assert reading.funnel()["delivery"]["no status"] == 1  # a report never writes
     sink = JournalSink(path)

@@ -22,7 +22,7 @@ from d360.bulk.run import ValidationReport, prepare_journal
 from d360.sandbox import Faults
 from tests.test_bulk import KEY, bodies_received, bulk, journal_states, start_bulk, wait_for_accepted, write_jsonl
 from tests.test_cli import D360
-from tests.test_journal import PRE_TRACKING_SCHEMA
+from tests.test_journal import old_journal
 
 
 def wait_until(condition: Any, timeout: float = 30, what: str = "the condition") -> None:
@@ -320,17 +320,14 @@ def test_an_old_journals_state_index_is_dropped_when_it_is_next_written(tmp_path
 
 
 def test_an_old_journals_lines_stay_found_by_message_id_and_its_full_index_is_dropped(tmp_path: Path) -> None:
-    path = tmp_path / "old.sqlite"
-    with sqlite3.connect(path) as db:  # as d360 made a journal before only some lines were indexed
-        db.executescript(
-            PRE_TRACKING_SCHEMA + "ALTER TABLE lines ADD COLUMN delivery TEXT;"
-            "ALTER TABLE lines ADD COLUMN delivery_code INTEGER; ALTER TABLE lines ADD COLUMN delivery_error TEXT;"
-            "ALTER TABLE lines ADD COLUMN delivery_at REAL; CREATE INDEX lines_by_message_id ON lines (message_id);"
-            "INSERT INTO meta VALUES ('input_fingerprint', 'f');"
-            "INSERT INTO lines (line_number, content_hash, state, message_id, created_at, updated_at) VALUES "
-            "(1, 'h1', 'accepted', 'wamid.1', 0, 0), (2, 'h2', 'pending', NULL, 0, 0);"
-        )
-    db.close()
+    path = old_journal(  # as d360 made a journal before only some lines were indexed
+        tmp_path / "old.sqlite",
+        "ALTER TABLE lines ADD COLUMN delivery TEXT; ALTER TABLE lines ADD COLUMN delivery_code INTEGER;"
+        "ALTER TABLE lines ADD COLUMN delivery_error TEXT; ALTER TABLE lines ADD COLUMN delivery_at REAL;"
+        "CREATE INDEX lines_by_message_id ON lines (message_id); INSERT INTO meta VALUES ('input_fingerprint', 'f');"
+        "INSERT INTO lines (line_number, content_hash, state, message_id, created_at, updated_at) VALUES "
+        "(1, 'h1', 'accepted', 'wamid.1', 0, 0), (2, 'h2', 'pending', NULL, 0, 0);",
+    )
     with Journal(path) as journal:
         assert journal.record_status(line_number=None, message_id="wamid.1", status="read") == "updated"
     with sqlite3.connect(path) as db:

@@ -39,6 +39,16 @@ PRE_TRACKING_SCHEMA = (
 """A journal as d360 made it before delivery tracking."""
 
 
+def old_journal(path: Path, then: str) -> Path:
+    """A journal file as an older d360 left it: `PRE_TRACKING_SCHEMA`, then the SQL script `then`."""
+    db = sqlite3.connect(path)
+    try:
+        db.executescript(PRE_TRACKING_SCHEMA + then)
+    finally:
+        db.close()
+    return path
+
+
 def lines(count: int, *, start: int = 1) -> list[tuple[int, str, str, str | None]]:
     return [(number, f"hash{number}", PENDING, None) for number in range(start, start + count)]
 
@@ -326,12 +336,11 @@ def test_a_journal_can_be_used_from_another_thread(journal: Journal, tmp_path: P
 
 
 def test_a_journal_from_before_delivery_tracking_reports_every_accepted_line_without_a_status(tmp_path: Path) -> None:
-    path = tmp_path / "old.sqlite"
-    with sqlite3.connect(path) as db:
-        db.executescript(
-            PRE_TRACKING_SCHEMA + "INSERT INTO lines VALUES (1, 'h', 'accepted', 'wamid.1', NULL, 1, 0, 0);"
-            "INSERT INTO lines VALUES (2, 'h', 'failed', NULL, 'e', 1, 0, 0);"
-        )
+    path = old_journal(
+        tmp_path / "old.sqlite",
+        "INSERT INTO lines VALUES (1, 'h', 'accepted', 'wamid.1', NULL, 1, 0, 0);"
+        "INSERT INTO lines VALUES (2, 'h', 'failed', NULL, 'e', 1, 0, 0);",
+    )
     with Journal(path, read_only=True) as old:  # a report never migrates
         assert old.funnel() == {
             "accepted": 1,
