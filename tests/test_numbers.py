@@ -27,7 +27,7 @@ def test_ascii_digits_and_ints_are_read(value: object, expected: int) -> None:
     [
         "²",  # isdigit() is true, int() refuses it
         "٣",  # Arabic-Indic three: int() would read it as 3
-        "１２",  # fullwidth digits
+        "\uff11\uff12",  # fullwidth digits
         "--5",
         "-5",  # unsigned by default
         "+5",
