@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SPEC ?=
 
-.PHONY: help install test check-generated regen lint demo bench mutate docs clean contract contract-full contract-live
+.PHONY: help install test check-generated regen lint demo bench mutate docs dist clean contract contract-full contract-live
 
 help:
 	@echo "make install          create .venv and install d360 with its dev extras"
@@ -19,6 +19,7 @@ help:
 	@echo "make demo             send messages through the local sandbox"
 	@echo "make bench            benchmarks side by side (bench/run.py --quick for a smoke run)"
 	@echo "make docs             the documentation site into site/ (built strict: a broken link fails)"
+	@echo "make dist             the wheel and sdist into dist/ (pip install 'dist/d360_messaging-...whl[sandbox]')"
 	@echo "make mutate           mutation testing of the core modules (mutmut), then its summary table"
 
 install: $(STAMP)
@@ -64,10 +65,16 @@ bench: install
 docs: install
 	$(BIN)/mkdocs build --strict -d site
 
+# The wheel and the sdist, built in an isolated environment as a release is (.github/workflows/release.yml).
+dist: install
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist
+	@ls -1 dist
+
 # Not part of `make test`: it takes a while. mutmut picks up where it left off; `rm -rf mutants` starts anew.
 mutate: install
 	$(BIN)/mutmut run --max-children $$(nproc)
 	$(BIN)/python scripts/mutation_report.py
 
 clean:
-	rm -rf $(VENV) mutants site .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) mutants site dist .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,5 +1,6 @@
 """mkdocs hooks: the site's guides are the README, CONTRIBUTING and CHANGELOG themselves, and its command
-line page is the parser's own help, so nothing on the site is written twice or goes stale."""
+line page is the parser's own help, so nothing on the site is written twice or goes stale. The Pygments
+style sheet is written beside the pages, so the site needs no other host."""
 
 from __future__ import annotations
 
@@ -21,6 +22,14 @@ def on_page_read_source(page: Any, config: Any) -> str | None:
     if source == "cli.md":
         return command_line_reference()
     return None
+
+
+def on_post_build(config: Any) -> None:
+    from pygments.formatters import HtmlFormatter
+
+    sheet = Path(config["site_dir"]) / "css" / "pygments.css"
+    sheet.parent.mkdir(parents=True, exist_ok=True)
+    sheet.write_text(HtmlFormatter(style="default").get_style_defs(".codehilite"), encoding="utf-8")
 
 
 def _page_link(match: re.Match[str]) -> str:

@@ -3,6 +3,7 @@ broken link, a missing reference or a renamed class fails `make test`; and it re
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -83,6 +84,19 @@ def test_a_broken_link_fails_the_build(tmp_path: Path) -> None:
     result = build(tmp_path / "mkdocs.yml", tmp_path / "site")
     assert result.returncode != 0
     assert "nowhere.md" in result.stderr and "no-such-heading" in result.stderr
+
+
+def test_the_site_loads_nothing_from_another_host(site: Path) -> None:
+    """Offline, behind a firewall, or from a file: no script, style sheet, font or picture from a CDN."""
+    loaded = re.compile(r"<(?:script|link|img|iframe|source)\b[^>]*?\b(?:src|href)=[\"']((?:https?:)?//[^\"']+)", re.I)
+    pages = sorted(site.rglob("*.html"))
+    assert pages
+    found = {
+        (page.relative_to(site).as_posix(), url) for page in pages for url in loaded.findall(page.read_text("utf-8"))
+    }
+    assert not found
+    assert ".codehilite" in (site / "css" / "pygments.css").read_text(encoding="utf-8")
+    assert 'class="codehilite"' in page(site, "index")
 
 
 def test_the_site_renders_in_a_real_browser(site: Path, tmp_path: Path) -> None:
