@@ -287,7 +287,7 @@ def _examples(check: _Check, example: Any, path: str, field: str, variables: lis
     if not (isinstance(samples, list) and all(isinstance(sample, str) and sample.strip() for sample in samples)):
         check.add(where, f"is required: a sample value for each variable, {shape}")
     elif len(samples) != len(variables):
-        check.add(where, f"has {len(samples)} samples for {len(variables)} variables")
+        check.add(where, f"has {_count(len(samples), 'sample')} for {_count(len(variables), 'variable')}")
 
 
 def _footer(check: _Check, component: Mapping[str, Any], path: str, *, category: str | None) -> None:
@@ -336,9 +336,9 @@ def _buttons(check: _Check, component: Mapping[str, Any], path: str, *, category
                 check.add(f"{here}.type", "an OTP button belongs to an AUTHENTICATION template")
         elif kind == "FLOW" and not any(button.get(key) for key in ("flow_id", "flow_name", "flow_json")):
             check.add(here, "a FLOW button needs flow_id, flow_name or flow_json")
-    for kind, count in kinds.items():
-        if count > BUTTON_KIND_MAX.get(kind, BUTTONS_MAX):
-            check.add(where, f"has {count} {kind} buttons, more than the limit of {BUTTON_KIND_MAX[kind]}")
+    for kind, limit in BUTTON_KIND_MAX.items():
+        if kinds.get(kind, 0) > limit:
+            check.add(where, f"has {kinds[kind]} {kind} buttons, more than the limit of {limit}")
     if category == "AUTHENTICATION" and "OTP" not in kinds:
         check.add(where, "an AUTHENTICATION template needs an OTP button")
 
@@ -440,6 +440,10 @@ def template_shape(components: Any) -> TemplateShape:
                     low = high = 1 if placeholders(url) else 0
                 buttons.append(ButtonSlot(index, button_type, low, high))
     return TemplateShape(header_format=header_format, header=header, body=body, buttons=tuple(buttons))
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _string(value: Any) -> str:
