@@ -390,3 +390,33 @@ def test_the_plugins_sandbox_has_the_templates_and_resets_them_per_test(pytester
     )
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=3)
+
+
+# The examples a user pastes or runs.
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_readmes_templates_example_runs_against_the_sandbox(
+    served: sandbox.RunningSandbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    served.sandbox.templates.clear()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Templates: create") : readme.index("## Receiving webhooks")]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    assert 'api_key="sandbox-key", base_url="http://127.0.0.1:8360"' in code  # as `d360 sandbox` serves
+    code = code.replace('api_key="sandbox-key"', f'api_key="{KEY}"').replace("http://127.0.0.1:8360", served.base_url)
+    exec(compile(code, "README.md", "exec"), {})
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0] == "PENDING" and "order_update en UTILITY GREEN" in printed
+    assert served.sandbox.templates.find("autumn_sale", "en") is None  # it cleans up after itself
+
+
+def test_the_demo_submits_a_template_and_sends_it_once_approved() -> None:
+    result = subprocess.run([sys.executable, str(ROOT / "examples" / "demo.py")], capture_output=True, text=True,
+                            timeout=120, check=False)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "template parcel_delay reviewed: APPROVED" in result.stdout
+    assert [line.split()[:3] for line in result.stdout.splitlines() if line.startswith("new template")] == [
+        ["new", "template", "accepted"]
+    ]
