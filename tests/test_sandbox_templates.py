@@ -343,6 +343,21 @@ def test_the_sandbox_commands_template_flags_are_checked_before_it_serves(argume
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+def test_templates_created_and_deleted_again_and_again_leave_nothing_behind() -> None:
+    with (
+        sandbox.running(template_review_seconds=3600) as served,
+        d360.Client(api_key=served.api_key, base_url=served.base_url) as client,
+    ):
+        for _ in range(200):
+            client.templates.create(name="churn", category="UTILITY", language="en", components=[BODY])
+            client.templates.delete("churn")
+        assert len(served.sandbox.templates) == len(SEEDS)
+        reviewer = served.sandbox._template_endpoints._reviewer
+        assert reviewer is not None and not reviewer.done()
+        # One task reviews whatever is due: no timer per template created is left waiting on the loop.
+        assert len(reviewer.get_loop()._scheduled) < 20  # type: ignore[attr-defined]
+
+
 def test_the_store_is_safe_to_use_from_many_threads() -> None:
     store = TemplateStore(review_seconds=0)
     made: collections.Counter[str] = collections.Counter()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import copy
 import json
 import logging
@@ -164,7 +165,8 @@ class StoredTemplate:
     parameter_format: str | None = None
     rejected_reason: str = "NONE"
     quality: str = "UNKNOWN"
-    created_at: float = attrs.Factory(time.time)
+    review_at: float | None = None
+    """When a pending template is due for review (`time.monotonic()`); None once decided."""
 
     def to_dict(self) -> dict[str, Any]:
         """The template as the list and create answers give it (360dialog's fields, with Meta's id)."""
@@ -232,6 +234,7 @@ class TemplateStore:
             size=len(json.dumps(definition, ensure_ascii=False, default=str)),
             parameter_format=definition.get("parameter_format"),
             quality="UNKNOWN" if status == "PENDING" else "GREEN",
+            review_at=time.monotonic() + self.review_seconds if status == "PENDING" else None,
         )
         with self._lock:
             if self._find(stored.name, stored.language) is not None:
@@ -262,16 +265,35 @@ class TemplateStore:
         return self.create(definition, status="APPROVED")
 
     def review(self, template_id: str) -> StoredTemplate | None:
-        """Decide a pending template (REJECTED if its name matches the pattern); None if it is gone or decided."""
+        """Decide a pending template now (REJECTED if its name matches the pattern); None if it is gone or
+        decided already."""
         with self._lock:
             stored = self._templates.get(template_id)
-            if stored is None or stored.status != "PENDING":
-                return None
-            if self.reject_pattern is not None and self.reject_pattern.search(stored.name):
-                stored.status, stored.rejected_reason = "REJECTED", REJECTION_REASON
-            else:
-                stored.status, stored.quality = "APPROVED", "GREEN"
-            return attrs.evolve(stored)
+            return self._decide(stored) if stored is not None and stored.status == "PENDING" else None
+
+    def review_due(self, now: float) -> list[StoredTemplate]:
+        """Decide every pending template whose review is due by `now` (`time.monotonic()`)."""
+        with self._lock:
+            due = [
+                stored
+                for stored in self._templates.values()
+                if stored.status == "PENDING" and stored.review_at is not None and stored.review_at <= now
+            ]
+            return [self._decide(stored) for stored in due]
+
+    def next_review(self) -> float | None:
+        """When the next pending template is due for review (`time.monotonic()`), or None if none is pending."""
+        with self._lock:
+            due = [stored.review_at for stored in self._templates.values() if stored.review_at is not None]
+            return min(due, default=None)
+
+    def _decide(self, stored: StoredTemplate) -> StoredTemplate:
+        if self.reject_pattern is not None and self.reject_pattern.search(stored.name):
+            stored.status, stored.rejected_reason = "REJECTED", REJECTION_REASON
+        else:
+            stored.status, stored.quality = "APPROVED", "GREEN"
+        stored.review_at = None
+        return attrs.evolve(stored)
 
     def find(self, name: str, language: str) -> StoredTemplate | None:
         with self._lock:
@@ -421,6 +443,10 @@ class TemplateEndpoints:
         self.webhooks = webhooks
         self._authorized = authorized
         self._read_body = read_body
+        # One task reviews every template when it is due (not a timer per template: a template created and
+        # deleted a million times would leave a million timers). Started by the first creation.
+        self._reviewer: asyncio.Task[None] | None = None
+        self._created: asyncio.Event | None = None
 
     def routes(self) -> list[Route]:
         from starlette.routing import Route
@@ -454,16 +480,29 @@ class TemplateEndpoints:
             return JSONResponse({"error": str(exc)}, 400)
         except TemplateRefused as exc:
             return JSONResponse({"error": exc.message}, exc.status_code)
-        asyncio.get_running_loop().call_later(self.store.review_seconds, self._review, created.id)
+        self._wake_the_reviewer()
         return JSONResponse(created.to_dict())
 
-    def _review(self, template_id: str) -> None:
-        try:
-            reviewed = self.store.review(template_id)
-            if reviewed is not None:
-                self.webhooks.deliver(status_update(reviewed))
-        except Exception:  # a timer's failure must not go unseen, nor stop the loop
-            logger.exception("sandbox template review failed")
+    def _wake_the_reviewer(self) -> None:
+        loop = asyncio.get_running_loop()
+        if self._reviewer is None or self._reviewer.done() or self._reviewer.get_loop() is not loop:
+            self._created = asyncio.Event()
+            self._reviewer = loop.create_task(self._review_when_due(self._created))
+        assert self._created is not None
+        self._created.set()
+
+    async def _review_when_due(self, created: asyncio.Event) -> None:
+        while True:
+            created.clear()
+            try:
+                for reviewed in self.store.review_due(time.monotonic()):
+                    self.webhooks.deliver(status_update(reviewed))
+            except Exception:  # a failed review must not go unseen, nor stop the reviews to come
+                logger.exception("sandbox template review failed")
+            due = self.store.next_review()
+            wait = None if due is None else max(0.0, due - time.monotonic())
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(created.wait(), wait)
 
     async def template(self, request: Request) -> Response:
         """DELETE /v1/configs/templates/{name}: every language of it."""
