@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from d360 import webhooks
     from d360.concurrency import SendOutcome
     from d360.resources.template_rules import validate_template
-    from d360.resources.templates import LibraryTemplate, Template
+    from d360.resources.templates import AsyncTemplates, LibraryTemplate, Template, Templates
 
 __all__ = [
     "SPEC_VERSION",
@@ -49,6 +49,7 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AsyncClient",
+    "AsyncTemplates",
     "AuthenticationError",
     "BadRequestError",
     "Client",
@@ -67,6 +68,7 @@ __all__ = [
     "ServerError",
     "Template",
     "TemplateNotFoundError",
+    "Templates",
     "UnexpectedResponseError",
     "ValidationError",
     "WebhookConfig",
@@ -86,6 +88,8 @@ _LAZY = {
     "SendOutcome": ("d360.concurrency", "SendOutcome"),
     "Template": ("d360.resources.templates", "Template"),
     "LibraryTemplate": ("d360.resources.templates", "LibraryTemplate"),
+    "Templates": ("d360.resources.templates", "Templates"),
+    "AsyncTemplates": ("d360.resources.templates", "AsyncTemplates"),
     "validate_template": ("d360.resources.template_rules", "validate_template"),
     "webhooks": ("d360.webhooks", None),
 }

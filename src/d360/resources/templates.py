@@ -474,7 +474,8 @@ class TemplatesResource(Generic[TemplateT, DoneT, TemplatesT, LibraryT]):
         """Every template matching the filters (all of them without any), page by page as they are used.
 
         `status` and `category` compare in any case. An iterator on `Client` (an async iterator on
-        `AsyncClient`); each page is asked for when the one before is used up.
+        `AsyncClient`); each page is asked for when the one before is used up. An entry of upstream's
+        answer that is not a template (no object, no name) is left out.
         """
         wanted = TemplateFilter(name=name, status=status, category=category, language=language)
         return cast(TemplatesT, self._runner.pages(list_request(wanted, page_size)))
