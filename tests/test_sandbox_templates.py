@@ -311,6 +311,8 @@ def test_the_store_is_bounded_and_says_so(tmp_path: Path) -> None:
         client.templates.delete("one_more")
         assert served.sandbox.templates.kept_bytes < size
         client.templates.create(name="room_again", category="UTILITY", language="en", components=[BODY])
+        with pytest.raises(d360.ConfigurationError, match="the account holds 6 templates, as many as it may"):
+            served.add_template("one_too_many", [BODY])
     assert len(TemplateStore(max_templates=0)) == len(SEEDS)  # the seeds are there whatever the bound
 
 

@@ -256,13 +256,17 @@ class TemplateStore:
         return stored
 
     def add(self, definition: Mapping[str, Any]) -> StoredTemplate:
-        """Keep a definition as approved at once, replacing one of the same name and language (for tests)."""
+        """Keep a definition as approved at once, replacing one of the same name and language (for tests).
+        ValidationError for a definition upstream would refuse; ConfigurationError when the store is full."""
         validate_template(definition)
         with self._lock:
             existing = self._find(str(definition["name"]), str(definition["language"]))
             if existing is not None:
                 self._bytes -= self._templates.pop(existing.id).size
-        return self.create(definition, status="APPROVED")
+        try:
+            return self.create(definition, status="APPROVED")
+        except TemplateRefused as exc:
+            raise ConfigurationError(exc.message) from None
 
     def review(self, template_id: str) -> StoredTemplate | None:
         """Decide a pending template now (REJECTED if its name matches the pattern); None if it is gone or
