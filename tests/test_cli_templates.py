@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from d360 import sandbox
+from d360 import Client, sandbox
+from tests.servers import wait_for
 
 BODY = {"type": "BODY", "text": "Hi {{1}}, 10% off today only.", "example": {"body_text": [["Anna"]]}}
 DEFINITION = {"name": "autumn_sale", "category": "MARKETING", "language": "en", "components": [BODY]}
@@ -209,3 +212,30 @@ def test_an_unreachable_upstream_exits_3(served: sandbox.RunningSandbox) -> None
     result = subprocess.run([sys.executable, "-m", "d360", "templates", "list", "--max-retries", "0"],
                             capture_output=True, text=True, env=environment_without, timeout=60, check=False)  # fmt: skip
     one_line_error(result, 3, "cannot connect to http://127.0.0.1:9")
+
+
+def test_the_sandbox_commands_template_flags_reach_the_sandbox() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "d360", "sandbox", "--port", "0", "--no-template-check", "--template-review-seconds",
+         "0", "--template-reject-pattern", "^spam_"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        banner = [process.stdout.readline() for _ in range(5)]
+        found = re.search(r"at (http://127\.0\.0\.1:\d+)", banner[0])
+        assert found, banner
+        assert banner[4].strip() == (
+            "templates: 5 approved to start with (d360 templates list); template messages not checked "
+            "(--no-template-check); new ones reviewed after 0s"
+        )
+        with Client(api_key="sandbox-key", base_url=found.group(1)) as client:
+            assert client.send_template("4915112345678", "no_such_template", "xx").status == "accepted"
+            client.templates.create(name="spam_offer", category="MARKETING", language="en", components=[BODY])
+            wait_for(lambda: client.templates.get("spam_offer", "en").status != "PENDING")
+            assert client.templates.get("spam_offer", "en").status == "REJECTED"
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=10)
+    finally:
+        process.kill()
+    assert process.returncode == 0
