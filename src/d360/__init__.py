@@ -24,6 +24,7 @@ from d360.errors import (
     Problem,
     RateLimitError,
     ServerError,
+    TemplateNotFoundError,
     UnexpectedResponseError,
     ValidationError,
     WebhookPayloadError,
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
 
     from d360 import webhooks
     from d360.concurrency import SendOutcome
+    from d360.resources.template_rules import validate_template
+    from d360.resources.templates import AsyncTemplates, LibraryTemplate, Template, Templates
 
 __all__ = [
     "SPEC_VERSION",
@@ -46,12 +49,14 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AsyncClient",
+    "AsyncTemplates",
     "AuthenticationError",
     "BadRequestError",
     "Client",
     "ClientStateError",
     "ConfigurationError",
     "D360Error",
+    "LibraryTemplate",
     "NotFoundError",
     "PermissionDeniedError",
     "Problem",
@@ -61,6 +66,9 @@ __all__ = [
     "SendOutcome",
     "SendResult",
     "ServerError",
+    "Template",
+    "TemplateNotFoundError",
+    "Templates",
     "UnexpectedResponseError",
     "ValidationError",
     "WebhookConfig",
@@ -69,6 +77,7 @@ __all__ = [
     "messages",
     "templates",
     "validate_message",
+    "validate_template",
     "webhooks",
 ]
 
@@ -77,6 +86,11 @@ __all__ = [
 _LAZY = {
     "SPEC_VERSION": ("d360_api", "SPEC_VERSION"),
     "SendOutcome": ("d360.concurrency", "SendOutcome"),
+    "Template": ("d360.resources.templates", "Template"),
+    "LibraryTemplate": ("d360.resources.templates", "LibraryTemplate"),
+    "Templates": ("d360.resources.templates", "Templates"),
+    "AsyncTemplates": ("d360.resources.templates", "AsyncTemplates"),
+    "validate_template": ("d360.resources.template_rules", "validate_template"),
     "webhooks": ("d360.webhooks", None),
 }
 

@@ -48,6 +48,7 @@ from d360.redaction import redacted_headers
 if TYPE_CHECKING:
     from d360.concurrency import SendOutcome
     from d360.media import AsyncMedia, Media
+    from d360.resources.templates import AsyncTemplates, Templates
 from d360.responses import (
     ResponseParser,
     SendResult,
@@ -290,6 +291,13 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
 
         return Media(self)
 
+    @property
+    def templates(self) -> Templates:
+        """Message templates: `list`, `get`, `create` (checked first), `delete`, and the template `library`."""
+        from d360.resources.templates import Templates
+
+        return Templates(self)
+
     def _send_file(self, kind: messages.MediaKind, to: str, path: Any, fields: dict[str, Any]) -> SendResult:
         from d360.media.files import prepare_for_kind
 
@@ -419,6 +427,13 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
         from d360.media import AsyncMedia
 
         return AsyncMedia(self)
+
+    @property
+    def templates(self) -> AsyncTemplates:
+        """Message templates, awaited: `await client.templates.get("order_update", "en")`; see `Client.templates`."""
+        from d360.resources.templates import AsyncTemplates
+
+        return AsyncTemplates(self)
 
     async def _send_file(self, kind: messages.MediaKind, to: str, path: Any, fields: dict[str, Any]) -> SendResult:
         from d360.media.files import prepare_for_kind

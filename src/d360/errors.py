@@ -173,6 +173,21 @@ class MediaIntegrityError(D360Error):
     under the name asked for."""
 
 
+class TemplateNotFoundError(D360Error):
+    """`client.templates.get(name, language)` found no template of that name in that language; `languages`
+    are those the name exists in (empty when it does not exist at all)."""
+
+    def __init__(self, name: str, language: str | None, languages: Sequence[str] = ()) -> None:
+        self.name = name
+        self.language = language
+        self.languages: tuple[str, ...] = tuple(languages)
+        if not self.languages:
+            message = f"no template named {name!r}"
+        else:
+            message = f"no template {name!r} in {language!r}; it exists in {', '.join(self.languages)}"
+        super().__init__(message)
+
+
 # Webhooks: what d360.webhooks raises about a delivery it was handed.
 
 

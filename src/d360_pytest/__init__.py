@@ -8,9 +8,9 @@ start-up) imports pytest alone: it costs nothing in a test run that uses none of
         [message] = d360_sandbox.received()
         assert message.body["template"]["name"] == "order_confirmation"
 
-Fixtures: `d360_sandbox` (a sandbox emptied and with faults off for each test; `d360_sandbox.set_faults(
-server_error_rate=1.0)` changes them), `d360_sandbox_session` (one sandbox, its state shared by the
-session), `d360_client` and `d360_async_client` bound to the sandbox, or to upstream's sandbox with
+Fixtures: `d360_sandbox` (a sandbox emptied, with faults off and its starting templates, for each test;
+`d360_sandbox.set_faults(server_error_rate=1.0)` changes them), `d360_sandbox_session` (one sandbox, its
+state shared by the session), `d360_client` and `d360_async_client` bound to the sandbox, or to upstream's sandbox with
 `--d360-live` (and D360_SANDBOX_KEY; skipped with the reason when it is not set). Nothing of d360 is
 imported until a fixture is used.
 """
@@ -56,8 +56,10 @@ def d360_sandbox_session() -> Iterator[RunningSandbox]:
 
 @pytest.fixture
 def d360_sandbox(d360_sandbox_session: RunningSandbox) -> Iterator[RunningSandbox]:
-    """The session's sandbox, emptied and with every fault off for this test (and after it)."""
+    """The session's sandbox, emptied and with every fault off for this test (and after it); its templates
+    are the ones it starts with (`d360_sandbox.add_template(...)` adds one for this test)."""
     d360_sandbox_session.sandbox.clear()
+    d360_sandbox_session.sandbox.templates.clear()
     d360_sandbox_session.set_faults()
     yield d360_sandbox_session
     d360_sandbox_session.set_faults()

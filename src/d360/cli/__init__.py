@@ -32,6 +32,7 @@ from d360.cli.contract import add_contract_command
 from d360.cli.media import add_media_commands
 from d360.cli.sandbox import add_sandbox_command
 from d360.cli.send import add_send_command
+from d360.cli.templates import add_templates_commands
 from d360.cli.webhook import add_webhook_commands
 from d360.errors import APIConnectionError, ClientStateError, ConfigurationError, D360Error, ValidationError
 from d360.json_input import JSONInputError
@@ -52,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_spec_command(commands)
     add_bulk_commands(commands)
     add_media_commands(commands)
+    add_templates_commands(commands)
     add_sandbox_command(commands)
     add_webhook_commands(commands)
     add_contract_command(commands)

@@ -80,6 +80,25 @@ def add_sandbox_command(commands: Commands) -> None:
         metavar="CODE",
         help="the Cloud API error code of those failures (default 131026; 131047 is the 24-hour window)",
     )
+    sandbox.add_argument(
+        "--template-review-seconds",
+        type=float,
+        default=2.0,
+        metavar="S",
+        help="a created template is PENDING this long, then APPROVED or REJECTED (default 2)",
+    )
+    sandbox.add_argument(
+        "--template-reject-pattern",
+        metavar="REGEX",
+        help="reject in review the templates whose name this matches (re.search); approve the others",
+    )
+    sandbox.add_argument(
+        "--no-template-check",
+        dest="template_check",
+        action="store_false",
+        help="take template messages of any name and parameters (for contract runs); by default they are "
+        "refused as upstream does (132001, 132000)",
+    )
     sandbox.add_argument("--seed", type=int, help="seed for the fault dice, for repeatable runs")
     sandbox.set_defaults(handler=run_sandbox)
 
@@ -118,6 +137,8 @@ _FLAG_NAMES = {
     "webhook_url": "--webhook-url",
     "webhook_secret": "--webhook-secret",
     "webhook_duplicate_rate": "--webhook-duplicates",
+    "template_review_seconds": "--template-review-seconds",
+    "template_reject_pattern": "--template-reject-pattern",
 }
 
 
@@ -152,6 +173,9 @@ def run_sandbox(arguments: argparse.Namespace) -> int:
             webhook_url=arguments.webhook_url,
             webhook_secret=arguments.webhook_secret or None,
             webhook_duplicate_rate=arguments.webhook_duplicates,
+            template_check=arguments.template_check,
+            template_review_seconds=arguments.template_review_seconds,
+            template_reject_pattern=arguments.template_reject_pattern,
         )
     except ConfigurationError as exc:
         raise UsageError(_as_flags(str(exc))) from None
@@ -165,6 +189,11 @@ def run_sandbox(arguments: argparse.Namespace) -> int:
     if not arguments.api_keys:
         print(f"  export D360_API_KEY={sandbox.DEFAULT_API_KEY}")
     print(f"  inspect what arrived: {base_url}{sandbox.INSPECTION_PATH}")
+    checked = "checked against them" if arguments.template_check else "not checked (--no-template-check)"
+    print(
+        f"  templates: {len(app.templates)} approved to start with (d360 templates list); template messages "
+        f"{checked}; new ones reviewed after {arguments.template_review_seconds:g}s"
+    )
     if arguments.webhook_url:
         signed = "signed" if arguments.webhook_secret else "unsigned"
         print(

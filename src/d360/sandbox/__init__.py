@@ -23,7 +23,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,6 +37,7 @@ from d360.messages import with_cloud_api_defaults
 from d360.sandbox.media import DEFAULT_KEEP as DEFAULT_MEDIA_KEEP
 from d360.sandbox.media import DEFAULT_KEEP_BYTES as DEFAULT_MEDIA_KEEP_BYTES
 from d360.sandbox.media import LOOKASIDE, MAX_UPLOAD_BYTES, MediaStore
+from d360.sandbox.templates import DEFAULT_MAX_TEMPLATES, DEFAULT_REVIEW_SECONDS, TemplateEndpoints, TemplateStore
 from d360.sandbox.webhooks import WebhookSender, WebhookSettings, is_local_url
 from d360.validation import limit_problems, read_receipt_problems, schema_problems, spec
 from d360.webhooks import payloads
@@ -151,6 +152,10 @@ class Sandbox:
         media_keep: int = DEFAULT_MEDIA_KEEP,
         media_keep_bytes: int = DEFAULT_MEDIA_KEEP_BYTES,
         lookaside: str = LOOKASIDE,
+        template_check: bool = True,
+        template_review_seconds: float = DEFAULT_REVIEW_SECONDS,
+        template_reject_pattern: str | None = None,
+        max_templates: int = DEFAULT_MAX_TEMPLATES,
     ) -> None:
         if not api_keys or isinstance(api_keys, str) or not all(isinstance(key, str) and key for key in api_keys):
             raise ConfigurationError("the sandbox needs at least one API key, each a non-empty string")
@@ -187,6 +192,16 @@ class Sandbox:
         URL set with `client.set_webhook`); `webhooks.stats` counts what it did."""
         self.media = MediaStore(keep=media_keep, keep_bytes=media_keep_bytes, lookaside=lookaside)
         """Uploaded media, on disk in a folder of its own (removed when the sandbox is stopped)."""
+        self.templates = TemplateStore(
+            review_seconds=template_review_seconds, reject_pattern=template_reject_pattern, max_templates=max_templates
+        )
+        """The account's templates: a few approved ones to start with, and those created (reviewed after
+        `template_review_seconds`); `templates.clear()` goes back to the first ones."""
+        self.template_check = template_check
+        """Refuse a template message as upstream does: 132001 for a template that does not exist or is not
+        approved in that language, 132000 for other parameter counts. Off for the contract suite, which
+        sends template messages of any name: it tests the spec's contract, not an account's templates."""
+        self._template_endpoints = TemplateEndpoints(self.templates, self.webhooks, self._authorized, _read_body)
         self.app = self._build_app()
 
     def received(self) -> list[ReceivedMessage]:
@@ -226,6 +241,7 @@ class Sandbox:
                 Route("/uploads", self._open_upload_session, methods=["POST"]),
                 Route("/upload:{upload_session}", self._upload_session, methods=["GET", "POST"]),
                 Route(ATTACHMENTS_PATH, self._download_media, methods=["GET"]),
+                *self._template_endpoints.routes(),  # before /{media_id}, which would take /message_template_library
                 Route("/{media_id}", self._media_by_id, methods=["GET", "DELETE"]),
             ]
         )
@@ -286,6 +302,9 @@ class Sandbox:
         if problems:
             return JSONResponse({"error": f"invalid message: {problems[0]}"}, 400)
         body = with_cloud_api_defaults(body)
+        refusal = self.templates.refusal(body) if self.template_check else None
+        if refusal is not None:
+            return JSONResponse(refusal, 400)
         injected = self._injected_failure()
         if injected is not None:
             return injected
@@ -657,6 +676,20 @@ class RunningSandbox:
         if response.status_code != 200:
             raise ConfigurationError(f"the sandbox refused the inbound message: {response.json().get('error')}")
         return str(response.json()["message_id"])
+
+    def add_template(
+        self,
+        name: str,
+        components: Sequence[Mapping[str, Any]],
+        *,
+        language: str = "en",
+        category: str = "UTILITY",
+        **fields: Any,
+    ) -> dict[str, Any]:
+        """An approved template at once, checked like a created one (one of the same name and language is
+        replaced); returns it as the API shows it. `sandbox.templates.clear()` removes it again."""
+        definition = {"name": name, "language": language, "category": category, "components": list(components)}
+        return self.sandbox.templates.add({**definition, **fields}).to_dict()
 
     def stop(self) -> None:
         self._server.should_exit = True

@@ -134,6 +134,13 @@ class WebhookSender:
         body = payloads.delivery(messages=[dict(message)], contacts=[payloads.contact(sender, name)])
         return self._submit([_encode(body)])
 
+    def deliver(self, body: Mapping[str, Any]) -> bool:
+        """Queue one delivery of any webhook body (a template's review, say); False when no webhook URL is
+        set or the queue is full."""
+        if self.settings.url is None:
+            return False
+        return self._submit([_encode(body)])
+
     def _submit(self, bodies: list[bytes]) -> bool:
         if not is_local_url(self.settings.url):
             # A sandbox talks to this machine only: tests must never reach the internet, whatever URL was set.

@@ -73,7 +73,8 @@ class Target:
 def target(request: pytest.FixtureRequest) -> Iterator[Target]:
     url = request.config.getoption("--d360-target-url")
     if url is None:
-        served = sandbox.start(sandbox.Sandbox([LOCAL_KEY]))
+        # The suite sends template messages of any name: it tests the spec's contract, not an account's templates.
+        served = sandbox.start(sandbox.Sandbox([LOCAL_KEY], template_check=False))
         try:
             yield Target(served.base_url, LOCAL_KEY, remote=False, inspectable=True)
         finally:
