@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
 import os
 import re
 import shutil
@@ -34,6 +33,12 @@ PYPROJECT = ROOT / "pyproject.toml"
 CHANGELOG = ROOT / "CHANGELOG.md"
 VERSION_LINE = re.compile(r'^version = "([^"]+)"$', re.MULTILINE)
 SPEC_VERSION = re.compile(r"^\d+(\.\d+)*$")
+LOCAL_BASE = "urn:d360:spec"
+"""The base URI the validator resolves against: a URN, so even a relative reference names no file."""
+EXIT_DRIFT = 1
+EXIT_BAD_INPUT = 2
+EXIT_UNREACHABLE = 3
+EXIT_INTERNAL = 70
 
 GENERATED_README = """\
 # Generated code: do not edit
@@ -56,19 +61,29 @@ class RegenError(Exception):
 
 
 def _load_module(name: str) -> ModuleType:
-    """Load a module of d360.spec by path, so this script uses the checkout it lives in, not an installed copy."""
-    path = ROOT / "src" / "d360" / "spec" / f"{name}.py"
-    module_spec = importlib.util.spec_from_file_location(f"_regen_{name}", path)
-    assert module_spec is not None and module_spec.loader is not None
-    module = importlib.util.module_from_spec(module_spec)
-    sys.modules[module_spec.name] = module
-    module_spec.loader.exec_module(module)
-    return module
+    """A module of d360.spec, loaded by path, so this script uses the checkout it lives in, not an installed copy.
+
+    The folder is loaded as a package of its own (`_regen_spec`), so the modules' relative imports of
+    each other resolve inside this checkout too.
+    """
+    if PACKAGE_ALIAS not in sys.modules:
+        init = ROOT / "src" / "d360" / "spec" / "__init__.py"
+        package_spec = importlib.util.spec_from_file_location(
+            PACKAGE_ALIAS, init, submodule_search_locations=[str(init.parent)]
+        )
+        assert package_spec is not None and package_spec.loader is not None
+        package = importlib.util.module_from_spec(package_spec)
+        sys.modules[PACKAGE_ALIAS] = package
+        package_spec.loader.exec_module(package)
+    return importlib.import_module(f"{PACKAGE_ALIAS}.{name}")
 
 
+PACKAGE_ALIAS = "_regen_spec"
 spec_io = _load_module("source")
 spec_diff = _load_module("diff")
 overlays = _load_module("overlay")
+guard = _load_module("guard")
+text = _load_module("text")
 
 
 def effective_spec(raw: dict[str, Any]) -> dict[str, Any]:
@@ -83,7 +98,10 @@ def template_values(spec: dict[str, Any]) -> str:
     """Jinja for the templates: what the generated client takes from the spec (auth header, server URL).
 
     The generator's template context has no security schemes or servers, so they are handed over here,
-    derived from the spec on every run: a header renamed upstream follows by regeneration.
+    derived from the spec on every run: a header renamed upstream follows by regeneration. Each reaches
+    the generated code as a Python string literal made here, handed to Jinja in a string literal of
+    nothing but escapes: no character of the spec is ever read as template or as code. (The guard has
+    already refused a header that is not an HTTP token and a server URL that is not a plain URL.)
     """
     schemes = spec.get("components", {}).get("securitySchemes", {})
     header_schemes = [
@@ -96,20 +114,46 @@ def template_values(spec: dict[str, Any]) -> str:
     if not server_url.startswith("https://"):
         raise RegenError(f"the spec's first server must be an https URL, not {server_url!r}")
     return (
-        f"{{% set api_key_header = {json.dumps(header_schemes[0]['name'])} %}}\n"
-        f"{{% set server_url = {json.dumps(server_url)} %}}\n"
+        f"{{% set api_key_header_literal = {jinja_string(repr(str(header_schemes[0]['name'])))} %}}\n"
+        f"{{% set server_url_literal = {jinja_string(repr(server_url))} %}}\n"
+    )
+
+
+def jinja_string(value: str) -> str:
+    """A Jinja string literal for `value` in which every character but an ASCII letter or digit is an escape."""
+    return (
+        '"'
+        + "".join(
+            character
+            if character.isascii() and character.isalnum()
+            else (f"\\u{ord(character):04x}" if ord(character) < 0x10000 else f"\\U{ord(character):08x}")
+            for character in value
+        )
+        + '"'
     )
 
 
 def validate(spec: dict[str, Any], *, what: str = "OpenAPI document") -> None:
-    """Check the document with a real OpenAPI validator and check what the version pipeline needs."""
-    from openapi_spec_validator import validate as validate_openapi
+    """Check the document with a real OpenAPI validator and check what the version pipeline needs.
 
+    The guard runs first (references stay inside the document, names generated code can carry), and the
+    validator gets no way to fetch anything: no URL and no file is ever read, so no error line can show
+    a file's content.
+    """
+    from jsonschema_path import SchemaPath
+    from openapi_spec_validator.shortcuts import get_validator_cls
+
+    guard.check_shape(spec, origin=f"the {what}")
+    guard.check_references(spec, origin=f"the {what}")
+    guard.check_generatable(spec, origin=f"the {what}")
     try:
-        validate_openapi(spec)
+        validator = get_validator_cls(spec)(SchemaPath.from_dict(spec, base_uri=LOCAL_BASE, handlers={}))
+        validator.validate()
+    except RecursionError:
+        raise RegenError(f"invalid {what}: nested too deeply") from None
     except Exception as exc:  # the validator raises several unrelated classes
-        message = str(getattr(exc, "message", exc)).splitlines()[0]
-        raise RegenError(f"invalid {what}: {message}") from None
+        message = str(getattr(exc, "message", exc) or type(exc).__name__)
+        raise RegenError(f"invalid {what}: {text.one_line(message)}") from None
     version = str(spec.get("info", {}).get("version", ""))
     if not SPEC_VERSION.match(version):
         raise RegenError(f"info.version {version!r} is not a release number like 1.45.0")
@@ -306,10 +350,10 @@ def restoring(paths: list[Path]) -> Iterator[None]:
             raise
 
 
-def regenerate(source: str | None) -> int:
+def regenerate(source: str | None, *, deadline: float = spec_io.FETCH_DEADLINE) -> int:
     """Every step that can fail runs before the repo is touched; `main` prints the one-line error."""
     old_spec = spec_io.load_spec(SPEC_PATH) if SPEC_PATH.exists() else {}
-    new_spec = spec_io.load_spec(source) if source else old_spec
+    new_spec = spec_io.load_spec(source, deadline=deadline) if source else old_spec
     if not new_spec:
         raise RegenError("no SOURCE given and no vendored spec at openapi/messages.json")
     validate(new_spec)
@@ -345,12 +389,27 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/regen.sh", description=__doc__.splitlines()[0])
     parser.add_argument("source", nargs="?", help="file or http(s) URL: raw OpenAPI JSON or the docs page")
     parser.add_argument("--check", action="store_true", help="fail if generated/ differs from the vendored spec")
+    parser.add_argument(
+        "--deadline",
+        type=float,
+        default=spec_io.FETCH_DEADLINE,
+        metavar="SECONDS",
+        help=f"how long a source has to be read whole (default {spec_io.FETCH_DEADLINE:g})",
+    )
     arguments = parser.parse_args(argv)
     try:
-        return check() if arguments.check else regenerate(arguments.source)
-    except (RegenError, spec_io.SpecSourceError, overlays.OverlayError) as exc:
-        print(f"regen: error: {exc}", file=sys.stderr)
-        return 1
+        return check() if arguments.check else regenerate(arguments.source, deadline=arguments.deadline)
+    except spec_io.SpecFetchError as exc:
+        return _error(str(exc), EXIT_UNREACHABLE)
+    except (RegenError, spec_io.SpecSourceError, overlays.OverlayError, guard.SpecRefusedError) as exc:
+        return _error(str(exc), EXIT_BAD_INPUT)
+    except Exception as exc:  # a bug here, not bad input: still one line, and the repo is as it was
+        return _error(f"internal error: {type(exc).__name__}: {exc}", EXIT_INTERNAL)
+
+
+def _error(message: str, code: int) -> int:
+    print(f"regen: error: {text.one_line(message, 1000)}", file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -10,6 +11,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -37,6 +39,17 @@ def copy_of_repo(destination: Path) -> Path:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
     return destination
+
+
+def regen_module() -> ModuleType:
+    """scripts/regen.py as a module, for its pure functions."""
+    if "_regen_script" not in sys.modules:
+        module_spec = importlib.util.spec_from_file_location("_regen_script", ROOT / "scripts" / "regen.py")
+        assert module_spec is not None and module_spec.loader is not None
+        module = importlib.util.module_from_spec(module_spec)
+        sys.modules["_regen_script"] = module
+        module_spec.loader.exec_module(module)
+    return sys.modules["_regen_script"]
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -178,6 +191,13 @@ def generator_breaking_spec() -> str:
     return json.dumps(spec)
 
 
+def old_openapi() -> str:
+    spec = vendored_spec()
+    del spec["openapi"]
+    spec["swagger"] = "2.0"
+    return json.dumps(spec)
+
+
 def invalid_openapi() -> str:
     spec = vendored_spec()
     spec["paths"]["/messages"]["post"]["responses"] = "none"
@@ -185,18 +205,28 @@ def invalid_openapi() -> str:
 
 
 @pytest.mark.parametrize(
-    ("make_source", "expected"),
+    ("make_source", "expected", "exit_code"),
     [
-        (lambda folder: f"http://127.0.0.1:{closed_port()}/messages.md", "cannot fetch http://127.0.0.1:"),
+        (lambda folder: f"http://127.0.0.1:{closed_port()}/messages.md", "cannot fetch http://127.0.0.1:", 3),
         (
             lambda folder: write(folder / "page.md", "# Messages\n\nNo fence.\n"),
             "neither OpenAPI JSON nor a docs page with a ```json fence",
+            2,
         ),
-        (lambda folder: write(folder / "broken.json", '{"openapi": "3.1.0", '), "invalid JSON in "),
-        (lambda folder: write(folder / "page.md", '# M\n\n```json\n{"openapi": [}\n```\n'), "invalid JSON in "),
-        (lambda folder: write(folder / "invalid.json", invalid_openapi()), "invalid OpenAPI document: "),
-        (lambda folder: write(folder / "clash.json", generator_breaking_spec()), "openapi-python-client failed: "),
-        (lambda folder: str(folder / "absent.json"), "no such file: "),
+        (lambda folder: write(folder / "broken.json", '{"openapi": "3.1.0", '), "invalid JSON in ", 2),
+        (lambda folder: write(folder / "page.md", '# M\n\n```json\n{"openapi": [}\n```\n'), "invalid JSON in ", 2),
+        (lambda folder: write(folder / "invalid.json", invalid_openapi()), "invalid OpenAPI document: ", 2),
+        (lambda folder: write(folder / "clash.json", generator_breaking_spec()), "openapi-python-client failed: ", 2),
+        (lambda folder: str(folder / "absent.json"), "no such file: ", 2),
+        (lambda folder: write(folder / "old.json", old_openapi()), "is not an OpenAPI 3 document", 2),
+        (
+            lambda folder: write(folder / "repeated.json", '{"openapi": "3.1.0", "openapi": "3.0.0"}'),
+            "appears twice",
+            2,
+        ),
+        (lambda folder: str(folder), "is not a regular file", 2),
+        (lambda folder: write(folder / "huge.json", '{"openapi": "' + "x" * (16 * 1024 * 1024) + '"}'), "too large", 2),
+        (lambda folder: write(folder / "deep.json", '{"a": ' * 100_000 + "1" + "}" * 100_000), "nested too deeply", 2),
     ],
     ids=[
         "unreachable-url",
@@ -206,14 +236,19 @@ def invalid_openapi() -> str:
         "invalid-openapi",
         "generator-error",
         "missing-file",
+        "swagger-2",
+        "repeated-key",
+        "a-folder",
+        "too-large",
+        "nested-too-deeply",
     ],
 )
 def test_bad_source_gives_one_clear_line_and_leaves_the_repo_unchanged(
-    repo: Path, tmp_path: Path, make_source: Callable[[Path], str], expected: str
+    repo: Path, tmp_path: Path, make_source: Callable[[Path], str], expected: str, exit_code: int
 ) -> None:
     before = snapshot(repo)
     result = regen(repo, make_source(tmp_path))
-    assert result.returncode != 0
+    assert result.returncode == exit_code, result.stderr
     error_lines = result.stderr.strip().splitlines()
     assert len(error_lines) == 1, result.stderr
     assert error_lines[0].startswith("regen: error: ")
