@@ -276,7 +276,7 @@ def test_a_bump_that_removes_a_target_fails_in_one_line_and_changes_nothing(repo
     source.write_text(json.dumps(spec_1_45_0_without_interactive()))
     before = snapshot(repo)
     result = regen(repo, str(source))
-    assert result.returncode == 1
+    assert result.returncode == 2  # bad input: the overlay no longer fits the spec
     assert result.stderr.count("\n") == 1
     target = "$.components.schemas['messages.InteractiveObject'].properties.type.enum"
     number = [action.target for action in load_overlay(OVERLAY).actions].index(target) + 1
