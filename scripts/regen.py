@@ -10,6 +10,7 @@ touched; the final swap restores the old files if it fails halfway. Run through 
 from __future__ import annotations
 
 import argparse
+import copy
 import importlib.util
 import os
 import re
@@ -198,10 +199,37 @@ def _tool_version(module: str) -> str:
     return version(module)
 
 
+def generator_view(spec: dict[str, Any]) -> dict[str, Any]:
+    """The effective spec as the generator is given it: enum values that differ only in case folded to the
+    first one listed.
+
+    The Cloud API takes some values in either case (`catalog` and `CATALOG`), and the effective spec lists
+    both; a Python enum cannot, as the generator names both members `CATALOG`. The generated enums are
+    open, so the folded value is still taken and sent exactly as given (`CATALOG` stays `CATALOG`); the
+    shipped `openapi.json`, which d360 validates against, keeps every value.
+    """
+    view = copy.deepcopy(spec)
+    pending: list[Any] = [view]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            values = node.get("enum")
+            if isinstance(values, list) and all(isinstance(value, str) for value in values):
+                first_of_each_case = {}
+                for value in values:
+                    first_of_each_case.setdefault(value.upper(), value)
+                if len(first_of_each_case) != len(values):
+                    node["enum"] = list(first_of_each_case.values())
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return view
+
+
 def generate(spec: dict[str, Any], workdir: Path) -> Path:
     """Generate the package from the effective spec into `workdir/generated`; return that folder."""
     spec_file = workdir / "messages.json"
-    spec_file.write_text(spec_io.canonical_json(spec), encoding="utf-8")
+    spec_file.write_text(spec_io.canonical_json(generator_view(spec)), encoding="utf-8")
     templates = workdir / "templates"
     shutil.copytree(TEMPLATES, templates)
     (templates / "spec_values.jinja").write_text(template_values(spec), encoding="utf-8")
@@ -235,7 +263,7 @@ def generate(spec: dict[str, Any], workdir: Path) -> Path:
     (out / PACKAGE / "py.typed").write_text("", encoding="utf-8")
     # The wrapper validates requests, and the sandbox answers, against the spec the package was generated
     # from: the effective spec. The overlay that made it travels along, for `d360 spec diff`.
-    shutil.copyfile(spec_file, out / PACKAGE / "openapi.json")
+    (out / PACKAGE / "openapi.json").write_text(spec_io.canonical_json(spec), encoding="utf-8")
     shutil.copyfile(OVERLAY_PATH, out / PACKAGE / "overlay.yaml")
     (out / "README.md").write_text(
         GENERATED_README.format(

@@ -182,12 +182,11 @@ def write(path: Path, content: str) -> str:
 
 
 def generator_breaking_spec() -> str:
-    """Valid OpenAPI the generator cannot turn into Python: enum values that clash once upper-cased."""
+    """Valid OpenAPI the generator cannot turn into Python: two parameters that make the same identifier."""
     spec = vendored_spec()
-    spec["components"]["schemas"]["messages.ReactionMessage"]["properties"]["emoji"] = {
-        "type": "string",
-        "enum": ["a", "A"],
-    }
+    spec["paths"]["/messages"]["post"]["parameters"] = [
+        {"name": name, "in": "query", "schema": {"type": "string"}} for name in ("trace-id", "trace.id")
+    ]
     return json.dumps(spec)
 
 
@@ -258,7 +257,7 @@ def test_bad_source_gives_one_clear_line_and_leaves_the_repo_unchanged(
 
 def test_generator_error_names_the_cause(repo: Path, tmp_path: Path) -> None:
     result = regen(repo, write(tmp_path / "clash.json", generator_breaking_spec()))
-    assert "Duplicate key A in enum" in result.stderr
+    assert "Parameters with same Python identifier" in result.stderr
 
 
 def test_check_generated_names_the_files_that_drifted(repo: Path) -> None:
@@ -276,3 +275,22 @@ def test_check_generated_names_the_files_that_drifted(repo: Path) -> None:
     assert "generated/d360_api/models/message.py differs from what the spec generates" in drifted.stderr
     assert "generated/d360_api/stray.py should not exist" in drifted.stderr
     assert "generated/d360_api/types.py is missing" in drifted.stderr
+
+
+def test_the_generator_is_given_one_value_of_those_that_differ_only_in_case() -> None:
+    effective = {"a": {"enum": ["catalog", "url", "CATALOG", "Url", "flow"]}, "b": [{"enum": [1, 2]}]}
+    view = regen_module().generator_view(effective)
+    assert view == {"a": {"enum": ["catalog", "url", "flow"]}, "b": [{"enum": [1, 2]}]}
+    assert effective["a"]["enum"] == ["catalog", "url", "CATALOG", "Url", "flow"]  # the input is left as it was
+
+
+def test_the_shipped_effective_spec_keeps_both_cases_and_the_enum_keeps_the_one_sent() -> None:
+    from d360_api.models import TemplateComponent, TemplateComponentSubType
+
+    effective = json.loads((ROOT / "generated" / "d360_api" / "openapi.json").read_text(encoding="utf-8"))
+    sub_types = effective["components"]["schemas"]["messages.TemplateComponent"]["properties"]["sub_type"]["enum"]
+    assert {"catalog", "CATALOG", "copy_code", "COPY_CODE"} <= set(sub_types)
+    assert TemplateComponentSubType("CATALOG").value == "CATALOG"
+    assert TemplateComponentSubType("catalog") is TemplateComponentSubType.CATALOG
+    component = {"type": "button", "sub_type": "COPY_CODE", "index": 0}
+    assert TemplateComponent.from_dict(component).to_dict() == component

@@ -166,6 +166,17 @@ CORPUS: dict[str, dict[str, Any]] = {
         {"type": "action", "action": {"flow_token": "token-8812", "flow_action_data": {"customer": "Anna"}}}]}]),
     "template catalog button": template([{"type": "button", "sub_type": "catalog", "index": "0", "parameters": [
         {"type": "action", "action": {"thumbnail_product_retailer_id": "SKU-1"}}]}]),
+    # Meta's own send examples write these sub_types in upper case; the Cloud API takes either case.
+    "template catalog button as Meta's guide writes it": template([
+        {"type": "body", "parameters": [{"type": "text", "text": "100"}, {"type": "text", "text": "400"},
+                                        {"type": "text", "text": "3"}]},
+        {"type": "button", "sub_type": "CATALOG", "index": 0, "parameters": [
+            {"type": "action", "action": {"thumbnail_product_retailer_id": "2lc20305pt"}}]},
+    ], name="intro_catalog_offer"),
+    "template copy_code button as Meta's guide writes it": template([
+        {"type": "button", "sub_type": "COPY_CODE", "index": 0,
+         "parameters": [{"type": "coupon_code", "coupon_code": "25OFF"}]},
+    ], name="coupon_code_fall2023_25off"),
     "template mpm button": template([{"type": "button", "sub_type": "mpm", "index": "0", "parameters": [
         {"type": "action", "action": {"thumbnail_product_retailer_id": "SKU-1", "sections": [
             {"title": "Picks", "product_items": [{"product_retailer_id": "SKU-1"}]}]}}]}]),
