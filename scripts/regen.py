@@ -431,6 +431,8 @@ def main(argv: list[str] | None = None) -> int:
         return _error(str(exc), EXIT_UNREACHABLE)
     except (RegenError, spec_io.SpecSourceError, overlays.OverlayError, guard.SpecRefusedError) as exc:
         return _error(str(exc), EXIT_BAD_INPUT)
+    except RecursionError:
+        return _error("the spec is nested too deeply to read", EXIT_BAD_INPUT)
     except Exception as exc:  # a bug here, not bad input: still one line, and the repo is as it was
         return _error(f"internal error: {type(exc).__name__}: {exc}", EXIT_INTERNAL)
 

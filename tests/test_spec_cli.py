@@ -43,6 +43,14 @@ def odd(change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
     return spec
 
 
+def deeply_nested_schema(depth: int) -> dict[str, Any]:
+    """JSON the parser takes, nested deeper than a recursive comparison can follow."""
+    schema: dict[str, Any] = {"type": "string"}
+    for _ in range(depth):
+        schema = {"type": "object", "properties": {"a": schema}}
+    return schema
+
+
 # Shapes JSON allows and a careless reader trips on (each gave exit 70 and a traceback before).
 ODD_BUT_READABLE = {
     "required holds objects": lambda s: s["components"]["schemas"]["messages.TextMessage"].update(required=[{}]),
@@ -83,12 +91,14 @@ def test_odd_but_valid_json_is_compared_not_a_traceback(change: str, tmp_path: P
         (lambda folder: write(folder, "ref.json", odd(lambda s: s["components"]["schemas"].update(
             {"x": {"$ref": "file:///etc/passwd"}}))), "leaves the document"),
         (lambda folder: write(folder, "deep.json", '{"a": ' * 100_000 + "1" + "}" * 100_000), "nested too deeply"),
+        (lambda folder: write(folder, "deep-schema.json", odd(lambda s: s["components"]["schemas"].update(
+            deep=deeply_nested_schema(450)))), "nested too deeply"),
         (lambda folder: write(folder, "huge.json", '{"openapi": "' + "x" * (16 * 1024 * 1024) + '"}'), "too large"),
         (lambda folder: str(folder / "absent.json"), "no such file: "),
         (lambda folder: str(folder), "is not a regular file"),
     ],
-    ids=["no-fence", "not-json", "swagger-2", "paths-a-list", "external-ref", "too-deep", "too-large", "missing",
-         "a-folder"],
+    ids=["no-fence", "not-json", "swagger-2", "paths-a-list", "external-ref", "too-deep", "deep-schema", "too-large",
+         "missing", "a-folder"],
 )  # fmt: skip
 def test_bad_input_is_one_line_and_exit_2(make_source: Callable[[Path], str], expected: str, tmp_path: Path) -> None:
     result = d360("spec", "diff", str(UPSTREAM_PAGE), make_source(tmp_path))
