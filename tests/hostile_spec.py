@@ -46,7 +46,8 @@ HOSTILE_SCHEMA = "hostile.Thing-_.-Name"
 
 
 def hostile_spec() -> dict[str, Any]:
-    """The vendored spec plus hostile strings in every place one reaches generated code and is escaped there.
+    """The vendored spec plus hostile strings in every place one reaches generated code and is escaped there,
+    as the one page to regenerate from (its title could not be merged with the Messages page's).
 
     Free text (descriptions, summaries, titles) holds every hostile string; names (property, parameter,
     schema, operationId, tag, enum values, defaults) hold the one-line ones. Paths, the server URL and
@@ -55,7 +56,8 @@ def hostile_spec() -> dict[str, Any]:
     spec = copy.deepcopy(vendored_spec())
     spec["info"]["title"] = "Messaging API " + HOSTILE_TEXT
     spec["info"]["description"] = HOSTILE_TEXT
-    spec["tags"].append({"name": "Hostile " + ONE_LINE_HOSTILE["double quote"], "description": HOSTILE_TEXT})
+    # One page, one tag: this page names itself by a hostile tag (its file name is made from it safely).
+    spec["tags"] = [{"name": "Hostile " + ONE_LINE_HOSTILE["double quote"], "description": HOSTILE_TEXT}]
     properties: dict[str, Any] = {
         name: {"type": "string", "description": HOSTILE_TEXT, "title": HOSTILE_TEXT} for name in HOSTILE_NAMES
     }

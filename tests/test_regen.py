@@ -214,7 +214,7 @@ def invalid_openapi() -> str:
         ),
         (lambda folder: write(folder / "broken.json", '{"openapi": "3.1.0", '), "invalid JSON in ", 2),
         (lambda folder: write(folder / "page.md", '# M\n\n```json\n{"openapi": [}\n```\n'), "invalid JSON in ", 2),
-        (lambda folder: write(folder / "invalid.json", invalid_openapi()), "invalid OpenAPI document: ", 2),
+        (lambda folder: write(folder / "invalid.json", invalid_openapi()), "invalid OpenAPI document in ", 2),
         (lambda folder: write(folder / "clash.json", generator_breaking_spec()), "openapi-python-client failed: ", 2),
         (lambda folder: str(folder / "absent.json"), "no such file: ", 2),
         (lambda folder: write(folder / "old.json", old_openapi()), "is not an OpenAPI 3 document", 2),

@@ -73,6 +73,7 @@ def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tests.test_regen import copy_of_repo
 
     repo = copy_of_repo(tmp_path_factory.mktemp("hostile"))
+    (repo / "openapi" / "messages.json").unlink()  # the hostile page is the only page
     source = repo.parent / "hostile.json"
     source.write_text(json.dumps(hostile_spec()), encoding="utf-8")
     result = regen(repo, str(source))
