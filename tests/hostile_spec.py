@@ -62,7 +62,8 @@ def hostile_spec() -> dict[str, Any]:
         name: {"type": "string", "description": HOSTILE_TEXT, "title": HOSTILE_TEXT} for name in HOSTILE_NAMES
     }
     properties["kind"] = {"type": "string", "enum": ["plain", *ONE_LINE_HOSTILE.values()], "description": HOSTILE_TEXT}
-    properties["fallback"] = {"type": "string", "default": ONE_LINE_HOSTILE["double quote"]}
+    # A default reaches the model as a literal; one with a quote or a backslash is refused (see REFUSED).
+    properties["fallback"] = {"type": "string", "default": ONE_LINE_HOSTILE["jinja"] + ONE_LINE_HOSTILE["unicode"]}
     spec["components"]["schemas"][HOSTILE_SCHEMA] = {
         "type": "object",
         # A title names the generated class: it is a name, so a one-line hostile string of modest length.
@@ -116,6 +117,8 @@ def with_change(change: str) -> dict[str, Any]:
         spec["paths"]["/messages"]["post"]["parameters"] = [
             {"name": "trace\u2028id", "in": "query", "schema": {"type": "string"}}
         ]
+    elif change == "default with a quote":
+        text_body["body"]["default"] = ONE_LINE_HOSTILE["double quote"]
     elif change == "lone surrogate":
         text_body["body"]["description"] = "half an emoji: \ud83d"
     elif change == "$ref to a file":
@@ -141,6 +144,7 @@ REFUSED = {
     "property name with a newline": "holds the character U+000A",
     "enum value with a control character": "holds the character U+001B",
     "parameter name with a line separator": "holds the character U+2028",
+    "default with a quote": "holds a quote or a backslash, which generated code would carry changed",
     "lone surrogate": "holds a lone surrogate",
     "$ref to a file": "$ref 'file:///etc/passwd' at $.components.schemas['messages.TextMessage'].properties.body",
     "$ref to a URL": "leaves the document",

@@ -117,6 +117,7 @@ def test_hostile_strings_reach_the_generated_package_only_as_data(regenerated: P
     assert found["header"] == ["d360-api-key"]
     assert found["base_url"] == "https://waba-v2.360dialog.io"
     assert found["title_in_doc"] is True
+    assert found["default"] == ONE_LINE_HOSTILE["jinja"] + ONE_LINE_HOSTILE["unicode"]  # the spec's default, as is
 
 
 def test_no_generated_value_is_one_the_spec_does_not_hold(regenerated: Path, tmp_path: Path) -> None:

@@ -72,8 +72,9 @@ def check_generatable(spec: Mapping[str, Any], *, origin: str = "the spec") -> N
     Descriptions and summaries may say anything: the generator escapes them into docstrings. Names,
     enum values, paths and the other values that become string literals or identifiers may not hold
     control or format characters (the generator would drop them, so the client would send something
-    else); a path must be an RFC 3986 path with `{identifier}` templates; a server URL a plain http(s)
-    URL; an apiKey header's name an HTTP token.
+    else), nor a string default hold a quote or a backslash (the generator would double them); a path
+    must be an RFC 3986 path with `{identifier}` templates; a server URL a plain http(s) URL; an apiKey
+    header's name an HTTP token.
     """
     for path, text in _strings(spec, "$"):
         if any(unicodedata.category(character) == "Cs" for character in text):
@@ -85,6 +86,16 @@ def check_generatable(spec: Mapping[str, Any], *, origin: str = "the spec") -> N
                 f"{origin}: {name!r} at {path} holds the character U+{ord(bad):04X}, which generated code "
                 "cannot carry as given"
             )
+    for path, node in _objects(spec):
+        for keyword in ("default", "const"):
+            value = node.get(keyword)
+            if isinstance(value, str) and ('"' in value or "\\" in value):
+                # The generator escapes these twice (its guard against code in a default), so the model
+                # would hold, and send, another string than the spec's.
+                raise SpecRefusedError(
+                    f"{origin}: the {keyword} {value!r} at {path} holds a quote or a backslash, which generated "
+                    "code would carry changed"
+                )
     for route in spec.get("paths", {}) if isinstance(spec.get("paths"), Mapping) else ():
         if not PATH_TEMPLATE.match(route):
             raise SpecRefusedError(
