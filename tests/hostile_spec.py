@@ -117,6 +117,10 @@ def with_change(change: str) -> dict[str, Any]:
         spec["paths"]["/messages"]["post"]["parameters"] = [
             {"name": "trace\u2028id", "in": "query", "schema": {"type": "string"}}
         ]
+    elif change == "header parameter name":
+        spec["paths"]["/messages"]["post"]["parameters"] = [
+            {"name": "X-Trace" + ONE_LINE_HOSTILE["double quote"], "in": "header", "schema": {"type": "string"}}
+        ]
     elif change == "default with a quote":
         text_body["body"]["default"] = ONE_LINE_HOSTILE["double quote"]
     elif change == "lone surrogate":
@@ -144,6 +148,7 @@ REFUSED = {
     "property name with a newline": "holds the character U+000A",
     "enum value with a control character": "holds the character U+001B",
     "parameter name with a line separator": "holds the character U+2028",
+    "header parameter name": "is not an HTTP token",
     "default with a quote": "holds a quote or a backslash, which generated code would carry changed",
     "lone surrogate": "holds a lone surrogate",
     "$ref to a file": "$ref 'file:///etc/passwd' at $.components.schemas['messages.TextMessage'].properties.body",

@@ -73,8 +73,8 @@ def check_generatable(spec: Mapping[str, Any], *, origin: str = "the spec") -> N
     enum values, paths and the other values that become string literals or identifiers may not hold
     control or format characters (the generator would drop them, so the client would send something
     else), nor a string default hold a quote or a backslash (the generator would double them); a path
-    must be an RFC 3986 path with `{identifier}` templates; a server URL a plain http(s) URL; an apiKey
-    header's name an HTTP token.
+    must be an RFC 3986 path with `{identifier}` templates; a server URL a plain http(s) URL; the name of
+    an apiKey header or of a header parameter an HTTP token.
     """
     for path, text in _strings(spec, "$"):
         if any(unicodedata.category(character) == "Cs" for character in text):
@@ -87,6 +87,9 @@ def check_generatable(spec: Mapping[str, Any], *, origin: str = "the spec") -> N
                 "cannot carry as given"
             )
     for path, node in _objects(spec):
+        is_parameter = node.get("in") == "header" and node.get("type") != "apiKey"  # schemes: checked below
+        if is_parameter and isinstance(node.get("name"), str) and not HTTP_TOKEN.match(node["name"]):
+            raise SpecRefusedError(f"{origin}: the header parameter {node['name']!r} at {path} is not an HTTP token")
         for keyword in ("default", "const"):
             value = node.get(keyword)
             if isinstance(value, str) and ('"' in value or "\\" in value):
