@@ -474,6 +474,8 @@ def main(argv: list[str] | None = None) -> int:
         help=f"how long a source has to be read whole (default {spec_io.FETCH_DEADLINE:g})",
     )
     arguments = parser.parse_args(argv)
+    if not arguments.deadline > 0:
+        return _error(f"--deadline must be more than 0 seconds, not {arguments.deadline:g}", EXIT_BAD_INPUT)
     try:
         if arguments.check:
             return check()

@@ -294,3 +294,17 @@ def test_the_shipped_effective_spec_keeps_both_cases_and_the_enum_keeps_the_one_
     assert TemplateComponentSubType("catalog") is TemplateComponentSubType.CATALOG
     component = {"type": "button", "sub_type": "COPY_CODE", "index": 0}
     assert TemplateComponent.from_dict(component).to_dict() == component
+
+
+def test_a_deadline_must_be_positive(repo: Path) -> None:
+    result = regen(repo, "--deadline", "0", str(UPSTREAM_PAGE))
+    assert (result.returncode, result.stderr) == (2, "regen: error: --deadline must be more than 0 seconds, not 0\n")
+
+
+def test_a_source_slower_than_the_deadline_exits_3_and_changes_nothing(repo: Path, server: ScriptedServer) -> None:
+    server.script(Reply(200, UPSTREAM_PAGE.read_text(encoding="utf-8"), trickle=0.01, trickle_body_only=True))
+    before = snapshot(repo)
+    result = regen(repo, "--deadline", "1", f"{server.base_url}/messages.md")
+    assert result.returncode == 3
+    assert result.stderr == f"regen: error: cannot fetch {server.base_url}/messages.md: not read whole within 1 s\n"
+    assert snapshot(repo) == before
