@@ -23,10 +23,10 @@ from d360_api.models import Message, MessageResponsePayload, ResponseMessageMess
 
 import d360
 from d360 import sandbox
-from d360.contract.corpus import CORPUS
+from d360.contract.corpus import CORPUS, TEMPLATE_DEFINITIONS, TEMPLATE_LIBRARY_ANSWER, TEMPLATE_LIST_ANSWER
 from d360.messages import with_cloud_api_defaults
 from d360.spec.overlay import OverlayError, apply_overlay, check_overlay, load_overlay, parse_overlay
-from d360.validation import message_problems
+from d360.validation import message_problems, schema_problems
 from tests.conftest import EFFECTIVE_SPEC, OVERLAY, VENDORED_SPEC
 from tests.scripted_server import ScriptedServer, ok_reply
 from tests.spec_versions import spec_1_45_0_catching_up, spec_1_45_0_without_interactive, vendored_spec
@@ -277,7 +277,7 @@ def test_a_bump_that_removes_a_target_fails_in_one_line_and_changes_nothing(repo
     source.write_text(json.dumps(spec_1_45_0_without_interactive()))
     before = snapshot(repo)
     result = regen(repo, str(source))
-    assert result.returncode == 1
+    assert result.returncode == 2  # bad input: the overlay no longer fits the spec
     assert result.stderr.count("\n") == 1
     target = "$.components.schemas['messages.InteractiveObject'].properties.type.enum"
     number = [action.target for action in load_overlay(OVERLAY).actions].index(target) + 1
@@ -307,3 +307,84 @@ def test_the_overlay_travels_with_the_generated_package() -> None:
     bundled = resources.files("d360_api").joinpath("overlay.yaml").read_text(encoding="utf-8")
     assert bundled == OVERLAY.read_text(encoding="utf-8")
     assert sys.modules["d360_api"].SPEC_VERSION == d360_api.SPEC_VERSION
+
+
+# The template endpoints: in the effective spec through the overlay, and in d360_api by regeneration.
+
+TEMPLATE_OPERATIONS = {
+    ("get", "/v1/configs/templates"): "list-templates",
+    ("post", "/v1/configs/templates"): "create-template",
+    ("delete", "/v1/configs/templates/{template_name}"): "delete-template",
+    ("get", "/message_template_library"): "get-template-library",
+}
+
+
+def test_the_effective_spec_has_the_template_endpoints() -> None:
+    spec = json.loads(EFFECTIVE_SPEC.read_text())
+    found = {
+        (method, path): operation["operationId"]
+        for path, item in spec["paths"].items()
+        for method, operation in item.items()
+        if isinstance(operation, dict) and "Templates" in operation.get("tags", [])
+    }
+    assert found == TEMPLATE_OPERATIONS
+    list_parameters = [parameter["name"] for parameter in spec["paths"]["/v1/configs/templates"]["get"]["parameters"]]
+    assert list_parameters == ["limit", "offset", "sort", "filters"]
+    library = spec["paths"]["/message_template_library"]["get"]["parameters"]
+    assert [parameter["name"] for parameter in library] == [
+        "search", "topic", "usecase", "industry", "language", "limit", "after", "before",
+    ]  # fmt: skip
+    assert {"name": "Templates", "description": "Endpoints for managing WhatsApp message templates"} in spec["tags"]
+
+
+@pytest.mark.parametrize("name", list(TEMPLATE_DEFINITIONS))
+def test_documented_template_definitions_are_taken_and_survive_the_models(name: str) -> None:
+    from d360_api.models import CreateTemplate
+
+    definition = copy.deepcopy(TEMPLATE_DEFINITIONS[name])
+    assert schema_problems(definition, "templates.CreateTemplate") == []
+    assert CreateTemplate.from_dict(definition).to_dict() == TEMPLATE_DEFINITIONS[name]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda body: body.pop("components"), "$.components: is required"),
+        (lambda body: body.update(name="Order Confirmation"), "$.name: 'Order Confirmation' does not match"),
+        (lambda body: body.update(name="x" * 513), "$.name: is 513 characters, more than the limit of 512"),
+        (lambda body: body.update(category="TRANSACTIONAL"), "$.category: must be one of 'AUTHENTICATION'"),
+        (lambda body: body.pop("language"), "$.language: is required"),
+        (lambda body: body["components"][0].update(type="TITLE"), "$.components[0].type: must be one of 'HEADER'"),
+        (lambda body: body["components"][3]["buttons"][0].update(text="x" * 26),
+         "$.components[3].buttons[0].text: is 26 characters, more than the limit of 25"),
+        (lambda body: body.update(components=[]), "$.components: needs at least 1 item"),
+    ],
+)  # fmt: skip
+def test_a_template_definition_off_the_documented_shape_is_refused(change: Any, expected: str) -> None:
+    definition = copy.deepcopy(TEMPLATE_DEFINITIONS["utility with variables, examples and two kinds of button"])
+    change(definition)
+    problems = [str(problem) for problem in schema_problems(definition, "templates.CreateTemplate")]
+    assert any(problem.startswith(expected) for problem in problems), problems
+
+
+def test_a_library_template_needs_no_components_and_either_case_of_a_component_type_is_taken() -> None:
+    library = TEMPLATE_DEFINITIONS["from the template library"]
+    assert "components" not in library and schema_problems(library, "templates.CreateTemplate") == []
+    lower = copy.deepcopy(TEMPLATE_DEFINITIONS["catalog"])
+    for component in lower["components"]:
+        component["type"] = component["type"].lower()
+    assert schema_problems(lower, "templates.CreateTemplate") == []
+
+
+def test_the_template_answers_in_their_documented_shapes_parse_and_survive_the_models() -> None:
+    from d360_api.models import GetMessageTemplateLibraryResponse, TemplateList
+
+    assert schema_problems(TEMPLATE_LIST_ANSWER, "templates.TemplateList") == []
+    parsed = TemplateList.from_dict(copy.deepcopy(TEMPLATE_LIST_ANSWER))
+    assert parsed.to_dict() == TEMPLATE_LIST_ANSWER
+    assert parsed.waba_templates[0].quality_score == {"score": "GREEN", "date": 1714500000}  # kept as given
+    library_schema = "message_templates_library.GetMessageTemplateLibraryResponse"
+    assert schema_problems(TEMPLATE_LIBRARY_ANSWER, library_schema) == []
+    library = GetMessageTemplateLibraryResponse.from_dict(copy.deepcopy(TEMPLATE_LIBRARY_ANSWER))
+    assert library.to_dict() == TEMPLATE_LIBRARY_ANSWER
+    assert library.data[0].buttons[0].url.base_url == "https://www.example.com/{{1}}"

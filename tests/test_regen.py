@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -10,6 +11,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -37,6 +39,17 @@ def copy_of_repo(destination: Path) -> Path:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
     return destination
+
+
+def regen_module() -> ModuleType:
+    """scripts/regen.py as a module, for its pure functions."""
+    if "_regen_script" not in sys.modules:
+        module_spec = importlib.util.spec_from_file_location("_regen_script", ROOT / "scripts" / "regen.py")
+        assert module_spec is not None and module_spec.loader is not None
+        module = importlib.util.module_from_spec(module_spec)
+        sys.modules["_regen_script"] = module
+        module_spec.loader.exec_module(module)
+    return sys.modules["_regen_script"]
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -169,12 +182,18 @@ def write(path: Path, content: str) -> str:
 
 
 def generator_breaking_spec() -> str:
-    """Valid OpenAPI the generator cannot turn into Python: enum values that clash once upper-cased."""
+    """Valid OpenAPI the generator cannot turn into Python: two parameters that make the same identifier."""
     spec = vendored_spec()
-    spec["components"]["schemas"]["messages.ReactionMessage"]["properties"]["emoji"] = {
-        "type": "string",
-        "enum": ["a", "A"],
-    }
+    spec["paths"]["/messages"]["post"]["parameters"] = [
+        {"name": name, "in": "query", "schema": {"type": "string"}} for name in ("trace-id", "trace.id")
+    ]
+    return json.dumps(spec)
+
+
+def old_openapi() -> str:
+    spec = vendored_spec()
+    del spec["openapi"]
+    spec["swagger"] = "2.0"
     return json.dumps(spec)
 
 
@@ -185,18 +204,28 @@ def invalid_openapi() -> str:
 
 
 @pytest.mark.parametrize(
-    ("make_source", "expected"),
+    ("make_source", "expected", "exit_code"),
     [
-        (lambda folder: f"http://127.0.0.1:{closed_port()}/messages.md", "cannot fetch http://127.0.0.1:"),
+        (lambda folder: f"http://127.0.0.1:{closed_port()}/messages.md", "cannot fetch http://127.0.0.1:", 3),
         (
             lambda folder: write(folder / "page.md", "# Messages\n\nNo fence.\n"),
             "neither OpenAPI JSON nor a docs page with a ```json fence",
+            2,
         ),
-        (lambda folder: write(folder / "broken.json", '{"openapi": "3.1.0", '), "invalid JSON in "),
-        (lambda folder: write(folder / "page.md", '# M\n\n```json\n{"openapi": [}\n```\n'), "invalid JSON in "),
-        (lambda folder: write(folder / "invalid.json", invalid_openapi()), "invalid OpenAPI document: "),
-        (lambda folder: write(folder / "clash.json", generator_breaking_spec()), "openapi-python-client failed: "),
-        (lambda folder: str(folder / "absent.json"), "no such file: "),
+        (lambda folder: write(folder / "broken.json", '{"openapi": "3.1.0", '), "invalid JSON in ", 2),
+        (lambda folder: write(folder / "page.md", '# M\n\n```json\n{"openapi": [}\n```\n'), "invalid JSON in ", 2),
+        (lambda folder: write(folder / "invalid.json", invalid_openapi()), "invalid OpenAPI document in ", 2),
+        (lambda folder: write(folder / "clash.json", generator_breaking_spec()), "openapi-python-client failed: ", 2),
+        (lambda folder: str(folder / "absent.json"), "no such file: ", 2),
+        (lambda folder: write(folder / "old.json", old_openapi()), "is not an OpenAPI 3 document", 2),
+        (
+            lambda folder: write(folder / "repeated.json", '{"openapi": "3.1.0", "openapi": "3.0.0"}'),
+            "appears twice",
+            2,
+        ),
+        (lambda folder: str(folder), "is not a regular file", 2),
+        (lambda folder: write(folder / "huge.json", '{"openapi": "' + "x" * (16 * 1024 * 1024) + '"}'), "too large", 2),
+        (lambda folder: write(folder / "deep.json", '{"a": ' * 100_000 + "1" + "}" * 100_000), "nested too deeply", 2),
     ],
     ids=[
         "unreachable-url",
@@ -206,14 +235,19 @@ def invalid_openapi() -> str:
         "invalid-openapi",
         "generator-error",
         "missing-file",
+        "swagger-2",
+        "repeated-key",
+        "a-folder",
+        "too-large",
+        "nested-too-deeply",
     ],
 )
 def test_bad_source_gives_one_clear_line_and_leaves_the_repo_unchanged(
-    repo: Path, tmp_path: Path, make_source: Callable[[Path], str], expected: str
+    repo: Path, tmp_path: Path, make_source: Callable[[Path], str], expected: str, exit_code: int
 ) -> None:
     before = snapshot(repo)
     result = regen(repo, make_source(tmp_path))
-    assert result.returncode != 0
+    assert result.returncode == exit_code, result.stderr
     error_lines = result.stderr.strip().splitlines()
     assert len(error_lines) == 1, result.stderr
     assert error_lines[0].startswith("regen: error: ")
@@ -223,7 +257,7 @@ def test_bad_source_gives_one_clear_line_and_leaves_the_repo_unchanged(
 
 def test_generator_error_names_the_cause(repo: Path, tmp_path: Path) -> None:
     result = regen(repo, write(tmp_path / "clash.json", generator_breaking_spec()))
-    assert "Duplicate key A in enum" in result.stderr
+    assert "Parameters with same Python identifier" in result.stderr
 
 
 def test_check_generated_names_the_files_that_drifted(repo: Path) -> None:
@@ -241,3 +275,36 @@ def test_check_generated_names_the_files_that_drifted(repo: Path) -> None:
     assert "generated/d360_api/models/message.py differs from what the spec generates" in drifted.stderr
     assert "generated/d360_api/stray.py should not exist" in drifted.stderr
     assert "generated/d360_api/types.py is missing" in drifted.stderr
+
+
+def test_the_generator_is_given_one_value_of_those_that_differ_only_in_case() -> None:
+    effective = {"a": {"enum": ["catalog", "url", "CATALOG", "Url", "flow"]}, "b": [{"enum": [1, 2]}]}
+    view = regen_module().generator_view(effective)
+    assert view == {"a": {"enum": ["catalog", "url", "flow"]}, "b": [{"enum": [1, 2]}]}
+    assert effective["a"]["enum"] == ["catalog", "url", "CATALOG", "Url", "flow"]  # the input is left as it was
+
+
+def test_the_shipped_effective_spec_keeps_both_cases_and_the_enum_keeps_the_one_sent() -> None:
+    from d360_api.models import TemplateComponent, TemplateComponentSubType
+
+    effective = json.loads((ROOT / "generated" / "d360_api" / "openapi.json").read_text(encoding="utf-8"))
+    sub_types = effective["components"]["schemas"]["messages.TemplateComponent"]["properties"]["sub_type"]["enum"]
+    assert {"catalog", "CATALOG", "copy_code", "COPY_CODE"} <= set(sub_types)
+    assert TemplateComponentSubType("CATALOG").value == "CATALOG"
+    assert TemplateComponentSubType("catalog") is TemplateComponentSubType.CATALOG
+    component = {"type": "button", "sub_type": "COPY_CODE", "index": 0}
+    assert TemplateComponent.from_dict(component).to_dict() == component
+
+
+def test_a_deadline_must_be_positive(repo: Path) -> None:
+    result = regen(repo, "--deadline", "0", str(UPSTREAM_PAGE))
+    assert (result.returncode, result.stderr) == (2, "regen: error: --deadline must be more than 0 seconds, not 0\n")
+
+
+def test_a_source_slower_than_the_deadline_exits_3_and_changes_nothing(repo: Path, server: ScriptedServer) -> None:
+    server.script(Reply(200, UPSTREAM_PAGE.read_text(encoding="utf-8"), trickle=0.01, trickle_body_only=True))
+    before = snapshot(repo)
+    result = regen(repo, "--deadline", "1", f"{server.base_url}/messages.md")
+    assert result.returncode == 3
+    assert result.stderr == f"regen: error: cannot fetch {server.base_url}/messages.md: not read whole within 1 s\n"
+    assert snapshot(repo) == before

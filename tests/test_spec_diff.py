@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import copy
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from d360.spec.diff import diff_specs
 from tests.spec_versions import spec_1_45_0, vendored_spec
 
@@ -114,3 +117,36 @@ def test_markdown_report_marks_breaking_changes() -> None:
     assert markdown.startswith("Spec update 1.44.0 -> 1.45.0, `d360_api` regenerated: 4 changes, 3 BREAKING.")
     assert "- **BREAKING** `messages.TextMessage`: property 'preview_url' removed (request)" in markdown
     assert "- compatible `messages.Message`: optional property 'biz_opaque_callback_data' added (request)" in markdown
+
+
+# Both specs are untrusted: any JSON at all is compared without an exception, and printed safely.
+
+KEYS = ["paths", "components", "schemas", "properties", "required", "enum", "items", "$ref", "type", "get", "post",
+        "parameters", "responses", "requestBody", "info", "version", "name", "in", "200", "x\x1b[2J"]  # fmt: skip
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.sampled_from(KEYS), children, max_size=5),
+    max_leaves=40,
+)
+
+
+@given(old=json_values, new=json_values)
+def test_any_json_is_compared_without_an_exception(old: object, new: object) -> None:
+    old_spec = old if isinstance(old, dict) else {"paths": old}
+    new_spec = new if isinstance(new, dict) else {"components": {"schemas": {"x": new}}}
+    report = diff_specs(old_spec, new_spec)
+    assert all(line.isprintable() for line in report.to_text().splitlines())
+    report.to_markdown()
+
+
+def test_the_markdown_report_cannot_open_html_links_or_code_spans() -> None:
+    new = vendored_spec()
+    properties = new["components"]["schemas"]["messages.TextMessage"]["properties"]
+    properties["<img src=x onerror=alert(1)>"] = {"type": "string"}
+    properties["[click](javascript:alert(1))"] = {"type": "string"}
+    new["components"]["schemas"]["evil`` <script>"] = {"type": "object"}
+    markdown = diff_specs(vendored_spec(), new).to_markdown()
+    assert "'<img" not in markdown and "'[click]" not in markdown  # escaped, so no HTML and no link
+    assert "optional property '\\<img src=x onerror=alert(1)\\>' added" in markdown
+    assert "optional property '\\[click\\](javascript:alert(1))' added" in markdown
+    assert "- compatible ```evil`` <script>```: schema added" in markdown

@@ -576,3 +576,36 @@ def test_a_place_speaks_for_itself_its_fields_and_its_items_but_not_its_namesake
     assert _under_any("$.interactive.action.buttons.extra", places)
     assert not _under_any("$.interactive.action.buttons_extra", places)
     assert not _under_any("$.interactive.action", places)
+
+
+# Button sub_types in the case the Cloud API takes: either, and sent as given.
+
+SUB_TYPES = ["quick_reply", "url", "catalog", "flow", "copy_code", "mpm", "voice_call", "order_details"]
+
+
+def button_template(sub_type: str) -> dict[str, Any]:
+    return {"messaging_product": "whatsapp", "to": TO, "type": "template", "template": {
+        "name": "offer", "language": {"code": "en_US"},
+        "components": [{"type": "button", "sub_type": sub_type, "index": 0}]}}  # fmt: skip
+
+
+@pytest.mark.parametrize("sub_type", [*SUB_TYPES, *(sub_type.upper() for sub_type in SUB_TYPES)])
+def test_a_button_sub_type_is_taken_in_either_case(sub_type: str) -> None:
+    assert problems_of(button_template(sub_type)) == []
+
+
+@pytest.mark.parametrize("sub_type", ["Catalog", "copy-code", "CATALOGUE"])
+def test_a_sub_type_in_neither_case_is_still_refused(sub_type: str) -> None:
+    [problem] = problems_of(button_template(sub_type))
+    assert problem.startswith("$.template.components[0].sub_type: must be one of 'quick_reply', 'url', ")
+    assert "'CATALOG'" in problem and problem.endswith(f"not {sub_type!r}")
+
+
+def test_metas_catalog_template_example_is_sent_as_given(make_client: Any, server: ScriptedServer) -> None:
+    from d360.contract.corpus import CORPUS
+
+    example = CORPUS["template catalog button as Meta's guide writes it"]
+    make_client().call("send", example)
+    [request] = server.requests
+    assert request.json()["template"] == example["template"]
+    assert request.json()["template"]["components"][1]["sub_type"] == "CATALOG"

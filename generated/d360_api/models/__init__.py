@@ -9,16 +9,21 @@ from .contact_card_name import ContactCardName
 from .contact_card_org import ContactCardOrg
 from .contact_card_phones_item import ContactCardPhonesItem
 from .contact_card_urls_item import ContactCardUrlsItem
+from .create_template import CreateTemplate
 from .currency import Currency
 from .date_time import DateTime
 from .delete_response import DeleteResponse
+from .delete_template_response import DeleteTemplateResponse
 from .error_resp import ErrorResp
 from .footer_object import FooterObject
+from .get_message_template_library_response import GetMessageTemplateLibraryResponse
 from .header_object import HeaderObject
 from .header_object_type import HeaderObjectType
 from .interactive_object import InteractiveObject
 from .interactive_object_type import InteractiveObjectType
 from .language_object import LanguageObject
+from .library_button_input import LibraryButtonInput
+from .library_button_input_url import LibraryButtonInputUrl
 from .location_message import LocationMessage
 from .media_info import MediaInfo
 from .media_object import MediaObject
@@ -26,8 +31,11 @@ from .message import Message
 from .message_context import MessageContext
 from .message_recipient_type import MessageRecipientType
 from .message_response_payload import MessageResponsePayload
+from .message_template_library_item import MessageTemplateLibraryItem
 from .message_type import MessageType
 from .mime_type import MimeType
+from .paging_info import PagingInfo
+from .paging_info_cursors import PagingInfoCursors
 from .reaction_message import ReactionMessage
 from .read_receipt import ReadReceipt
 from .read_receipt_status import ReadReceiptStatus
@@ -36,10 +44,23 @@ from .read_receipt_typing_indicator_type import ReadReceiptTypingIndicatorType
 from .response_contact import ResponseContact
 from .response_message import ResponseMessage
 from .response_message_message_status import ResponseMessageMessageStatus
+from .template import Template
+from .template_category import TemplateCategory
 from .template_component import TemplateComponent
 from .template_component_cards_item import TemplateComponentCardsItem
 from .template_component_sub_type import TemplateComponentSubType
 from .template_component_type import TemplateComponentType
+from .template_definition_button import TemplateDefinitionButton
+from .template_definition_component import TemplateDefinitionComponent
+from .template_definition_component_cards_item import (
+    TemplateDefinitionComponentCardsItem,
+)
+from .template_definition_component_example import TemplateDefinitionComponentExample
+from .template_definition_component_type import TemplateDefinitionComponentType
+from .template_library_button import TemplateLibraryButton
+from .template_library_button_url import TemplateLibraryButtonURL
+from .template_list import TemplateList
+from .template_list_filters import TemplateListFilters
 from .template_message import TemplateMessage
 from .template_parameter import TemplateParameter
 from .template_parameter_action import TemplateParameterAction
@@ -71,16 +92,21 @@ __all__ = (
     "ContactCardOrg",
     "ContactCardPhonesItem",
     "ContactCardUrlsItem",
+    "CreateTemplate",
     "Currency",
     "DateTime",
     "DeleteResponse",
+    "DeleteTemplateResponse",
     "ErrorResp",
     "FooterObject",
+    "GetMessageTemplateLibraryResponse",
     "HeaderObject",
     "HeaderObjectType",
     "InteractiveObject",
     "InteractiveObjectType",
     "LanguageObject",
+    "LibraryButtonInput",
+    "LibraryButtonInputUrl",
     "LocationMessage",
     "MediaInfo",
     "MediaObject",
@@ -88,8 +114,11 @@ __all__ = (
     "MessageContext",
     "MessageRecipientType",
     "MessageResponsePayload",
+    "MessageTemplateLibraryItem",
     "MessageType",
     "MimeType",
+    "PagingInfo",
+    "PagingInfoCursors",
     "ReactionMessage",
     "ReadReceipt",
     "ReadReceiptStatus",
@@ -98,10 +127,21 @@ __all__ = (
     "ResponseContact",
     "ResponseMessage",
     "ResponseMessageMessageStatus",
+    "Template",
+    "TemplateCategory",
     "TemplateComponent",
     "TemplateComponentCardsItem",
     "TemplateComponentSubType",
     "TemplateComponentType",
+    "TemplateDefinitionButton",
+    "TemplateDefinitionComponent",
+    "TemplateDefinitionComponentCardsItem",
+    "TemplateDefinitionComponentExample",
+    "TemplateDefinitionComponentType",
+    "TemplateLibraryButton",
+    "TemplateLibraryButtonURL",
+    "TemplateList",
+    "TemplateListFilters",
     "TemplateMessage",
     "TemplateParameter",
     "TemplateParameterAction",

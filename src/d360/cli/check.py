@@ -6,7 +6,17 @@ import argparse
 import json
 from typing import Any
 
-from d360.cli.common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, Commands, UsageError, read_text, say
+from d360.cli.common import (
+    EXIT_OK,
+    EXIT_REFUSED,
+    EXIT_UNREACHABLE,
+    EXIT_USAGE,
+    Commands,
+    UsageError,
+    fail,
+    read_text,
+    say,
+)
 from d360.json_input import JSONInputError, loads
 from d360.validation import message_problems
 
@@ -30,12 +40,20 @@ def add_spec_command(commands: Commands) -> None:
         "diff",
         help="the change report between two specs",
         description="Print the change report between two specs (files or URLs; raw JSON or upstream's docs "
-        "page), each change marked BREAKING or compatible for a client.",
+        "page), each change marked BREAKING or compatible for a client. Exit 3 when a spec cannot be fetched, "
+        "2 when one is not a spec d360 would regenerate from.",
     )
     diff.add_argument("old", metavar="OLD")
     diff.add_argument("new", metavar="NEW")
     diff.add_argument("--json", action="store_true", help="print JSON for machines")
     diff.add_argument("--fail-on-breaking", action="store_true", help="exit 1 when any change is BREAKING")
+    diff.add_argument(
+        "--deadline",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="how long each spec has to be read whole, file or URL (default 60)",
+    )
     diff.add_argument(
         "--overlay",
         metavar="FILE",
@@ -75,11 +93,16 @@ def run_validate(arguments: argparse.Namespace) -> int:
 
 def run_spec_diff(arguments: argparse.Namespace) -> int:
     from d360.spec.diff import diff_specs
-    from d360.spec.source import load_spec
+    from d360.spec.text import terminal_safe
 
-    new_spec = load_spec(arguments.new)
-    report = diff_specs(load_spec(arguments.old), new_spec)
-    overlay_check = _check_overlay(new_spec, arguments.overlay)
+    if not arguments.deadline > 0:
+        raise UsageError(f"--deadline must be more than 0 seconds, not {arguments.deadline:g}")
+    old_spec, new_spec = _read_spec(arguments.old, arguments.deadline), _read_spec(arguments.new, arguments.deadline)
+    try:
+        report = diff_specs(old_spec, new_spec)
+        overlay_check = _check_overlay(new_spec, arguments.overlay)
+    except RecursionError:
+        raise UsageError("a spec is nested too deeply to compare") from None
     if arguments.json:
         print(
             json.dumps(
@@ -107,8 +130,26 @@ def run_spec_diff(arguments: argparse.Namespace) -> int:
     else:
         print(report.to_text(), end="")
         if overlay_check is not None:
-            print(overlay_check.to_text(), end="")
+            print(terminal_safe(overlay_check.to_text()), end="")
     return EXIT_REFUSED if arguments.fail_on_breaking and report.breaking else EXIT_OK
+
+
+def _read_spec(source: str, deadline: float) -> dict[str, Any]:
+    """A spec as regeneration would take it: fetched within the deadline, shaped like OpenAPI 3, and with
+    no reference leaving the document. Could not fetch: exit 3; anything else wrong: exit 2."""
+    from d360.spec.guard import SpecRefusedError, check_references, check_shape
+    from d360.spec.source import SpecFetchError, SpecSourceError, load_spec
+    from d360.spec.text import one_line
+
+    try:
+        spec = load_spec(source, deadline=deadline)
+        check_shape(spec, origin=source)
+        check_references(spec, origin=source)
+    except SpecFetchError as exc:
+        fail(one_line(str(exc), 1000), EXIT_UNREACHABLE)
+    except (SpecSourceError, SpecRefusedError) as exc:
+        raise UsageError(one_line(str(exc), 1000)) from None
+    return spec
 
 
 def _check_overlay(new_spec: dict[str, Any], overlay_path: str | None) -> Any:

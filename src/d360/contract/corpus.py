@@ -1,9 +1,11 @@
-"""Message bodies in the shapes Meta's Cloud API reference documents, one per case, written from the reference.
+"""Message bodies in the shapes Meta's Cloud API reference documents, one per case, written from the reference,
+and template definitions and answers in the shapes 360dialog's and Meta's template pages document.
 
 Sources: the Cloud API reference for messages, template messages, interactive messages (CTA URL, flows,
 catalogs, orders, location requests, addresses, voice calls, carousels) and typing indicators, and
-Meta's published spec (`shared/upstream/cloud-api/`). Every body here must pass validation, reach the
-sandbox as sent (with the Cloud API's defaults filled in), and survive the generated models' round trip.
+Meta's published spec (`shared/upstream/cloud-api/`). Every message body here must pass validation, reach
+the sandbox as sent (with the Cloud API's defaults filled in), and survive the generated models' round trip;
+every template definition and answer must match its schema in the effective spec and survive the models.
 """
 
 from __future__ import annotations
@@ -166,6 +168,17 @@ CORPUS: dict[str, dict[str, Any]] = {
         {"type": "action", "action": {"flow_token": "token-8812", "flow_action_data": {"customer": "Anna"}}}]}]),
     "template catalog button": template([{"type": "button", "sub_type": "catalog", "index": "0", "parameters": [
         {"type": "action", "action": {"thumbnail_product_retailer_id": "SKU-1"}}]}]),
+    # Meta's own send examples write these sub_types in upper case; the Cloud API takes either case.
+    "template catalog button as Meta's guide writes it": template([
+        {"type": "body", "parameters": [{"type": "text", "text": "100"}, {"type": "text", "text": "400"},
+                                        {"type": "text", "text": "3"}]},
+        {"type": "button", "sub_type": "CATALOG", "index": 0, "parameters": [
+            {"type": "action", "action": {"thumbnail_product_retailer_id": "2lc20305pt"}}]},
+    ], name="intro_catalog_offer"),
+    "template copy_code button as Meta's guide writes it": template([
+        {"type": "button", "sub_type": "COPY_CODE", "index": 0,
+         "parameters": [{"type": "coupon_code", "coupon_code": "25OFF"}]},
+    ], name="coupon_code_fall2023_25off"),
     "template mpm button": template([{"type": "button", "sub_type": "mpm", "index": "0", "parameters": [
         {"type": "action", "action": {"thumbnail_product_retailer_id": "SKU-1", "sections": [
             {"title": "Picks", "product_items": [{"product_retailer_id": "SKU-1"}]}]}}]}]),
@@ -196,4 +209,89 @@ CORPUS: dict[str, dict[str, Any]] = {
             ]},
         ]},
     ]),
+}  # fmt: skip
+
+
+# Template definitions, as POST /v1/configs/templates takes them, each in the shape its source documents:
+# 360dialog's template pages (create and manage, coupon code, catalog templates) and Meta's template guides.
+TEMPLATE_DEFINITIONS: dict[str, dict[str, Any]] = {
+    "utility with variables, examples and two kinds of button": {
+        "name": "order_confirmation", "category": "UTILITY", "language": "en_US", "allow_category_change": True,
+        "components": [
+            {"type": "HEADER", "format": "TEXT", "text": "Order {{1}}", "example": {"header_text": ["8812"]}},
+            {"type": "BODY", "text": "Thank you for your order, {{1}}! Your confirmation number is {{2}}.",
+             "example": {"body_text": [["Anna", "860198-230332"]]}},
+            {"type": "FOOTER", "text": "Parcel GmbH"},
+            {"type": "BUTTONS", "buttons": [
+                {"type": "PHONE_NUMBER", "text": "Call", "phone_number": "+4915112345678"},
+                {"type": "URL", "text": "Track", "url": "https://example.com/orders/{{1}}", "example": ["8812"]},
+            ]},
+        ],
+    },
+    "coupon code": {
+        "name": "coupon_code_fall2023_25off", "category": "MARKETING", "language": "en_US",
+        "components": [
+            {"type": "HEADER", "format": "TEXT", "text": "Our Fall Sale is on!"},
+            {"type": "BODY", "example": {"body_text": [["25OFF", "25%"]]},
+             "text": "Shop now through November and use code {{1}} to get {{2}} off of all merchandise!"},
+            {"type": "BUTTONS", "buttons": [{"type": "QUICK_REPLY", "text": "Unsubscribe"},
+                                            {"type": "COPY_CODE", "example": "250FF"}]},
+        ],
+    },
+    "catalog": {
+        "name": "intro_catalog_offer", "category": "MARKETING", "language": "en_US",
+        "components": [
+            {"type": "BODY", "text": "Now shop for your favourite products right here on WhatsApp! Get Rs {{1}} off on "
+                                     "all orders above {{2}}Rs!", "example": {"body_text": [["100", "400"]]}},
+            {"type": "FOOTER", "text": "Best grocery deals on WhatsApp!"},
+            {"type": "BUTTONS", "buttons": [{"type": "CATALOG", "text": "View catalog"}]},
+        ],
+    },
+    "image header": {
+        "name": "parcel_photo", "category": "UTILITY", "language": "de",
+        "components": [
+            {"type": "HEADER", "format": "IMAGE", "example": {"header_handle": ["4::aW1hZ2UvanBlZw==:ARb..."]}},
+            {"type": "BODY", "text": "Your parcel is packed."},
+        ],
+    },
+    "flow button, as Meta's published spec writes it (a body type in lower case)": {
+        "name": "flow_offer", "category": "MARKETING", "language": "en_US",
+        "components": [
+            {"text": "Check out this new offer", "type": "body"},
+            {"buttons": [{"flow_action": "navigate", "flow_id": "1234567890", "navigate_screen": "WELCOME",
+                          "text": "Check out this offer!", "type": "FLOW"}], "type": "BUTTONS"},
+        ],
+    },
+    "from the template library": {
+        "name": "delivery_update", "category": "UTILITY", "language": "en_US",
+        "library_template_name": "delivery_update_1",
+        "library_template_button_inputs": [
+            {"type": "URL", "url": {"base_url": "https://www.example.com/{{1}}",
+                                    "url_suffix_example": "https://www.example.com/demo"}},
+            {"type": "PHONE_NUMBER", "phone_number": "+16315551010"},
+        ],
+    },
+}  # fmt: skip
+
+# Answers, in the shapes the template endpoints give them (see the overlay's actions for their sources).
+TEMPLATE_LIST_ANSWER: dict[str, Any] = {
+    "count": 1, "total": 3, "limit": 1, "offset": 0, "sort": ["business_templates.name"],
+    "filters": {"business_templates.name": "order_confirmation"},
+    "waba_templates": [{
+        "id": "920070352646140", "name": "order_confirmation", "language": "en_US", "status": "APPROVED",
+        "category": "UTILITY", "namespace": "c8ae5f90_307a_ca4c_b8f6_d1e2a2573574", "rejected_reason": "NONE",
+        "quality_score": {"score": "GREEN", "date": 1714500000},
+        "components": TEMPLATE_DEFINITIONS["utility with variables, examples and two kinds of button"]["components"],
+    }],
+}  # fmt: skip
+TEMPLATE_LIBRARY_ANSWER: dict[str, Any] = {
+    "data": [{
+        "name": "delivery_update_1", "language": "en_US", "category": "UTILITY", "topic": "ORDER_MANAGEMENT",
+        "usecase": "DELIVERY_UPDATE", "industry": ["E_COMMERCE"], "header": "Your order is on its way",
+        "body": "Good news! Your order #{{1}} is on its way. Track it with {{2}}.",
+        "body_params": ["12345", "UPS"], "body_param_types": ["TEXT", "TEXT"],
+        "buttons": [{"type": "URL", "text": "Track order", "url": {"base_url": "https://www.example.com/{{1}}",
+                                                                   "url_suffix_example": "https://www.example.com/demo"}}],
+    }],
+    "paging": {"cursors": {"before": "MAZDZD", "after": "MjQZD"}, "next": "https://waba-v2.360dialog.io/x"},
 }  # fmt: skip

@@ -3,6 +3,8 @@
 A schema is judged by where it travels: in requests (the client writes it) or in responses (the client
 reads it). Removing a request field or requiring a new one breaks callers; a new response enum value
 breaks naive parsers; a new optional field breaks nobody. `scripts/regen.sh` and `d360 spec diff` print it.
+Both specs are untrusted: the comparison takes any JSON without failing (a part of the wrong type counts
+as absent), and what it prints is escaped for a terminal and for Markdown.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 import attrs
+
+from .text import markdown_code, terminal_safe
 
 REQUEST = "request"
 RESPONSE = "response"
@@ -55,8 +59,11 @@ class ChangeReport:
         return f"spec {self.old_version} -> {self.new_version}: {count} {noun}, {len(self.breaking)} BREAKING"
 
     def to_text(self) -> str:
-        """The report for a terminal: a summary line, then a line per change."""
-        return "\n".join([self.summary(), *(f"  {change}" for change in self.changes)]) + "\n"
+        """The report for a terminal: a summary line, then a line per change, control characters escaped."""
+        return (
+            "\n".join(terminal_safe(line) for line in [self.summary(), *(f"  {change}" for change in self.changes)])
+            + "\n"
+        )
 
     def to_markdown(self) -> str:
         """The report as a CHANGELOG section body (no heading)."""
@@ -68,28 +75,51 @@ class ChangeReport:
         for change in self.changes:
             marker = "**BREAKING**" if change.breaking else "compatible"
             where = f" ({', '.join(change.used_in)})" if change.used_in else ""
-            lines.append(f"- {marker} `{change.location}`: {change.description}{where}")
+            lines.append(f"- {marker} {markdown_code(change.location)}: {markdown_text(change.description)}{where}")
         if not self.changes:
             lines.append("- No change to operations or schemas.")
         return "\n".join(lines) + "\n"
 
 
+_MARKDOWN_SPECIAL = str.maketrans({character: "\\" + character for character in "\\`*[]<>|!"})
+
+
+def markdown_text(text: str) -> str:
+    """Text for a Markdown line: nothing in it opens a link, an image, a code span or raw HTML."""
+    return terminal_safe(text).translate(_MARKDOWN_SPECIAL)
+
+
 def diff_specs(old: Mapping[str, Any], new: Mapping[str, Any]) -> ChangeReport:
     """Compare two OpenAPI documents: operations, schemas, properties, enum values and required fields."""
     changes = [*_diff_operations(old, new), *_diff_schemas(old, new)]
-    return ChangeReport(
-        old_version=str(old.get("info", {}).get("version", "?")),
-        new_version=str(new.get("info", {}).get("version", "?")),
-        changes=tuple(changes),
-    )
+    return ChangeReport(old_version=_version(old), new_version=_version(new), changes=tuple(changes))
+
+
+def _version(spec: Any) -> str:
+    version = _mapping(_mapping(spec).get("info")).get("version", "?")
+    return version if isinstance(version, str) else json_text(version)
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    """The value if it is an object, else an empty one: a part of the wrong type counts as absent."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _schemas(spec: Any) -> Mapping[str, Any]:
+    return _mapping(_mapping(_mapping(spec).get("components")).get("schemas"))
 
 
 def _operations(spec: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
     found: dict[str, Mapping[str, Any]] = {}
-    for path, item in sorted(spec.get("paths", {}).items()):
+    for path, item in sorted(_mapping(_mapping(spec).get("paths")).items()):
         for method in HTTP_METHODS:
-            if method in item:
-                found[f"{method.upper()} {path}"] = item[method]
+            operation = _mapping(item).get(method)
+            if isinstance(operation, Mapping):
+                found[f"{method.upper()} {path}"] = operation
     return found
 
 
@@ -100,8 +130,8 @@ def _diff_operations(old: Mapping[str, Any], new: Mapping[str, Any]) -> Iterator
     for name in sorted(new_operations.keys() - old_operations.keys()):
         yield SpecChange(name, "operation added", breaking=False)
     for name in sorted(old_operations.keys() & new_operations.keys()):
-        old_responses = old_operations[name].get("responses", {})
-        new_responses = new_operations[name].get("responses", {})
+        old_responses = _mapping(old_operations[name].get("responses"))
+        new_responses = _mapping(new_operations[name].get("responses"))
         for status in sorted(old_responses.keys() - new_responses.keys()):
             yield SpecChange(name, f"response {status} removed", breaking=False)
         for status in sorted(new_responses.keys() - old_responses.keys()):
@@ -116,14 +146,15 @@ def _diff_operations(old: Mapping[str, Any], new: Mapping[str, Any]) -> Iterator
 
 
 def _diff_parameters(operation: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> Iterator[SpecChange]:
-    def by_key(parameters: list[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+    def by_key(parameters: Any) -> dict[str, Mapping[str, Any]]:
         return {
             f"parameter {parameter['$ref']}" if "$ref" in parameter
             else f"{parameter.get('in')} parameter '{parameter.get('name')}'": parameter
-            for parameter in parameters
+            for parameter in _list(parameters)
+            if isinstance(parameter, Mapping)
         }  # fmt: skip
 
-    old_parameters, new_parameters = by_key(old.get("parameters", [])), by_key(new.get("parameters", []))
+    old_parameters, new_parameters = by_key(old.get("parameters")), by_key(new.get("parameters"))
     for key in sorted(old_parameters.keys() - new_parameters.keys()):
         yield SpecChange(operation, f"{key} removed", breaking=True, used_in=(REQUEST,))
     for key in sorted(new_parameters.keys() - old_parameters.keys()):
@@ -136,23 +167,25 @@ def _diff_parameters(operation: str, old: Mapping[str, Any], new: Mapping[str, A
 
 
 def _refs(node: Any) -> set[str]:
-    """Every `$ref` under a node."""
+    """Every `$ref` under a node (iterative: a document nested thousands deep is still read)."""
     found: set[str] = set()
-    if isinstance(node, Mapping):
-        for key, value in node.items():
-            if key == "$ref" and isinstance(value, str):
-                found.add(value)
-            else:
-                found |= _refs(value)
-    elif isinstance(node, list):
-        for value in node:
-            found |= _refs(value)
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, Mapping):
+            for key, value in current.items():
+                if key == "$ref" and isinstance(value, str):
+                    found.add(value)
+                else:
+                    pending.append(value)
+        elif isinstance(current, list):
+            pending.extend(current)
     return found
 
 
 def _usage(spec: Mapping[str, Any]) -> dict[str, set[str]]:
     """For each component schema, whether it travels in requests, responses or both."""
-    schemas = spec.get("components", {}).get("schemas", {})
+    schemas = _schemas(spec)
     usage: dict[str, set[str]] = {name: set() for name in schemas}
     prefix = "#/components/schemas/"
 
@@ -171,8 +204,7 @@ def _usage(spec: Mapping[str, Any]) -> dict[str, set[str]]:
 
 
 def _diff_schemas(old: Mapping[str, Any], new: Mapping[str, Any]) -> Iterator[SpecChange]:
-    old_schemas = old.get("components", {}).get("schemas", {})
-    new_schemas = new.get("components", {}).get("schemas", {})
+    old_schemas, new_schemas = _schemas(old), _schemas(new)
     old_usage, new_usage = _usage(old), _usage(new)
     for name in sorted(old_schemas.keys() - new_schemas.keys()):
         # Users import the generated model of every schema, so a vanished schema breaks them.
@@ -189,9 +221,7 @@ def _ordered(directions: set[str]) -> tuple[str, ...]:
     return tuple(direction for direction in (REQUEST, RESPONSE) if direction in directions)
 
 
-def _diff_schema(
-    location: str, old: Mapping[str, Any], new: Mapping[str, Any], used_in: tuple[str, ...]
-) -> Iterator[SpecChange]:
+def _diff_schema(location: str, old: Any, new: Any, used_in: tuple[str, ...]) -> Iterator[SpecChange]:
     in_request, in_response = REQUEST in used_in, RESPONSE in used_in
 
     def change(description: str, breaking: bool, where: str = location) -> SpecChange:
@@ -200,18 +230,20 @@ def _diff_schema(
     if _type_of(old) != _type_of(new):
         yield change(f"type changed from {_type_of(old)} to {_type_of(new)}", True)
         return
+    if not isinstance(old, Mapping) or not isinstance(new, Mapping):
+        return  # two boolean schemas (OpenAPI 3.1 allows `true` and `false`), the same one
 
     old_enum, new_enum = old.get("enum"), new.get("enum")
     if old_enum is not None or new_enum is not None:
-        old_values, new_values = old_enum or [], new_enum or []
+        old_values, new_values = _list(old_enum), _list(new_enum)
         for value in [value for value in old_values if value not in new_values]:
             yield change(f"enum value {json_text(value)} removed", in_request)
         for value in [value for value in new_values if value not in old_values]:
             # Parsers that map the enum to a closed type fail on a value they have never seen.
             yield change(f"enum value {json_text(value)} added", in_response)
 
-    old_properties, new_properties = old.get("properties", {}), new.get("properties", {})
-    old_required, new_required = set(old.get("required", [])), set(new.get("required", []))
+    old_properties, new_properties = _mapping(old.get("properties")), _mapping(new.get("properties"))
+    old_required, new_required = _names(old.get("required")), _names(new.get("required"))
     for name in sorted(old_properties.keys() - new_properties.keys()):
         yield change(f"property '{name}' removed", True)
     for name in sorted(new_properties.keys() - old_properties.keys()):
@@ -231,8 +263,14 @@ def _diff_schema(
         yield from _diff_schema(f"{location}[]", old["items"], new["items"], used_in)
 
 
-def _type_of(schema: Mapping[str, Any]) -> str:
+def _names(value: Any) -> set[str]:
+    return {name for name in _list(value) if isinstance(name, str)}
+
+
+def _type_of(schema: Any) -> str:
     """A short name for a schema's type: its `$ref` target, its JSON type, or `any`."""
+    if not isinstance(schema, Mapping):
+        return json_text(schema)  # a boolean schema, or something that is no schema at all
     if "$ref" in schema:
         return str(schema["$ref"]).rsplit("/", 1)[-1]
     declared = schema.get("type")

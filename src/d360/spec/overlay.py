@@ -136,18 +136,24 @@ def check_overlay(spec: dict[str, Any], overlay: Overlay) -> OverlayCheck:
     """Which actions `spec` makes redundant, and which target nothing in it.
 
     Each action is judged in order on the spec as the actions before it left it, as the regeneration
-    applies them; an action whose target is gone is skipped so the rest are still judged.
+    applies them; an action whose target is gone (or is no longer the kind of node it amends) is skipped
+    so the rest are still judged.
     """
     current = copy.deepcopy(spec)
     redundant: list[OverlayAction] = []
     missing: list[OverlayAction] = []
     for action in overlay.actions:
         locations = _locations(action, current)
-        if not locations:
+        before = copy.deepcopy(current) if locations and not action.remove else None
+        try:
+            if not locations:
+                raise OverlayError(action.target)
+            _apply(action, current, locations)
+        except OverlayError:
+            if before is not None:
+                current = before  # a half-applied action leaves nothing behind
             missing.append(action)
             continue
-        before = copy.deepcopy(current) if not action.remove else None
-        _apply(action, current, locations)
         if before is not None and before == current:
             redundant.append(action)
     return OverlayCheck(redundant=tuple(redundant), missing=tuple(missing))
