@@ -55,8 +55,11 @@ MAX_PAGE = 1000
 REJECTION_REASON = "INVALID_FORMAT"
 """The reason a rejection gives (one of Meta's: ABUSIVE_CONTENT, INCORRECT_CATEGORY, INVALID_FORMAT, SCAM...)."""
 NAMESPACE = "d360_sandbox_0a1b2c3d_4e5f_6a7b_8c9d"
-FILTER_KEYS = (NAME_FILTER, "name", "status", "category", "language", "id")
-"""The keys `filters` may hold (360dialog's listings name the same ones)."""
+FILTER_KEYS = ("id", "partner_id", NAME_FILTER, "status", "category", "language")
+"""The keys `filters` and `sort` may name: those 360dialog's Partner API template list allows (the effective
+spec's patterns say the same). A sandbox's templates all belong to one partner: `partner_id` sorts as `id`
+does and a filter on it matches `PARTNER_ID` only."""
+PARTNER_ID = "d360-sandbox"
 STATUS_FIELD = "message_template_status_update"
 
 # The templates every sandbox starts with, each approved. Their parameters fit the README's examples:
@@ -533,10 +536,12 @@ class TemplateEndpoints:
 
 def listing(store: TemplateStore, query: Mapping[str, str]) -> dict[str, Any]:
     """The answer to GET /v1/configs/templates: 360dialog's envelope around one page of the matches."""
-    limit = read_int(query.get("limit", str(MAX_PAGE)), max_digits=4)
+    # A limit of 0 answers no templates (and the total); one past MAX_PAGE is held to it, as upstream caps pages.
+    limit = read_int(query.get("limit", str(MAX_PAGE)), max_digits=9)
     offset = read_int(query.get("offset", "0"), max_digits=9)
-    if limit is None or not 1 <= limit <= MAX_PAGE or offset is None:
-        return {"error": f"limit must be a whole number from 1 to {MAX_PAGE} and offset one of 0 or more"}
+    if limit is None or offset is None:
+        return {"error": "limit and offset must be whole numbers, 0 or more"}
+    limit = min(limit, MAX_PAGE)
     try:
         filters = json.loads(query.get("filters", "{}"))
     except (ValueError, RecursionError):
@@ -551,8 +556,10 @@ def listing(store: TemplateStore, query: Mapping[str, str]) -> dict[str, Any]:
     if key not in FILTER_KEYS:
         return {"error": f"sort by one of {', '.join(FILTER_KEYS)} (a leading - reverses it), not {sort!r}"}
     wanted = {("name" if name == NAME_FILTER else name): value for name, value in filters.items()}
+    if wanted.pop("partner_id", PARTNER_ID) != PARTNER_ID:
+        wanted["id"] = ""  # another partner's templates: none of these
     matches = [stored for stored in store.all() if _matches(stored, wanted)]
-    field = "name" if key == NAME_FILTER else key
+    field = {NAME_FILTER: "name", "partner_id": "id"}.get(key, key)
     matches.sort(key=lambda stored: ("" if field == "id" else str(getattr(stored, field)), int(stored.id)),
                  reverse=sort.startswith("-"))  # fmt: skip
     page = matches[offset : offset + limit]
@@ -578,11 +585,16 @@ def _matches(stored: StoredTemplate, wanted: Mapping[str, str]) -> bool:
 
 def library_page(query: Mapping[str, str], url: str) -> dict[str, Any]:
     """The answer to GET /message_template_library: Meta's `data` and `paging` (cursors and `next`)."""
-    limit = read_int(query.get("limit", str(LIBRARY_PAGE)), max_digits=4)
-    after = query.get("after")
+    limit = read_int(query.get("limit", str(LIBRARY_PAGE)), max_digits=9)
+    if limit is None or limit < 1:
+        return {"error": "limit must be a whole number, 1 or more"}
+    limit = min(limit, MAX_PAGE)
+    # A cursor is opaque: one this sandbox never gave points past every page (an empty answer, as past the
+    # end), and an empty one is no cursor.
+    after = query.get("after") or None
     start = _cursor_offset(after) if after is not None else 0
-    if limit is None or not 1 <= limit <= MAX_PAGE or start is None:
-        return {"error": f"limit must be a whole number from 1 to {MAX_PAGE}, and after a cursor this gave"}
+    if start is None:
+        return {"data": []}
     search = query.get("search", "").lower()
     matches = [
         item
