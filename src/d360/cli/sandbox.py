@@ -10,6 +10,7 @@ import signal
 from d360 import SPEC_VERSION
 from d360.cli.common import EXIT_OK, Commands, UsageError
 from d360.errors import ConfigurationError
+from d360.numbers import read_int
 
 
 def add_sandbox_command(commands: Commands) -> None:
@@ -44,7 +45,7 @@ def add_sandbox_command(commands: Commands) -> None:
         action="store_true",
         help="also refuse what upstream documents but no schema can say (unique button titles, ten rows in all)",
     )
-    sandbox.add_argument("--keep", type=int, default=10_000, metavar="N", help="messages kept for inspection")
+    sandbox.add_argument("--keep", type=_integer, default=10_000, metavar="N", help="messages kept for inspection")
     sandbox.add_argument(
         "--keep-mb", type=float, default=64.0, metavar="MB", help="what the kept messages may take in all (default 64)"
     )
@@ -75,20 +76,27 @@ def add_sandbox_command(commands: Commands) -> None:
     )
     sandbox.add_argument(
         "--delivery-failure-code",
-        type=int,
+        type=_integer,
         default=131026,
         metavar="CODE",
         help="the Cloud API error code of those failures (default 131026; 131047 is the 24-hour window)",
     )
-    sandbox.add_argument("--seed", type=int, help="seed for the fault dice, for repeatable runs")
+    sandbox.add_argument("--seed", type=_integer, help="seed for the fault dice, for repeatable runs")
     sandbox.set_defaults(handler=run_sandbox)
 
 
+def _integer(text: str) -> int:
+    """A whole number the user typed (ASCII digits, a "-" allowed): the sandbox's own checks say what range."""
+    value = read_int(text, signed=True)
+    if value is None:
+        raise argparse.ArgumentTypeError(f"a whole number is wanted (ASCII digits), not {text!r}")
+    return value
+
+
 def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"a port is a whole number, not {text!r}") from None
+    value = read_int(text)
+    if value is None:
+        raise argparse.ArgumentTypeError(f"a port is a whole number, not {text!r}")
     if not 0 <= value <= 65535:
         raise argparse.ArgumentTypeError(f"a port is from 0 to 65535, not {value}")
     return value
