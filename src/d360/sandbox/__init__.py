@@ -32,11 +32,13 @@ import attrs
 import httpx
 
 from d360.errors import ConfigurationError, D360Error
+from d360.media.client import MEDIA_ID_DIGITS
 from d360.media.limits import LARGEST, check_upload, media_kind
 from d360.messages import with_cloud_api_defaults
+from d360.numbers import read_int
 from d360.sandbox.media import DEFAULT_KEEP as DEFAULT_MEDIA_KEEP
 from d360.sandbox.media import DEFAULT_KEEP_BYTES as DEFAULT_MEDIA_KEEP_BYTES
-from d360.sandbox.media import LOOKASIDE, MAX_UPLOAD_BYTES, MediaStore
+from d360.sandbox.media import DEFAULT_SESSION_TTL, LOOKASIDE, MAX_UPLOAD_BYTES, MediaStore, NoRoom
 from d360.sandbox.webhooks import WebhookSender, WebhookSettings, is_local_url
 from d360.validation import limit_problems, read_receipt_problems, schema_problems, spec
 from d360.webhooks import payloads
@@ -151,6 +153,7 @@ class Sandbox:
         media_keep: int = DEFAULT_MEDIA_KEEP,
         media_keep_bytes: int = DEFAULT_MEDIA_KEEP_BYTES,
         lookaside: str = LOOKASIDE,
+        upload_session_ttl: float = DEFAULT_SESSION_TTL,
     ) -> None:
         if not api_keys or isinstance(api_keys, str) or not all(isinstance(key, str) and key for key in api_keys):
             raise ConfigurationError("the sandbox needs at least one API key, each a non-empty string")
@@ -185,8 +188,15 @@ class Sandbox:
         )
         """Delivers status webhooks for accepted messages, and inbound messages, to `webhook_url` (or the
         URL set with `client.set_webhook`); `webhooks.stats` counts what it did."""
-        self.media = MediaStore(keep=media_keep, keep_bytes=media_keep_bytes, lookaside=lookaside)
-        """Uploaded media, on disk in a folder of its own (removed when the sandbox is stopped)."""
+        if not (_is_number(upload_session_ttl) and upload_session_ttl > 0):
+            raise ConfigurationError(
+                f"upload_session_ttl must be a positive number of seconds, not {upload_session_ttl!r}"
+            )
+        self.media = MediaStore(
+            keep=media_keep, keep_bytes=media_keep_bytes, lookaside=lookaside, session_ttl=upload_session_ttl
+        )
+        """Uploaded media and upload sessions, on disk in a folder of their own (removed when the sandbox is
+        stopped), bounded together by `media_keep` and `media_keep_bytes`."""
         self.app = self._build_app()
 
     def received(self) -> list[ReceivedMessage]:
@@ -358,10 +368,10 @@ class Sandbox:
         refused = self._authorized(request)
         if refused is not None:
             return refused
-        declared = request.headers.get("content-length", "")
-        if not (declared.isascii() and declared.isdigit()):
+        declared = read_int(request.headers.get("content-length"), max_digits=32)
+        if declared is None:
             return JSONResponse({"error": "an upload needs a Content-Length"}, 400)
-        if int(declared) > MAX_UPLOAD_BYTES:
+        if declared > MAX_UPLOAD_BYTES:
             return JSONResponse({"error": f"the upload is larger than {MAX_UPLOAD_BYTES} bytes"}, 413)
         try:
             form = await request.form(max_files=1)
@@ -382,7 +392,10 @@ class Sandbox:
                 check_upload(fields["type"], size, upload.filename or "upload", head)
             except D360Error as exc:
                 return JSONResponse({"error": str(exc)}, 400)
-            stored = await asyncio.to_thread(self.media.save, upload.file, fields["type"])
+            try:
+                stored = await asyncio.to_thread(self.media.save, upload.file, fields["type"], size)
+            except NoRoom as exc:
+                return JSONResponse({"error": str(exc)}, 400)
         finally:
             await form.close()
         return JSONResponse({"id": stored.id})
@@ -395,15 +408,19 @@ class Sandbox:
         if refused is not None:
             return refused
         query = request.query_params
-        name, length, kind = query.get("file_name", ""), query.get("file_length", ""), query.get("file_type", "")
-        if not name or not kind or not (length.isascii() and length.isdigit()):
+        name, kind = query.get("file_name", ""), query.get("file_type", "")
+        length = read_int(query.get("file_length"))
+        if not name or not kind or length is None:
             return JSONResponse({"error": "file_name, file_length (a whole number) and file_type are required"}, 400)
         # The type and the largest size, as the spec says them; the client checks each kind's own limit first.
-        if media_kind(kind) is None or not 0 < int(length) <= LARGEST:
+        if media_kind(kind) is None or not 0 < length <= LARGEST:
             return JSONResponse(
                 {"error": f"file_type must be a supported media type and file_length at most {LARGEST}"}, 400
             )
-        session = self.media.open_session(name, kind, int(length))
+        try:
+            session = self.media.open_session(name, kind, length)
+        except NoRoom as exc:
+            return JSONResponse({"error": str(exc)}, 400)
         return JSONResponse({"id": f"upload:{session.id}"})
 
     async def _upload_session(self, request: Request) -> Response:
@@ -413,24 +430,26 @@ class Sandbox:
         refused = self._authorized(request)
         if refused is not None:
             return refused
-        session = self.media.sessions.get(request.path_params["upload_session"])
+        session = self.media.session(request.path_params["upload_session"])
         if session is None:
             return JSONResponse({"error": "no such upload session"}, 404)
         if request.method == "GET":
             return JSONResponse({"id": f"upload:{session.id}", "file_offset": session.received})
         offset_text = request.headers.get("file_offset", "0")
-        if not (offset_text.isascii() and offset_text.isdigit()) or int(offset_text) != session.received:
+        if read_int(offset_text) != session.received:
             return JSONResponse(
                 {"error": f"file_offset {offset_text!r} does not match the {session.received} bytes received"}, 400
             )
         self.media.session_offsets.append(session.received)
-        declared = request.headers.get("content-length", "")
+        declared = read_int(request.headers.get("content-length"))
         cut_after = None
-        if self.faults.cut_upload_rate and self._random.random() < self.faults.cut_upload_rate and declared.isdigit():
-            cut_after = int(declared) // 2
+        if self.faults.cut_upload_rate and self._random.random() < self.faults.cut_upload_rate and declared is not None:
+            cut_after = declared // 2
         taken = 0
         with session.path.open("ab") as target:
             async for chunk in request.stream():
+                if not self.media.touch(session):  # expired (or the sandbox was reset) while this came in
+                    return JSONResponse({"error": "no such upload session"}, 404)
                 if session.received + len(chunk) > session.length:
                     return JSONResponse({"error": f"more than the session's {session.length} bytes"}, 400)
                 if cut_after is not None and taken + len(chunk) >= cut_after:
@@ -459,7 +478,7 @@ class Sandbox:
             return JSONResponse({"error": "Method Not Allowed"}, 405, headers={"Allow": "POST"})
         if media_id.startswith("upload:"):  # an upload session takes GET and POST
             return JSONResponse({"error": "Method Not Allowed"}, 405, headers={"Allow": "GET, POST"})
-        if not media_id.isascii() or not media_id.isdigit():
+        if read_int(media_id, max_digits=MEDIA_ID_DIGITS) is None:
             return JSONResponse({"error": f"media id must be numeric, not {media_id!r}"}, 400)
         stored = self.media.get(media_id)
         if stored is None:
@@ -549,8 +568,8 @@ async def _read_body(request: Request) -> bytes | Response:
     from starlette.responses import JSONResponse
 
     too_large = JSONResponse({"error": f"request body is larger than {MAX_BODY_BYTES} bytes"}, 413)
-    declared = request.headers.get("content-length", "")
-    if declared.isascii() and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+    declared = read_int(request.headers.get("content-length"), max_digits=32)
+    if declared is not None and declared > MAX_BODY_BYTES:
         return too_large
     parts: list[bytes] = []
     size = 0
