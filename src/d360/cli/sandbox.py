@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import math
 import os
+import re
 import signal
+import sys
+from typing import TYPE_CHECKING
 
 from d360 import SPEC_VERSION
 from d360.cli.common import EXIT_OK, Commands, UsageError
 from d360.errors import ConfigurationError
 from d360.numbers import read_int
+
+if TYPE_CHECKING:
+    from d360.sandbox.webhooks import WebhookSettings
 
 
 def add_sandbox_command(commands: Commands) -> None:
@@ -68,6 +75,24 @@ def add_sandbox_command(commands: Commands) -> None:
         help="share of webhook deliveries sent twice on purpose, as upstream sometimes does",
     )
     sandbox.add_argument(
+        "--webhook-initial-backoff",
+        type=_seconds,
+        metavar="SECONDS",
+        help="wait before retrying a webhook delivery not answered 200, doubled each time (default 5)",
+    )
+    sandbox.add_argument(
+        "--webhook-max-backoff",
+        type=_seconds,
+        metavar="SECONDS",
+        help="the longest wait between two tries of a delivery (default 600: ten minutes)",
+    )
+    sandbox.add_argument(
+        "--webhook-give-up-after",
+        type=_seconds,
+        metavar="SECONDS",
+        help="stop retrying a delivery this long after its first failure (default 86400: a day)",
+    )
+    sandbox.add_argument(
         "--delivery-failure-rate",
         type=_share,
         default=0.0,
@@ -102,6 +127,16 @@ def _port(text: str) -> int:
     return value
 
 
+def _seconds(text: str) -> float:
+    """Seconds the user typed: ASCII digits, a decimal point allowed (float() would take "٣" and "1e9")."""
+    if not _SECONDS.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"seconds are a number such as 5 or 0.5, not {text!r}")
+    return float(text)
+
+
+_SECONDS = re.compile(r"[0-9]{1,9}(\.[0-9]{1,9})?", re.ASCII)
+
+
 def _share(text: str) -> float:
     try:
         value = float(text)
@@ -126,12 +161,44 @@ _FLAG_NAMES = {
     "webhook_url": "--webhook-url",
     "webhook_secret": "--webhook-secret",
     "webhook_duplicate_rate": "--webhook-duplicates",
+    "webhook_initial_backoff": "--webhook-initial-backoff",
+    "webhook_max_backoff": "--webhook-max-backoff",
+    "webhook_give_up_after": "--webhook-give-up-after",
 }
 
 
 def _as_flags(message: str) -> str:
     name = message.split(" ", 1)[0]
     return message.replace(name, _FLAG_NAMES[name], 1) if name in _FLAG_NAMES else message
+
+
+def _schedule(settings: WebhookSettings) -> str:
+    """The retry schedule in a few words: "after 5 s, 10 s, 20 s, ... then every 10 min, for 24 h"."""
+    gaps = list(settings.schedule())
+    if not gaps:
+        return "none"
+    shown = [_duration(gap) for gap in gaps[:4]]
+    longest = max(gaps)
+    tail = f", ... up to every {_duration(longest)}" if len(gaps) > 4 else ""
+    return f"after {', '.join(shown)}{tail}, for {_duration(settings.give_up_after)}"
+
+
+def _duration(seconds: float) -> str:
+    if seconds >= 3600 and seconds % 3600 == 0:
+        return f"{seconds / 3600:g} h"
+    if seconds >= 60 and seconds % 60 == 0:
+        return f"{seconds / 60:g} min"
+    return f"{seconds:g} s"
+
+
+def _log_to_stderr() -> None:
+    """The sandbox's own log (webhook retries, drops, give-ups) as lines on stderr."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("d360 sandbox: %(message)s"))
+    sandbox_logger = logging.getLogger("d360.sandbox")
+    sandbox_logger.addHandler(handler)
+    sandbox_logger.setLevel(logging.INFO)
+    sandbox_logger.propagate = False
 
 
 def run_sandbox(arguments: argparse.Namespace) -> int:
@@ -160,6 +227,11 @@ def run_sandbox(arguments: argparse.Namespace) -> int:
             webhook_url=arguments.webhook_url,
             webhook_secret=arguments.webhook_secret or None,
             webhook_duplicate_rate=arguments.webhook_duplicates,
+            **{
+                f"webhook_{name}": getattr(arguments, f"webhook_{name}")
+                for name in ("initial_backoff", "max_backoff", "give_up_after")
+                if getattr(arguments, f"webhook_{name}") is not None  # not given: the sandbox's default
+            },
         )
     except ConfigurationError as exc:
         raise UsageError(_as_flags(str(exc))) from None
@@ -179,6 +251,8 @@ def run_sandbox(arguments: argparse.Namespace) -> int:
             f"  delivering webhooks to {arguments.webhook_url} ({signed}); "
             f"a customer writes: POST {base_url}{sandbox.INBOUND_PATH}"
         )
+    print(f"  webhook retries: {_schedule(app.webhooks.settings)} (every retry is logged on stderr)")
+    _log_to_stderr()
     print(end="", flush=True)
     # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal to the handler that was
     # in place before it; a quiet one lets us report and exit 0, a requested stop being no failure.

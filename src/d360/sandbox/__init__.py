@@ -39,7 +39,14 @@ from d360.numbers import read_int
 from d360.sandbox.media import DEFAULT_KEEP as DEFAULT_MEDIA_KEEP
 from d360.sandbox.media import DEFAULT_KEEP_BYTES as DEFAULT_MEDIA_KEEP_BYTES
 from d360.sandbox.media import DEFAULT_SESSION_TTL, LOOKASIDE, MAX_UPLOAD_BYTES, MediaStore, NoRoom
-from d360.sandbox.webhooks import WebhookSender, WebhookSettings, is_local_url
+from d360.sandbox.webhooks import (
+    DEFAULT_GIVE_UP_AFTER,
+    DEFAULT_INITIAL_BACKOFF,
+    DEFAULT_MAX_BACKOFF,
+    WebhookSender,
+    WebhookSettings,
+    is_local_url,
+)
 from d360.validation import limit_problems, read_receipt_problems, schema_problems, spec
 from d360.webhooks import payloads
 
@@ -150,6 +157,9 @@ class Sandbox:
         webhook_url: str | None = None,
         webhook_secret: str | None = None,
         webhook_duplicate_rate: float = 0.0,
+        webhook_initial_backoff: float = DEFAULT_INITIAL_BACKOFF,
+        webhook_max_backoff: float = DEFAULT_MAX_BACKOFF,
+        webhook_give_up_after: float = DEFAULT_GIVE_UP_AFTER,
         media_keep: int = DEFAULT_MEDIA_KEEP,
         media_keep_bytes: int = DEFAULT_MEDIA_KEEP_BYTES,
         lookaside: str = LOOKASIDE,
@@ -168,6 +178,7 @@ class Sandbox:
         self.api_keys = frozenset(api_keys)
         self.faults = faults or Faults()
         self.faults.check()
+        self._initial_faults = attrs.evolve(self.faults)
         self.enforce_limits = enforce_limits
         """Also refuse what upstream documents but no schema can say (unique button titles, ten rows in all);
         the limits a schema can say (text length, button counts, phone numbers) are always enforced."""
@@ -183,11 +194,15 @@ class Sandbox:
         self.read_receipts: collections.deque[str] = collections.deque(maxlen=keep)
         self.typing_indicators: collections.deque[str] = collections.deque(maxlen=keep)
         """Ids of the messages whose read receipt asked for a typing indicator."""
-        self.webhooks = WebhookSender(
-            _webhook_settings(webhook_url, webhook_secret, webhook_duplicate_rate), seed=self.faults.seed
-        )
+        self._initial_webhook_settings = _webhook_settings(
+            webhook_url, webhook_secret, webhook_duplicate_rate,
+            initial_backoff=webhook_initial_backoff, max_backoff=webhook_max_backoff,
+            give_up_after=webhook_give_up_after,
+        )  # fmt: skip
+        self.webhooks = WebhookSender(attrs.evolve(self._initial_webhook_settings), seed=self.faults.seed)
         """Delivers status webhooks for accepted messages, and inbound messages, to `webhook_url` (or the
-        URL set with `client.set_webhook`); `webhooks.stats` counts what it did."""
+        URL set with `client.set_webhook`), retried on the schedule the `webhook_*_backoff` and
+        `webhook_give_up_after` settings say; `webhooks.stats` counts what it did."""
         if not (_is_number(upload_session_ttl) and upload_session_ttl > 0):
             raise ConfigurationError(
                 f"upload_session_ttl must be a positive number of seconds, not {upload_session_ttl!r}"
@@ -205,12 +220,31 @@ class Sandbox:
             return list(self._received)
 
     def clear(self) -> None:
+        """Forget the kept messages, read receipts and typing indicators, and start `accepted_count` again."""
         with self._lock:
             self._received.clear()
             self._kept_bytes = 0
             self.read_receipts.clear()
             self.typing_indicators.clear()
             self.accepted_count = 0
+
+    def reset(self) -> None:
+        """Everything back to how the sandbox was made: no kept messages, read receipts or typing indicators
+        (`accepted_count` 0), the faults it was given (their dice re-seeded, the rate limit's window empty),
+        the webhook URL, secret and headers it was given (no pending delivery, stats zeroed), and no media
+        or upload sessions. Safe from any thread while it serves; `d360_sandbox` calls it around each test.
+
+        Whatever the sandbox comes to hold must be emptied here, so that one call empties it all.
+        """
+        self.clear()
+        with self._lock:
+            self._request_times.clear()
+        self.faults = attrs.evolve(self._initial_faults)
+        self._random = random.Random(self.faults.seed)
+        self.webhooks.reset(
+            attrs.evolve(self._initial_webhook_settings, headers=dict(self._initial_webhook_settings.headers))
+        )
+        self.media.clear()
 
     @property
     def kept_bytes(self) -> int:
@@ -605,7 +639,15 @@ async def _file_chunks(path: Path, size: int, *, cut: bool, corrupt: bool) -> As
             yield chunk
 
 
-def _webhook_settings(url: str | None, secret: str | None, duplicate_rate: float) -> WebhookSettings:
+def _webhook_settings(
+    url: str | None,
+    secret: str | None,
+    duplicate_rate: float,
+    *,
+    initial_backoff: float = DEFAULT_INITIAL_BACKOFF,
+    max_backoff: float = DEFAULT_MAX_BACKOFF,
+    give_up_after: float = DEFAULT_GIVE_UP_AFTER,
+) -> WebhookSettings:
     if url is not None:
         from d360.webhooks.config import webhook_config_body
 
@@ -619,7 +661,18 @@ def _webhook_settings(url: str | None, secret: str | None, duplicate_rate: float
         raise ConfigurationError("webhook_secret must be a non-empty string")
     if not (_is_number(duplicate_rate) and 0 <= duplicate_rate <= 1):
         raise ConfigurationError(f"webhook_duplicate_rate must be a share from 0 to 1, not {duplicate_rate}")
-    return WebhookSettings(url=url, secret=secret, duplicate_rate=duplicate_rate)
+    if not (_is_number(initial_backoff) and initial_backoff > 0):
+        raise ConfigurationError(f"webhook_initial_backoff must be a positive number of seconds, not {initial_backoff}")
+    if not (_is_number(max_backoff) and max_backoff >= initial_backoff):
+        raise ConfigurationError(
+            f"webhook_max_backoff must be a number of seconds, at least webhook_initial_backoff, not {max_backoff}"
+        )
+    if not (_is_number(give_up_after) and give_up_after >= 0):
+        raise ConfigurationError(f"webhook_give_up_after must be a number of seconds, 0 or more, not {give_up_after}")
+    return WebhookSettings(
+        url=url, secret=secret, duplicate_rate=duplicate_rate, initial_backoff=initial_backoff,
+        max_backoff=max_backoff, give_up_after=give_up_after,
+    )  # fmt: skip
 
 
 def _webhook_config_problem(raw: bytes) -> str | tuple[str, dict[str, str]]:
