@@ -62,6 +62,40 @@ def test_the_plugins_fixtures_work_in_a_throwaway_project(pytester: pytest.Pytes
     result.assert_outcomes(passed=5)
 
 
+LEAKY_TESTS = """
+import httpx
+
+import d360
+
+
+def test_a_leaves_everything_behind(d360_sandbox, d360_client):
+    d360_client.set_webhook("http://127.0.0.1:9/hooks", headers={"X-Partner-Auth": "letmein"})
+    d360_client.send_text("4915112345678", "left behind")
+    d360_client.mark_as_read("wamid.ABC")
+    d360_client.media.upload(b"%PDF-1.4", "application/pdf", filename="a.pdf")
+    session = d360_client.media.create_upload_session(b"x" * 100, "application/pdf", filename="b.pdf")
+    httpx.post(f"{d360_sandbox.base_url}/{session}", content=b"x" * 40,
+               headers={"D360-API-KEY": d360_sandbox.api_key, "file_offset": "0"})
+    d360_sandbox.set_faults(latency=0.01, seed=5)
+    assert d360_sandbox.sandbox.webhooks.pending == 1  # the statuses wait to be retried (nobody listens)
+
+
+def test_b_starts_from_nothing(d360_sandbox, d360_client):
+    app = d360_sandbox.sandbox
+    assert d360_sandbox.received() == [] and app.accepted_count == 0 and list(app.read_receipts) == []
+    assert app.faults == d360.sandbox.Faults()
+    assert d360_client.get_webhook().url is None and app.webhooks.settings.headers == {}
+    assert app.webhooks.pending == 0 and app.webhooks.stats.attempts == 0
+    assert len(app.media) == 0 and app.media.sessions == {} and list(app.media.folder.iterdir()) == []
+"""
+
+
+def test_nothing_of_one_test_reaches_the_next_through_d360_sandbox(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_leaks=LEAKY_TESTS)
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "-q")
+    result.assert_outcomes(passed=2)
+
+
 def test_loading_the_plugin_imports_nothing_of_d360() -> None:
     import subprocess
     import sys
