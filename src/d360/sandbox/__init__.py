@@ -199,7 +199,7 @@ class Sandbox:
             initial_backoff=webhook_initial_backoff, max_backoff=webhook_max_backoff,
             give_up_after=webhook_give_up_after,
         )  # fmt: skip
-        self.webhooks = WebhookSender(attrs.evolve(self._initial_webhook_settings), seed=self.faults.seed)
+        self.webhooks = WebhookSender(self._fresh_webhook_settings(), seed=self.faults.seed)
         """Delivers status webhooks for accepted messages, and inbound messages, to `webhook_url` (or the
         URL set with `client.set_webhook`), retried on the schedule the `webhook_*_backoff` and
         `webhook_give_up_after` settings say; `webhooks.stats` counts what it did."""
@@ -241,10 +241,13 @@ class Sandbox:
             self._request_times.clear()
         self.faults = attrs.evolve(self._initial_faults)
         self._random = random.Random(self.faults.seed)
-        self.webhooks.reset(
-            attrs.evolve(self._initial_webhook_settings, headers=dict(self._initial_webhook_settings.headers))
-        )
+        self.webhooks.reset(self._fresh_webhook_settings())
         self.media.clear()
+
+    def _fresh_webhook_settings(self) -> WebhookSettings:
+        """A copy of the webhook settings the sandbox was made with, for its sender to change at will."""
+        made = self._initial_webhook_settings
+        return attrs.evolve(made, headers=dict(made.headers))
 
     @property
     def kept_bytes(self) -> int:
