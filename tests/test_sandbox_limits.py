@@ -12,6 +12,8 @@ import pytest
 
 import d360
 from d360 import sandbox
+from d360.media.limits import LARGEST
+from d360.sandbox.media import KEPT_OFFSETS, MAX_SESSIONS
 
 KEY = "limits-key"
 TEXT = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": "4915112345678", "type": "text",
@@ -130,3 +132,96 @@ def test_what_is_kept_is_bounded_in_bytes_as_well_as_count() -> None:
 def test_settings_that_cannot_work_are_refused(settings: dict[str, object], message: str) -> None:
     with pytest.raises(d360.ConfigurationError, match=message):
         sandbox.Sandbox([KEY], **settings)  # type: ignore[arg-type]
+
+
+# Upload sessions live inside the media bound.
+
+
+def open_session(served: sandbox.RunningSandbox, length: int) -> httpx.Response:
+    query = {"file_name": "clip.mp4", "file_length": str(length), "file_type": "video/mp4"}
+    return httpx.post(f"{served.base_url}/uploads", params=query, headers={"D360-API-KEY": KEY}, timeout=30)
+
+
+def send_chunk(served: sandbox.RunningSandbox, session: str, data: bytes, offset: int = 0) -> httpx.Response:
+    headers = {"D360-API-KEY": KEY, "file_offset": str(offset)}
+    return httpx.post(f"{served.base_url}/{session}", content=data, headers=headers, timeout=30)
+
+
+def upload_file(served: sandbox.RunningSandbox, size: int) -> httpx.Response:
+    files = {"file": ("a.pdf", b"%" * size, "application/pdf")}
+    data = {"type": "application/pdf", "messaging_product": "whatsapp"}
+    return httpx.post(f"{served.base_url}/media", files=files, data=data, headers={"D360-API-KEY": KEY}, timeout=30)
+
+
+def test_upload_sessions_reserve_their_length_within_the_media_bound() -> None:
+    with sandbox.running(api_keys=[KEY], media_keep_bytes=1_000_000) as served:
+        store = served.sandbox.media
+        first = open_session(served, 600_000)
+        assert first.status_code == 200 and store.kept_bytes == 600_000
+        refused = open_session(served, 600_000)  # 1.2 MB reserved would pass the bound
+        assert refused.status_code == 400
+        assert "no room for this session of 600000 bytes" in refused.json()["error"]
+        assert "media_keep_bytes" in refused.json()["error"]
+        assert upload_file(served, 300_000).status_code == 200  # fits beside the session
+        assert upload_file(served, 300_000).status_code == 200  # the older file makes room
+        assert len(store) == 1 and store.kept_bytes == 900_000
+        assert upload_file(served, 500_000).status_code == 400  # cannot fit even with every file gone
+        assert send_chunk(served, first.json()["id"], b"v" * 600_000).json()["h"].startswith("2:")
+        assert store.kept_bytes <= 1_000_000
+        assert sum(path.stat().st_size for path in store.folder.iterdir()) <= 1_000_000
+
+
+def test_upload_sessions_count_against_media_keep_and_are_capped() -> None:
+    with sandbox.running(api_keys=[KEY], media_keep=2) as served:
+        assert [open_session(served, 10).status_code for _ in range(3)] == [200, 200, 400]
+    with sandbox.running(api_keys=[KEY]) as served:
+        answers = [open_session(served, 10).status_code for _ in range(MAX_SESSIONS + 20)]
+        assert answers.count(200) == MAX_SESSIONS and set(answers[-20:]) == {400}
+        assert len(served.sandbox.media.sessions) == MAX_SESSIONS
+
+
+def test_what_was_the_ten_gigabyte_hole_is_closed() -> None:
+    # Before: 100 sessions of the largest size each were taken, whatever media_keep_bytes said.
+    largest = LARGEST
+    with sandbox.running(api_keys=[KEY], media_keep_bytes=3 * largest) as served:
+        answers = [open_session(served, largest).status_code for _ in range(MAX_SESSIONS)]
+        assert answers.count(200) == 3 and served.sandbox.media.kept_bytes == 3 * largest
+
+
+def test_abandoned_upload_sessions_expire_and_give_their_room_back() -> None:
+    with sandbox.running(api_keys=[KEY], media_keep_bytes=1000, upload_session_ttl=0.3) as served:
+        abandoned = open_session(served, 1000).json()["id"]
+        assert open_session(served, 1000).status_code == 400
+        time.sleep(0.6)  # longer than the session's time to live
+        assert httpx.get(f"{served.base_url}/{abandoned}", headers={"D360-API-KEY": KEY}).status_code == 404
+        assert send_chunk(served, abandoned, b"x" * 1000).status_code == 404
+        renewed = open_session(served, 1000)
+        assert renewed.status_code == 200 and served.sandbox.media.kept_bytes == 1000
+        assert not any(path.name == f"session-{abandoned.removeprefix('upload:')}"
+                       for path in served.sandbox.media.folder.iterdir())  # fmt: skip
+
+
+def test_a_session_in_use_does_not_expire_and_the_offsets_log_is_bounded() -> None:
+    with sandbox.running(api_keys=[KEY], upload_session_ttl=2.0) as served:
+        session = open_session(served, 4).json()["id"]
+        for _ in range(6):
+            time.sleep(0.5)  # 3 s in all, each request restarting the session's clock
+            assert httpx.get(f"{served.base_url}/{session}", headers={"D360-API-KEY": KEY}).status_code == 200
+        store = served.sandbox.media
+        for _ in range(1200):
+            store.session_offsets.append(0)
+        assert len(store.session_offsets) == KEPT_OFFSETS
+
+
+def test_a_full_store_is_a_typed_error_for_the_client() -> None:
+    with (
+        sandbox.running(api_keys=[KEY], media_keep_bytes=1000) as served,
+        d360.Client(api_key=KEY, base_url=served.base_url) as client,
+        pytest.raises(d360.BadRequestError, match="no room for this session"),
+    ):
+        client.media.upload_resumable(b"%" * 2000, "application/pdf", filename="a.pdf")
+
+
+def test_bad_upload_session_ttl_is_refused() -> None:
+    with pytest.raises(d360.ConfigurationError, match="upload_session_ttl must be a positive number"):
+        sandbox.Sandbox([KEY], upload_session_ttl=0)

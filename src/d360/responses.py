@@ -24,6 +24,7 @@ from d360.errors import (
     ServerError,
     UnexpectedResponseError,
 )
+from d360.numbers import read_int
 from d360.retry import parse_retry_after
 
 # Meta's throttling codes: app-level (4), per-account (80007), per-number (130429) and per-pair (131056).
@@ -229,9 +230,7 @@ def status_error(status_code: int, headers: Mapping[str, str], content: bytes) -
 
 
 def is_throttling(found: ErrorDetails) -> bool:
-    code = found.code
-    if isinstance(code, str) and code.isascii() and code.isdigit():
-        code = int(code)
+    code = read_int(found.code)
     return code in THROTTLING_CODES or bool(THROTTLING_MESSAGE.search(found.message))
 
 

@@ -8,11 +8,12 @@ start-up) imports pytest alone: it costs nothing in a test run that uses none of
         [message] = d360_sandbox.received()
         assert message.body["template"]["name"] == "order_confirmation"
 
-Fixtures: `d360_sandbox` (a sandbox emptied, with faults off and its starting templates, for each test;
-`d360_sandbox.set_faults(server_error_rate=1.0)` changes them), `d360_sandbox_session` (one sandbox, its
-state shared by the session), `d360_client` and `d360_async_client` bound to the sandbox, or to upstream's sandbox with
-`--d360-live` (and D360_SANDBOX_KEY; skipped with the reason when it is not set). Nothing of d360 is
-imported until a fixture is used.
+Fixtures: `d360_sandbox` (a sandbox emptied for each test: no messages, faults, webhook URL, media or
+pending webhooks from another test, and only its starting templates; `d360_sandbox.set_faults(server_error_rate=1.0)`
+changes its faults, `d360_sandbox.add_template(...)` adds a template), `d360_sandbox_session` (one sandbox, its
+state shared by the session), `d360_client` and `d360_async_client` bound to the sandbox, or to upstream's
+sandbox with `--d360-live` (and D360_SANDBOX_KEY; skipped with the reason when it is not set). Nothing of d360
+is imported until a fixture is used.
 """
 
 from __future__ import annotations
@@ -56,13 +57,12 @@ def d360_sandbox_session() -> Iterator[RunningSandbox]:
 
 @pytest.fixture
 def d360_sandbox(d360_sandbox_session: RunningSandbox) -> Iterator[RunningSandbox]:
-    """The session's sandbox, emptied and with every fault off for this test (and after it); its templates
-    are the ones it starts with (`d360_sandbox.add_template(...)` adds one for this test)."""
-    d360_sandbox_session.sandbox.clear()
-    d360_sandbox_session.sandbox.templates.clear()
-    d360_sandbox_session.set_faults()
+    """The session's sandbox, emptied for this test (and after it): no kept messages, every fault off, no
+    webhook URL or headers, no media or upload sessions, no pending webhook, only its starting templates
+    (`Sandbox.reset`; `d360_sandbox.add_template(...)` adds one for this test)."""
+    d360_sandbox_session.sandbox.reset()
     yield d360_sandbox_session
-    d360_sandbox_session.set_faults()
+    d360_sandbox_session.sandbox.reset()
 
 
 def _target(request: pytest.FixtureRequest) -> tuple[str, str]:

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import math
 import os
+import re
 import signal
+import sys
+from typing import TYPE_CHECKING
 
 from d360 import SPEC_VERSION
 from d360.cli.common import EXIT_OK, Commands, UsageError
 from d360.errors import ConfigurationError
+from d360.numbers import read_int
+
+if TYPE_CHECKING:
+    from d360.sandbox.webhooks import WebhookSettings
 
 
 def add_sandbox_command(commands: Commands) -> None:
@@ -44,7 +52,7 @@ def add_sandbox_command(commands: Commands) -> None:
         action="store_true",
         help="also refuse what upstream documents but no schema can say (unique button titles, ten rows in all)",
     )
-    sandbox.add_argument("--keep", type=int, default=10_000, metavar="N", help="messages kept for inspection")
+    sandbox.add_argument("--keep", type=_integer, default=10_000, metavar="N", help="messages kept for inspection")
     sandbox.add_argument(
         "--keep-mb", type=float, default=64.0, metavar="MB", help="what the kept messages may take in all (default 64)"
     )
@@ -67,6 +75,24 @@ def add_sandbox_command(commands: Commands) -> None:
         help="share of webhook deliveries sent twice on purpose, as upstream sometimes does",
     )
     sandbox.add_argument(
+        "--webhook-initial-backoff",
+        type=_seconds,
+        metavar="SECONDS",
+        help="wait before retrying a webhook delivery not answered 200, doubled each time (default 5)",
+    )
+    sandbox.add_argument(
+        "--webhook-max-backoff",
+        type=_seconds,
+        metavar="SECONDS",
+        help="the longest wait between two tries of a delivery (default 600: ten minutes)",
+    )
+    sandbox.add_argument(
+        "--webhook-give-up-after",
+        type=_seconds,
+        metavar="SECONDS",
+        help="stop retrying a delivery this long after its first failure (default 86400: a day)",
+    )
+    sandbox.add_argument(
         "--delivery-failure-rate",
         type=_share,
         default=0.0,
@@ -75,7 +101,7 @@ def add_sandbox_command(commands: Commands) -> None:
     )
     sandbox.add_argument(
         "--delivery-failure-code",
-        type=int,
+        type=_integer,
         default=131026,
         metavar="CODE",
         help="the Cloud API error code of those failures (default 131026; 131047 is the 24-hour window)",
@@ -99,18 +125,35 @@ def add_sandbox_command(commands: Commands) -> None:
         help="take template messages of any name and parameters (for contract runs); by default they are "
         "refused as upstream does (132001, 132000)",
     )
-    sandbox.add_argument("--seed", type=int, help="seed for the fault dice, for repeatable runs")
+    sandbox.add_argument("--seed", type=_integer, help="seed for the fault dice, for repeatable runs")
     sandbox.set_defaults(handler=run_sandbox)
 
 
+def _integer(text: str) -> int:
+    """A whole number the user typed (ASCII digits, a "-" allowed): the sandbox's own checks say what range."""
+    value = read_int(text, signed=True)
+    if value is None:
+        raise argparse.ArgumentTypeError(f"a whole number is wanted (ASCII digits), not {text!r}")
+    return value
+
+
 def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"a port is a whole number, not {text!r}") from None
+    value = read_int(text)
+    if value is None:
+        raise argparse.ArgumentTypeError(f"a port is a whole number, not {text!r}")
     if not 0 <= value <= 65535:
         raise argparse.ArgumentTypeError(f"a port is from 0 to 65535, not {value}")
     return value
+
+
+def _seconds(text: str) -> float:
+    """Seconds the user typed: ASCII digits, a decimal point allowed (float() would take "٣" and "1e9")."""
+    if not _SECONDS.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"seconds are a number such as 5 or 0.5, not {text!r}")
+    return float(text)
+
+
+_SECONDS = re.compile(r"[0-9]{1,9}(\.[0-9]{1,9})?", re.ASCII)
 
 
 def _share(text: str) -> float:
@@ -139,12 +182,44 @@ _FLAG_NAMES = {
     "webhook_duplicate_rate": "--webhook-duplicates",
     "template_review_seconds": "--template-review-seconds",
     "template_reject_pattern": "--template-reject-pattern",
+    "webhook_initial_backoff": "--webhook-initial-backoff",
+    "webhook_max_backoff": "--webhook-max-backoff",
+    "webhook_give_up_after": "--webhook-give-up-after",
 }
 
 
 def _as_flags(message: str) -> str:
     name = message.split(" ", 1)[0]
     return message.replace(name, _FLAG_NAMES[name], 1) if name in _FLAG_NAMES else message
+
+
+def _schedule(settings: WebhookSettings) -> str:
+    """The retry schedule in a few words: "after 5 s, 10 s, 20 s, ... then every 10 min, for 24 h"."""
+    gaps = list(settings.schedule())
+    if not gaps:
+        return "none"
+    shown = [_duration(gap) for gap in gaps[:4]]
+    longest = max(gaps)
+    tail = f", ... up to every {_duration(longest)}" if len(gaps) > 4 else ""
+    return f"after {', '.join(shown)}{tail}, for {_duration(settings.give_up_after)}"
+
+
+def _duration(seconds: float) -> str:
+    if seconds >= 3600 and seconds % 3600 == 0:
+        return f"{seconds / 3600:g} h"
+    if seconds >= 60 and seconds % 60 == 0:
+        return f"{seconds / 60:g} min"
+    return f"{seconds:g} s"
+
+
+def _log_to_stderr() -> None:
+    """The sandbox's own log (webhook retries, drops, give-ups) as lines on stderr."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("d360 sandbox: %(message)s"))
+    sandbox_logger = logging.getLogger("d360.sandbox")
+    sandbox_logger.addHandler(handler)
+    sandbox_logger.setLevel(logging.INFO)
+    sandbox_logger.propagate = False
 
 
 def run_sandbox(arguments: argparse.Namespace) -> int:
@@ -176,6 +251,11 @@ def run_sandbox(arguments: argparse.Namespace) -> int:
             template_check=arguments.template_check,
             template_review_seconds=arguments.template_review_seconds,
             template_reject_pattern=arguments.template_reject_pattern,
+            **{
+                f"webhook_{name}": getattr(arguments, f"webhook_{name}")
+                for name in ("initial_backoff", "max_backoff", "give_up_after")
+                if getattr(arguments, f"webhook_{name}") is not None  # not given: the sandbox's default
+            },
         )
     except ConfigurationError as exc:
         raise UsageError(_as_flags(str(exc))) from None
@@ -200,6 +280,8 @@ def run_sandbox(arguments: argparse.Namespace) -> int:
             f"  delivering webhooks to {arguments.webhook_url} ({signed}); "
             f"a customer writes: POST {base_url}{sandbox.INBOUND_PATH}"
         )
+    print(f"  webhook retries: {_schedule(app.webhooks.settings)} (every retry is logged on stderr)")
+    _log_to_stderr()
     print(end="", flush=True)
     # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal to the handler that was
     # in place before it; a quiet one lets us report and exit 0, a requested stop being no failure.

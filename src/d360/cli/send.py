@@ -19,6 +19,7 @@ from d360.cli.common import (
 )
 from d360.client import Client
 from d360.errors import D360Error
+from d360.numbers import read_int
 
 
 def add_send_command(commands: Commands) -> None:
@@ -147,10 +148,11 @@ def template_components(arguments: argparse.Namespace) -> list[dict[str, Any]]:
     if arguments.body_param:
         components.append(templates.body(*(templates.text(value) for value in arguments.body_param)))
     for spec in arguments.button_url_param:
-        index, separator, value = spec.partition("=")
-        if not separator or not index.isdigit():
+        text, separator, value = spec.partition("=")
+        index = read_int(text)
+        if not separator or index is None:
             raise UsageError(f"--button-url-param takes INDEX=TEXT, such as 0=orders/8812, not {spec!r}")
-        components.append(templates.button(int(index), "url", templates.text(value)))
+        components.append(templates.button(index, "url", templates.text(value)))
     return components
 
 

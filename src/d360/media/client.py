@@ -27,6 +27,7 @@ from d360.errors import (
     ValidationError,
 )
 from d360.media.files import BytesTarget, DownloadTarget, Upload, prepare_upload, target_for
+from d360.numbers import read_int
 from d360.responses import _json_or_none, request_id_of, snippet, status_error
 from d360.retry import is_transient
 from d360.transports import StreamedResponse, TransportFailure, read_chunks, read_chunks_async
@@ -40,6 +41,8 @@ if TYPE_CHECKING:
 
 ATTACHMENTS_PATH = "/whatsapp_business/attachments/"
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
+MEDIA_ID_DIGITS = 32
+"""Digits a media id may have: Meta's are 15 to 17 today; an id is a name, not a quantity, so room to grow."""
 T = TypeVar("T")
 Progress = Callable[[int, int | None], None]
 """Told the bytes received so far and the expected size, after each chunk of a download."""
@@ -85,8 +88,9 @@ class _MediaCore:
     _client: BlockingClient | AwaitingClient
 
     def _url(self, media_id: Any) -> str:
-        # The id goes into the URL's path: digits only, so nothing else can be reached with the key.
-        if not isinstance(media_id, str | int) or isinstance(media_id, bool) or not str(media_id).isdigit():
+        # The id goes into the URL's path: ASCII digits only ("²" and "٣" are digits to str.isdigit), so
+        # nothing else can be reached with the key.
+        if read_int(media_id, max_digits=MEDIA_ID_DIGITS) is None:
             raise ValidationError(
                 [Problem("$.media_id", f"must be upstream's numeric media id, not {media_id!r}")], subject="media id"
             )
@@ -140,14 +144,21 @@ class _MediaCore:
                     request_id=request_id_of(headers),
                 )
             size = body.get("file_size")
-            if isinstance(size, str) and size.isdigit():
-                size = int(size)
+            file_size = None if size is None else read_int(size)
+            if size is not None and file_size is None:
+                raise UnexpectedResponseError(
+                    f"upstream's lookup of media {media_id} gave a file_size d360 cannot read: "
+                    f"{snippet(repr(size).encode())}",
+                    status_code=status,
+                    body=body,
+                    request_id=request_id_of(headers, body),
+                )
             return MediaInfo(
                 id=str(body.get("id") or media_id),
                 url=body.get("url") if isinstance(body.get("url"), str) else None,
                 mime_type=body.get("mime_type") if isinstance(body.get("mime_type"), str) else None,
                 sha256=body.get("sha256") if isinstance(body.get("sha256"), str) else None,
-                file_size=size if isinstance(size, int) and not isinstance(size, bool) and size >= 0 else None,
+                file_size=file_size,
                 raw=body,
             )
 
@@ -183,6 +194,23 @@ class _MediaCore:
                     request_id=request_id_of(headers, body),
                 )  # fmt: skip
             return value
+
+        return parse
+
+    @staticmethod
+    def _offset(upload: Upload) -> Callable[[int, Mapping[str, str], bytes], int]:
+        """How far an upload session got: a whole number of bytes, at most the file's size."""
+
+        def parse(status: int, headers: Mapping[str, str], content: bytes) -> int:
+            body = _json_or_none(content)
+            value = body.get("file_offset") if isinstance(body, Mapping) else None
+            offset = read_int(value)
+            if offset is None or offset > upload.size:
+                raise UnexpectedResponseError(
+                    f"HTTP {status} without an offset d360 can read (0 to {upload.size} bytes): {snippet(content)!r}",
+                    status_code=status, body=body, request_id=request_id_of(headers, body),
+                )  # fmt: skip
+            return offset
 
         return parse
 
@@ -264,11 +292,7 @@ class Media(_MediaCore):
             attempts = 0
             while True:
                 try:
-                    offset = int(
-                        self._exchange(
-                            "GET", url, None, self._headers(), self._field("file_offset", "an offset"), lookup=True
-                        )
-                    )
+                    offset = self._exchange("GET", url, None, self._headers(), self._offset(upload), lookup=True)
                     return str(
                         self._exchange(
                             "POST",
@@ -317,9 +341,10 @@ class Media(_MediaCore):
         called after each chunk.
         """
         info = self.get(media_id)
+        url = self._download_url(info)  # refused before any file is made
         target = target_for(to, info.file_size, info.sha256)
         target.progress = progress
-        self._fetch(info, target)
+        self._fetch(url, target)
         return info
 
     def download_bytes(self, media_id: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
@@ -328,14 +353,12 @@ class Media(_MediaCore):
         if info.file_size is not None and info.file_size > max_bytes:
             raise MediaIntegrityError(f"media {media_id} is {info.file_size} bytes, more than max_bytes={max_bytes}")
         target = BytesTarget(info.file_size, info.sha256, max_bytes)
-        self._fetch(info, target)
+        self._fetch(self._download_url(info), target)
         return bytes(target.buffer)
 
-    def _fetch(self, info: MediaInfo, target: DownloadTarget) -> None:
-        url = self._download_url(info)
-
+    def _fetch(self, url: str, target: DownloadTarget) -> None:
         def consume(streamed: StreamedResponse) -> bool:
-            target.restart()
+            target.begin(streamed.headers)
             for chunk in streamed.chunks:
                 target.write(chunk)
             target.verify()
@@ -343,10 +366,10 @@ class Media(_MediaCore):
 
         try:
             self._exchange("GET", url, None, self._headers(), None, consume=consume)
-        except BaseException:
+            target.finish()
+        except BaseException:  # refused, failed, interrupted or cancelled: no partial file is left behind
             target.discard()
             raise
-        target.finish()
 
     def _exchange(
         self,
@@ -424,11 +447,7 @@ class AsyncMedia(_MediaCore):
             attempts = 0
             while True:
                 try:
-                    offset = int(
-                        await self._exchange(
-                            "GET", url, None, self._headers(), self._field("file_offset", "an offset"), lookup=True
-                        )
-                    )
+                    offset = await self._exchange("GET", url, None, self._headers(), self._offset(upload), lookup=True)
                     return str(
                         await self._exchange(
                             "POST",
@@ -474,9 +493,10 @@ class AsyncMedia(_MediaCore):
     ) -> MediaInfo:
         """Stream a media file to a path or a binary file object; see `Media.download`."""
         info = await self.get(media_id)
+        url = self._download_url(info)  # refused before any file is made
         target = target_for(to, info.file_size, info.sha256)
         target.progress = progress
-        await self._fetch(info, target)
+        await self._fetch(url, target)
         return info
 
     async def download_bytes(self, media_id: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
@@ -485,14 +505,12 @@ class AsyncMedia(_MediaCore):
         if info.file_size is not None and info.file_size > max_bytes:
             raise MediaIntegrityError(f"media {media_id} is {info.file_size} bytes, more than max_bytes={max_bytes}")
         target = BytesTarget(info.file_size, info.sha256, max_bytes)
-        await self._fetch(info, target)
+        await self._fetch(self._download_url(info), target)
         return bytes(target.buffer)
 
-    async def _fetch(self, info: MediaInfo, target: DownloadTarget) -> None:
-        url = self._download_url(info)
-
+    async def _fetch(self, url: str, target: DownloadTarget) -> None:
         async def consume(streamed: StreamedResponse) -> bool:
-            target.restart()
+            target.begin(streamed.headers)
             async for chunk in streamed.chunks:
                 target.write(chunk)
             target.verify()
@@ -500,10 +518,10 @@ class AsyncMedia(_MediaCore):
 
         try:
             await self._exchange("GET", url, None, self._headers(), None, consume=consume)
-        except BaseException:
+            target.finish()
+        except BaseException:  # refused, failed, interrupted or cancelled: no partial file is left behind
             target.discard()
             raise
-        target.finish()
 
     async def _exchange(
         self,

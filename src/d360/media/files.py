@@ -9,8 +9,9 @@ import hashlib
 import io
 import os
 import secrets
+import stat
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -18,6 +19,7 @@ import attrs
 
 from d360.errors import MediaIntegrityError, Problem, ValidationError
 from d360.media.limits import check_upload, guess_mime_type, read_head
+from d360.numbers import read_int
 
 CHUNK = 256 * 1024
 
@@ -88,12 +90,7 @@ def prepare_upload(file: Any, mime_type: str | None, filename: str | None) -> Up
     owned = False
     if isinstance(file, str | os.PathLike):
         path = Path(file)
-        try:
-            stream: IO[bytes] = path.open("rb")
-        except OSError as exc:
-            raise ValidationError(
-                [Problem("$.file", f"cannot read {path}: {exc.strerror or exc}")], subject="media upload"
-            ) from None
+        stream: IO[bytes] = open_regular_file(path)
         owned, name = True, filename or path.name
     elif isinstance(file, bytes | bytearray | memoryview):
         stream, owned, name = io.BytesIO(bytes(file)), True, filename or "upload"
@@ -105,9 +102,15 @@ def prepare_upload(file: Any, mime_type: str | None, filename: str | None) -> Up
             subject="media upload",
         )
     try:
-        start = stream.tell()
-        size = stream.seek(0, os.SEEK_END) - start
-        stream.seek(start)
+        try:
+            start = stream.tell()
+            size = stream.seek(0, os.SEEK_END) - start
+            stream.seek(start)
+        except (OSError, ValueError) as exc:  # a pipe, a socket, a closed file: a retry could not read it again
+            raise ValidationError(
+                [Problem("$.file", f"{name} cannot be read from its start again ({exc}): give a file or bytes")],
+                subject="media upload",
+            ) from None
         head = read_head(stream)
         if isinstance(head, str):
             raise ValidationError(
@@ -125,6 +128,50 @@ def prepare_upload(file: Any, mime_type: str | None, filename: str | None) -> Up
             stream.close()
         raise
     return Upload(stream, start, size, name, chosen.split(";", 1)[0].strip().lower(), kind, owned)
+
+
+_NOT_REGULAR = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def open_regular_file(path: Path) -> IO[bytes]:
+    """`path` opened for reading, or ValidationError when it is not a regular file.
+
+    Checked before anything could block: opening a FIFO for reading waits, for ever, for a writer. The
+    file is opened non-blocking and checked again, so a path swapped for a FIFO in between is refused too.
+    """
+
+    def refused(mode: int) -> ValidationError:
+        what = next((name for test, name in _NOT_REGULAR if test(mode)), "not a regular file")
+        return ValidationError(
+            [Problem("$.file", f"{path} is {what}, not a regular file: only a file's bytes can be uploaded")],
+            subject="media upload",
+        )
+
+    try:
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode):
+            raise refused(mode)
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise ValidationError(
+            [Problem("$.file", f"cannot read {path}: {exc.strerror or exc}")], subject="media upload"
+        ) from None
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            raise refused(mode)
+        if hasattr(os, "O_NONBLOCK"):
+            os.set_blocking(descriptor, True)
+        return os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
 
 
 def prepare_for_kind(kind: str, file: Any) -> Upload:
@@ -148,10 +195,17 @@ def _quoted(filename: str) -> str:
 
 
 class DownloadTarget:
-    """Where a download goes: it counts and hashes what it is given, and checks both at the end."""
+    """Where a download goes: it counts and hashes what it is given, and checks both at the end.
+
+    It never takes a byte past the size declared for the file (the lookup's `file_size`, else the answer's
+    Content-Length): a server that sends more is cut off there, whatever it meant to send.
+    """
 
     def __init__(self, expected_size: int | None, expected_sha256: str | None, max_bytes: int | None = None) -> None:
         self.expected_size = expected_size
+        """The size upstream's lookup declared, if it did."""
+        self.declared_size = expected_size
+        """This try's bound: the lookup's size, else the answer's Content-Length; None when neither said."""
         self.expected_sha256 = expected_sha256
         self.max_bytes = max_bytes
         self.size = 0
@@ -159,14 +213,29 @@ class DownloadTarget:
         self.progress: Callable[[int, int | None], None] | None = None
         """Called after each chunk with the bytes received so far and the expected size."""
 
+    def begin(self, headers: Mapping[str, str]) -> None:
+        """A try starts: forget an earlier one's bytes, and take the answer's Content-Length as a bound."""
+        self.restart()
+        length = read_int(headers.get("content-length"))
+        if self.expected_size is not None and length is not None and length != self.expected_size:
+            raise MediaIntegrityError(
+                f"the download declares {length} bytes where upstream's lookup said {self.expected_size}; not read"
+            )
+        self.declared_size = self.expected_size if self.expected_size is not None else length
+
     def write(self, chunk: bytes) -> None:
-        self.size += len(chunk)
-        if self.max_bytes is not None and self.size > self.max_bytes:
+        size = self.size + len(chunk)
+        if self.declared_size is not None and size > self.declared_size:
+            raise MediaIntegrityError(
+                f"the download brought more than the {self.declared_size} bytes declared for it; stopped there"
+            )
+        if self.max_bytes is not None and size > self.max_bytes:
             raise MediaIntegrityError(f"the media is larger than max_bytes={self.max_bytes}; nothing was kept")
+        self.size = size
         self._hash.update(chunk)
         self._write(chunk)
         if self.progress is not None:
-            self.progress(self.size, self.expected_size)
+            self.progress(self.size, self.declared_size)
 
     def _write(self, chunk: bytes) -> None:
         raise NotImplementedError
@@ -177,9 +246,9 @@ class DownloadTarget:
         self._hash = hashlib.sha256()
 
     def verify(self) -> None:
-        if self.expected_size is not None and self.size != self.expected_size:
+        if self.declared_size is not None and self.size != self.declared_size:
             raise MediaIntegrityError(
-                f"the download has {self.size} bytes where upstream said {self.expected_size}: cut short or corrupt"
+                f"the download has {self.size} bytes where {self.declared_size} were declared: cut short or corrupt"
             )
         if self.expected_sha256 and not _same_digest(self._hash.digest(), self.expected_sha256):
             raise MediaIntegrityError("the download's sha256 does not match upstream's: the file is corrupt")
@@ -197,7 +266,12 @@ class PathTarget(DownloadTarget):
     def __init__(self, path: Path, expected_size: int | None, expected_sha256: str | None) -> None:
         super().__init__(expected_size, expected_sha256)
         self.path = path
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+        try:
+            descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+        except OSError as exc:
+            raise ValidationError(
+                [Problem("$.to", f"cannot write beside {path}: {exc.strerror or exc}")], subject="download"
+            ) from None
         self.temporary = Path(temporary)
         self._file = os.fdopen(descriptor, "wb")
 
@@ -216,8 +290,10 @@ class PathTarget(DownloadTarget):
         os.replace(self.temporary, self.path)
 
     def discard(self) -> None:
-        self._file.close()
-        self.temporary.unlink(missing_ok=True)
+        try:
+            self._file.close()
+        finally:
+            self.temporary.unlink(missing_ok=True)
 
 
 class StreamTarget(DownloadTarget):

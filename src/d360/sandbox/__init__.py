@@ -32,13 +32,22 @@ import attrs
 import httpx
 
 from d360.errors import ConfigurationError, D360Error
+from d360.media.client import MEDIA_ID_DIGITS
 from d360.media.limits import LARGEST, check_upload, media_kind
 from d360.messages import with_cloud_api_defaults
+from d360.numbers import read_int
 from d360.sandbox.media import DEFAULT_KEEP as DEFAULT_MEDIA_KEEP
 from d360.sandbox.media import DEFAULT_KEEP_BYTES as DEFAULT_MEDIA_KEEP_BYTES
-from d360.sandbox.media import LOOKASIDE, MAX_UPLOAD_BYTES, MediaStore
+from d360.sandbox.media import DEFAULT_SESSION_TTL, LOOKASIDE, MAX_UPLOAD_BYTES, MediaStore, NoRoom
 from d360.sandbox.templates import DEFAULT_MAX_TEMPLATES, DEFAULT_REVIEW_SECONDS, TemplateEndpoints, TemplateStore
-from d360.sandbox.webhooks import WebhookSender, WebhookSettings, is_local_url
+from d360.sandbox.webhooks import (
+    DEFAULT_GIVE_UP_AFTER,
+    DEFAULT_INITIAL_BACKOFF,
+    DEFAULT_MAX_BACKOFF,
+    WebhookSender,
+    WebhookSettings,
+    is_local_url,
+)
 from d360.validation import limit_problems, read_receipt_problems, schema_problems, spec
 from d360.webhooks import payloads
 
@@ -149,6 +158,9 @@ class Sandbox:
         webhook_url: str | None = None,
         webhook_secret: str | None = None,
         webhook_duplicate_rate: float = 0.0,
+        webhook_initial_backoff: float = DEFAULT_INITIAL_BACKOFF,
+        webhook_max_backoff: float = DEFAULT_MAX_BACKOFF,
+        webhook_give_up_after: float = DEFAULT_GIVE_UP_AFTER,
         media_keep: int = DEFAULT_MEDIA_KEEP,
         media_keep_bytes: int = DEFAULT_MEDIA_KEEP_BYTES,
         lookaside: str = LOOKASIDE,
@@ -156,6 +168,7 @@ class Sandbox:
         template_review_seconds: float = DEFAULT_REVIEW_SECONDS,
         template_reject_pattern: str | None = None,
         max_templates: int = DEFAULT_MAX_TEMPLATES,
+        upload_session_ttl: float = DEFAULT_SESSION_TTL,
     ) -> None:
         if not api_keys or isinstance(api_keys, str) or not all(isinstance(key, str) and key for key in api_keys):
             raise ConfigurationError("the sandbox needs at least one API key, each a non-empty string")
@@ -170,6 +183,7 @@ class Sandbox:
         self.api_keys = frozenset(api_keys)
         self.faults = faults or Faults()
         self.faults.check()
+        self._initial_faults = attrs.evolve(self.faults)
         self.enforce_limits = enforce_limits
         """Also refuse what upstream documents but no schema can say (unique button titles, ten rows in all);
         the limits a schema can say (text length, button counts, phone numbers) are always enforced."""
@@ -185,13 +199,24 @@ class Sandbox:
         self.read_receipts: collections.deque[str] = collections.deque(maxlen=keep)
         self.typing_indicators: collections.deque[str] = collections.deque(maxlen=keep)
         """Ids of the messages whose read receipt asked for a typing indicator."""
-        self.webhooks = WebhookSender(
-            _webhook_settings(webhook_url, webhook_secret, webhook_duplicate_rate), seed=self.faults.seed
-        )
+        self._initial_webhook_settings = _webhook_settings(
+            webhook_url, webhook_secret, webhook_duplicate_rate,
+            initial_backoff=webhook_initial_backoff, max_backoff=webhook_max_backoff,
+            give_up_after=webhook_give_up_after,
+        )  # fmt: skip
+        self.webhooks = WebhookSender(self._fresh_webhook_settings(), seed=self.faults.seed)
         """Delivers status webhooks for accepted messages, and inbound messages, to `webhook_url` (or the
-        URL set with `client.set_webhook`); `webhooks.stats` counts what it did."""
-        self.media = MediaStore(keep=media_keep, keep_bytes=media_keep_bytes, lookaside=lookaside)
-        """Uploaded media, on disk in a folder of its own (removed when the sandbox is stopped)."""
+        URL set with `client.set_webhook`), retried on the schedule the `webhook_*_backoff` and
+        `webhook_give_up_after` settings say; `webhooks.stats` counts what it did."""
+        if not (_is_number(upload_session_ttl) and upload_session_ttl > 0):
+            raise ConfigurationError(
+                f"upload_session_ttl must be a positive number of seconds, not {upload_session_ttl!r}"
+            )
+        self.media = MediaStore(
+            keep=media_keep, keep_bytes=media_keep_bytes, lookaside=lookaside, session_ttl=upload_session_ttl
+        )
+        """Uploaded media and upload sessions, on disk in a folder of their own (removed when the sandbox is
+        stopped), bounded together by `media_keep` and `media_keep_bytes`."""
         self.templates = TemplateStore(
             review_seconds=template_review_seconds, reject_pattern=template_reject_pattern, max_templates=max_templates
         )
@@ -210,12 +235,36 @@ class Sandbox:
             return list(self._received)
 
     def clear(self) -> None:
+        """Forget the kept messages, read receipts and typing indicators, and start `accepted_count` again."""
         with self._lock:
             self._received.clear()
             self._kept_bytes = 0
             self.read_receipts.clear()
             self.typing_indicators.clear()
             self.accepted_count = 0
+
+    def reset(self) -> None:
+        """Everything back to how the sandbox was made: no kept messages, read receipts or typing indicators
+        (`accepted_count` 0), the faults it was given (their dice re-seeded, the rate limit's window empty),
+        the webhook URL, secret and headers it was given (no pending delivery, stats zeroed), no media or
+        upload sessions, and only the templates it starts with. Safe from any thread while it serves;
+        `d360_sandbox` calls it around each test.
+
+        Whatever the sandbox comes to hold must be emptied here, so that one call empties it all.
+        """
+        self.clear()
+        with self._lock:
+            self._request_times.clear()
+        self.faults = attrs.evolve(self._initial_faults)
+        self._random = random.Random(self.faults.seed)
+        self.webhooks.reset(self._fresh_webhook_settings())
+        self.media.clear()
+        self.templates.clear()
+
+    def _fresh_webhook_settings(self) -> WebhookSettings:
+        """A copy of the webhook settings the sandbox was made with, for its sender to change at will."""
+        made = self._initial_webhook_settings
+        return attrs.evolve(made, headers=dict(made.headers))
 
     @property
     def kept_bytes(self) -> int:
@@ -377,10 +426,10 @@ class Sandbox:
         refused = self._authorized(request)
         if refused is not None:
             return refused
-        declared = request.headers.get("content-length", "")
-        if not (declared.isascii() and declared.isdigit()):
+        declared = read_int(request.headers.get("content-length"), max_digits=32)
+        if declared is None:
             return JSONResponse({"error": "an upload needs a Content-Length"}, 400)
-        if int(declared) > MAX_UPLOAD_BYTES:
+        if declared > MAX_UPLOAD_BYTES:
             return JSONResponse({"error": f"the upload is larger than {MAX_UPLOAD_BYTES} bytes"}, 413)
         try:
             form = await request.form(max_files=1)
@@ -401,7 +450,10 @@ class Sandbox:
                 check_upload(fields["type"], size, upload.filename or "upload", head)
             except D360Error as exc:
                 return JSONResponse({"error": str(exc)}, 400)
-            stored = await asyncio.to_thread(self.media.save, upload.file, fields["type"])
+            try:
+                stored = await asyncio.to_thread(self.media.save, upload.file, fields["type"], size)
+            except NoRoom as exc:
+                return JSONResponse({"error": str(exc)}, 400)
         finally:
             await form.close()
         return JSONResponse({"id": stored.id})
@@ -414,15 +466,19 @@ class Sandbox:
         if refused is not None:
             return refused
         query = request.query_params
-        name, length, kind = query.get("file_name", ""), query.get("file_length", ""), query.get("file_type", "")
-        if not name or not kind or not (length.isascii() and length.isdigit()):
+        name, kind = query.get("file_name", ""), query.get("file_type", "")
+        length = read_int(query.get("file_length"))
+        if not name or not kind or length is None:
             return JSONResponse({"error": "file_name, file_length (a whole number) and file_type are required"}, 400)
         # The type and the largest size, as the spec says them; the client checks each kind's own limit first.
-        if media_kind(kind) is None or not 0 < int(length) <= LARGEST:
+        if media_kind(kind) is None or not 0 < length <= LARGEST:
             return JSONResponse(
                 {"error": f"file_type must be a supported media type and file_length at most {LARGEST}"}, 400
             )
-        session = self.media.open_session(name, kind, int(length))
+        try:
+            session = self.media.open_session(name, kind, length)
+        except NoRoom as exc:
+            return JSONResponse({"error": str(exc)}, 400)
         return JSONResponse({"id": f"upload:{session.id}"})
 
     async def _upload_session(self, request: Request) -> Response:
@@ -432,24 +488,26 @@ class Sandbox:
         refused = self._authorized(request)
         if refused is not None:
             return refused
-        session = self.media.sessions.get(request.path_params["upload_session"])
+        session = self.media.session(request.path_params["upload_session"])
         if session is None:
             return JSONResponse({"error": "no such upload session"}, 404)
         if request.method == "GET":
             return JSONResponse({"id": f"upload:{session.id}", "file_offset": session.received})
         offset_text = request.headers.get("file_offset", "0")
-        if not (offset_text.isascii() and offset_text.isdigit()) or int(offset_text) != session.received:
+        if read_int(offset_text) != session.received:
             return JSONResponse(
                 {"error": f"file_offset {offset_text!r} does not match the {session.received} bytes received"}, 400
             )
         self.media.session_offsets.append(session.received)
-        declared = request.headers.get("content-length", "")
+        declared = read_int(request.headers.get("content-length"))
         cut_after = None
-        if self.faults.cut_upload_rate and self._random.random() < self.faults.cut_upload_rate and declared.isdigit():
-            cut_after = int(declared) // 2
+        if self.faults.cut_upload_rate and self._random.random() < self.faults.cut_upload_rate and declared is not None:
+            cut_after = declared // 2
         taken = 0
         with session.path.open("ab") as target:
             async for chunk in request.stream():
+                if not self.media.touch(session):  # expired (or the sandbox was reset) while this came in
+                    return JSONResponse({"error": "no such upload session"}, 404)
                 if session.received + len(chunk) > session.length:
                     return JSONResponse({"error": f"more than the session's {session.length} bytes"}, 400)
                 if cut_after is not None and taken + len(chunk) >= cut_after:
@@ -474,11 +532,11 @@ class Sandbox:
         if refused is not None:
             return refused
         media_id = request.path_params["media_id"]
-        if media_id in _FIXED_PATHS:  # /media, /messages and /uploads are POST only
-            return JSONResponse({"error": "Method Not Allowed"}, 405, headers={"Allow": "POST"})
+        if media_id in _FIXED_PATHS:  # a path of another route, asked with a method that route does not take
+            return JSONResponse({"error": "Method Not Allowed"}, 405, headers={"Allow": _FIXED_PATHS[media_id]})
         if media_id.startswith("upload:"):  # an upload session takes GET and POST
             return JSONResponse({"error": "Method Not Allowed"}, 405, headers={"Allow": "GET, POST"})
-        if not media_id.isascii() or not media_id.isdigit():
+        if read_int(media_id, max_digits=MEDIA_ID_DIGITS) is None:
             return JSONResponse({"error": f"media id must be numeric, not {media_id!r}"}, 400)
         stored = self.media.get(media_id)
         if stored is None:
@@ -568,8 +626,8 @@ async def _read_body(request: Request) -> bytes | Response:
     from starlette.responses import JSONResponse
 
     too_large = JSONResponse({"error": f"request body is larger than {MAX_BODY_BYTES} bytes"}, 413)
-    declared = request.headers.get("content-length", "")
-    if declared.isascii() and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+    declared = read_int(request.headers.get("content-length"), max_digits=32)
+    if declared is not None and declared > MAX_BODY_BYTES:
         return too_large
     parts: list[bytes] = []
     size = 0
@@ -585,7 +643,15 @@ async def _read_body(request: Request) -> bytes | Response:
     return b"".join(parts)
 
 
-_FIXED_PATHS = frozenset({"media", "messages", "uploads"})
+_FIXED_PATHS = {
+    "media": "POST",
+    "messages": "POST",
+    "uploads": "POST",
+    "openapi.json": "GET",
+    "message_template_library": "GET",
+}
+"""The one-segment paths of the other routes, with the methods they take: `/{media_id}` would otherwise take
+them for media ids when asked with another method."""
 
 
 class _CutShort(Exception):
@@ -605,7 +671,15 @@ async def _file_chunks(path: Path, size: int, *, cut: bool, corrupt: bool) -> As
             yield chunk
 
 
-def _webhook_settings(url: str | None, secret: str | None, duplicate_rate: float) -> WebhookSettings:
+def _webhook_settings(
+    url: str | None,
+    secret: str | None,
+    duplicate_rate: float,
+    *,
+    initial_backoff: float = DEFAULT_INITIAL_BACKOFF,
+    max_backoff: float = DEFAULT_MAX_BACKOFF,
+    give_up_after: float = DEFAULT_GIVE_UP_AFTER,
+) -> WebhookSettings:
     if url is not None:
         from d360.webhooks.config import webhook_config_body
 
@@ -619,7 +693,18 @@ def _webhook_settings(url: str | None, secret: str | None, duplicate_rate: float
         raise ConfigurationError("webhook_secret must be a non-empty string")
     if not (_is_number(duplicate_rate) and 0 <= duplicate_rate <= 1):
         raise ConfigurationError(f"webhook_duplicate_rate must be a share from 0 to 1, not {duplicate_rate}")
-    return WebhookSettings(url=url, secret=secret, duplicate_rate=duplicate_rate)
+    if not (_is_number(initial_backoff) and initial_backoff > 0):
+        raise ConfigurationError(f"webhook_initial_backoff must be a positive number of seconds, not {initial_backoff}")
+    if not (_is_number(max_backoff) and max_backoff >= initial_backoff):
+        raise ConfigurationError(
+            f"webhook_max_backoff must be a number of seconds, at least webhook_initial_backoff, not {max_backoff}"
+        )
+    if not (_is_number(give_up_after) and give_up_after >= 0):
+        raise ConfigurationError(f"webhook_give_up_after must be a number of seconds, 0 or more, not {give_up_after}")
+    return WebhookSettings(
+        url=url, secret=secret, duplicate_rate=duplicate_rate, initial_backoff=initial_backoff,
+        max_backoff=max_backoff, give_up_after=give_up_after,
+    )  # fmt: skip
 
 
 def _webhook_config_problem(raw: bytes) -> str | tuple[str, dict[str, str]]:

@@ -52,6 +52,8 @@ past an account's limit."""
 MAX_TEMPLATE_BYTES = 16 << 20
 """What the kept definitions may take in all, besides their count."""
 MAX_PAGE = 1000
+QUERY_DIGITS = 200
+"""The digits a `limit` or `offset` may have: the spec sets no maximum, and 200 digits still read at once."""
 REJECTION_REASON = "INVALID_FORMAT"
 """The reason a rejection gives (one of Meta's: ABUSIVE_CONTENT, INCORRECT_CATEGORY, INVALID_FORMAT, SCAM...)."""
 NAMESPACE = "d360_sandbox_0a1b2c3d_4e5f_6a7b_8c9d"
@@ -537,8 +539,9 @@ class TemplateEndpoints:
 def listing(store: TemplateStore, query: Mapping[str, str]) -> dict[str, Any]:
     """The answer to GET /v1/configs/templates: 360dialog's envelope around one page of the matches."""
     # A limit of 0 answers no templates (and the total); one past MAX_PAGE is held to it, as upstream caps pages.
-    limit = read_int(query.get("limit", str(MAX_PAGE)), max_digits=9)
-    offset = read_int(query.get("offset", "0"), max_digits=9)
+    # Any whole number is taken, as the spec says (an offset past the end answers an empty page).
+    limit = read_int(query.get("limit", str(MAX_PAGE)), max_digits=QUERY_DIGITS)
+    offset = read_int(query.get("offset", "0"), max_digits=QUERY_DIGITS)
     if limit is None or offset is None:
         return {"error": "limit and offset must be whole numbers, 0 or more"}
     limit = min(limit, MAX_PAGE)
@@ -585,7 +588,7 @@ def _matches(stored: StoredTemplate, wanted: Mapping[str, str]) -> bool:
 
 def library_page(query: Mapping[str, str], url: str) -> dict[str, Any]:
     """The answer to GET /message_template_library: Meta's `data` and `paging` (cursors and `next`)."""
-    limit = read_int(query.get("limit", str(LIBRARY_PAGE)), max_digits=9)
+    limit = read_int(query.get("limit", str(LIBRARY_PAGE)), max_digits=QUERY_DIGITS)
     if limit is None or limit < 1:
         return {"error": "limit must be a whole number, 1 or more"}
     limit = min(limit, MAX_PAGE)

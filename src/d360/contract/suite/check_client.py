@@ -16,6 +16,7 @@ import pytest
 
 import d360
 from d360.contract.corpus import CORPUS, TO
+from d360.contract.guards import REQUEST_TIMEOUT
 from d360.contract.suite.conftest import Target
 from d360.messages import with_cloud_api_defaults
 
@@ -34,13 +35,14 @@ def addressed(body: dict[str, Any], target: Target, request: pytest.FixtureReque
 
 
 def send(kind: str, target: Target, body: Any, *, validate: bool = True) -> d360.SendResult:
-    settings: dict[str, Any] = {"api_key": target.api_key, "base_url": target.base_url, "validate": validate}
     if kind == "sync":
-        with d360.Client(max_retries=1, **settings) as client:
+        with d360.Client(target.api_key, base_url=target.base_url, validate=validate, max_retries=1,
+                         timeout=REQUEST_TIMEOUT) as client:  # fmt: skip
             return client.send(body)
 
     async def run() -> d360.SendResult:
-        async with d360.AsyncClient(max_retries=1, **settings) as client:
+        async with d360.AsyncClient(target.api_key, base_url=target.base_url, validate=validate, max_retries=1,
+                                    timeout=REQUEST_TIMEOUT) as client:  # fmt: skip
             return await client.send(body)
 
     return asyncio.run(run())

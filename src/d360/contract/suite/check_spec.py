@@ -12,6 +12,7 @@ from typing import Any
 import schemathesis
 from hypothesis import settings
 
+from d360.contract.guards import REQUEST_TIMEOUT
 from d360.contract.suite.conftest import TARGET_KEY, Target
 
 with resources.as_file(resources.files("d360_api").joinpath("openapi.json")) as effective_spec:
@@ -30,5 +31,5 @@ schema = full_schema.exclude(operation_id=["set-webhook", "delete-media", "creat
 
 @schema.parametrize()
 def check_the_target_honours_the_effective_spec(case: schemathesis.Case[Any], target: Target) -> None:
-    case.call_and_validate(base_url=target.base_url)
+    case.call_and_validate(base_url=target.base_url, session=target.http, timeout=REQUEST_TIMEOUT)
     target.pace()

@@ -1,7 +1,8 @@
 """The target under test and the suite's settings, from the options `d360 contract` passes.
 
 No target URL: a local sandbox is started for the run. A remote target (upstream's sandbox, a team's
-proxy) gets a handful of examples, a second apart: it may be rate-limited, and it may be real.
+proxy) gets a handful of examples, a second apart: it may be rate-limited, and it may be real. Whatever
+it answers, the run is bounded and never shows its key (`d360.contract.guards`).
 """
 
 from __future__ import annotations
@@ -13,13 +14,17 @@ from typing import Any
 import attrs
 import httpx
 import pytest
+import requests
 from hypothesis import HealthCheck, settings
 
 from d360 import sandbox
 from d360.config import is_loopback
+from d360.contract import DEFAULT_CHECK_DEADLINE, DEFAULT_RUN_DEADLINE
+from d360.contract.guards import CappedSession, Guards, fetch_json
 
 LOCAL_KEY = "contract-key"
 REMOTE_PAUSE = 1.0
+PROBE_TIMEOUT = 5.0
 
 settings.register_profile("d360-ci", max_examples=60, deadline=None, database=None, derandomize=True,
                           suppress_health_check=list(HealthCheck))  # fmt: skip
@@ -34,6 +39,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--d360-target-key", default=None, help="the key the target takes")
     group.addoption("--d360-profile", default="ci", choices=["ci", "thorough"])
     group.addoption("--d360-to", default=None, help="for a remote target: the number its key delivers to")
+    group.addoption("--d360-check-deadline", type=float, default=DEFAULT_CHECK_DEADLINE, help="seconds per check")
+    group.addoption("--d360-deadline", type=float, default=DEFAULT_RUN_DEADLINE, help="seconds for the whole run")
 
 
 TARGET_KEY = [LOCAL_KEY]
@@ -46,23 +53,31 @@ def pytest_configure(config: pytest.Config) -> None:
         TARGET_KEY[0] = config.getoption("--d360-target-key") or ""
     remote = url is not None and not is_loopback(httpx.URL(url).host)
     settings.load_profile("d360-remote" if remote else f"d360-{config.getoption('--d360-profile')}")
+    guards = Guards(TARGET_KEY[0], config.getoption("--d360-check-deadline"), config.getoption("--d360-deadline"))
+    config.pluginmanager.register(guards, "d360-contract-guards")
 
 
 @attrs.frozen
 class Target:
     base_url: str
-    api_key: str
+    api_key: str = attrs.field(repr=False)
+    """Never in a repr: pytest prints a failing check's arguments, and a CI keeps the report."""
     remote: bool
     inspectable: bool
     """The target is a d360 sandbox: what it received can be read back and compared."""
+    http: requests.Session = attrs.field(factory=CappedSession, repr=False, eq=False)
+    """For schemathesis: every answer read with a cap and a deadline."""
 
-    def received_bodies(self) -> list[dict[str, Any]]:
-        answer = httpx.get(f"{self.base_url}{sandbox.INSPECTION_PATH}", timeout=10)
-        return [message["body"] for message in answer.json()["messages"]]
+    def received_bodies(self) -> list[Any]:
+        status, found = fetch_json("GET", f"{self.base_url}{sandbox.INSPECTION_PATH}")
+        messages = found.get("messages") if isinstance(found, dict) else None
+        if status != 200 or not isinstance(messages, list):
+            raise AssertionError(f"the target's {sandbox.INSPECTION_PATH} answered HTTP {status} without its messages")
+        return [message.get("body") if isinstance(message, dict) else message for message in messages]
 
     def forget(self) -> None:
         if self.inspectable:
-            httpx.delete(f"{self.base_url}{sandbox.INSPECTION_PATH}", timeout=10)
+            fetch_json("DELETE", f"{self.base_url}{sandbox.INSPECTION_PATH}")
 
     def pace(self) -> None:
         if self.remote:
@@ -75,18 +90,27 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
     if url is None:
         # The suite sends template messages of any name: it tests the spec's contract, not an account's templates.
         served = sandbox.start(sandbox.Sandbox([LOCAL_KEY], template_check=False))
+        local = Target(served.base_url, LOCAL_KEY, remote=False, inspectable=True)
         try:
-            yield Target(served.base_url, LOCAL_KEY, remote=False, inspectable=True)
+            yield local
         finally:
+            local.http.close()
             served.stop()
         return
     key = request.config.getoption("--d360-target-key") or ""
     url = url.rstrip("/")
     remote = not is_loopback(httpx.URL(url).host)
     try:
-        probe = httpx.get(f"{url}{sandbox.INSPECTION_PATH}", timeout=10)
-        found = probe.json() if probe.status_code == 200 else None
-        inspectable = isinstance(found, dict) and {"accepted_count", "messages", "read_receipts"} <= found.keys()
-    except (httpx.HTTPError, ValueError):
+        status, found = fetch_json("GET", f"{url}{sandbox.INSPECTION_PATH}", timeout=PROBE_TIMEOUT)
+        inspectable = (
+            status == 200
+            and isinstance(found, dict)
+            and {"accepted_count", "messages", "read_receipts"} <= found.keys()
+        )
+    except requests.RequestException:
         inspectable = False
-    yield Target(url, key, remote=remote, inspectable=inspectable)
+    target = Target(url, key, remote=remote, inspectable=inspectable)
+    try:
+        yield target
+    finally:
+        target.http.close()
