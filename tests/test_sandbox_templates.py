@@ -363,7 +363,9 @@ def test_templates_created_and_deleted_again_and_again_leave_nothing_behind() ->
         reviewer = served.sandbox._template_endpoints._reviewer
         assert reviewer is not None and not reviewer.done()
         # One task reviews whatever is due: no timer per template created is left waiting on the loop.
-        assert len(reviewer.get_loop()._scheduled) < 20  # type: ignore[attr-defined]
+        # (Cancelled timers of finished connections wait in the heap until asyncio sweeps them: not counted.)
+        waiting = [timer for timer in reviewer.get_loop()._scheduled if not timer.cancelled()]  # type: ignore[attr-defined]
+        assert len(waiting) < 20
 
 
 def test_the_store_is_safe_to_use_from_many_threads() -> None:
