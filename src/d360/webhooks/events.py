@@ -21,7 +21,9 @@ import attrs
 class ErrorDetail:
     """An error as the Cloud API reports it in webhooks: `code`, `title`, `message` and `details`."""
 
-    code: int | None = None
+    code: int | str | None = None
+    """Meta's error code: an int; the text as sent when it is not a whole number d360 can read ("²",
+    "--5"); None when absent or neither a number nor text."""
     title: str | None = None
     message: str | None = None
     details: str | None = None
@@ -199,7 +201,8 @@ class InteractiveReply:
 @attrs.frozen(kw_only=True)
 class OrderItem:
     product_retailer_id: str | None = None
-    quantity: int | None = None
+    quantity: int | str | None = None
+    """An int; the text as sent when it is not a whole number d360 can read; None when absent."""
     item_price: float | None = None
     currency: str | None = None
 
