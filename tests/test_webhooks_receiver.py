@@ -7,9 +7,11 @@ handles each event once however often it arrives, and sheds load with 503 so not
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import logging
 import socket
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -476,3 +478,39 @@ def test_an_unreadable_content_length_is_a_clean_400_under_a_real_wsgi_server(
             )
             answer = connection.makefile("rb").read()
     assert answer.startswith(b"HTTP/1.0 400") and b"not a webhook" in answer
+
+
+class _StrictUTF8Handler(logging.StreamHandler):  # type: ignore[type-arg]
+    """A log file as most are: UTF-8, strict. Records it could not write are kept, not printed."""
+
+    def __init__(self) -> None:
+        super().__init__(io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict"))
+        self.failures: list[BaseException] = []
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        self.failures.append(sys.exc_info()[1] or RuntimeError("unknown"))
+
+
+@pytest.mark.parametrize("how", ["asgi", "wsgi"])
+def test_a_handler_failure_about_a_lone_surrogate_is_logged_where_utf8_logs_can_take_it(
+    how: str, new_receiver: Callable[..., Receiver]
+) -> None:
+    receiver = new_receiver()
+
+    @receiver.on_message
+    def broken(message: IncomingMessage) -> None:
+        raise ValueError(f"cannot store {message.text.body if message.text else ''}")
+
+    handler = _StrictUTF8Handler()
+    logging.getLogger("d360.webhooks").addHandler(handler)
+    try:
+        with served(receiver, how) as url:
+            raw = ODD_BODY
+            assert httpx.post(url, content=raw, headers={"x-360dialog-signature": sign(raw, SECRET)}).status_code == 200
+            wait_for(lambda: receiver.stats.handler_errors == 1)
+    finally:
+        logging.getLogger("d360.webhooks").removeHandler(handler)
+    assert handler.failures == []
+    handler.stream.flush()
+    written = handler.stream.buffer.getvalue().decode("utf-8")  # type: ignore[attr-defined]
+    assert "cannot store half \\ud83d" in written and "Traceback" in written
