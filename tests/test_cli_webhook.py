@@ -15,12 +15,13 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import IO, Any
 
 import httpx
 
 import d360
-from d360.webhooks import sign
+from d360.webhooks import payloads, sign
 from d360.webhooks.payloads import contact, delivery, inbound, status
 
 SECRET = "listen-secret-0123"
@@ -268,3 +269,48 @@ def test_a_flood_of_stalled_connections_does_not_keep_a_real_delivery_out() -> N
             child.kill()
             child.wait(10)
     assert "status wamid.through read" in out
+
+
+def test_listen_prints_a_templates_review_quality_and_category_changes() -> None:
+    bodies = [
+        payloads.template_status_update("order_update", "APPROVED", category="UTILITY", time_sent=1751247548),
+        payloads.template_status_update(
+            "promo", "REJECTED", reason="INVALID_FORMAT", rejection_reason="{{1}}{{2}} side by side", time_sent=2
+        ),
+        payloads.template_status_update("promo", "PAUSED", reason=None, notice_title="FIRST_PAUSE", time_sent=3),
+        payloads.template_quality_update("promo", "RED", previous_quality_score="YELLOW", time_sent=4),
+        payloads.template_category_update("welcome", "MARKETING", previous_category="UTILITY", time_sent=5),
+        payloads.template_category_update(
+            "welcome", "UTILITY", correct_category="MARKETING", category_update_time=1746169200, time_sent=6
+        ),
+    ]
+    printed = {}
+    for mode in ("line", "json"):
+        flags = ["--json"] if mode == "json" else []
+        with process("webhook", "listen", "--port", "0", "--secret", SECRET, *flags) as child:
+            url = url_in(child.stderr, r"receiving at (\S+)")
+            for body in bodies:
+                assert post(url, body).status_code == 200
+            out, _ = stop(child)
+        printed[mode] = out.splitlines()
+    lines = [line.split(" ", 1)[1] for line in printed["line"]]  # without the time
+    assert lines == [
+        "template order_update (en_US) APPROVED",
+        "template promo (en_US) REJECTED: INVALID_FORMAT ({{1}}{{2}} side by side)",
+        "template promo (en_US) PAUSED; FIRST_PAUSE",
+        "template promo (en_US) quality YELLOW -> RED",
+        "template welcome (en_US) category UTILITY -> MARKETING",
+        "template welcome (en_US) category UTILITY -> MARKETING at 2025-05-02T07:00:00+00:00",
+    ]
+    assert printed["line"][0].startswith(datetime.fromtimestamp(1751247548, tz=UTC).strftime("%H:%M:%S"))
+    events = [json.loads(line) for line in printed["json"]]
+    assert [event["event"] for event in events] == [
+        "TemplateStatusUpdate", "TemplateStatusUpdate", "TemplateStatusUpdate", "TemplateQualityUpdate",
+        "TemplateCategoryUpdate", "TemplateCategoryUpdate",
+    ]  # fmt: skip
+    # "event" names the type in these lines, so a template's own event (APPROVED...) is its "status".
+    assert [event.get("status") for event in events[:3]] == ["APPROVED", "REJECTED", "PAUSED"]
+    assert events[1]["rejection"] == {"reason": "{{1}}{{2}} side by side", "recommendation": None}
+    assert events[0]["template_id"] == str(payloads.template_id_for("order_update", "en_US"))
+    assert events[0]["timestamp"] == "2025-06-30T01:39:08+00:00" and events[0]["raw"]["event"] == "APPROVED"
+    assert events[5]["category_update_timestamp"] == "2025-05-02T07:00:00+00:00"

@@ -24,7 +24,13 @@ from d360.cli.sandbox import _port
 from d360.errors import ConfigurationError
 
 if TYPE_CHECKING:  # imported when a webhook command runs: the others start without the event classes
-    from d360.webhooks import AnyEvent, IncomingMessage
+    from d360.webhooks import (
+        AnyEvent,
+        IncomingMessage,
+        TemplateCategoryUpdate,
+        TemplateQualityUpdate,
+        TemplateStatusUpdate,
+    )
 
 SECRET_ENVIRONMENT = "D360_WEBHOOK_SECRET"
 
@@ -174,12 +180,23 @@ def _jsonable(event: AnyEvent) -> dict[str, Any]:
     def serialize(instance: Any, field: Any, value: Any) -> Any:
         return value.isoformat() if isinstance(value, datetime) else value
 
-    return {"event": type(event).__name__, **attrs.asdict(event, value_serializer=serialize)}
+    fields = attrs.asdict(event, value_serializer=serialize)
+    if "event" in fields:  # a TemplateStatusUpdate's own `event` (APPROVED...): "event" names the type here
+        fields["status"] = fields.pop("event")
+    return {"event": type(event).__name__, **fields}
 
 
 def describe(event: AnyEvent) -> str:
     """One readable line for an event, safe for a terminal."""
-    from d360.webhooks import GroupEvent, IncomingMessage, StatusUpdate, WebhookError
+    from d360.webhooks import (
+        GroupEvent,
+        IncomingMessage,
+        StatusUpdate,
+        TemplateCategoryUpdate,
+        TemplateQualityUpdate,
+        TemplateStatusUpdate,
+        WebhookError,
+    )
 
     when = event_time(event)
     if isinstance(event, IncomingMessage):
@@ -193,6 +210,23 @@ def describe(event: AnyEvent) -> str:
         text = f"error {event.error.code}: {event.error.title or event.error.message or ''}"
     elif isinstance(event, GroupEvent):
         text = f"group {event.group_id} {event.type}"
+    elif isinstance(event, TemplateStatusUpdate):
+        text = f"template {_template(event)} {event.event}"
+        if event.reason and event.reason != "NONE":
+            text += f": {event.reason}"
+        if event.rejection is not None and event.rejection.reason:
+            text += f" ({event.rejection.reason})"
+        if event.notice is not None and event.notice.title:
+            text += f"; {event.notice.title}"
+    elif isinstance(event, TemplateQualityUpdate):
+        text = f"template {_template(event)} quality {event.previous_quality_score or '?'} -> {event.new_quality_score}"
+    elif isinstance(event, TemplateCategoryUpdate):
+        if event.impending:
+            due = event.category_update_timestamp
+            text = f"template {_template(event)} category {event.new_category or '?'} -> {event.correct_category}"
+            text += f" at {due.isoformat()}" if due is not None else " soon"
+        else:
+            text = f"template {_template(event)} category {event.previous_category or '?'} -> {event.new_category}"
     else:
         text = f"unknown ({event.reason}): {json.dumps(event.raw, default=str)[:200]}"
     return escape_surrogates(terminal_safe(f"{when} {text}"))
@@ -205,6 +239,11 @@ def escape_surrogates(text: str) -> str:
     """Lone surrogates (half an emoji, as upstream may send one) as `\\udXXX` escapes: no stream can
     write them as they are. In JSON text the escape reads back as the same character."""
     return _SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
+
+def _template(event: TemplateStatusUpdate | TemplateQualityUpdate | TemplateCategoryUpdate) -> str:
+    name = event.template_name or f"id {event.template_id}"
+    return f"{name} ({event.language})" if event.language else name
 
 
 def event_time(event: AnyEvent) -> str:

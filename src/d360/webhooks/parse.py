@@ -49,6 +49,11 @@ from d360.webhooks.events import (
     SharedContact,
     StatusUpdate,
     System,
+    TemplateCategoryUpdate,
+    TemplateNotice,
+    TemplateQualityUpdate,
+    TemplateRejection,
+    TemplateStatusUpdate,
     Text,
     UnknownEvent,
     WebhookError,
@@ -56,6 +61,10 @@ from d360.webhooks.events import (
 
 MEDIA_TYPES = ("image", "audio", "video", "document", "sticker")
 GROUP_FIELDS = frozenset({"group_lifecycle_update", "group_settings_update", "group_participant_update"})
+TEMPLATE_STATUS_FIELD = "message_template_status_update"
+TEMPLATE_QUALITY_FIELD = "message_template_quality_update"
+TEMPLATE_CATEGORY_FIELD = "template_category_update"
+TEMPLATE_FIELDS = frozenset({TEMPLATE_STATUS_FIELD, TEMPLATE_QUALITY_FIELD, TEMPLATE_CATEGORY_FIELD})
 # The parts of a `messages` change's value that are read; any other part arrives as an UnknownEvent.
 _KNOWN_VALUE_KEYS = frozenset({"messaging_product", "metadata", "contacts", "messages", "statuses", "errors"})
 
@@ -73,8 +82,9 @@ def parse(body: bytes | bytearray | memoryview | str | Mapping[str, Any]) -> lis
             events.append(_unknown(entry, "an entry without a `changes` list"))
             continue
         business_account_id = _text(entry.get("id"))
+        sent_at = entry.get("time")
         for change in changes:
-            events.extend(_events_of_change(change, business_account_id))
+            events.extend(_events_of_change(change, business_account_id, sent_at))
     return events
 
 
@@ -117,7 +127,7 @@ def _document_of_bytes(raw: bytes) -> Any:
         raise WebhookPayloadError(f"not a webhook: {exc}") from None
 
 
-def _events_of_change(change: Any, business_account_id: str | None) -> Iterator[AnyEvent]:
+def _events_of_change(change: Any, business_account_id: str | None, sent_at: Any = None) -> Iterator[AnyEvent]:
     if not isinstance(change, Mapping):
         yield _unknown(change, "a change that is not an object", business_account_id=business_account_id)
         return
@@ -140,6 +150,9 @@ def _events_of_change(change: Any, business_account_id: str | None) -> Iterator[
             yield _guarded(_group_event, group, where)
         for key in sorted(value.keys() - {"messaging_product", "metadata", "groups"}, key=str):
             yield _unknown(change, f"an unknown part of a group change: {key!r}", **where)
+        return
+    if field in TEMPLATE_FIELDS:
+        yield _template_event(field, value, where, sent_at)
         return
     if field != "messages":
         yield _unknown(change, f"a field d360 does not know yet: {field!r}", **where)
@@ -256,6 +269,68 @@ def _group_event(item: Mapping[str, Any], where: dict[str, Any]) -> GroupEvent |
         added_participants=_participants(item.get("added_participants")),
         removed_participants=_participants(item.get("removed_participants")),
         errors=_errors(item.get("errors")),
+        **where,
+    )
+
+
+def _template_event(field: str, value: Mapping[str, Any], where: dict[str, Any], sent_at: Any) -> AnyEvent:
+    """A template change: one event per change, read from its `value`; `sent_at` is the entry's `time`."""
+    if field == TEMPLATE_STATUS_FIELD and "event" not in value and "new_quality_score" in value:
+        # Meta's own reference shows the quality update under this field: read it as what it is.
+        field = TEMPLATE_QUALITY_FIELD
+    template_id = _text(value.get("message_template_id"))
+    template: dict[str, Any] = {
+        "template_id": template_id,
+        "template_name": _text(value.get("message_template_name")),
+        "language": _text(value.get("message_template_language")),
+        "timestamp": _timestamp(sent_at),
+    }
+    # A redelivery is the same payload, so the same key; the same template approved again later is not.
+    digest = _digest({"time": sent_at, "value": value})
+
+    def key(kind: str, what: str) -> str:
+        return _key(f"{kind}:{template_id or ''}:{what}:{digest}")
+
+    if field == TEMPLATE_STATUS_FIELD:
+        event = _text(value.get("event"))
+        if not event:
+            return _unknown(value, "a template status change without its `event`", **where)
+        rejection, disable, notice = value.get("rejection_info"), value.get("disable_info"), value.get("other_info")
+        return TemplateStatusUpdate(
+            dedup_key=key("template_status", event),
+            raw=value,
+            event=event,
+            reason=_text(value.get("reason")),
+            category=_text(value.get("message_template_category")),
+            rejection=_fields(TemplateRejection, rejection) if isinstance(rejection, Mapping) else None,
+            disable_date=_timestamp(disable.get("disable_date")) if isinstance(disable, Mapping) else None,
+            notice=_fields(TemplateNotice, notice) if isinstance(notice, Mapping) else None,
+            **template,
+            **where,
+        )
+    if field == TEMPLATE_QUALITY_FIELD:
+        score = _text(value.get("new_quality_score"))
+        if not score:
+            return _unknown(value, "a template quality change without its `new_quality_score`", **where)
+        return TemplateQualityUpdate(
+            dedup_key=key("template_quality", score),
+            raw=value,
+            new_quality_score=score,
+            previous_quality_score=_text(value.get("previous_quality_score")),
+            **template,
+            **where,
+        )
+    new, correct = _text(value.get("new_category")), _text(value.get("correct_category"))
+    if not (new or correct):
+        return _unknown(value, "a template category change without `new_category` or `correct_category`", **where)
+    return TemplateCategoryUpdate(
+        dedup_key=key("template_category", correct or new or ""),
+        raw=value,
+        previous_category=_text(value.get("previous_category")),
+        new_category=new,
+        correct_category=correct,
+        category_update_timestamp=_timestamp(value.get("category_update_timestamp")),
+        **template,
         **where,
     )
 

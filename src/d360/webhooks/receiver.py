@@ -31,7 +31,18 @@ import attrs
 from d360.errors import ConfigurationError, WebhookPayloadError, WebhookVerificationError
 from d360.webhooks.answer import Answer, Handler
 from d360.webhooks.dedup import Deduplicator, DedupStore
-from d360.webhooks.events import AnyEvent, Event, GroupEvent, IncomingMessage, StatusUpdate, UnknownEvent, WebhookError
+from d360.webhooks.events import (
+    AnyEvent,
+    Event,
+    GroupEvent,
+    IncomingMessage,
+    StatusUpdate,
+    TemplateCategoryUpdate,
+    TemplateQualityUpdate,
+    TemplateStatusUpdate,
+    UnknownEvent,
+    WebhookError,
+)
 from d360.webhooks.parse import parse
 from d360.webhooks.verify import verify
 
@@ -161,6 +172,20 @@ class Receiver:
     def on_group(self, handler: F) -> F:
         """Run the handler for group events (created, deleted, settings, participants)."""
         return self._register(handler, (GroupEvent,), lambda event: True)  # type: ignore[no-any-return]
+
+    def on_template_status(self, handler: F | None = None, /, *, event: str | Iterable[str] | None = None) -> Any:
+        """Run the handler when a template is reviewed or changes state; `event="APPROVED"` (or several:
+        `event=["APPROVED", "REJECTED"]`) runs it only for those."""
+        events = _names("event", event)
+        return self._register(handler, (TemplateStatusUpdate,), lambda update: events is None or update.event in events)
+
+    def on_template_quality(self, handler: F) -> F:
+        """Run the handler when a template's quality score changes (GREEN, YELLOW, RED, UNKNOWN)."""
+        return self._register(handler, (TemplateQualityUpdate,), lambda event: True)  # type: ignore[no-any-return]
+
+    def on_template_category(self, handler: F) -> F:
+        """Run the handler when a template's category changes, or Meta announces it will."""
+        return self._register(handler, (TemplateCategoryUpdate,), lambda event: True)  # type: ignore[no-any-return]
 
     def on_unknown(self, handler: F) -> F:
         """Run the handler for whatever d360 does not know yet (new fields and shapes), with its raw dict."""
