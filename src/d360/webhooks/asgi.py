@@ -168,14 +168,21 @@ class ASGIReceiver:
         return True
 
     async def aclose(self, timeout: float | None = None) -> bool:
-        """Handle every queued event, then stop the workers; True if all were handled.
+        """Handle every queued event, then stop the workers; True if all were handled. Await it on the
+        loop serving the app (the lifespan does).
 
         With `timeout`, stop after that many seconds: the events left are logged at ERROR with their keys.
         """
+        if self._loop is not None and self._loop is not asyncio.get_running_loop() and self._loop.is_running():
+            return self._pending == 0  # serving on another loop: only that loop can close it
         drained = await self.drain(timeout)
         self._closing = True
         try:
-            if self._queue is not None and self._loop is asyncio.get_running_loop():
+            if self._queue is not None and self._loop is not asyncio.get_running_loop():
+                # Queued on a loop that has stopped: nothing can handle them any more.
+                drained = self._pending == 0
+                self._abandon("they were queued on an event loop that stopped without aclose()")
+            elif self._queue is not None:
                 if not drained:
                     self._abandon(f"the shutdown's {timeout} s passed first")
                 for worker in self._workers:
