@@ -907,7 +907,8 @@ def test_unknown_parts_of_a_group_change_arrive_in_a_stable_order() -> None:
     assert reasons == ["an unknown part of a group change: 'alpha'", "an unknown part of a group change: 'zeta'"]
 
 
-surrogate_text = st.text(st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF) | st.characters(), max_size=8)
+# st.characters() never gives a surrogate, whatever its range: they are drawn as code points.
+surrogate_text = st.lists(st.integers(0xD800, 0xDFFF).map(chr) | st.characters(), max_size=8).map("".join)
 
 
 @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow], deadline=None)
@@ -923,7 +924,8 @@ def test_any_text_in_ids_and_fields_gives_events_with_storable_keys(
     raw = json.dumps(change(value)).encode("ascii")  # escapes: how a lone surrogate travels in JSON
     for event in parse(raw):
         event.dedup_key.encode("utf-8")
-    assert [event.dedup_key for event in parse(raw)] == [event.dedup_key for event in parse(change(value))]
+    # The same keys from the body already parsed (json.loads joins an escaped pair into one character).
+    assert [event.dedup_key for event in parse(raw)] == [event.dedup_key for event in parse(json.loads(raw))]
 
 
 def test_finding_each_senders_contact_is_linear_in_a_large_delivery() -> None:
