@@ -46,7 +46,8 @@ def main() -> None:
     app = receiver_app(sys.argv[2], sys.argv[3]) if kind == "receiver" else bare_app()
     listener = bind()
     print(listener.getsockname()[1], flush=True)
-    uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")).run(sockets=[listener])
+    # The lifespan on, as a deployment has it: the receiver drains its queue at shutdown.
+    uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")).run(sockets=[listener])
 
 
 if __name__ == "__main__":

@@ -6,18 +6,22 @@ import json
 import os
 import queue
 import re
+import resource
 import signal
+import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import IO, Any
 
 import httpx
 
 import d360
-from d360.webhooks import sign
+from d360.webhooks import payloads, sign
 from d360.webhooks.payloads import contact, delivery, inbound, status
 
 SECRET = "listen-secret-0123"
@@ -154,3 +158,159 @@ def test_listen_usage_errors_exit_2_and_never_echo_the_secret() -> None:
         capture_output=True, text=True, env=environment(), timeout=30, check=False,
     )  # fmt: skip
     assert result.returncode == 2 and "topsecret-value" not in result.stderr and "[REDACTED]" in result.stderr
+
+
+def test_an_empty_secret_is_refused_with_one_line_as_the_library_refuses_it() -> None:
+    """An empty secret used to mean no check at all: any caller's events printed (and put in a journal)."""
+    for arguments, variable, named in (
+        (["--secret", ""], {}, "--secret is empty"),
+        ([], {"D360_WEBHOOK_SECRET": ""}, "$D360_WEBHOOK_SECRET is empty"),
+    ):
+        result = subprocess.run(
+            [sys.executable, "-m", "d360", "webhook", "listen", "--port", "0", *arguments],
+            capture_output=True, text=True, env={**environment(), **variable}, timeout=30, check=False,
+        )  # fmt: skip
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.splitlines() == [
+            f"d360: error: {named}: give the webhook secret, or leave it unset to take deliveries without a "
+            "signature check"
+        ]
+
+
+def test_the_secret_comes_from_the_environment_when_the_flag_is_absent() -> None:
+    with subprocess.Popen(
+        [sys.executable, "-m", "d360", "webhook", "listen", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**environment(), "D360_WEBHOOK_SECRET": SECRET},
+    ) as child:  # fmt: skip
+        try:
+            url = url_in(child.stderr, r"receiving at (\S+) \(checking signature")
+            assert post(url, delivery(statuses=[status("wamid.env", "read", TO)]), secret="wrong").status_code == 401
+            assert post(url, delivery(statuses=[status("wamid.env", "read", TO)])).status_code == 200
+            out, _ = stop(child)
+        finally:
+            if child.poll() is None:
+                child.kill()
+    assert "status wamid.env read" in out
+
+
+ODD = (
+    b'{"object": "whatsapp_business_account", "entry": [{"id": "W", "changes": [{"field": "messages", "value": {'
+    b'"contacts": [{"wa_id": "49151", "profile": {"name": "Kerry \\ud83d"}}], '
+    b'"messages": [{"from": "49151", "id": "wamid.\\udc80", "type": "text", "text": {"body": "half \\ud83d\\u001b[31m"}}], '
+    b'"statuses": [{"id": "wamid.OUT", "status": "failed", "recipient_id": "49151", '
+    b'"errors": [{"code": "\\u00b2", "title": "t\\udfff"}]}]}}]}]}'
+)
+
+
+def test_listen_prints_lone_surrogates_and_odd_codes_as_escapes_in_lines_and_json() -> None:
+    printed = {}
+    for mode in ("line", "json"):
+        flags = ["--json"] if mode == "json" else []
+        with process("webhook", "listen", "--port", "0", "--secret", SECRET, *flags) as child:
+            url = url_in(child.stderr, r"receiving at (\S+)")
+            answer = httpx.post(url, content=ODD, headers={"x-360dialog-signature": sign(ODD, SECRET)}, timeout=10)
+            assert answer.status_code == 200 and answer.json()["new"] == 2
+            out, err = stop(child)
+        assert "Logging error" not in err and "Traceback" not in err, err
+        printed[mode] = out.splitlines()
+    message, failed = printed["line"]
+    assert "message wamid.\\udc80 from 49151 (Kerry \\ud83d): text 'half \\ud83d\\x1b[31m'" in message
+    assert "status wamid.OUT failed for 49151; error \u00b2 t\\udfff" in failed
+    events = [json.loads(line) for line in printed["json"]]
+    assert events[0]["text"]["body"] == "half \ud83d\x1b[31m"  # the escape reads back as the very character
+    assert events[0]["contact"]["name"] == "Kerry \ud83d" and events[0]["raw"]["id"] == "wamid.\udc80"
+    assert events[1]["errors"][0]["code"] == "\u00b2" and events[1]["errors"][0]["title"] == "t\udfff"
+
+
+def test_a_flood_of_stalled_connections_does_not_keep_a_real_delivery_out() -> None:
+    """1,100 connections that never send a request, against a listener allowed 1,024 open files (a common
+    default): without the sandbox's guards they were kept for ever, and no delivery got in again."""
+
+    def few_files() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (1024, 1024))
+
+    child = subprocess.Popen(
+        [sys.executable, "-m", "d360", "webhook", "listen", "--port", "0", "--secret", SECRET],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment(), preexec_fn=few_files,
+    )  # fmt: skip
+    flood: list[socket.socket] = []
+    try:
+        url = url_in(child.stderr, r"receiving at (\S+)")
+        port = int(url.rsplit(":", 1)[1].rstrip("/"))
+        # What asyncio logs each time it runs out of files must be read, or the pipe fills and the child blocks.
+        errors: list[str] = []
+        assert child.stderr is not None
+        threading.Thread(target=lambda: errors.extend(child.stderr or ()), daemon=True).start()
+        for number in range(1100):
+            connection = socket.create_connection(("127.0.0.1", port), timeout=10)
+            if number % 2:
+                connection.sendall(b"POST / HTTP/1.1\r\nHost: x\r\n")  # a request's head, never finished
+            flood.append(connection)
+        body = delivery(statuses=[status("wamid.through", "read", TO)])
+        deadline = time.monotonic() + 60  # a hang guard: the idle timeout is 5 s
+        answer = None
+        while time.monotonic() < deadline:  # as upstream does: redeliver until answered 200
+            try:
+                answer = post(url, body)
+            except httpx.HTTPError:
+                answer = None
+            if answer is not None and answer.status_code == 200:
+                break
+            time.sleep(0.5)
+        assert answer is not None and answer.status_code == 200, "no delivery got through the stalled connections"
+        child.send_signal(signal.SIGTERM)
+        assert child.wait(timeout=20) == 0, "".join(errors)
+        assert child.stdout is not None
+        out = child.stdout.read()
+    finally:
+        for connection in flood:
+            connection.close()
+        if child.poll() is None:
+            child.kill()
+            child.wait(10)
+    assert "status wamid.through read" in out
+
+
+def test_listen_prints_a_templates_review_quality_and_category_changes() -> None:
+    bodies = [
+        payloads.template_status_update("order_update", "APPROVED", category="UTILITY", time_sent=1751247548),
+        payloads.template_status_update(
+            "promo", "REJECTED", reason="INVALID_FORMAT", rejection_reason="{{1}}{{2}} side by side", time_sent=2
+        ),
+        payloads.template_status_update("promo", "PAUSED", reason=None, notice_title="FIRST_PAUSE", time_sent=3),
+        payloads.template_quality_update("promo", "RED", previous_quality_score="YELLOW", time_sent=4),
+        payloads.template_category_update("welcome", "MARKETING", previous_category="UTILITY", time_sent=5),
+        payloads.template_category_update(
+            "welcome", "UTILITY", correct_category="MARKETING", category_update_time=1746169200, time_sent=6
+        ),
+    ]
+    printed = {}
+    for mode in ("line", "json"):
+        flags = ["--json"] if mode == "json" else []
+        with process("webhook", "listen", "--port", "0", "--secret", SECRET, *flags) as child:
+            url = url_in(child.stderr, r"receiving at (\S+)")
+            for body in bodies:
+                assert post(url, body).status_code == 200
+            out, _ = stop(child)
+        printed[mode] = out.splitlines()
+    lines = [line.split(" ", 1)[1] for line in printed["line"]]  # without the time
+    assert lines == [
+        "template order_update (en_US) APPROVED",
+        "template promo (en_US) REJECTED: INVALID_FORMAT ({{1}}{{2}} side by side)",
+        "template promo (en_US) PAUSED; FIRST_PAUSE",
+        "template promo (en_US) quality YELLOW -> RED",
+        "template welcome (en_US) category UTILITY -> MARKETING",
+        "template welcome (en_US) category UTILITY -> MARKETING at 2025-05-02T07:00:00+00:00",
+    ]
+    assert printed["line"][0].startswith(datetime.fromtimestamp(1751247548, tz=UTC).strftime("%H:%M:%S"))
+    events = [json.loads(line) for line in printed["json"]]
+    assert [event["event"] for event in events] == [
+        "TemplateStatusUpdate", "TemplateStatusUpdate", "TemplateStatusUpdate", "TemplateQualityUpdate",
+        "TemplateCategoryUpdate", "TemplateCategoryUpdate",
+    ]  # fmt: skip
+    # "event" names the type in these lines, so a template's own event (APPROVED...) is its "status".
+    assert [event.get("status") for event in events[:3]] == ["APPROVED", "REJECTED", "PAUSED"]
+    assert events[1]["rejection"] == {"reason": "{{1}}{{2}} side by side", "recommendation": None}
+    assert events[0]["template_id"] == str(payloads.template_id_for("order_update", "en_US"))
+    assert events[0]["timestamp"] == "2025-06-30T01:39:08+00:00" and events[0]["raw"]["event"] == "APPROVED"
+    assert events[5]["category_update_timestamp"] == "2025-05-02T07:00:00+00:00"

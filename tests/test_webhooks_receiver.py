@@ -7,8 +7,11 @@ handles each event once however often it arrives, and sheds load with 503 so not
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import logging
+import socket
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -46,8 +49,8 @@ def served(receiver: Receiver, how: str) -> Iterator[str]:
     if how == "asgi":
         with serving_asgi(receiver.asgi) as base:
             yield base + "/"
-    elif how == "starlette":
-        app = Starlette(routes=[Mount("/webhooks/whatsapp", app=receiver.asgi)])
+    elif how == "starlette":  # as the README shows it: the lifespan wired
+        app = Starlette(routes=[Mount("/webhooks/whatsapp", app=receiver.asgi)], lifespan=receiver.lifespan)
         with serving_asgi(app) as base:
             yield base + "/webhooks/whatsapp/"
     else:
@@ -300,3 +303,214 @@ def test_filters_must_name_something() -> None:
         receiver.on_message(type=[])
     with pytest.raises(ConfigurationError, match="callable"):
         receiver.on_event(42)  # type: ignore[arg-type]
+
+
+# What a signed delivery holds is never a reason to refuse it.
+
+ODD_BODY = (
+    b'{"object": "whatsapp_business_account", "entry": [{"id": "W", "changes": [{"field": "messages", "value": {'
+    b'"contacts": [{"wa_id": "49151", "profile": {"name": "Kerry \\ud83d"}}], '
+    b'"messages": [{"from": "49151", "id": "wamid.\\udc80", "type": "text", "text": {"body": "half \\ud83d"}}], '
+    b'"statuses": [{"id": "wamid.OUT\\ud800", "status": "failed", "recipient_id": "49151", '
+    b'"errors": [{"code": "\\u00b2", "title": "t\\udfff"}]}, '
+    b'{"id": "wamid.GOOD", "status": "read", "recipient_id": "49151", "errors": [{"code": "--5"}]}]}}, '
+    b'{"field": "messages", "value": {"statuses": [{"id": 7, "status": ["odd"]}], "surprise": {"x": 1}}}, '
+    b'{"field": "brand_new_field", "value": {"x": "\\udfff"}}]}]}'
+)
+
+
+@pytest.mark.parametrize("how", ADAPTERS)
+def test_odd_values_and_shapes_are_taken_handled_and_remembered(
+    how: str, new_receiver: Callable[..., Receiver]
+) -> None:
+    receiver = new_receiver()  # SQLite de-duplication: keys with lone surrogates must be storable
+    seen: list[Any] = []
+    receiver.on_event(seen.append)
+    headers = {"x-360dialog-signature": sign(ODD_BODY, SECRET)}
+    with served(receiver, how) as url:
+        first = httpx.post(url, content=ODD_BODY, headers=headers, timeout=10)
+        assert first.status_code == 200 and first.json() == {"received": 6, "new": 6}
+        wait_for(lambda: receiver.stats.handled == 6)
+        again = httpx.post(url, content=ODD_BODY, headers=headers, timeout=10)
+        assert again.status_code == 200 and again.json() == {"received": 6, "new": 0}
+    kinds = [type(event).__name__ for event in seen]
+    assert sorted(kinds) == sorted(["IncomingMessage", "StatusUpdate", "StatusUpdate"] + ["UnknownEvent"] * 3)
+    message = next(event for event in seen if isinstance(event, IncomingMessage))
+    assert message.text is not None and message.text.body == "half \ud83d"
+    codes = sorted(str(event.errors[0].code) for event in seen if isinstance(event, StatusUpdate))
+    assert codes == ["--5", "\u00b2"] and receiver.stats.handler_errors == 0
+
+
+@pytest.mark.parametrize("how", ADAPTERS)
+def test_a_delivery_of_more_events_than_the_queue_holds_is_taken_and_handled(
+    how: str, new_receiver: Callable[..., Receiver]
+) -> None:
+    receiver = new_receiver(queue_size=3, workers=1)
+    release = threading.Event()
+    handled: list[str] = []
+
+    @receiver.on_status
+    def blocking(update: StatusUpdate) -> None:
+        release.wait(10)
+        handled.append(update.message_id)
+
+    big = delivery(statuses=[status(f"wamid.big-{number}", "read", SENDER) for number in range(10)])
+    other = delivery(statuses=[status("wamid.later", "read", SENDER)])
+    with served(receiver, how) as url:
+        answer = httpx.post(url, content=signed(big)[0], headers=signed(big)[1], timeout=10)
+        assert answer.status_code == 200 and answer.json()["new"] == 10  # not a 503 that could never succeed
+        busy = httpx.post(url, content=signed(other)[0], headers=signed(other)[1], timeout=10)
+        assert busy.status_code == 503  # the queue is full now: upstream tries again later
+        release.set()
+        wait_for(lambda: receiver.stats.handled == 10)
+        later = httpx.post(url, content=signed(other)[0], headers=signed(other)[1], timeout=10)
+        assert later.status_code == 200 and later.json()["new"] == 1
+        wait_for(lambda: receiver.stats.handled == 11)
+    assert handled == [f"wamid.big-{number}" for number in range(10)] + ["wamid.later"]
+
+
+async def _raise_async(kind: type[BaseException]) -> None:
+    raise kind()
+
+
+@pytest.mark.parametrize("how", ADAPTERS)
+@pytest.mark.parametrize("kind", [SystemExit, KeyboardInterrupt, GeneratorExit, asyncio.CancelledError])
+@pytest.mark.parametrize("style", ["function", "coroutine"])
+def test_a_handler_raising_a_base_exception_is_logged_and_the_receiver_goes_on(
+    how: str, kind: type[BaseException], style: str, new_receiver: Callable[..., Receiver],
+    caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    receiver = new_receiver(workers=1)
+    after: list[str] = []
+
+    if style == "function":
+
+        def broken(message: IncomingMessage) -> None:
+            raise kind()
+
+    else:
+
+        async def broken(message: IncomingMessage) -> None:  # type: ignore[misc]
+            await _raise_async(kind)
+
+    receiver.on_message(broken)
+    receiver.on_message(lambda message: after.append(message.id))
+    with caplog.at_level(logging.ERROR, logger="d360.webhooks"), served(receiver, how) as url:
+        for message_id in ("wamid.first", "wamid.second"):
+            raw, headers = signed(text_delivery(message_id))
+            assert httpx.post(url, content=raw, headers=headers, timeout=10).status_code == 200
+        wait_for(lambda: receiver.stats.handled == 2 and receiver.stats.handler_errors == 2)
+    assert after == ["wamid.first", "wamid.second"]  # the other handler, and the next event, still ran
+    failures = [record.getMessage() for record in caplog.records if "failed on" in record.getMessage()]
+    assert len(failures) == 2 and all(kind.__name__ in line for line in failures)
+
+
+class _BlockingStore:
+    """A de-duplication store whose claim of a large delivery waits for the test: a stand-in for slow work."""
+
+    def __init__(self) -> None:
+        self.inside = threading.Event()
+        self.release = threading.Event()
+
+    def claim(self, keys: Any) -> list[bool]:
+        if len(keys) > 100:
+            self.inside.set()
+            self.release.wait(30)
+        return [True] * len(keys)
+
+    def forget(self, keys: Any) -> None:
+        pass
+
+
+@pytest.mark.parametrize("how", ["asgi", "starlette"])
+def test_a_large_delivery_is_checked_off_the_event_loop(how: str, new_receiver: Callable[..., Receiver]) -> None:
+    store = _BlockingStore()
+    receiver = new_receiver(dedup=Deduplicator(store))
+    large = delivery(statuses=[status(f"wamid.large-{number}", "read", SENDER) for number in range(200)])
+    answers: list[int] = []
+    with served(receiver, how) as url:
+        raw, headers = signed(large)
+        poster = threading.Thread(
+            target=lambda: answers.append(httpx.post(url, content=raw, headers=headers, timeout=60).status_code)
+        )
+        poster.start()
+        try:
+            assert store.inside.wait(20), "the large delivery never reached its de-duplication"
+            # While the large delivery is being worked on, the loop still answers the others.
+            raw_small, headers_small = signed(text_delivery("wamid.small"))
+            assert httpx.post(url, content=raw_small, headers=headers_small, timeout=10).status_code == 200
+        finally:
+            store.release.set()
+            poster.join(60)
+        assert answers == [200]
+        wait_for(lambda: receiver.stats.handled == 0 and receiver.stats.events == 201)
+
+
+@pytest.mark.parametrize("how", ADAPTERS)
+def test_a_delivery_that_was_quadratic_to_parse_is_answered_within_a_bound(
+    how: str, new_receiver: Callable[..., Receiver]
+) -> None:
+    """60,000 messages and 60,000 contacts that match none of them: a contact scan per message took minutes."""
+    count = 60_000
+    messages = [{"from": f"1{number}", "id": f"w{number}", "type": "x"} for number in range(count)]
+    contacts = [{"wa_id": f"2{number}"} for number in range(count)]
+    body = delivery(messages=messages, contacts=contacts)
+    raw, headers = signed(body)
+    receiver = new_receiver(max_body_bytes=len(raw), dedup=False)
+    with served(receiver, how) as url:
+        answer = httpx.post(url, content=raw, headers=headers, timeout=60)  # a hang guard, not a speed test
+        assert answer.status_code == 200 and answer.json() == {"received": count, "new": count}
+
+
+def test_an_unreadable_content_length_is_a_clean_400_under_a_real_wsgi_server(
+    new_receiver: Callable[..., Receiver],
+) -> None:
+    receiver = new_receiver()
+    with serving_wsgi(receiver.wsgi) as base:
+        port = int(base.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+            # "\xb2" is "²" in latin-1, as WSGI servers decode headers: "²".isdigit() is True, int("²") fails.
+            # A length it cannot read is no length: nothing is read (wsgiref does not end the input), and the
+            # signature of nothing passes, so what is left to say is that nothing is not a webhook.
+            signature = sign(b"", SECRET).encode()
+            connection.sendall(
+                b"POST / HTTP/1.0\r\nContent-Length: \xb2\r\nx-360dialog-signature: " + signature + b"\r\n\r\n{}"
+            )
+            answer = connection.makefile("rb").read()
+    assert answer.startswith(b"HTTP/1.0 400") and b"not a webhook" in answer
+
+
+class _StrictUTF8Handler(logging.StreamHandler):  # type: ignore[type-arg]
+    """A log file as most are: UTF-8, strict. Records it could not write are kept, not printed."""
+
+    def __init__(self) -> None:
+        super().__init__(io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict"))
+        self.failures: list[BaseException] = []
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        self.failures.append(sys.exc_info()[1] or RuntimeError("unknown"))
+
+
+@pytest.mark.parametrize("how", ["asgi", "wsgi"])
+def test_a_handler_failure_about_a_lone_surrogate_is_logged_where_utf8_logs_can_take_it(
+    how: str, new_receiver: Callable[..., Receiver]
+) -> None:
+    receiver = new_receiver()
+
+    @receiver.on_message
+    def broken(message: IncomingMessage) -> None:
+        raise ValueError(f"cannot store {message.text.body if message.text else ''}")
+
+    handler = _StrictUTF8Handler()
+    logging.getLogger("d360.webhooks").addHandler(handler)
+    try:
+        with served(receiver, how) as url:
+            raw = ODD_BODY
+            assert httpx.post(url, content=raw, headers={"x-360dialog-signature": sign(raw, SECRET)}).status_code == 200
+            wait_for(lambda: receiver.stats.handler_errors == 1)
+    finally:
+        logging.getLogger("d360.webhooks").removeHandler(handler)
+    assert handler.failures == []
+    handler.stream.flush()
+    written = handler.stream.buffer.getvalue().decode("utf-8")  # type: ignore[attr-defined]
+    assert "cannot store half \\ud83d" in written and "Traceback" in written

@@ -2,7 +2,8 @@
 
 UTF-8 only, with or without a byte-order mark; no lone surrogates (UTF-8 cannot carry them, so such a
 message could never be sent); numbers too long or nesting too deep are refused with a clear reason,
-never a RecursionError or a ValueError from deep inside `json`.
+never a RecursionError or a ValueError from deep inside `json`. What d360 receives rather than sends
+(a webhook: `received=True`) is kept instead, lone surrogates and over-long integers included.
 """
 
 from __future__ import annotations
@@ -31,8 +32,13 @@ def decode_text(raw: bytes, *, where: str = "the input") -> str:
     return text.removeprefix(UTF8_BOM)
 
 
-def loads(text: str) -> Any:
-    """Parse one JSON document, or raise JSONInputError with the reason (and where, for syntax errors)."""
+def loads(text: str, *, received: bool = False) -> Any:
+    """Parse one JSON document, or raise JSONInputError with the reason (and where, for syntax errors).
+
+    `received`: the text came from upstream (a webhook), and nothing valid JSON can say is refused: a
+    lone surrogate (`"\\ud83d"`, half an emoji) is kept as it is, and an integer too long for Python's
+    `int` is kept as its digits, a string. Only invalid JSON and nesting too deep are still refused.
+    """
     try:
         document = json.loads(text.removeprefix(UTF8_BOM))
     except json.JSONDecodeError as exc:
@@ -41,8 +47,14 @@ def loads(text: str) -> Any:
     except RecursionError:
         raise JSONInputError("not usable JSON: nested too deeply") from None
     except ValueError as exc:  # an integer of thousands of digits, among others
-        raise JSONInputError(f"not usable JSON: {exc}") from None
-    if _ESCAPED_SURROGATE.search(text):
+        if not received:
+            raise JSONInputError(f"not usable JSON: {exc}") from None
+        # Read again, slowly, only for such a document: each integer Python refuses is kept as its digits.
+        try:
+            document = json.loads(text.removeprefix(UTF8_BOM), parse_int=_integer_or_digits)
+        except RecursionError:
+            raise JSONInputError("not usable JSON: nested too deeply") from None
+    if not received and _ESCAPED_SURROGATE.search(text):
         try:
             json.dumps(document, ensure_ascii=False).encode("utf-8")
         except UnicodeEncodeError as exc:
@@ -52,3 +64,10 @@ def loads(text: str) -> Any:
         except RecursionError:
             raise JSONInputError("not usable JSON: nested too deeply") from None
     return document
+
+
+def _integer_or_digits(digits: str) -> int | str:
+    try:
+        return int(digits)
+    except ValueError:  # longer than sys.get_int_max_str_digits()
+        return digits

@@ -1,10 +1,16 @@
-"""`d360 webhook listen`: a local receiver that prints each event as it arrives, for trying things out."""
+"""`d360 webhook listen`: a local receiver that prints each event as it arrives, for trying things out.
+
+Served as the sandbox is: stalled connections are closed and too many are answered 503, so a flood of
+them cannot keep a real delivery out. Whatever an event holds is printed safely (control characters and
+lone surrogates as escapes).
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -18,7 +24,13 @@ from d360.cli.sandbox import _port
 from d360.errors import ConfigurationError
 
 if TYPE_CHECKING:  # imported when a webhook command runs: the others start without the event classes
-    from d360.webhooks import AnyEvent, IncomingMessage
+    from d360.webhooks import (
+        AnyEvent,
+        IncomingMessage,
+        TemplateCategoryUpdate,
+        TemplateQualityUpdate,
+        TemplateStatusUpdate,
+    )
 
 SECRET_ENVIRONMENT = "D360_WEBHOOK_SECRET"
 
@@ -38,8 +50,8 @@ def add_webhook_commands(commands: Commands) -> None:
     listen.add_argument("--path", default="/", help="the path webhooks are POSTed to (default /)")
     listen.add_argument(
         "--secret",
-        default=os.environ.get(SECRET_ENVIRONMENT),
-        help=f"check each delivery's HMAC-SHA256 signature with this secret (default: ${SECRET_ENVIRONMENT})",
+        help=f"check each delivery's HMAC-SHA256 signature with this secret (default: ${SECRET_ENVIRONMENT}); "
+        "an empty one is refused",
     )
     listen.add_argument(
         "--header",
@@ -69,6 +81,13 @@ def run_listen(arguments: argparse.Namespace) -> int:
         raise UsageError("d360 webhook listen needs uvicorn: pip install 'd360-messaging[sandbox]'") from None
     if not arguments.path.startswith("/"):
         raise UsageError(f"--path must start with '/', not {arguments.path!r}")
+    secret = arguments.secret if arguments.secret is not None else os.environ.get(SECRET_ENVIRONMENT)
+    if secret == "":
+        # As Receiver(secret="") does: an empty secret would mean every delivery is taken unchecked.
+        where = "--secret" if arguments.secret is not None else f"${SECRET_ENVIRONMENT}"
+        raise UsageError(
+            f"{where} is empty: give the webhook secret, or leave it unset to take deliveries without a signature check"
+        )
     required = {}
     for pair in arguments.header:
         name, colon, value = pair.partition(":")
@@ -80,7 +99,7 @@ def run_listen(arguments: argparse.Namespace) -> int:
     printer = _Printer(as_json=arguments.json)
     # One worker: events print in the order they arrived.
     receiver = Receiver(
-        secret=arguments.secret or None,
+        secret=secret,
         header=required or None,
         dedup=Deduplicator.in_memory(),
         workers=1,
@@ -102,14 +121,28 @@ def run_listen(arguments: argparse.Namespace) -> int:
     except OSError as exc:
         raise UsageError(f"cannot listen on {arguments.host}:{arguments.port}: {exc.strerror or exc}") from None
     url = f"http://{arguments.host}:{listener.getsockname()[1]}{arguments.path}"
-    checks = [name for name, on in (("signature", bool(arguments.secret)), ("headers", bool(required))) if on]
+    checks = [name for name, on in (("signature", secret is not None), ("headers", bool(required))) if on]
     print(
         f"d360 webhook listen: receiving at {url} ({'checking ' + ' and '.join(checks) if checks else 'no checks'}; "
         "Ctrl-C to stop)",
         file=sys.stderr,
         flush=True,
     )
-    server = uvicorn.Server(uvicorn.Config(receiver.asgi, log_level="warning", access_log=False, lifespan="on"))
+    from d360.sandbox.connections import guarded_h11_protocol
+
+    # The sandbox's guards: a connection without a complete request within the idle timeout is closed, and
+    # beyond MAX_CONNECTIONS new requests are answered 503 (upstream redelivers), so stalled connections
+    # cannot wedge the listener. The lifespan drains the queue at Ctrl-C: every event answered is printed.
+    config = uvicorn.Config(
+        receiver.asgi,
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+        http=guarded_h11_protocol(sandbox.IDLE_TIMEOUT),
+        limit_concurrency=sandbox.MAX_CONNECTIONS,
+        timeout_keep_alive=max(1, int(sandbox.IDLE_TIMEOUT)),
+    )
+    server = uvicorn.Server(config)
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
         signal.signal(stop_signal, lambda number, frame: None)
     server.run(sockets=[listener])
@@ -135,7 +168,10 @@ class _Printer:
         self._lock = threading.Lock()
 
     def __call__(self, event: AnyEvent) -> None:
-        line = json.dumps(_jsonable(event), ensure_ascii=False, default=str) if self.as_json else describe(event)
+        if self.as_json:
+            line = escape_surrogates(json.dumps(_jsonable(event), ensure_ascii=False, default=str))
+        else:
+            line = describe(event)
         with self._lock:
             print(line, flush=True)
 
@@ -144,12 +180,23 @@ def _jsonable(event: AnyEvent) -> dict[str, Any]:
     def serialize(instance: Any, field: Any, value: Any) -> Any:
         return value.isoformat() if isinstance(value, datetime) else value
 
-    return {"event": type(event).__name__, **attrs.asdict(event, value_serializer=serialize)}
+    fields = attrs.asdict(event, value_serializer=serialize)
+    if "event" in fields:  # a TemplateStatusUpdate's own `event` (APPROVED...): "event" names the type here
+        fields["status"] = fields.pop("event")
+    return {"event": type(event).__name__, **fields}
 
 
 def describe(event: AnyEvent) -> str:
     """One readable line for an event, safe for a terminal."""
-    from d360.webhooks import GroupEvent, IncomingMessage, StatusUpdate, WebhookError
+    from d360.webhooks import (
+        GroupEvent,
+        IncomingMessage,
+        StatusUpdate,
+        TemplateCategoryUpdate,
+        TemplateQualityUpdate,
+        TemplateStatusUpdate,
+        WebhookError,
+    )
 
     when = event_time(event)
     if isinstance(event, IncomingMessage):
@@ -163,9 +210,40 @@ def describe(event: AnyEvent) -> str:
         text = f"error {event.error.code}: {event.error.title or event.error.message or ''}"
     elif isinstance(event, GroupEvent):
         text = f"group {event.group_id} {event.type}"
+    elif isinstance(event, TemplateStatusUpdate):
+        text = f"template {_template(event)} {event.event}"
+        if event.reason and event.reason != "NONE":
+            text += f": {event.reason}"
+        if event.rejection is not None and event.rejection.reason:
+            text += f" ({event.rejection.reason})"
+        if event.notice is not None and event.notice.title:
+            text += f"; {event.notice.title}"
+    elif isinstance(event, TemplateQualityUpdate):
+        text = f"template {_template(event)} quality {event.previous_quality_score or '?'} -> {event.new_quality_score}"
+    elif isinstance(event, TemplateCategoryUpdate):
+        if event.impending:
+            due = event.category_update_timestamp
+            text = f"template {_template(event)} category {event.new_category or '?'} -> {event.correct_category}"
+            text += f" at {due.isoformat()}" if due is not None else " soon"
+        else:
+            text = f"template {_template(event)} category {event.previous_category or '?'} -> {event.new_category}"
     else:
         text = f"unknown ({event.reason}): {json.dumps(event.raw, default=str)[:200]}"
-    return terminal_safe(f"{when} {text}")
+    return escape_surrogates(terminal_safe(f"{when} {text}"))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def escape_surrogates(text: str) -> str:
+    """Lone surrogates (half an emoji, as upstream may send one) as `\\udXXX` escapes: no stream can
+    write them as they are. In JSON text the escape reads back as the same character."""
+    return _SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
+
+def _template(event: TemplateStatusUpdate | TemplateQualityUpdate | TemplateCategoryUpdate) -> str:
+    name = event.template_name or f"id {event.template_id}"
+    return f"{name} ({event.language})" if event.language else name
 
 
 def event_time(event: AnyEvent) -> str:

@@ -3,10 +3,12 @@
     events = d360.webhooks.parse(body)                                   # a list, in payload order
     d360.webhooks.verify(body, headers, secret=os.environ["WEBHOOK_SECRET"])
     receiver = d360.webhooks.Receiver(secret=..., dedup=d360.webhooks.Deduplicator("webhooks.sqlite"))
+    receiver.on_template_status(notify_team, event="REJECTED")           # a template's review
 
 Modules: `events` (the types), `parse`, `verify`, `dedup` (stores), `receiver` (handlers and the
 shared request logic), `asgi` and `wsgi` (the apps), `journal_sink` (statuses into a bulk journal),
-`payloads` (building deliveries, for tests), `config` (checking a webhook URL before setting it).
+`payloads` (building deliveries, for tests and the sandbox), `config` (checking a webhook URL before
+setting it).
 """
 
 from d360.errors import WebhookPayloadError, WebhookVerificationError
@@ -31,6 +33,11 @@ from d360.webhooks.events import (
     SharedContact,
     StatusUpdate,
     System,
+    TemplateCategoryUpdate,
+    TemplateNotice,
+    TemplateQualityUpdate,
+    TemplateRejection,
+    TemplateStatusUpdate,
     Text,
     UnknownEvent,
     WebhookError,
@@ -67,6 +74,11 @@ __all__ = [
     "SharedContact",
     "StatusUpdate",
     "System",
+    "TemplateCategoryUpdate",
+    "TemplateNotice",
+    "TemplateQualityUpdate",
+    "TemplateRejection",
+    "TemplateStatusUpdate",
     "Text",
     "UnknownEvent",
     "WebhookError",

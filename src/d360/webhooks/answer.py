@@ -5,7 +5,7 @@ Kept apart from `receiver` so that the adapters, which the receiver creates, nev
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
 import attrs
@@ -31,6 +31,7 @@ class Accepting(Protocol):
     queue_size: int
     workers: int
     max_body_bytes: int
+    shutdown_timeout: float | None
 
     def accept(self, body: bytes, headers: Any, *, method: str = "POST", path: str | None = None) -> Answer: ...
 
@@ -41,3 +42,5 @@ class Accepting(Protocol):
     def handlers_for(self, event: AnyEvent) -> list[tuple[Handler, bool]]: ...
 
     def handled(self, event: AnyEvent, handler: Handler, error: BaseException | None) -> None: ...
+
+    def unhandled(self, events: Sequence[AnyEvent], why: str) -> None: ...

@@ -1,13 +1,19 @@
 """The receiver as an ASGI app: mount it in Starlette or FastAPI, or serve it with uvicorn alone.
 
 Handlers run in worker tasks on the app's event loop after the answer has gone: coroutine handlers are
-awaited there, plain functions run in threads so they never hold up the next delivery's 200.
+awaited there, plain functions run in threads so they never hold up the next delivery's 200. A large
+delivery is checked and parsed in a thread of its own, so it never holds up the loop either. Shutdown
+(the lifespan, or `aclose()`) handles what is queued; workers cancelled any other way say what is lost.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, MutableMapping
+import contextlib
+import functools
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from d360.webhooks.events import AnyEvent
@@ -20,6 +26,14 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
+logger = logging.getLogger("d360.webhooks")
+
+OFFLOAD_BYTES = 16 << 10
+"""Bodies larger than this are verified, parsed and de-duplicated in a thread: a 1 MiB delivery takes
+tens of milliseconds, which would hold up every other delivery's answer. Smaller ones (a delivery of one
+status is about 600 bytes) cost less on the loop than the hop to a thread."""
+_ACCEPTING_THREADS = 2
+
 
 class ASGIReceiver:
     """`receiver.asgi`. Its queue and workers start with the first delivery, on the loop serving it."""
@@ -29,7 +43,12 @@ class ASGIReceiver:
         self._queue: asyncio.Queue[AnyEvent] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._workers: list[asyncio.Task[None]] = []
+        self._in_hand: dict[int, AnyEvent] = {}
+        """The event each worker is handling, by worker number."""
         self._pending = 0
+        self._closing = False
+        self._lifespan_seen = False
+        self._accepting: ThreadPoolExecutor | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -39,15 +58,30 @@ class ASGIReceiver:
             await send({"type": "websocket.close", "code": 1008})
             return
         body = await _read_body(receive, self.receiver.max_body_bytes)
-        answer = self.receiver.accept(body, scope.get("headers", ()), method=scope["method"], path=scope.get("path"))
+        accept = functools.partial(
+            self.receiver.accept, body, scope.get("headers", ()), method=scope["method"], path=scope.get("path")
+        )
+        if OFFLOAD_BYTES < len(body) <= self.receiver.max_body_bytes:
+            answer = await asyncio.get_running_loop().run_in_executor(self._accepting_threads(), accept)
+        else:
+            answer = accept()
         if answer.events:
             answer = self._enqueue(answer)
         await _respond(send, answer)
 
+    def _accepting_threads(self) -> ThreadPoolExecutor:
+        # Threads of its own: the loop's default executor also runs the plain-function handlers, and a
+        # delivery's answer must not wait behind them.
+        if self._accepting is None:
+            self._accepting = ThreadPoolExecutor(_ACCEPTING_THREADS, thread_name_prefix="d360-webhook-accept")
+        return self._accepting
+
     def _enqueue(self, answer: Answer) -> Answer:
         queue = self._ensure_workers()
-        # No await between the check and the puts: nothing else on this loop can take the room meanwhile.
-        if queue.maxsize - queue.qsize() < len(answer.events):
+        # A delivery is taken whole whenever the queue is not full, however many events it holds: one larger
+        # than the whole queue would otherwise be answered 503 on every redelivery. No await between the
+        # check and the puts: nothing else on this loop can take the room meanwhile.
+        if queue.qsize() >= self.receiver.queue_size:
             self.receiver.release(answer.events)
             return self.receiver.queue_full()
         for event in answer.events:
@@ -58,31 +92,65 @@ class ASGIReceiver:
     def _ensure_workers(self) -> asyncio.Queue[AnyEvent]:
         loop = asyncio.get_running_loop()
         if self._queue is None or self._loop is not loop:
-            self._loop, self._pending = loop, 0
-            self._queue = asyncio.Queue(maxsize=self.receiver.queue_size)
+            if self._queue is not None:
+                self._abandon("the event loop they were queued on stopped without aclose()")
+            if not self._lifespan_seen:
+                logger.warning(
+                    "webhook receiver: no lifespan has reached it, so a shutdown would lose the events still "
+                    "queued. Mounted in Starlette or FastAPI? Pass lifespan=receiver.lifespan to the app "
+                    "(or await receiver.asgi.aclose() at shutdown)"
+                )
+            self._loop, self._pending, self._in_hand = loop, 0, {}
+            self._queue = asyncio.Queue()  # unbounded: _enqueue keeps it to queue_size
             self._workers = [
-                loop.create_task(self._work(self._queue), name=f"d360-webhook-worker-{number}")
+                loop.create_task(self._work(self._queue, number), name=f"d360-webhook-worker-{number}")
                 for number in range(self.receiver.workers)
             ]
         return self._queue
 
-    async def _work(self, queue: asyncio.Queue[AnyEvent]) -> None:
-        while True:
-            event = await queue.get()
+    async def _work(self, queue: asyncio.Queue[AnyEvent], number: int) -> None:
+        try:
+            while True:
+                event = await queue.get()
+                self._in_hand[number] = event
+                await self._handle(event)  # raises only CancelledError, and only when this worker is stopped
+                if self._in_hand.pop(number, None) is not None:  # else abandoned meanwhile, and reported
+                    self._pending -= 1
+                    queue.task_done()
+        except asyncio.CancelledError:
+            if not self._closing and queue is self._queue:
+                # Cancelled by someone else than aclose(): the server stopped without a lifespan reaching
+                # this app (mounted, not wired), or the loop is being torn down.
+                self._abandon("the workers were cancelled: was lifespan=receiver.lifespan passed to the app?")
+            raise
+
+    async def _handle(self, event: AnyEvent) -> None:
+        for handler, is_async in self.receiver.handlers_for(event):
+            error: BaseException | None = None
             try:
-                for handler, is_async in self.receiver.handlers_for(event):
-                    try:
-                        if is_async:
-                            await handler(event)
-                        else:
-                            await asyncio.to_thread(handler, event)
-                    except Exception as exc:
-                        self.receiver.handled(event, handler, exc)
-                    else:
-                        self.receiver.handled(event, handler, None)
-            finally:
-                self._pending -= 1
-                queue.task_done()
+                if is_async:
+                    await handler(event)
+                else:
+                    error = await asyncio.to_thread(_failure_of, handler, event)
+            except asyncio.CancelledError as exc:
+                current = asyncio.current_task()
+                if current is not None and current.cancelling():
+                    raise  # this worker is being stopped: not the handler's failure
+                error = exc
+            except BaseException as exc:  # SystemExit or KeyboardInterrupt from a handler must not stop the app
+                error = exc
+            self.receiver.handled(event, handler, error)
+
+    def _abandon(self, why: str) -> None:
+        """Take every event queued or in hand off the books, and report them: answered 200, not handled."""
+        left = list(self._in_hand.values())
+        self._in_hand = {}
+        queue = self._queue
+        while queue is not None and not queue.empty():
+            left.append(queue.get_nowait())
+            queue.task_done()
+        self._pending = 0
+        self.receiver.unhandled(left, why)
 
     @property
     def pending(self) -> int:
@@ -99,24 +167,64 @@ class ASGIReceiver:
             return False
         return True
 
-    async def aclose(self, timeout: float | None = 30.0) -> bool:
-        """Handle what is queued (up to `timeout` seconds), then stop the workers. True if all was handled."""
+    async def aclose(self, timeout: float | None = None) -> bool:
+        """Handle every queued event, then stop the workers; True if all were handled. Await it on the
+        loop serving the app (the lifespan does).
+
+        With `timeout`, stop after that many seconds: the events left are logged at ERROR with their keys.
+        """
+        if self._loop is not None and self._loop is not asyncio.get_running_loop() and self._loop.is_running():
+            return self._pending == 0  # serving on another loop: only that loop can close it
         drained = await self.drain(timeout)
-        for worker in self._workers:
-            worker.cancel()
-        await asyncio.gather(*self._workers, return_exceptions=True)
-        self._workers, self._queue, self._loop, self._pending = [], None, None, 0
+        self._closing = True
+        try:
+            if self._queue is not None and self._loop is not asyncio.get_running_loop():
+                # Queued on a loop that has stopped: nothing can handle them any more.
+                drained = self._pending == 0
+                self._abandon("they were queued on an event loop that stopped without aclose()")
+            elif self._queue is not None:
+                if not drained:
+                    self._abandon(f"the shutdown's {timeout} s passed first")
+                for worker in self._workers:
+                    worker.cancel()
+                await asyncio.gather(*self._workers, return_exceptions=True)
+        finally:
+            self._workers, self._queue, self._loop, self._pending, self._in_hand = [], None, None, 0, {}
+            self._closing = False
+            if self._accepting is not None:
+                self._accepting.shutdown(wait=False)
+                self._accepting = None
         return drained
+
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        """The receiver's lifespan, for an app it is mounted in: `Receiver.lifespan` returns this."""
+        self._lifespan_seen = True
+        try:
+            yield
+        finally:
+            await self.aclose(self.receiver.shutdown_timeout)
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                self._lifespan_seen = True
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
-                await self.aclose()
+                await self.aclose(self.receiver.shutdown_timeout)
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+
+def _failure_of(handler: Callable[[Any], Any], event: AnyEvent) -> BaseException | None:
+    """Run a plain-function handler in its thread; what it raised comes back as a value, not through the
+    future: a GeneratorExit thrown into the worker's chain of coroutines would close them instead."""
+    try:
+        handler(event)
+    except BaseException as exc:
+        return exc
+    return None
 
 
 async def _read_body(receive: Receive, limit: int) -> bytes:

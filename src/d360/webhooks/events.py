@@ -1,4 +1,5 @@
-"""The typed events a webhook delivery holds: inbound messages, status updates, errors, group events.
+"""The typed events a webhook delivery holds: inbound messages, status updates, errors, group events,
+and a template's review, quality and category changes.
 
 Written on attrs, not generated: Meta's published schema describes inbound messages with the shapes of
 outbound ones (and closes them with `additionalProperties: false`), so a generated model would refuse
@@ -21,7 +22,9 @@ import attrs
 class ErrorDetail:
     """An error as the Cloud API reports it in webhooks: `code`, `title`, `message` and `details`."""
 
-    code: int | None = None
+    code: int | str | None = None
+    """Meta's error code: an int; the text as sent when it is not a whole number d360 can read ("²",
+    "--5"); None when absent or neither a number nor text."""
     title: str | None = None
     message: str | None = None
     details: str | None = None
@@ -199,7 +202,8 @@ class InteractiveReply:
 @attrs.frozen(kw_only=True)
 class OrderItem:
     product_retailer_id: str | None = None
-    quantity: int | None = None
+    quantity: int | str | None = None
+    """An int; the text as sent when it is not a whole number d360 can read; None when absent."""
     item_price: float | None = None
     currency: str | None = None
 
@@ -250,7 +254,8 @@ class Event:
     raw: Mapping[str, Any] = attrs.field(repr=False)
     """The dict this event was read from, untouched: fields d360 does not know yet are here."""
     field: str = "messages"
-    """The change's `field`: `messages` for messages and statuses, `group_*` for group events."""
+    """The change's `field`: `messages` for messages and statuses, `group_*` for group events,
+    `message_template_*` and `template_category_update` for templates."""
     business_account_id: str | None = None
     """The WhatsApp Business Account (`entry[].id`)."""
     phone_number_id: str | None = None
@@ -351,6 +356,94 @@ class GroupEvent(Event):
 
 
 @attrs.frozen(kw_only=True)
+class TemplateRejection:
+    """Why a template was rejected, as Meta explains it (`rejection_info`, sent with INVALID_FORMAT)."""
+
+    reason: str | None = None
+    recommendation: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class TemplateNotice:
+    """Meta's note on a pause or an unpause (`other_info`): `title` is FIRST_PAUSE, UNPAUSE, ..."""
+
+    title: str | None = None
+    description: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class TemplateStatusUpdate(Event):
+    """A template's review or lifecycle changed (`message_template_status_update`).
+
+    `event` is kept as upstream sends it: APPROVED, REJECTED, PENDING, PAUSED, DISABLED, FLAGGED,
+    REINSTATED, IN_APPEAL, ARCHIVED, DELETED, PENDING_DELETION, LIMIT_EXCEEDED, LOCKED, and whatever
+    comes next.
+    """
+
+    event: str
+    template_id: str | None = None
+    """`message_template_id`, which Meta sends as a number, as text (like every other id here)."""
+    template_name: str | None = None
+    language: str | None = None
+    """`message_template_language`: `en_US`, `en-US`, `de`..., as sent."""
+    reason: str | None = None
+    """Why, for a rejection (INVALID_FORMAT, PROMOTIONAL, ...); `NONE` on approval, as sent."""
+    category: str | None = None
+    """`message_template_category`: MARKETING, UTILITY, AUTHENTICATION (other values kept)."""
+    rejection: TemplateRejection | None = None
+    disable_date: datetime | None = None
+    """When a disabled template was disabled (`disable_info.disable_date`)."""
+    notice: TemplateNotice | None = None
+    timestamp: datetime | None = None
+    """When upstream sent the change (the entry's `time`)."""
+
+    @property
+    def approved(self) -> bool:
+        return self.event == "APPROVED"
+
+    @property
+    def rejected(self) -> bool:
+        return self.event == "REJECTED"
+
+
+@attrs.frozen(kw_only=True)
+class TemplateQualityUpdate(Event):
+    """A template's quality score changed (`message_template_quality_update`): GREEN, YELLOW, RED or
+    UNKNOWN (other values kept). A template that stays RED is paused, then disabled."""
+
+    new_quality_score: str
+    previous_quality_score: str | None = None
+    template_id: str | None = None
+    template_name: str | None = None
+    language: str | None = None
+    timestamp: datetime | None = None
+
+
+@attrs.frozen(kw_only=True)
+class TemplateCategoryUpdate(Event):
+    """A template's category changed, or is about to (`template_category_update`).
+
+    A change made: `previous_category` and `new_category`. A change announced (`impending`): Meta will
+    recategorize it as `correct_category` at `category_update_timestamp`, and `new_category` is then its
+    current category, as Meta sends it.
+    """
+
+    template_id: str | None = None
+    template_name: str | None = None
+    language: str | None = None
+    previous_category: str | None = None
+    new_category: str | None = None
+    correct_category: str | None = None
+    category_update_timestamp: datetime | None = None
+    timestamp: datetime | None = None
+
+    @property
+    def impending(self) -> bool:
+        """True for the notice sent a day before Meta recategorizes the template."""
+        return self.correct_category is not None and self.previous_category is None
+
+
+@attrs.frozen(kw_only=True)
 class UnknownEvent(Event):
     """A change, or a part of one, that d360 does not know yet: kept whole in `raw`, never dropped."""
 
@@ -358,4 +451,13 @@ class UnknownEvent(Event):
     """Why it is not typed: an unknown field, an unknown part of a value, or a shape that did not fit."""
 
 
-AnyEvent = IncomingMessage | StatusUpdate | WebhookError | GroupEvent | UnknownEvent
+AnyEvent = (
+    IncomingMessage
+    | StatusUpdate
+    | WebhookError
+    | GroupEvent
+    | TemplateStatusUpdate
+    | TemplateQualityUpdate
+    | TemplateCategoryUpdate
+    | UnknownEvent
+)

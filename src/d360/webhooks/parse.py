@@ -1,8 +1,9 @@
 """`parse(body)`: a webhook delivery's events, in payload order, never an exception for a real webhook.
 
 Each reader takes whatever the payload holds and keeps what has the documented type: a field of the
-wrong type becomes None, an item that cannot be an event becomes an `UnknownEvent`. Only a body that is
-not a webhook at all raises, and then only `WebhookPayloadError`.
+wrong type becomes None, a whole number d360 cannot read stays the text it was sent as, a lone surrogate
+stays as it is, an item that cannot be an event becomes an `UnknownEvent`. Only a body that is not a
+webhook at all raises, and then only `WebhookPayloadError`. The work is linear in the body's size.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -18,6 +20,7 @@ import attrs
 
 from d360.errors import WebhookPayloadError
 from d360.json_input import JSONInputError, decode_text, loads
+from d360.numbers import read_int
 from d360.webhooks.events import (
     AnyEvent,
     Contact,
@@ -46,6 +49,11 @@ from d360.webhooks.events import (
     SharedContact,
     StatusUpdate,
     System,
+    TemplateCategoryUpdate,
+    TemplateNotice,
+    TemplateQualityUpdate,
+    TemplateRejection,
+    TemplateStatusUpdate,
     Text,
     UnknownEvent,
     WebhookError,
@@ -53,6 +61,10 @@ from d360.webhooks.events import (
 
 MEDIA_TYPES = ("image", "audio", "video", "document", "sticker")
 GROUP_FIELDS = frozenset({"group_lifecycle_update", "group_settings_update", "group_participant_update"})
+TEMPLATE_STATUS_FIELD = "message_template_status_update"
+TEMPLATE_QUALITY_FIELD = "message_template_quality_update"
+TEMPLATE_CATEGORY_FIELD = "template_category_update"
+TEMPLATE_FIELDS = frozenset({TEMPLATE_STATUS_FIELD, TEMPLATE_QUALITY_FIELD, TEMPLATE_CATEGORY_FIELD})
 # The parts of a `messages` change's value that are read; any other part arrives as an UnknownEvent.
 _KNOWN_VALUE_KEYS = frozenset({"messaging_product", "metadata", "contacts", "messages", "statuses", "errors"})
 
@@ -70,20 +82,18 @@ def parse(body: bytes | bytearray | memoryview | str | Mapping[str, Any]) -> lis
             events.append(_unknown(entry, "an entry without a `changes` list"))
             continue
         business_account_id = _text(entry.get("id"))
+        sent_at = entry.get("time")
         for change in changes:
-            events.extend(_events_of_change(change, business_account_id))
+            events.extend(_events_of_change(change, business_account_id, sent_at))
     return events
 
 
 def _payload_of(body: Any) -> Mapping[str, Any]:
     if isinstance(body, bytes | bytearray | memoryview):
-        try:
-            document = loads(decode_text(bytes(body), where="the webhook body"))
-        except JSONInputError as exc:
-            raise WebhookPayloadError(f"not a webhook: {exc}") from None
+        document = _document_of_bytes(bytes(body))
     elif isinstance(body, str):
         try:
-            document = loads(body)
+            document = loads(body, received=True)
         except JSONInputError as exc:
             raise WebhookPayloadError(f"not a webhook: {exc}") from None
     elif isinstance(body, Mapping):
@@ -101,7 +111,23 @@ def _payload_of(body: Any) -> Mapping[str, Any]:
     return document
 
 
-def _events_of_change(change: Any, business_account_id: str | None) -> Iterator[AnyEvent]:
+def _document_of_bytes(raw: bytes) -> Any:
+    """The JSON a body holds. Bytes that are not UTF-8 inside otherwise valid JSON are kept as lone
+    surrogates (Python's `surrogateescape`, `raw.encode("utf-8", "surrogateescape")` gives them back)."""
+    try:
+        text = decode_text(raw, where="the webhook body")
+    except JSONInputError as not_utf8:
+        try:
+            return loads(raw.decode("utf-8", "surrogateescape"), received=True)
+        except JSONInputError:
+            raise WebhookPayloadError(f"not a webhook: {not_utf8}") from None
+    try:
+        return loads(text, received=True)
+    except JSONInputError as exc:
+        raise WebhookPayloadError(f"not a webhook: {exc}") from None
+
+
+def _events_of_change(change: Any, business_account_id: str | None, sent_at: Any = None) -> Iterator[AnyEvent]:
     if not isinstance(change, Mapping):
         yield _unknown(change, "a change that is not an object", business_account_id=business_account_id)
         return
@@ -122,13 +148,16 @@ def _events_of_change(change: Any, business_account_id: str | None) -> Iterator[
             return
         for group in groups:
             yield _guarded(_group_event, group, where)
-        for key in value.keys() - {"messaging_product", "metadata", "groups"}:
+        for key in sorted(value.keys() - {"messaging_product", "metadata", "groups"}, key=str):
             yield _unknown(change, f"an unknown part of a group change: {key!r}", **where)
+        return
+    if field in TEMPLATE_FIELDS:
+        yield _template_event(field, value, where, sent_at)
         return
     if field != "messages":
         yield _unknown(change, f"a field d360 does not know yet: {field!r}", **where)
         return
-    contacts = [item for item in _list(value.get("contacts")) if isinstance(item, Mapping)]
+    contacts = _Contacts(_objects(value.get("contacts")))
     for message in _list(value.get("messages")):
         yield _guarded(lambda item, place: _message(item, place, contacts), message, where)
     for status in _list(value.get("statuses")):
@@ -151,9 +180,7 @@ def _guarded(
     return event
 
 
-def _message(
-    item: Mapping[str, Any], where: dict[str, Any], contacts: list[Mapping[str, Any]]
-) -> IncomingMessage | None:
+def _message(item: Mapping[str, Any], where: dict[str, Any], contacts: _Contacts) -> IncomingMessage | None:
     message_id, sender, kind = _text(item.get("id")), _text(item.get("from")), _text(item.get("type"))
     if not message_id or sender is None or not kind:
         return None
@@ -176,13 +203,13 @@ def _message(
             content[name] = read(part)
     content["contacts"] = tuple(_shared_contact(card) for card in _objects(item.get("contacts")))
     return IncomingMessage(
-        dedup_key=f"message:{message_id}",
+        dedup_key=_key(f"message:{message_id}"),
         raw=item,
         id=message_id,
         from_=sender,
         type=kind,
         timestamp=_timestamp(item.get("timestamp")),
-        contact=_contact_for(sender, contacts),
+        contact=contacts.of(sender),
         context=_context(item.get("context")),
         referral=_referral(item.get("referral")),
         group_id=_text(item.get("group_id")),
@@ -200,7 +227,7 @@ def _status(item: Mapping[str, Any], where: dict[str, Any]) -> StatusUpdate | No
     conversation = item.get("conversation")
     pricing = item.get("pricing")
     return StatusUpdate(
-        dedup_key=f"status:{message_id}:{status}:{recipient or ''}",
+        dedup_key=_key(f"status:{message_id}:{status}:{recipient or ''}"),
         raw=item,
         message_id=message_id,
         status=status,
@@ -218,7 +245,7 @@ def _status(item: Mapping[str, Any], where: dict[str, Any]) -> StatusUpdate | No
 def _webhook_error(item: Mapping[str, Any], where: dict[str, Any]) -> WebhookError:
     error = _error(item)
     return WebhookError(
-        dedup_key=f"error:{where['business_account_id'] or ''}:{error.code}:{_digest(item)}",
+        dedup_key=_key(f"error:{where['business_account_id'] or ''}:{error.code}:{_digest(item)}"),
         raw=item,
         error=error,
         **where,
@@ -232,7 +259,7 @@ def _group_event(item: Mapping[str, Any], where: dict[str, Any]) -> GroupEvent |
     group_id, request_id = _text(item.get("group_id")), _text(item.get("request_id"))
     identity = request_id or _digest(item)
     return GroupEvent(
-        dedup_key=f"group:{group_id or ''}:{kind}:{identity}",
+        dedup_key=_key(f"group:{group_id or ''}:{kind}:{identity}"),
         raw=item,
         type=kind,
         group_id=group_id,
@@ -242,6 +269,68 @@ def _group_event(item: Mapping[str, Any], where: dict[str, Any]) -> GroupEvent |
         added_participants=_participants(item.get("added_participants")),
         removed_participants=_participants(item.get("removed_participants")),
         errors=_errors(item.get("errors")),
+        **where,
+    )
+
+
+def _template_event(field: str, value: Mapping[str, Any], where: dict[str, Any], sent_at: Any) -> AnyEvent:
+    """A template change: one event per change, read from its `value`; `sent_at` is the entry's `time`."""
+    if field == TEMPLATE_STATUS_FIELD and "event" not in value and "new_quality_score" in value:
+        # Meta's own reference shows the quality update under this field: read it as what it is.
+        field = TEMPLATE_QUALITY_FIELD
+    template_id = _text(value.get("message_template_id"))
+    template: dict[str, Any] = {
+        "template_id": template_id,
+        "template_name": _text(value.get("message_template_name")),
+        "language": _text(value.get("message_template_language")),
+        "timestamp": _timestamp(sent_at),
+    }
+    # A redelivery is the same payload, so the same key; the same template approved again later is not.
+    digest = _digest({"time": sent_at, "value": value})
+
+    def key(kind: str, what: str) -> str:
+        return _key(f"{kind}:{template_id or ''}:{what}:{digest}")
+
+    if field == TEMPLATE_STATUS_FIELD:
+        event = _text(value.get("event"))
+        if not event:
+            return _unknown(value, "a template status change without its `event`", **where)
+        rejection, disable, notice = value.get("rejection_info"), value.get("disable_info"), value.get("other_info")
+        return TemplateStatusUpdate(
+            dedup_key=key("template_status", event),
+            raw=value,
+            event=event,
+            reason=_text(value.get("reason")),
+            category=_text(value.get("message_template_category")),
+            rejection=_fields(TemplateRejection, rejection) if isinstance(rejection, Mapping) else None,
+            disable_date=_timestamp(disable.get("disable_date")) if isinstance(disable, Mapping) else None,
+            notice=_fields(TemplateNotice, notice) if isinstance(notice, Mapping) else None,
+            **template,
+            **where,
+        )
+    if field == TEMPLATE_QUALITY_FIELD:
+        score = _text(value.get("new_quality_score"))
+        if not score:
+            return _unknown(value, "a template quality change without its `new_quality_score`", **where)
+        return TemplateQualityUpdate(
+            dedup_key=key("template_quality", score),
+            raw=value,
+            new_quality_score=score,
+            previous_quality_score=_text(value.get("previous_quality_score")),
+            **template,
+            **where,
+        )
+    new, correct = _text(value.get("new_category")), _text(value.get("correct_category"))
+    if not (new or correct):
+        return _unknown(value, "a template category change without `new_category` or `correct_category`", **where)
+    return TemplateCategoryUpdate(
+        dedup_key=key("template_category", correct or new or ""),
+        raw=value,
+        previous_category=_text(value.get("previous_category")),
+        new_category=new,
+        correct_category=correct,
+        category_update_timestamp=_timestamp(value.get("category_update_timestamp")),
+        **template,
         **where,
     )
 
@@ -311,7 +400,7 @@ def _order(part: Mapping[str, Any]) -> Order:
     items = tuple(
         OrderItem(
             product_retailer_id=_text(item.get("product_retailer_id")),
-            quantity=_integer(item.get("quantity")),
+            quantity=_whole_number(item.get("quantity")),
             item_price=_number(item.get("item_price")),
             currency=_text(item.get("currency")),
         )
@@ -350,15 +439,26 @@ def _fields(kind: Any, part: Mapping[str, Any]) -> Any:
     return kind(**{field.name: _text(part.get(field.name)) for field in attrs.fields(kind)})
 
 
-def _contact_for(sender: str, contacts: list[Mapping[str, Any]]) -> Contact | None:
-    """The sender's entry in `value.contacts`: the one with their wa_id, else the only one there is."""
-    matching = [item for item in contacts if _text(item.get("wa_id")) == sender]
-    chosen = matching[0] if matching else contacts[0] if len(contacts) == 1 else None
-    if chosen is None:
-        return None
-    profile = chosen.get("profile")
-    name = _text(profile.get("name")) if isinstance(profile, Mapping) else None
-    return Contact(wa_id=_text(chosen.get("wa_id")), name=name)
+class _Contacts:
+    """A change's `value.contacts`, indexed once by wa_id: finding each sender's costs the same however
+    many messages and contacts a delivery holds (a scan per message made a large delivery quadratic)."""
+
+    def __init__(self, contacts: list[Mapping[str, Any]]) -> None:
+        self._by_wa_id: dict[str, Mapping[str, Any]] = {}
+        for item in contacts:
+            wa_id = _text(item.get("wa_id"))
+            if wa_id is not None:
+                self._by_wa_id.setdefault(wa_id, item)
+        self._only = contacts[0] if len(contacts) == 1 else None
+
+    def of(self, sender: str) -> Contact | None:
+        """The sender's entry: the first with their wa_id, else the only one there is."""
+        chosen = self._by_wa_id.get(sender, self._only)
+        if chosen is None:
+            return None
+        profile = chosen.get("profile")
+        name = _text(profile.get("name")) if isinstance(profile, Mapping) else None
+        return Contact(wa_id=_text(chosen.get("wa_id")), name=name)
 
 
 def _context(part: Any) -> MessageContext | None:
@@ -404,7 +504,7 @@ def _errors(value: Any) -> tuple[ErrorDetail, ...]:
 def _error(item: Mapping[str, Any]) -> ErrorDetail:
     data = item.get("error_data")
     return ErrorDetail(
-        code=_integer(item.get("code")),
+        code=_whole_number(item.get("code"), signed=True),
         title=_text(item.get("title")),
         message=_text(item.get("message")),
         details=_text(data.get("details")) if isinstance(data, Mapping) else None,
@@ -426,25 +526,40 @@ def _text(value: Any) -> str | None:
     if isinstance(value, str):
         return value
     if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
+        try:
+            return str(value)
+        except ValueError:  # more digits than Python writes out (a caller's own mapping)
+            return None
     return None
 
 
-def _integer(value: Any) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool):
+def _whole_number(value: Any, *, signed: bool = False) -> int | str | None:
+    """An integer field: the int `read_int` reads; text it cannot read ("²", "--5") kept as it came; an
+    int out of its bounds as its decimal text; None for anything else (a bool, a list, null)."""
+    number = read_int(value, signed=signed)
+    if number is not None:
+        return number
+    if isinstance(value, str):
         return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit() and len(value) < 20:
-        return int(value)
-    return None
+    return _text(value)
+
+
+# A decimal number in ASCII: float() alone would also take "١٢", " 12 ", "1_000", "nan" and "inf".
+_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?", re.ASCII)
 
 
 def _number(value: Any) -> float | None:
-    """Coordinates and prices, sent as numbers or as numeric strings; anything not finite is None."""
+    """Coordinates and prices, sent as numbers or as ASCII numeric strings; anything not finite is None."""
     if isinstance(value, bool):
         return None
-    try:
-        number = float(value) if isinstance(value, int | float | str) and len(str(value)) < 64 else None
-    except ValueError:
+    if isinstance(value, str):
+        number = float(value) if len(value) < 64 and _DECIMAL.fullmatch(value) else None
+    elif isinstance(value, float):
+        number = value
+    elif isinstance(value, int):
+        digits = _text(value)
+        number = float(value) if digits is not None and len(digits) < 64 else None
+    else:
         return None
     return number if number is not None and math.isfinite(number) else None
 
@@ -474,6 +589,20 @@ def _json_type(value: Any) -> str:
         if isinstance(value, kind):
             return name
     return "number" if isinstance(value, int | float) else type(value).__name__
+
+
+def _key(key: str) -> str:
+    """A dedup key every store, log line and terminal can take. A key holding a lone surrogate (an id
+    upstream sent with half an emoji) is spelled with escapes, and its digest tells it apart from a key
+    that holds those escapes as text; every other key is as it was, so keys already stored still match."""
+    if key.isascii():
+        return key
+    try:
+        key.encode("utf-8")
+    except UnicodeEncodeError:
+        escaped = key.encode("utf-8", "backslashreplace").decode("utf-8")
+        return f"{escaped}~{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()[:32]}"
+    return key
 
 
 def _digest(value: Any) -> str:

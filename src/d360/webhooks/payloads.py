@@ -3,6 +3,7 @@
 body = payloads.delivery(statuses=[payloads.status("wamid.X", "delivered", "4915112345678")])
 body = payloads.delivery(messages=[payloads.inbound("4915112345678", "text", {"body": "Hi"})],
                          contacts=[payloads.contact("4915112345678", "Kerry")])
+body = payloads.template_status_update("order_confirmation", "APPROVED", language="en_US")
 """
 
 from __future__ import annotations
@@ -134,3 +135,134 @@ def status(
     if biz_opaque_callback_data is not None:
         update["biz_opaque_callback_data"] = biz_opaque_callback_data
     return update
+
+
+# Template webhooks: one change per delivery, in the shapes of Meta's webhook reference
+# (message_template_status_update, message_template_quality_update, template_category_update).
+
+
+def template_id_for(name: str, language: str) -> int:
+    """A stable id in the shape Meta gives templates (15 digits), for a name and language."""
+    return 10**14 + uuid.uuid5(uuid.NAMESPACE_URL, f"d360-template:{name}:{language}").int % (9 * 10**14)
+
+
+def change_delivery(
+    field: str,
+    value: Mapping[str, Any],
+    *,
+    business_account_id: str = SANDBOX_BUSINESS_ACCOUNT_ID,
+    time_sent: float | None = None,
+) -> dict[str, Any]:
+    """One webhook body holding one change of any `field`, with the entry's `time` as Meta sends it."""
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [
+            {
+                "id": business_account_id,
+                "time": int(time_sent if time_sent is not None else time.time()),
+                "changes": [{"value": dict(value), "field": field}],
+            }
+        ],
+    }
+
+
+def template_status_update(
+    name: str,
+    event: str,
+    *,
+    language: str = "en_US",
+    template_id: int | str | None = None,
+    reason: str | None = "NONE",
+    category: str | None = None,
+    rejection_reason: str | None = None,
+    recommendation: str | None = None,
+    disable_date: float | None = None,
+    notice_title: str | None = None,
+    notice_description: str | None = None,
+    business_account_id: str = SANDBOX_BUSINESS_ACCOUNT_ID,
+    time_sent: float | None = None,
+) -> dict[str, Any]:
+    """A template's review or state change: `template_status_update("order_update", "REJECTED",
+    reason="INVALID_FORMAT", rejection_reason="...", recommendation="...")`.
+
+    `event`: APPROVED, REJECTED, PENDING, PAUSED, DISABLED, ... sent as given. `template_id`: Meta's id
+    (an integer, as Meta sends it; by default one derived from the name and language). `reason`: "NONE"
+    by default, as Meta sends it with an approval; None leaves it out. The rest is sent only when given:
+    `rejection_info` (`rejection_reason`, `recommendation`), `disable_info.disable_date` (Unix seconds),
+    `other_info` (`notice_title` such as FIRST_PAUSE, `notice_description`).
+    """
+    value: dict[str, Any] = {
+        "event": event,
+        "message_template_id": template_id if template_id is not None else template_id_for(name, language),
+        "message_template_name": name,
+        "message_template_language": language,
+    }
+    if reason is not None:
+        value["reason"] = reason
+    if category is not None:
+        value["message_template_category"] = category
+    if rejection_reason is not None or recommendation is not None:
+        value["rejection_info"] = {"reason": rejection_reason, "recommendation": recommendation}
+    if disable_date is not None:
+        value["disable_info"] = {"disable_date": int(disable_date)}
+    if notice_title is not None or notice_description is not None:
+        value["other_info"] = {"title": notice_title, "description": notice_description}
+    return change_delivery(
+        "message_template_status_update", value, business_account_id=business_account_id, time_sent=time_sent
+    )
+
+
+def template_quality_update(
+    name: str,
+    new_quality_score: str,
+    *,
+    previous_quality_score: str = "UNKNOWN",
+    language: str = "en_US",
+    template_id: int | str | None = None,
+    business_account_id: str = SANDBOX_BUSINESS_ACCOUNT_ID,
+    time_sent: float | None = None,
+) -> dict[str, Any]:
+    """A template's quality score changed: `template_quality_update("order_update", "YELLOW",
+    previous_quality_score="GREEN")`. Scores: GREEN, YELLOW, RED, UNKNOWN."""
+    value = {
+        "previous_quality_score": previous_quality_score,
+        "new_quality_score": new_quality_score,
+        "message_template_id": template_id if template_id is not None else template_id_for(name, language),
+        "message_template_name": name,
+        "message_template_language": language,
+    }
+    return change_delivery(
+        "message_template_quality_update", value, business_account_id=business_account_id, time_sent=time_sent
+    )
+
+
+def template_category_update(
+    name: str,
+    new_category: str,
+    *,
+    previous_category: str | None = None,
+    correct_category: str | None = None,
+    category_update_time: float | None = None,
+    language: str = "en_US",
+    template_id: int | str | None = None,
+    business_account_id: str = SANDBOX_BUSINESS_ACCOUNT_ID,
+    time_sent: float | None = None,
+) -> dict[str, Any]:
+    """A template's category changed (give `previous_category`), or will change (give `correct_category`,
+    the category it will get, and `category_update_time`, when; `new_category` is then the current one,
+    as Meta sends it): `template_category_update("order_update", "MARKETING", previous_category="UTILITY")`."""
+    value: dict[str, Any] = {
+        "message_template_id": template_id if template_id is not None else template_id_for(name, language),
+        "message_template_name": name,
+        "message_template_language": language,
+        "new_category": new_category,
+    }
+    if previous_category is not None:
+        value["previous_category"] = previous_category
+    if correct_category is not None:
+        value["correct_category"] = correct_category
+    if category_update_time is not None:
+        value["category_update_timestamp"] = int(category_update_time)
+    return change_delivery(
+        "template_category_update", value, business_account_id=business_account_id, time_sent=time_sent
+    )

@@ -5,11 +5,14 @@
     @receiver.on_message(type="text")
     def reply(message): ...
 
-    app.mount("/webhooks", receiver.asgi)      # Starlette, FastAPI; or receiver.wsgi for Flask, Django
+    app = Starlette(routes=[Mount("/webhooks", app=receiver.asgi)], lifespan=receiver.lifespan)
+    # or FastAPI(lifespan=receiver.lifespan); receiver.wsgi for Flask, Django
 
 Upstream redelivers anything not answered 200 quickly, so the answer never waits for a handler: events
-go into a bounded queue and workers run the handlers after the 200. A handler that raises is logged with
-its event's key and not retried. A full queue answers 503, so upstream redelivers later: nothing is lost.
+go into a bounded queue and workers run the handlers after the 200. A handler that raises (anything,
+SystemExit included) is logged with its event's key and not retried. A full queue answers 503, so
+upstream redelivers later. A graceful shutdown handles every event answered 200 before it returns;
+one that cannot (a timeout, workers cancelled) logs an ERROR naming each event left.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ import inspect
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterable, Mapping
+import traceback
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
@@ -27,7 +31,18 @@ import attrs
 from d360.errors import ConfigurationError, WebhookPayloadError, WebhookVerificationError
 from d360.webhooks.answer import Answer, Handler
 from d360.webhooks.dedup import Deduplicator, DedupStore
-from d360.webhooks.events import AnyEvent, Event, GroupEvent, IncomingMessage, StatusUpdate, UnknownEvent, WebhookError
+from d360.webhooks.events import (
+    AnyEvent,
+    Event,
+    GroupEvent,
+    IncomingMessage,
+    StatusUpdate,
+    TemplateCategoryUpdate,
+    TemplateQualityUpdate,
+    TemplateStatusUpdate,
+    UnknownEvent,
+    WebhookError,
+)
 from d360.webhooks.parse import parse
 from d360.webhooks.verify import verify
 
@@ -56,6 +71,9 @@ class ReceiverStats:
     handler_errors: int = 0
     refused: int = 0
     """Deliveries answered with anything but 200 (a bad signature, not a webhook, too large, queue full)."""
+    unhandled: int = 0
+    """Events answered 200 whose handlers never ran (or were cut short): a shutdown's timeout passed, or
+    the workers were cancelled. Each is logged at ERROR with its key."""
 
 
 @attrs.frozen
@@ -74,6 +92,10 @@ class Receiver:
     Without either, every delivery is taken: for local trials only.
     `dedup`: a `Deduplicator` (default: SQLite in ./d360-webhooks.sqlite), any `DedupStore`, or False.
     `path`: answer only there (404 elsewhere); by default any path, as a mounted app should.
+    `queue_size`: events waiting for a worker before deliveries are answered 503 (a delivery is taken
+    whole whenever the queue is not full, so it may hold one delivery's events more).
+    `shutdown_timeout`: seconds a shutdown waits for queued events (default None: until every one is
+    handled); what is left when it passes is logged at ERROR with each event's key.
     """
 
     def __init__(
@@ -87,10 +109,19 @@ class Receiver:
         workers: int = DEFAULT_WORKERS,
         max_body_bytes: int = MAX_BODY_BYTES,
         path: str | None = None,
+        shutdown_timeout: float | None = None,
     ) -> None:
         for name, value in (("queue_size", queue_size), ("workers", workers), ("max_body_bytes", max_body_bytes)):
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ConfigurationError(f"{name} must be a whole number, 1 or more, not {value!r}")
+        if shutdown_timeout is not None and not (
+            isinstance(shutdown_timeout, int | float)
+            and not isinstance(shutdown_timeout, bool)
+            and shutdown_timeout > 0
+        ):
+            raise ConfigurationError(
+                f"shutdown_timeout must be a number of seconds above 0, or None, not {shutdown_timeout!r}"
+            )
         if path is not None and not (isinstance(path, str) and path.startswith("/")):
             raise ConfigurationError(f"path must start with '/', not {path!r}")
         self._verify_options: dict[str, Any] = {
@@ -115,6 +146,7 @@ class Receiver:
         self.workers = workers
         self.max_body_bytes = max_body_bytes
         self.path = path
+        self.shutdown_timeout: float | None = shutdown_timeout
         self.stats = ReceiverStats()
         self._stats_lock = threading.Lock()
         self._registrations: list[_Registration] = []
@@ -140,6 +172,20 @@ class Receiver:
     def on_group(self, handler: F) -> F:
         """Run the handler for group events (created, deleted, settings, participants)."""
         return self._register(handler, (GroupEvent,), lambda event: True)  # type: ignore[no-any-return]
+
+    def on_template_status(self, handler: F | None = None, /, *, event: str | Iterable[str] | None = None) -> Any:
+        """Run the handler when a template is reviewed or changes state; `event="APPROVED"` (or several:
+        `event=["APPROVED", "REJECTED"]`) runs it only for those."""
+        events = _names("event", event)
+        return self._register(handler, (TemplateStatusUpdate,), lambda update: events is None or update.event in events)
+
+    def on_template_quality(self, handler: F) -> F:
+        """Run the handler when a template's quality score changes (GREEN, YELLOW, RED, UNKNOWN)."""
+        return self._register(handler, (TemplateQualityUpdate,), lambda event: True)  # type: ignore[no-any-return]
+
+    def on_template_category(self, handler: F) -> F:
+        """Run the handler when a template's category changes, or Meta announces it will."""
+        return self._register(handler, (TemplateCategoryUpdate,), lambda event: True)  # type: ignore[no-any-return]
 
     def on_unknown(self, handler: F) -> F:
         """Run the handler for whatever d360 does not know yet (new fields and shapes), with its raw dict."""
@@ -225,18 +271,52 @@ class Receiver:
                 self.stats.handled += 1
             return
         self._count(handler_errors=1)
-        name = getattr(handler, "__qualname__", repr(handler))
+        name = getattr(handler, "__qualname__", None) or type(handler).__name__
+        exc_info: Any = (type(error), error, error.__traceback__)
+        described = _described(error)
+        trace = ""
+        if not _encodable(described):
+            # A message holding a lone surrogate (from the event's own text) would make every log handler
+            # writing UTF-8 fail on this record: the traceback goes into the message, escaped, instead.
+            described = _escaped(described)
+            trace = "\n" + _escaped("".join(traceback.format_exception(error)).rstrip())
+            exc_info = None
         logger.error(
-            "webhook handler %s failed on %s %s: %s: %s",
-            name,
+            "webhook handler %s failed on %s %s: %s: %s%s",
+            _escaped(str(name)),
             type(event).__name__,
             event.dedup_key,
             type(error).__name__,
-            error,
-            exc_info=(type(error), error, error.__traceback__),
+            described,
+            trace,
+            exc_info=exc_info,
+        )
+
+    def unhandled(self, events: Sequence[AnyEvent], why: str) -> None:
+        """Events answered 200 that will not be handled: never silent, each named by its key (ERROR)."""
+        if not events:
+            return
+        self._count(unhandled=len(events))
+        logger.error(
+            "webhook receiver: %d events answered 200 were not handled, or not to the end (%s); upstream will "
+            "not redeliver them. Their keys: %s",
+            len(events),
+            why,
+            " ".join(event.dedup_key for event in events),
         )
 
     # The apps.
+
+    def lifespan(self, app: Any = None) -> contextlib.AbstractAsyncContextManager[None]:
+        """For Starlette's and FastAPI's `lifespan=`: at shutdown, every queued event is handled first.
+
+            app = Starlette(routes=[Mount("/webhooks", app=receiver.asgi)], lifespan=receiver.lifespan)
+
+        A mounted app never gets the server's lifespan events itself, so without this a shutdown loses what
+        is queued (and says so, at ERROR). Inside a lifespan of your own: `async with receiver.lifespan(app):`.
+        Served alone (`uvicorn.run(receiver.asgi)`), the app takes the lifespan events itself.
+        """
+        return self.asgi.running()
 
     @property
     def asgi(self) -> ASGIReceiver:
@@ -275,3 +355,25 @@ def _names(what: str, value: str | Iterable[str] | None) -> frozenset[str] | Non
 
 def _json_body(**fields: Any) -> bytes:
     return json.dumps(fields, separators=(",", ":")).encode()
+
+
+def _described(error: BaseException) -> str:
+    try:
+        return str(error)
+    except Exception:  # a handler's own exception class whose __str__ fails
+        return f"<{type(error).__name__} that cannot be shown>"
+
+
+def _encodable(text: str) -> bool:
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _escaped(text: str) -> str:
+    """Text any UTF-8 log or terminal takes: a lone surrogate is written as its escape."""
+    return text if _encodable(text) else text.encode("utf-8", "backslashreplace").decode("utf-8")

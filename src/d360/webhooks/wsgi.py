@@ -1,18 +1,22 @@
 """The receiver as a WSGI app: Flask, Django, gunicorn, or any WSGI server.
 
 Handlers run in the receiver's own worker threads after the answer has gone (coroutine handlers with
-`asyncio.run` there), so a slow handler never holds up a delivery's 200.
+`asyncio.run` there), so a slow handler never holds up a delivery's 200. WSGI has no shutdown hook, so
+the queue is drained when the process exits normally (atexit), as `close()` does.
 """
 
 from __future__ import annotations
 
 import asyncio
+import atexit
 import queue
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from d360.numbers import read_int
 from d360.webhooks.events import AnyEvent
 
 if TYPE_CHECKING:
@@ -23,15 +27,22 @@ _STOP = object()
 _REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed",
             413: "Content Too Large", 503: "Service Unavailable"}  # fmt: skip
 
+_RUNNING: weakref.WeakSet[WSGIReceiver] = weakref.WeakSet()
+"""Receivers whose workers run: drained when the interpreter exits."""
+_exit_hook_lock = threading.Lock()
+_exit_hook_registered = False
+
 
 class WSGIReceiver:
     """`receiver.wsgi`. Its worker threads start with the first delivery."""
 
     def __init__(self, receiver: Accepting) -> None:
         self.receiver = receiver
-        self._queue: queue.Queue[Any] = queue.Queue(maxsize=receiver.queue_size)
+        self._queue: queue.Queue[Any] = queue.Queue()  # unbounded: _enqueue keeps it to queue_size
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
+        self._in_hand: dict[int, AnyEvent] = {}
+        """The event each worker is handling, by worker number."""
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         body = _read_body(environ, self.receiver.max_body_bytes)
@@ -47,7 +58,9 @@ class WSGIReceiver:
     def _enqueue(self, answer: Answer) -> Answer:
         with self._lock:
             self._ensure_workers()
-            if self._queue.maxsize - self._queue.qsize() < len(answer.events):
+            # Taken whole whenever the queue is not full: a delivery of more events than the queue holds
+            # would otherwise be answered 503 on every redelivery.
+            if self._queue.qsize() >= self.receiver.queue_size:
                 self.receiver.release(answer.events)
                 return self.receiver.queue_full()
             for event in answer.events:
@@ -57,20 +70,23 @@ class WSGIReceiver:
     def _ensure_workers(self) -> None:
         if not self._threads:
             self._threads = [
-                threading.Thread(target=self._work, name=f"d360-webhook-worker-{number}", daemon=True)
+                threading.Thread(target=self._work, args=(number,), name=f"d360-webhook-worker-{number}", daemon=True)
                 for number in range(self.receiver.workers)
             ]
             for thread in self._threads:
                 thread.start()
+            _drain_at_exit(self)
 
-    def _work(self) -> None:
+    def _work(self, number: int) -> None:
         while True:
             event = self._queue.get()
             try:
                 if event is _STOP:
                     return
+                self._in_hand[number] = event
                 self._handle(event)
             finally:
+                self._in_hand.pop(number, None)
                 self._queue.task_done()
 
     def _handle(self, event: AnyEvent) -> None:
@@ -80,7 +96,7 @@ class WSGIReceiver:
                     asyncio.run(handler(event))
                 else:
                     handler(event)
-            except Exception as exc:
+            except BaseException as exc:  # SystemExit from a handler would end this worker thread for good
                 self.receiver.handled(event, handler, exc)
             else:
                 self.receiver.handled(event, handler, None)
@@ -101,16 +117,48 @@ class WSGIReceiver:
                 self._queue.all_tasks_done.wait(remaining)
         return True
 
-    def close(self, timeout: float | None = 30.0) -> bool:
-        """Handle what is queued (up to `timeout` seconds), then stop the worker threads."""
+    def close(self, timeout: float | None = None) -> bool:
+        """Handle every queued event, then stop the worker threads; True if all were handled.
+
+        With `timeout`, stop after that many seconds: the events left are logged at ERROR with their keys.
+        Called when the process exits, with the receiver's `shutdown_timeout`.
+        """
         drained = self.drain(timeout)
+        left: list[AnyEvent] = []
         with self._lock:
             threads, self._threads = self._threads, []
+            if not drained:
+                left = list(self._in_hand.values())
+                while True:
+                    try:
+                        item = self._queue.get_nowait()
+                    except queue.Empty:
+                        break
+                    self._queue.task_done()
+                    if item is not _STOP:
+                        left.append(item)
             for _ in threads:
                 self._queue.put(_STOP)
+        _RUNNING.discard(self)
+        self.receiver.unhandled(left, f"the shutdown's {timeout} s passed first")
         for thread in threads:
             thread.join(timeout=1)
         return drained
+
+
+def _drain_at_exit(receiver: WSGIReceiver) -> None:
+    global _exit_hook_registered
+    _RUNNING.add(receiver)
+    with _exit_hook_lock:
+        if not _exit_hook_registered:
+            atexit.register(_close_running)
+            _exit_hook_registered = True
+
+
+def _close_running() -> None:
+    """At interpreter exit the worker threads (daemons) would be stopped mid-queue: handle what is queued."""
+    for receiver in list(_RUNNING):
+        receiver.close(receiver.receiver.shutdown_timeout)
 
 
 def _headers(environ: dict[str, Any]) -> dict[str, str]:
@@ -121,11 +169,12 @@ def _headers(environ: dict[str, Any]) -> dict[str, str]:
 
 
 def _read_body(environ: dict[str, Any], limit: int) -> bytes:
-    """The body, read no further than one byte past `limit`; a missing length reads to the end (capped)."""
+    """The body, read no further than one byte past `limit`; a missing or unreadable length reads to the
+    end (capped) when the server says the input ends, and nothing otherwise."""
     stream = environ.get("wsgi.input")
     if stream is None:
         return b""
-    declared = environ.get("CONTENT_LENGTH") or ""
-    if declared.isdigit():
-        return bytes(stream.read(min(int(declared), limit + 1)))
+    declared = read_int(environ.get("CONTENT_LENGTH") or "")
+    if declared is not None:
+        return bytes(stream.read(min(declared, limit + 1)))
     return bytes(stream.read(limit + 1)) if environ.get("wsgi.input_terminated") else b""
