@@ -19,14 +19,13 @@ import d360
 from d360 import sandbox
 from d360 import templates as t
 from d360.sandbox.templates import SEEDS, TemplateStore
-from d360.webhooks import Deduplicator, Receiver
+from d360.webhooks import Deduplicator, Receiver, TemplateStatusUpdate
 from tests.servers import serving_asgi, wait_for
 
 KEY = "sandbox-templates-key"
 SECRET = "template-webhook-secret"
 TO = "4915112345678"
 BODY = {"type": "BODY", "text": "Hi {{1}}, 10% off today only.", "example": {"body_text": [["Anna"]]}}
-STATUS_FIELD = "message_template_status_update"
 
 
 @pytest.fixture(scope="module")
@@ -57,14 +56,13 @@ def template_message(name: str, language: str = "en", components: list[Any] | No
 
 def test_the_review_reaches_a_real_receiver_as_a_template_status_update(tmp_path: Path) -> None:
     receiver = Receiver(secret=SECRET, dedup=Deduplicator(tmp_path / "seen.sqlite"))
-    updates: list[Any] = []
+    updates: list[TemplateStatusUpdate] = []
     lock = threading.Lock()
 
-    @receiver.on_event
-    def keep(event: Any) -> None:
-        if event.field == STATUS_FIELD:
-            with lock:
-                updates.append(event)
+    @receiver.on_template_status
+    def keep(update: TemplateStatusUpdate) -> None:
+        with lock:
+            updates.append(update)
 
     with (
         serving_asgi(receiver.asgi) as url,
@@ -80,20 +78,13 @@ def test_the_review_reaches_a_real_receiver_as_a_template_status_update(tmp_path
         assert served.sandbox.webhooks.wait_idle()
         assert client.templates.get("autumn_sale").approved
         assert client.templates.get("spam_offer").status == "REJECTED"
-    values = {}
-    for event in updates:
-        # The change's value: an UnknownEvent keeps the whole change, a typed event its value.
-        change = event.raw.get("value", event.raw)
-        values[change["message_template_name"]] = change
-    assert values["autumn_sale"] == {
-        "event": "APPROVED",
-        "message_template_id": int(str(good.id)),
-        "message_template_name": "autumn_sale",
-        "message_template_language": "en",
-        "reason": "NONE",
-    }
-    assert values["spam_offer"]["event"] == "REJECTED" and values["spam_offer"]["reason"] == "INVALID_FORMAT"
-    assert values["spam_offer"]["message_template_id"] == int(str(bad.id))
+    by_name = {update.template_name: update for update in updates}
+    approved, rejected = by_name["autumn_sale"], by_name["spam_offer"]
+    assert approved.approved and approved.event == "APPROVED" and approved.reason == "NONE"
+    assert (approved.template_id, approved.language, approved.category) == (good.id, "en", "MARKETING")
+    assert approved.raw["message_template_id"] == int(str(good.id))  # a number on the wire, as Meta sends it
+    assert rejected.rejected and rejected.reason == "INVALID_FORMAT" and rejected.template_id == bad.id
+    assert rejected.language == "de"
     assert receiver.stats.refused == 0 and receiver.stats.deliveries == 2  # signed as the receiver expects
 
 

@@ -32,7 +32,7 @@ from d360.errors import ConfigurationError, ValidationError
 from d360.numbers import read_int
 from d360.resources.template_rules import TemplateShape, template_shape, validate_template
 from d360.resources.templates import LIBRARY_PATH, NAME_FILTER, TEMPLATES_PATH
-from d360.webhooks.payloads import SANDBOX_BUSINESS_ACCOUNT_ID
+from d360.webhooks import payloads
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -62,7 +62,6 @@ FILTER_KEYS = ("id", "partner_id", NAME_FILTER, "status", "category", "language"
 spec's patterns say the same). A sandbox's templates all belong to one partner: `partner_id` sorts as `id`
 does and a filter on it matches `PARTNER_ID` only."""
 PARTNER_ID = "d360-sandbox"
-STATUS_FIELD = "message_template_status_update"
 
 # The templates every sandbox starts with, each approved. Their parameters fit the README's examples:
 # order_update the "Sending messages" example and the demo, order_confirmation the pytest plugin's,
@@ -417,21 +416,15 @@ def cloud_error(code: int, title: str, details: str) -> dict[str, Any]:
 
 def status_update(template: StoredTemplate) -> dict[str, Any]:
     """The webhook of a review's outcome: Meta's `message_template_status_update` change, in the usual
-    envelope (https://developers.facebook.com/docs/graph-api/webhooks/reference/whatsapp-business-account/)."""
-    return {
-        "object": "whatsapp_business_account",
-        "entry": [{
-            "id": SANDBOX_BUSINESS_ACCOUNT_ID,
-            "time": int(time.time()),
-            "changes": [{"field": STATUS_FIELD, "value": {
-                "event": template.status,
-                "message_template_id": int(template.id),
-                "message_template_name": template.name,
-                "message_template_language": template.language,
-                "reason": template.rejected_reason,
-            }}],
-        }],
-    }  # fmt: skip
+    envelope, built as `d360.webhooks.payloads` builds it for tests."""
+    return payloads.template_status_update(
+        template.name,
+        template.status,
+        language=template.language,
+        template_id=int(template.id),
+        reason=template.rejected_reason,
+        category=template.category,
+    )
 
 
 class TemplateEndpoints:
