@@ -69,9 +69,11 @@ def test_statuses_move_a_line_forward_only_and_record_failures(journal: Journal)
     (failure,) = journal.funnel()["failures"]
     assert failure["code"] == 131047 and "24 hours" in failure["error"] and failure["lines"] == 1
     assert sink(update("wamid.x", "read", token="d360:0123456789abcdef:1")) == "foreign"
-    assert sink(update("wamid.unknown", "read")) == "unmatched"
+    assert sink(update("wamid.unknown", "read")) == "waiting"  # no token: its line may not know its id yet
+    assert sink(update("wamid.x", "read", token=f"d360:{journal.journal_id}:99")) == "unmatched"  # no line 99
+    assert sink(update("wamid.x", "read", token=f"d360:{journal.journal_id}:\u00b2")) == "unmatched"  # not a number
     assert sink(update("wamid.1", "deleted", token=token)) == "ignored"
-    assert sink.outcomes == collections.Counter(updated=3, stale=2, foreign=1, unmatched=1, ignored=1)
+    assert sink.outcomes == collections.Counter(updated=3, stale=2, foreign=1, waiting=1, unmatched=2, ignored=1)
     sink.close()
 
 
@@ -94,8 +96,12 @@ def test_a_status_for_a_line_a_crash_left_unknown_makes_it_accepted_and_it_is_no
     assert journal.settle_by_status() == 0  # record_status already made it accepted
     assert delivery_of(journal.path)[4] == (ACCEPTED, "delivered", "wamid.4")
     assert journal.counts()[UNKNOWN] == 1
-    assert journal.unknown_to_pending() == 1  # line 5: no status ever came, so upstream never took it
-    assert [line for line, _ in journal.lines_in((PENDING,))] == [1, 2, 3, 5]
+    # Line 5: no status came, but none came for a line sent after it either: it stays unknown.
+    assert journal.resend_unknown_with_evidence() == 0
+    journal.mark_sending(1, 1)  # sent later, and its status arrives: statuses reach this journal
+    sink(update("wamid.1", "sent", token=journal.callback_token(1)))
+    assert journal.resend_unknown_with_evidence() == 1  # so line 5's would have too: never accepted
+    assert [line for line, _ in journal.lines_in((PENDING,))] == [2, 3, 5]
     sink.close()
 
 

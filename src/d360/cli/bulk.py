@@ -15,10 +15,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from d360.bulk.progress import Progress
 from d360.cli.common import (
     EPILOG,
     EXIT_INTERRUPTED,
+    EXIT_LOCAL_FAILURE,
     EXIT_OK,
     EXIT_REFUSED,
     EXIT_UNKNOWN,
@@ -27,6 +30,7 @@ from d360.cli.common import (
     Commands,
     UsageError,
     connection_options,
+    error_line,
     say,
 )
 from d360.client import AsyncClient
@@ -75,8 +79,9 @@ def add_bulk_commands(commands: Commands) -> None:
         type=float,
         default=0.0,
         metavar="SECONDS",
-        help="on resuming, wait this long for status webhooks (d360 webhook listen --journal) to settle the "
-        "unknown lines; those no status speaks for were never accepted and are sent again",
+        help="after sending, wait up to this long for status webhooks (d360 webhook listen --journal) to settle "
+        "the unknown lines; one no status speaks for is sent again only if statuses came for lines sent after "
+        "it (so they reach the journal, and its own would have); the others stay unknown (exit 4)",
     )
     bulk.add_argument("--template", metavar="NAME", help="CSV input: the template to fill")
     bulk.add_argument("--language", metavar="CODE", help="CSV input: the template's language")
@@ -123,7 +128,7 @@ def collector_tuned_for_a_run() -> Iterator[None]:
 
 def _bulk(arguments: argparse.Namespace) -> int:
     from d360.bulk.input import BulkInput
-    from d360.bulk.journal import Journal
+    from d360.bulk.journal import Journal, JournalWriteError
     from d360.bulk.run import prepare_journal, validate_input
 
     try:
@@ -132,6 +137,8 @@ def _bulk(arguments: argparse.Namespace) -> int:
         raise UsageError(f"--concurrency must be from 1 to {MAX_CONCURRENCY}, not {arguments.concurrency}") from None
     if not (math.isfinite(arguments.rate) and arguments.rate >= 0):
         raise UsageError(f"--rate must be 0 (no limit) or a positive number, not {arguments.rate}")
+    if not (math.isfinite(arguments.await_statuses) and arguments.await_statuses >= 0):
+        raise UsageError(f"--await-statuses must be 0 or more seconds, not {arguments.await_statuses}")
     bulk_input = BulkInput(Path(arguments.file), template=arguments.template, language=arguments.language)
     client = AsyncClient(
         api_key=arguments.api_key,
@@ -149,39 +156,63 @@ def _bulk(arguments: argparse.Namespace) -> int:
             f"{len(report.invalid)} of {report.total} lines are invalid; nothing was sent "
             "(--skip-invalid sends the rest)"
         )
-    if not (math.isfinite(arguments.await_statuses) and arguments.await_statuses >= 0):
-        raise UsageError(f"--await-statuses must be 0 or more seconds, not {arguments.await_statuses}")
+    recovered = 0
+    settlement = None
+    sending_began = False
     with Journal(arguments.journal) as journal:
-        recovered = prepare_journal(journal, bulk_input, report)
-        unknown = journal.counts()["unknown"]
-        if arguments.await_statuses and unknown:
-            from d360.bulk.run import await_statuses
-
-            settled, resent = asyncio.run(await_statuses(journal, arguments.await_statuses))
-            print(f"bulk: of {unknown} unknown lines, status webhooks showed {settled} accepted; {resent} never "
-                  "were, and are sent now", file=sys.stderr)  # fmt: skip
-            recovered = 0
-        if recovered:
-            print(
-                f"bulk: {recovered} lines were being sent when the last run stopped: marked unknown "
-                "(they may have been delivered; --resend-unknown sends them again)",
-                file=sys.stderr,
-            )
+        try:
+            recovered = prepare_journal(journal, bulk_input, report)
+            if recovered and not arguments.await_statuses:
+                print(
+                    f"bulk: {recovered} lines were being sent when the last run stopped: marked unknown "
+                    "(they may have been delivered; --await-statuses SECONDS sends again those that status "
+                    "webhooks prove were never accepted, --resend-unknown all of them)",
+                    file=sys.stderr,
+                )
+            sending_began = True
+            stopped, settlement = asyncio.run(_run_campaign(client, bulk_input, journal, arguments))
+        except (JournalWriteError, OSError) as failure:
+            if not (sending_began or isinstance(failure, JournalWriteError)):
+                raise  # the input or the journal unusable before anything was sent: exit 2, as always
+            # A local failure (a full disk): lines may have been sent, so not exit 2. The error, then
+            # the summary of what the journal holds, then a code of its own.
+            error_line(_describe_local_failure(failure) + ("; lines may have been sent" if sending_began else ""))
+            stopped, local_failure = LOCAL_FAILURE, True
+        else:
+            local_failure = False
         counts = journal.counts()
-        to_send = counts["pending"] + (counts["unknown"] if arguments.resend_unknown else 0)
-        progress = Progress(to_send, sys.stderr, interactive=sys.stderr.isatty()) if to_send else None
-        stopped = asyncio.run(_run_bulk_sends(client, bulk_input, journal, arguments, progress))
-        counts = journal.counts()
-    summary = "  ".join(f"{state} {count}" for state, count in counts.items() if state != "sending")
     if arguments.json:
-        print(json.dumps({"counts": counts, "recovered_unknown": recovered, "stopped_early": stopped}))
-    else:
-        say(f"bulk: {summary}" + (f"  (stopped early: {stopped})" if stopped else ""))
-    return bulk_exit_code(counts, stopped)
+        print(json.dumps({"counts": counts, "recovered_unknown": recovered, "stopped_early": stopped,
+                          "statuses": None if settlement is None else attrs.asdict(settlement)}))  # fmt: skip
+    elif not (local_failure and not any(counts.values())):  # a journal left empty has nothing to sum up
+        say(f"bulk: {_summary(counts)}" + (f"  (stopped early: {stopped})" if stopped else ""))
+    return bulk_exit_code(counts, stopped, local_failure=local_failure)
 
 
-def bulk_exit_code(counts: dict[str, int], stopped: str | None) -> int:
-    """What a script needs to know, most pressing first: interrupted, refused, left to resume, unknown."""
+LOCAL_FAILURE = "a local failure: fix it and run the same command again to resume"
+
+
+def _summary(counts: dict[str, int]) -> str:
+    """Each state's count; `sending` only when a run stopped without recording some lines' outcomes."""
+    return "  ".join(f"{state} {count}" for state, count in counts.items() if state != "sending" or count)
+
+
+def _describe_local_failure(failure: Exception) -> str:
+    if isinstance(failure, OSError):
+        where = f" {failure.filename}" if failure.filename else ""
+        return f"cannot use{where}: {failure.strerror or failure}"
+    return str(failure)
+
+
+def bulk_exit_code(counts: dict[str, int], stopped: str | None, *, local_failure: bool = False) -> int:
+    """What a script needs to know, most pressing first: a local failure, interrupted, refused, left to
+    resume, unknown.
+
+    A local failure comes first: the journal lags behind what was sent (its last outcomes were not
+    recorded), so the other counts cannot be trusted until the cause is fixed and the run resumed.
+    """
+    if local_failure:
+        return EXIT_LOCAL_FAILURE
     if stopped == INTERRUPTED:
         return EXIT_INTERRUPTED
     if stopped is not None or counts["failed"]:
@@ -192,10 +223,13 @@ def bulk_exit_code(counts: dict[str, int], stopped: str | None) -> int:
     return EXIT_UNKNOWN if counts["unknown"] else EXIT_OK
 
 
-async def _run_bulk_sends(
-    client: AsyncClient, bulk_input: Any, journal: Any, arguments: argparse.Namespace, progress: Progress | None
-) -> str | None:
-    from d360.bulk.run import send_remaining
+async def _run_campaign(
+    client: AsyncClient, bulk_input: Any, journal: Any, arguments: argparse.Namespace
+) -> tuple[str | None, Any]:
+    """Send what is left; with --await-statuses, then wait for statuses and send again the unknown lines
+    they prove were never accepted. Returns why the run stopped early (if it did), and what the wait did."""
+    from d360.bulk.journal import UNKNOWN
+    from d360.bulk.run import settle_unknown
 
     stop = asyncio.Event()
     interrupted: list[str] = []
@@ -214,22 +248,63 @@ async def _run_bulk_sends(
 
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(stop_signal, on_stop_signal)
+    settlement = None
     try:
         async with client:
-            stopped = await send_remaining(
-                client,
-                bulk_input,
-                journal,
-                concurrency=arguments.concurrency,
-                rate=arguments.rate or None,
-                resend_unknown=arguments.resend_unknown,
-                progress=progress,
-                stop=stop,
-            )
+            stopped = await _send_pass(client, bulk_input, journal, arguments, stop)
+            unknown = journal.counts()[UNKNOWN]
+            wait = arguments.await_statuses
+            if stopped is None and not stop.is_set() and wait and unknown and not arguments.resend_unknown:
+                print(f"bulk: waiting up to {wait:g}s for status webhooks to settle {unknown} unknown lines",
+                      file=sys.stderr, flush=True)  # fmt: skip
+                settlement = await settle_unknown(journal, wait, stop=stop)
+                _tell_settlement(settlement, arguments.journal)
+                if settlement.resent and not stop.is_set():
+                    stopped = await _send_pass(client, bulk_input, journal, arguments, stop)
     finally:
         for stop_signal in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(stop_signal)
-    return stopped or (interrupted[0] if interrupted else None)
+    return stopped or (interrupted[0] if interrupted else None), settlement
+
+
+async def _send_pass(
+    client: AsyncClient, bulk_input: Any, journal: Any, arguments: argparse.Namespace, stop: asyncio.Event
+) -> str | None:
+    from d360.bulk.run import send_remaining
+
+    counts = journal.counts()
+    to_send = counts["pending"] + (counts["unknown"] if arguments.resend_unknown else 0)
+    progress = Progress(to_send, sys.stderr, interactive=sys.stderr.isatty()) if to_send else None
+    return await send_remaining(
+        client,
+        bulk_input,
+        journal,
+        concurrency=arguments.concurrency,
+        rate=arguments.rate or None,
+        resend_unknown=arguments.resend_unknown,
+        progress=progress,
+        stop=stop,
+    )
+
+
+def _tell_settlement(settlement: Any, journal: str) -> None:
+    """What the wait for statuses did, on stderr: at most two lines."""
+    if settlement.settled or settlement.resent:
+        print(
+            f"bulk: of {settlement.unknown} unknown lines, status webhooks showed {settlement.settled} accepted; "
+            f"{settlement.resent} never were (statuses came for lines sent after them), and are sent again now",
+            file=sys.stderr,
+        )
+    if settlement.kept:
+        where = "" if settlement.statuses_recorded else " at all"
+        after = " for any line sent after them" if settlement.statuses_recorded else ""
+        say(
+            f"bulk: {settlement.kept} unknown lines stay unknown: no status webhook reached the journal "
+            f"{journal}{where}{after}, so nothing shows upstream never took them (sending again could send "
+            f"them twice); check the listener (`d360 webhook listen --journal {journal}` running, and the "
+            "number's webhook URL pointing at it), then run the same command again",
+            file=sys.stderr,
+        )
 
 
 def run_bulk_report(arguments: argparse.Namespace) -> int:
