@@ -364,6 +364,34 @@ def test_a_failed_commit_of_outcomes_no_worker_awaits_still_stops_the_run(
     assert delivery_of(journal.path)[1] == (PENDING, None, None)
 
 
+def test_a_failed_commit_nobody_awaits_is_never_reported_again_by_asyncio(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The run reports a full disk once, itself; asyncio must not add "Future exception was never
+    # retrieved" (and its traceback) for the outcomes' commit that no worker awaited.
+    import gc
+
+    from d360.bulk.journal import JournalError
+    from d360.bulk.run import GroupCommit
+
+    def full_disk(self: Journal, operations: list[Any]) -> None:
+        raise JournalError("cannot write to the journal: database or disk is full")
+
+    monkeypatch.setattr(Journal, "apply", full_disk)
+
+    async def run() -> None:
+        writes = GroupCommit(journal)
+        writes.finish(1, ACCEPTED, message_id="wamid.1")  # not awaited, as a worker records an outcome
+        await asyncio.sleep(0.01)
+        with pytest.raises(JournalError):
+            writes.close()
+
+    with caplog.at_level("ERROR", logger="asyncio"):
+        asyncio.run(run())
+        gc.collect()
+    assert "never retrieved" not in caplog.text
+
+
 def test_writes_queued_when_the_run_is_cut_off_are_committed_on_the_way_out(journal: Journal) -> None:
     from d360.bulk.run import GroupCommit
 

@@ -125,6 +125,9 @@ class GroupCommit:
             self._failure = exc
             if batch is not None and not batch.done():
                 batch.set_exception(exc)
+                # Marked as seen: the run raises this failure itself (every later write and `close()`
+                # do), so asyncio must not print it again for the outcomes nobody awaits.
+                batch.exception()
             return
         if batch is not None and not batch.done():
             batch.set_result(None)

@@ -11,9 +11,9 @@ import json
 import math
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import attrs
 
@@ -27,7 +27,9 @@ from d360.cli.common import (
     EXIT_UNKNOWN,
     EXIT_UNREACHABLE,
     INTERRUPTED,
+    LOCAL_FAILURES,
     Commands,
+    LocalFailure,
     UsageError,
     connection_options,
     error_line,
@@ -89,11 +91,19 @@ def add_bulk_commands(commands: Commands) -> None:
     report = commands.add_parser(
         "bulk-report",
         help="sum up a bulk journal (also: d360 bulk report JOURNAL)",
-        description="Counts per state, and each failed or unknown line with its error.",
+        description="Counts per state, the funnel from status webhooks (and what lines with no status mean), "
+        "and each failed or unknown line with its error. With --csv - or --html -, that report alone goes to "
+        "standard output and the summary to stderr.",
     )
     report.add_argument("journal", metavar="JOURNAL")
-    report.add_argument("--csv", metavar="OUT", help="also write every line's record to this CSV file")
-    report.add_argument("--html", metavar="OUT", help="also write a one-page HTML report with the funnel as a chart")
+    report.add_argument(
+        "--csv", metavar="OUT", help="also write every line's record to this CSV file (- for standard output)"
+    )
+    report.add_argument(
+        "--html",
+        metavar="OUT",
+        help="also write a one-page HTML report with the funnel as a chart (- for standard output)",
+    )
     report.add_argument("--json", action="store_true", help="print JSON for machines")
     report.set_defaults(handler=run_bulk_report)
 
@@ -193,8 +203,11 @@ LOCAL_FAILURE = "a local failure: fix it and run the same command again to resum
 
 
 def _summary(counts: dict[str, int]) -> str:
-    """Each state's count; `sending` only when a run stopped without recording some lines' outcomes."""
-    return "  ".join(f"{state} {count}" for state, count in counts.items() if state != "sending" or count)
+    """Each state's count; lines still `sending` only when a run stopped without recording their outcomes."""
+    summary = "  ".join(f"{state} {count}" for state, count in counts.items() if state != "sending")
+    if counts.get("sending"):
+        summary += f"  sending {counts['sending']} (outcomes not recorded: the next run marks them unknown)"
+    return summary
 
 
 def _describe_local_failure(failure: Exception) -> str:
@@ -309,43 +322,32 @@ def _tell_settlement(settlement: Any, journal: str) -> None:
 
 def run_bulk_report(arguments: argparse.Namespace) -> int:
     from d360.bulk.journal import FAILED, STATES, UNKNOWN, Journal
-    from d360.bulk.report import funnel_rows, html_report
+    from d360.bulk.report import funnel_rows, html_report, no_status_note
 
+    to_stdout = [flag for flag, path in (("--csv", arguments.csv), ("--html", arguments.html)) if path == "-"]
+    if len(to_stdout) > 1:
+        raise UsageError("--csv and --html cannot both write to standard output (-): give one of them a file")
+    if to_stdout and arguments.json:
+        raise UsageError(
+            f"--json and {to_stdout[0]} - cannot both write to standard output: give {to_stdout[0]} a file"
+        )
+    # With a report on standard output, the lines for a person go to stderr: stdout holds the report alone.
+    text = sys.stderr if to_stdout else None
     with Journal(arguments.journal, read_only=True) as journal:
         counts = journal.counts()
         funnel = journal.funnel()
         problems = list(journal.records((FAILED, UNKNOWN)))
         if arguments.csv:
-            try:
-                out = open(arguments.csv, "w", newline="", encoding="utf-8")  # noqa: SIM115 - closed below
-            except OSError as exc:
-                raise UsageError(f"cannot write {arguments.csv}: {exc.strerror or exc}") from None
-            with out:
-                writer = csv.writer(out)
-                writer.writerow(["line_number", "state", "message_id", "error", "attempts", "created_at", "updated_at",
-                                 "delivery", "delivery_code", "delivery_error"])  # fmt: skip
-                for record in journal.records(STATES):
-                    writer.writerow(
-                        [
-                            record.line_number,
-                            record.state,
-                            record.message_id or "",
-                            record.error or "",
-                            record.attempts,
-                            record.created_at,
-                            record.updated_at,
-                            record.delivery or "",
-                            "" if record.delivery_code is None else record.delivery_code,
-                            record.delivery_error or "",
-                        ]
-                    )
+            with _output(arguments.csv) as out:
+                _write_csv(out, journal.records(STATES), arguments.csv)
         meta = journal.meta()
+    unseen = funnel["delivery"]["no status"]
     if arguments.html:
-        page = html_report(f"Campaign {meta.get('input', arguments.journal)}", counts, funnel)
-        try:
-            Path(arguments.html).write_text(page, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot write {arguments.html}: {exc.strerror or exc}") from None
+        page = html_report(
+            f"Campaign {meta.get('input', arguments.journal)}", counts, funnel, journal=arguments.journal
+        )
+        with _output(arguments.html) as out:
+            _write(out, page, arguments.html)
     if arguments.json:
         print(
             json.dumps(
@@ -353,6 +355,10 @@ def run_bulk_report(arguments: argparse.Namespace) -> int:
                     "input": meta.get("input"),
                     "counts": counts,
                     "funnel": funnel,
+                    "no_status": {
+                        "lines": unseen,
+                        "note": no_status_note(unseen, arguments.journal) if unseen else None,
+                    },
                     "problems": [
                         {
                             "line": record.line_number,
@@ -366,19 +372,88 @@ def run_bulk_report(arguments: argparse.Namespace) -> int:
             )
         )
         return EXIT_OK
-    say(f"journal {arguments.journal} for {meta.get('input', '?')}")
+    say(f"journal {arguments.journal} for {meta.get('input', '?')}", file=text)
     for state in STATES:
-        say(f"  {state:<9} {counts[state]}")
-    say("funnel (from status webhooks):")
+        say(f"  {state:<9} {counts[state]}", file=text)
+    say("funnel (from status webhooks):", file=text)
     for stage, count, share in funnel_rows(counts, funnel):
-        say(f"  {stage:<9} {count:>8}  {share:6.1%}")
+        say(f"  {stage:<9} {count:>8}  {share:6.1%}", file=text)
+    if unseen:
+        share = unseen / total if (total := sum(counts.values())) else 0.0
+        say(f"  {'no status':<9} {unseen:>8}  {share:6.1%}  (accepted; no status for them yet)", file=text)
+        say(no_status_note(unseen, arguments.journal), file=text)
     if funnel["delivery"]["failed"]:
-        say("delivery failures by error code:")
+        say("delivery failures by error code:", file=text)
         for failure in funnel["failures"]:
-            say(f"  {failure['code']}: {failure['lines']} lines ({failure['error'] or 'no description'})")
+            say(f"  {failure['code']}: {failure['lines']} lines ({failure['error'] or 'no description'})", file=text)
     for record in problems:
-        say(f"line {record.line_number}: {record.state}: {record.error or ''} (attempts {record.attempts})")
+        say(f"line {record.line_number}: {record.state}: {record.error or ''} (attempts {record.attempts})", file=text)
     for written in (arguments.csv, arguments.html):
-        if written:
-            say(f"wrote {written}")
+        if written and written != "-":
+            say(f"wrote {written}", file=text)
     return EXIT_OK
+
+
+CSV_HEADER = ["line_number", "state", "message_id", "error", "attempts", "created_at", "updated_at", "delivery",
+              "delivery_code", "delivery_error"]  # fmt: skip
+
+
+def _write_csv(out: TextIO, records: Iterable[Any], path: str) -> None:
+    """Every line's record; what came from outside (upstream's error texts, message ids) made inert for a
+    spreadsheet, and an accepted line without a status said to be one."""
+    from d360.bulk.journal import ACCEPTED
+    from d360.bulk.report import spreadsheet_safe
+
+    writer = csv.writer(out)
+    try:
+        writer.writerow(CSV_HEADER)
+        for record in records:
+            writer.writerow(
+                [
+                    record.line_number,
+                    record.state,
+                    spreadsheet_safe(record.message_id or ""),
+                    spreadsheet_safe(record.error or ""),
+                    record.attempts,
+                    record.created_at,
+                    record.updated_at,
+                    record.delivery or ("no status" if record.state == ACCEPTED else ""),
+                    "" if record.delivery_code is None else record.delivery_code,
+                    spreadsheet_safe(record.delivery_error or ""),
+                ]
+            )
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
+
+
+def _write(out: TextIO, text: str, path: str) -> None:
+    try:
+        out.write(text)
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
+
+
+@contextlib.contextmanager
+def _output(path: str) -> Iterator[TextIO]:
+    """A report's output: standard output for `-`, else the file (made, or emptied). A path that cannot be
+    opened is bad usage (exit 2); a write the disk refuses midway is a local failure (exit 74)."""
+    if path == "-":
+        yield sys.stdout
+        return
+    try:
+        out = open(path, "w", newline="", encoding="utf-8")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        if exc.errno in LOCAL_FAILURES:
+            raise _cannot_write(path, exc) from None
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        yield out
+    finally:
+        try:
+            out.close()
+        except OSError as exc:  # the last of it flushed to a disk that is full
+            raise _cannot_write(path, exc) from None
+
+
+def _cannot_write(path: str, exc: OSError) -> LocalFailure:
+    return LocalFailure(f"cannot write {path}: {exc.strerror or exc}")

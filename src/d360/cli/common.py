@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 import unicodedata
 from pathlib import Path
@@ -42,6 +43,15 @@ Messaging API {SPEC_VERSION}. Configuration: flags, then D360_API_KEY and D360_B
 
 class UsageError(Exception):
     """Bad arguments or input: exit 2, nothing sent."""
+
+
+class LocalFailure(Exception):
+    """A file d360 had to write could not be written (a full disk): exit 74."""
+
+
+LOCAL_FAILURES = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO, errno.EROFS})
+"""Errors of a write this machine refused (a full disk, a quota, a file too large, a failing or read-only
+disk): exit 74, not 2, as the command's arguments were fine."""
 
 
 class _Parser(argparse.ArgumentParser):
