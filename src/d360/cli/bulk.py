@@ -50,7 +50,8 @@ def add_bulk_commands(commands: Commands) -> None:
         "other columns fill the body parameters of --template. Every line is validated before anything is "
         "sent. The journal (SQLite) records each line, so running the same command again resumes: accepted "
         "and failed lines are skipped, and lines that were in flight when a run died are 'unknown' and not "
-        "sent again unless --resend-unknown. `d360 bulk report JOURNAL` sums a journal up.",
+        "sent again unless --resend-unknown, or unless --await-statuses finds status webhooks proving they were "
+        "never accepted. `d360 bulk report JOURNAL` sums a journal up.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
