@@ -64,8 +64,9 @@ SCHEMA = (
     error       TEXT,
     received_at REAL NOT NULL
 )""",
-    "CREATE INDEX IF NOT EXISTS waiting_statuses_by_message_id ON waiting_statuses (message_id)",
 )
+# No index on waiting_statuses: applying them reads it whole and looks each up in `lines` by its index,
+# the one plan that stays cheap with a million lines.
 JOURNAL_TABLES = frozenset({"meta", "lines"})
 OPTIONAL_TABLES = frozenset({"waiting_statuses"})
 """A journal has `meta` and `lines`; journals made before statuses could wait lack `waiting_statuses`."""

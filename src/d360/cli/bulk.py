@@ -10,6 +10,7 @@ import gc
 import json
 import math
 import signal
+import sqlite3
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -191,7 +192,12 @@ def _bulk(arguments: argparse.Namespace) -> int:
             stopped, local_failure = LOCAL_FAILURE, True
         else:
             local_failure = False
-        counts = journal.counts()
+        try:
+            counts = journal.counts()
+        except sqlite3.Error:
+            if not local_failure:
+                raise
+            return EXIT_LOCAL_FAILURE  # the disk refuses even reads: the error line said all there is
     if arguments.json:
         print(json.dumps({"counts": counts, "recovered_unknown": recovered, "stopped_early": stopped,
                           "statuses": None if settlement is None else attrs.asdict(settlement)}))  # fmt: skip
