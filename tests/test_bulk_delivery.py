@@ -215,19 +215,19 @@ def test_after_kill_9_and_a_resume_no_line_is_unknown_and_none_was_sent_twice(tm
     source = write_jsonl(tmp_path / "campaign.jsonl", 300)
     faults = sandbox.Faults(latency=0.02)
     environment = {key: value for key, value in os.environ.items() if not key.startswith("D360_")}
-    with sandbox.running([KEY], faults=faults) as served:
-        run = start_bulk(served.base_url, str(source), "--journal", str(journal), "--concurrency", "16")
-        wait_for(lambda: served.sandbox.accepted_count >= 60, timeout=60)
-        # The real listener, as an operator would run it, recording statuses in the (now existing) journal.
-        listener = subprocess.Popen(
-            [sys.executable, "-m", "d360", "webhook", "listen", "--port", "0", "--secret", SECRET, "--journal", str(journal)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=environment,
-        )  # fmt: skip
-        try:
-            assert listener.stderr is not None
-            url = re.search(r"receiving at (\S+)", listener.stderr.readline())
-            assert url is not None, "the listener did not start"
-            served.sandbox.webhooks.settings.url, served.sandbox.webhooks.settings.secret = url.group(1), SECRET
+    # The real listener, as an operator would run it, started first: the campaign's journal is not there yet.
+    # (Started mid-run instead, a line upstream accepted before its webhook URL was set would never get a
+    # status; resending it on the proof of later lines alone would send it twice.)
+    listener = subprocess.Popen(
+        [sys.executable, "-m", "d360", "webhook", "listen", "--port", "0", "--secret", SECRET, "--journal", str(journal)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=environment,
+    )  # fmt: skip
+    try:
+        assert listener.stderr is not None
+        url = re.search(r"receiving at (\S+)", listener.stderr.readline())
+        assert url is not None, "the listener did not start"
+        with sandbox.running([KEY], faults=faults, webhook_url=url.group(1), webhook_secret=SECRET) as served:
+            run = start_bulk(served.base_url, str(source), "--journal", str(journal), "--concurrency", "16")
             wait_for(lambda: served.sandbox.accepted_count >= 120, timeout=60)
             run.send_signal(signal.SIGKILL)
             run.wait(30)
@@ -236,16 +236,16 @@ def test_after_kill_9_and_a_resume_no_line_is_unknown_and_none_was_sent_twice(tm
             assert in_flight > 0  # the kill caught lines mid-send
             resumed = bulk(served.base_url, str(source), "--journal", str(journal), "--await-statuses", "15")
             assert served.sandbox.webhooks.wait_idle(60)
-        finally:
-            listener.send_signal(signal.SIGTERM)
-            listener.wait(20)
+            sent = bodies_received(served)
+    finally:
+        listener.send_signal(signal.SIGTERM)
+        listener.wait(20)
     assert resumed.returncode == 0, resumed.stderr
     # The lines caught mid-send were settled by their statuses (at the resume's start, or while it waited
-    # for them): none was left unknown, whichever came first.
+    # for them), or proved never accepted and sent again: none was left unknown, whichever came first.
     assert "were being sent when the last run stopped" not in resumed.stderr
     states = collections.Counter(state for state, _, _ in delivery_of(journal).values())
     assert states == {ACCEPTED: 300}
-    sent = bodies_received(served)
     assert len(sent) == 300 and max(sent.values()) == 1  # every line once, none twice
 
 

@@ -205,46 +205,56 @@ def test_marking_a_line_sending_records_when_it_was_last_sent(journal: Journal) 
     assert second is not None and second >= first
 
 
-def test_an_unknown_line_is_sent_again_only_when_a_line_sent_after_it_has_a_status(journal: Journal) -> None:
-    journal.apply([("finish", n, UNKNOWN, None, "APITimeoutError", False) for n in (1, 2)])
-    journal.apply([("finish", n, ACCEPTED, f"wamid.{n}", None, False) for n in (3, 4)])
-    set_sent_at(journal, {3: 100.0, 1: 200.0, 4: 300.0, 2: 400.0})
-    # No status at all: nothing proves either unknown line was never accepted.
+def test_an_unknown_line_is_sent_again_only_between_lines_with_statuses(journal: Journal) -> None:
+    journal.apply([("finish", n, UNKNOWN, None, "APITimeoutError", False) for n in (1, 2, 3)])
+    journal.apply([("finish", n, ACCEPTED, f"wamid.{n}", None, False) for n in (4, 5)])
+    set_sent_at(journal, {1: 100.0, 4: 200.0, 2: 300.0, 5: 400.0, 3: 500.0})
+    # No status at all: nothing proves any unknown line was never accepted.
     assert not journal.statuses_recorded()
     assert journal.resend_unknown_with_evidence() == 0
-    # A status for a line sent before both proves nothing about them either.
-    journal.record_status(line_number=3, message_id="wamid.3", status="delivered")
+    # A status for line 4 only: statuses came after line 1, but nothing shows they already did when it
+    # went out (a webhook URL set after line 1 was accepted leaves it without a status for ever).
+    journal.record_status(line_number=4, message_id="wamid.4", status="delivered")
     assert journal.statuses_recorded()
     assert journal.resend_unknown_with_evidence() == 0
-    assert (row(journal, 1).state, row(journal, 2).state) == (UNKNOWN, UNKNOWN)
-    # A status for line 4, sent after line 1 and before line 2: statuses flowed past line 1 only.
-    journal.record_status(line_number=4, message_id="wamid.4", status="sent")
+    assert [row(journal, n).state for n in (1, 2, 3)] == [UNKNOWN] * 3
+    # A status for line 5 too: line 2, sent between two lines whose statuses came, was never accepted.
+    journal.record_status(line_number=5, message_id="wamid.5", status="sent")
     assert journal.resend_unknown_with_evidence() == 1
-    assert (row(journal, 1).state, row(journal, 2).state) == (PENDING, UNKNOWN)
-    assert row(journal, 1).error == (
-        "no status arrived, though statuses did for lines sent after it: never accepted, so sent again"
+    assert [row(journal, n).state for n in (1, 2, 3)] == [UNKNOWN, PENDING, UNKNOWN]
+    assert row(journal, 2).error == (
+        "no status arrived, though statuses did for lines sent before and after it: never accepted, so sent again"
     )
-    assert row(journal, 2).error == "APITimeoutError"
+    assert row(journal, 3).error == "APITimeoutError"  # nothing reached the journal for a line sent after it
     assert journal.resend_unknown_with_evidence() == 0
+
+
+def test_a_line_sent_in_the_same_commit_as_one_with_a_status_counts_as_before_and_after(journal: Journal) -> None:
+    journal.apply([(SENDING, 1), (SENDING, 2)])  # one commit: one send time
+    assert sent_at(journal, 1) == sent_at(journal, 2)
+    journal.apply([("finish", 1, UNKNOWN, None, "a", False), ("finish", 2, ACCEPTED, "wamid.2", None, False)])
+    journal.record_status(line_number=2, message_id="wamid.2", status="sent")
+    assert journal.resend_unknown_with_evidence() == 1
 
 
 def test_an_unknown_line_with_its_own_status_is_settled_not_sent_again(journal: Journal) -> None:
-    journal.apply([("finish", n, UNKNOWN, None, "a", False) for n in (1, 2)])
-    set_sent_at(journal, {1: 100.0, 2: 200.0})
-    journal._db.execute("UPDATE lines SET delivery = 'sent' WHERE line_number = 2")
-    assert journal.settle_by_status() == 1
-    assert journal.resend_unknown_with_evidence() == 1  # line 2's status, sent after line 1, proves line 1
-    assert (row(journal, 1).state, row(journal, 2).state) == (PENDING, ACCEPTED)
+    journal.apply([("finish", n, UNKNOWN, None, "a", False) for n in (1, 2, 3)])
+    set_sent_at(journal, {1: 200.0, 2: 100.0, 3: 300.0})
+    journal._db.execute("UPDATE lines SET delivery = 'sent' WHERE line_number IN (2, 3)")
+    assert journal.settle_by_status() == 2
+    assert journal.resend_unknown_with_evidence() == 1  # the statuses of lines 2 and 3 prove line 1
+    assert [row(journal, n).state for n in (1, 2, 3)] == [PENDING, ACCEPTED, ACCEPTED]
     assert row(journal, 2).error is None
 
 
-def test_a_line_sent_before_the_journal_kept_send_times_is_proved_by_any_later_status(journal: Journal) -> None:
+def test_a_line_sent_before_the_journal_kept_send_times_stays_unknown(journal: Journal) -> None:
     journal.apply([("finish", 1, UNKNOWN, None, "a", False), ("finish", 2, ACCEPTED, "wamid.2", None, False)])
-    set_sent_at(journal, {1: None, 2: None})
-    journal.record_status(line_number=2, message_id="wamid.2", status="sent")
-    assert journal.resend_unknown_with_evidence() == 0  # line 2's send time is unknown too: no order
-    set_sent_at(journal, {2: 500.0})
-    assert journal.resend_unknown_with_evidence() == 1
+    journal.apply([("finish", 3, ACCEPTED, "wamid.3", None, False)])
+    set_sent_at(journal, {1: None, 2: 100.0, 3: 500.0})
+    for number in (2, 3):
+        journal.record_status(line_number=number, message_id=f"wamid.{number}", status="sent")
+    assert journal.resend_unknown_with_evidence() == 0  # nothing places line 1 among them
+    assert row(journal, 1).state == UNKNOWN
 
 
 # Statuses that come before their line.

@@ -381,19 +381,23 @@ class Journal:
     def resend_unknown_with_evidence(self) -> int:
         """Unknown lines the statuses prove upstream never accepted go back to pending; return how many.
 
-        Upstream reports a status for every message it accepts. The proof for a line is a status recorded
-        for a line sent after it: statuses reach this journal, so the line's own would have too. Call
-        this only once statuses have had time to arrive (`d360 bulk --await-statuses`). Lines without the
-        proof stay unknown (no status may reach the journal at all: a listener down or misconfigured), as
-        sending them again could send them twice. A line sent before the journal kept send times is
-        proved by any status for a line sent since.
+        Upstream reports a status for every message it accepts, to the webhook URL set when it accepts it.
+        The proof for a line is a status recorded for a line sent after it (statuses reach this journal:
+        the listener is up and reached) and one for a line sent before it (they already did when this
+        line went out: a URL set, or a listener started, after the line was accepted would have left it
+        without a status for ever). Lines sent in the same commit count as either. Without both, a line
+        stays unknown: sending it again could send it twice. Call this only once statuses have had time
+        to arrive (`d360 bulk --await-statuses`). A line sent before the journal kept send times has no
+        place in that order, and stays unknown.
         """
         cursor = self._write(
             "UPDATE lines SET state = ?, error = ?, updated_at = ? WHERE state = ? AND delivery IS NULL "
-            "AND COALESCE(sent_at, 0) < (SELECT MAX(sent_at) FROM lines WHERE delivery IS NOT NULL)",
+            "AND sent_at BETWEEN (SELECT MIN(sent_at) FROM lines WHERE delivery IS NOT NULL) "
+            "AND (SELECT MAX(sent_at) FROM lines WHERE delivery IS NOT NULL)",
             (
                 PENDING,
-                "no status arrived, though statuses did for lines sent after it: never accepted, so sent again",
+                "no status arrived, though statuses did for lines sent before and after it: never accepted, "
+                "so sent again",
                 time.time(),
                 UNKNOWN,
             ),

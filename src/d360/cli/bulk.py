@@ -84,8 +84,9 @@ def add_bulk_commands(commands: Commands) -> None:
         default=0.0,
         metavar="SECONDS",
         help="after sending, wait up to this long for status webhooks (d360 webhook listen --journal) to settle "
-        "the unknown lines; one no status speaks for is sent again only if statuses came for lines sent after "
-        "it (so they reach the journal, and its own would have); the others stay unknown (exit 4)",
+        "the unknown lines; one no status speaks for is sent again only if statuses came for lines sent before "
+        "and after it (so they reached the journal when it went out, and its own would have too); the others "
+        "stay unknown (exit 4)",
     )
     bulk.add_argument("--template", metavar="NAME", help="CSV input: the template to fill")
     bulk.add_argument("--language", metavar="CODE", help="CSV input: the template's language")
@@ -312,17 +313,21 @@ def _tell_settlement(settlement: Any, journal: str) -> None:
     if settlement.settled or settlement.resent:
         print(
             f"bulk: of {settlement.unknown} unknown lines, status webhooks showed {settlement.settled} accepted; "
-            f"{settlement.resent} never were (statuses came for lines sent after them), and are sent again now",
+            f"{settlement.resent} never were (statuses came for lines sent before and after them), and are sent "
+            "again now",
             file=sys.stderr,
         )
     if settlement.kept:
-        where = "" if settlement.statuses_recorded else " at all"
-        after = " for any line sent after them" if settlement.statuses_recorded else ""
+        why = (
+            "no status webhook reached the journal {journal} for lines sent both before and after them"
+            if settlement.statuses_recorded
+            else "no status webhook reached the journal {journal} at all"
+        )
         say(
-            f"bulk: {settlement.kept} unknown lines stay unknown: no status webhook reached the journal "
-            f"{journal}{where}{after}, so nothing shows upstream never took them (sending again could send "
-            f"them twice); check the listener (`d360 webhook listen --journal {journal}` running, and the "
-            "number's webhook URL pointing at it), then run the same command again",
+            f"bulk: {settlement.kept} unknown lines stay unknown: {why.format(journal=journal)}, so nothing shows "
+            "upstream never took them (sending again could send them twice); check the listener (`d360 webhook "
+            f"listen --journal {journal}` running, and the number's webhook URL pointing at it), then run the "
+            "same command again",
             file=sys.stderr,
         )
 
