@@ -69,9 +69,11 @@ def test_statuses_move_a_line_forward_only_and_record_failures(journal: Journal)
     (failure,) = journal.funnel()["failures"]
     assert failure["code"] == 131047 and "24 hours" in failure["error"] and failure["lines"] == 1
     assert sink(update("wamid.x", "read", token="d360:0123456789abcdef:1")) == "foreign"
-    assert sink(update("wamid.unknown", "read")) == "unmatched"
+    assert sink(update("wamid.unknown", "read")) == "waiting"  # no token: its line may not know its id yet
+    assert sink(update("wamid.x", "read", token=f"d360:{journal.journal_id}:99")) == "unmatched"  # no line 99
+    assert sink(update("wamid.x", "read", token=f"d360:{journal.journal_id}:\u00b2")) == "unmatched"  # not a number
     assert sink(update("wamid.1", "deleted", token=token)) == "ignored"
-    assert sink.outcomes == collections.Counter(updated=3, stale=2, foreign=1, unmatched=1, ignored=1)
+    assert sink.outcomes == collections.Counter(updated=3, stale=2, foreign=1, waiting=1, unmatched=2, ignored=1)
     sink.close()
 
 
@@ -94,8 +96,12 @@ def test_a_status_for_a_line_a_crash_left_unknown_makes_it_accepted_and_it_is_no
     assert journal.settle_by_status() == 0  # record_status already made it accepted
     assert delivery_of(journal.path)[4] == (ACCEPTED, "delivered", "wamid.4")
     assert journal.counts()[UNKNOWN] == 1
-    assert journal.unknown_to_pending() == 1  # line 5: no status ever came, so upstream never took it
-    assert [line for line, _ in journal.lines_in((PENDING,))] == [1, 2, 3, 5]
+    # Line 5: no status came, but none came for a line sent after it either: it stays unknown.
+    assert journal.resend_unknown_with_evidence() == 0
+    journal.mark_sending(1, 1)  # sent later, and its status arrives: statuses reach this journal
+    sink(update("wamid.1", "sent", token=journal.callback_token(1)))
+    assert journal.resend_unknown_with_evidence() == 1  # so line 5's would have too: never accepted
+    assert [line for line, _ in journal.lines_in((PENDING,))] == [2, 3, 5]
     sink.close()
 
 
@@ -209,19 +215,19 @@ def test_after_kill_9_and_a_resume_no_line_is_unknown_and_none_was_sent_twice(tm
     source = write_jsonl(tmp_path / "campaign.jsonl", 300)
     faults = sandbox.Faults(latency=0.02)
     environment = {key: value for key, value in os.environ.items() if not key.startswith("D360_")}
-    with sandbox.running([KEY], faults=faults) as served:
-        run = start_bulk(served.base_url, str(source), "--journal", str(journal), "--concurrency", "16")
-        wait_for(lambda: served.sandbox.accepted_count >= 60, timeout=60)
-        # The real listener, as an operator would run it, recording statuses in the (now existing) journal.
-        listener = subprocess.Popen(
-            [sys.executable, "-m", "d360", "webhook", "listen", "--port", "0", "--secret", SECRET, "--journal", str(journal)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=environment,
-        )  # fmt: skip
-        try:
-            assert listener.stderr is not None
-            url = re.search(r"receiving at (\S+)", listener.stderr.readline())
-            assert url is not None, "the listener did not start"
-            served.sandbox.webhooks.settings.url, served.sandbox.webhooks.settings.secret = url.group(1), SECRET
+    # The real listener, as an operator would run it, started first: the campaign's journal is not there yet.
+    # (Started mid-run instead, a line upstream accepted before its webhook URL was set would never get a
+    # status; resending it on the proof of later lines alone would send it twice.)
+    listener = subprocess.Popen(
+        [sys.executable, "-m", "d360", "webhook", "listen", "--port", "0", "--secret", SECRET, "--journal", str(journal)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=environment,
+    )  # fmt: skip
+    try:
+        assert listener.stderr is not None
+        url = re.search(r"receiving at (\S+)", listener.stderr.readline())
+        assert url is not None, "the listener did not start"
+        with sandbox.running([KEY], faults=faults, webhook_url=url.group(1), webhook_secret=SECRET) as served:
+            run = start_bulk(served.base_url, str(source), "--journal", str(journal), "--concurrency", "16")
             wait_for(lambda: served.sandbox.accepted_count >= 120, timeout=60)
             run.send_signal(signal.SIGKILL)
             run.wait(30)
@@ -230,16 +236,16 @@ def test_after_kill_9_and_a_resume_no_line_is_unknown_and_none_was_sent_twice(tm
             assert in_flight > 0  # the kill caught lines mid-send
             resumed = bulk(served.base_url, str(source), "--journal", str(journal), "--await-statuses", "15")
             assert served.sandbox.webhooks.wait_idle(60)
-        finally:
-            listener.send_signal(signal.SIGTERM)
-            listener.wait(20)
+            sent = bodies_received(served)
+    finally:
+        listener.send_signal(signal.SIGTERM)
+        listener.wait(20)
     assert resumed.returncode == 0, resumed.stderr
     # The lines caught mid-send were settled by their statuses (at the resume's start, or while it waited
-    # for them): none was left unknown, whichever came first.
+    # for them), or proved never accepted and sent again: none was left unknown, whichever came first.
     assert "were being sent when the last run stopped" not in resumed.stderr
     states = collections.Counter(state for state, _, _ in delivery_of(journal).values())
     assert states == {ACCEPTED: 300}
-    sent = bodies_received(served)
     assert len(sent) == 300 and max(sent.values()) == 1  # every line once, none twice
 
 
@@ -356,6 +362,34 @@ def test_a_failed_commit_of_outcomes_no_worker_awaits_still_stops_the_run(
 
     asyncio.run(run())
     assert delivery_of(journal.path)[1] == (PENDING, None, None)
+
+
+def test_a_failed_commit_nobody_awaits_is_never_reported_again_by_asyncio(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The run reports a full disk once, itself; asyncio must not add "Future exception was never
+    # retrieved" (and its traceback) for the outcomes' commit that no worker awaited.
+    import gc
+
+    from d360.bulk.journal import JournalError
+    from d360.bulk.run import GroupCommit
+
+    def full_disk(self: Journal, operations: list[Any]) -> None:
+        raise JournalError("cannot write to the journal: database or disk is full")
+
+    monkeypatch.setattr(Journal, "apply", full_disk)
+
+    async def run() -> None:
+        writes = GroupCommit(journal)
+        writes.finish(1, ACCEPTED, message_id="wamid.1")  # not awaited, as a worker records an outcome
+        await asyncio.sleep(0.01)
+        with pytest.raises(JournalError):
+            writes.close()
+
+    with caplog.at_level("ERROR", logger="asyncio"):
+        asyncio.run(run())
+        gc.collect()
+    assert "never retrieved" not in caplog.text
 
 
 def test_writes_queued_when_the_run_is_cut_off_are_committed_on_the_way_out(journal: Journal) -> None:

@@ -160,8 +160,10 @@ def test_apply_writes_marks_and_outcomes_in_one_transaction(journal: Journal) ->
     assert (row(journal, 3).state, row(journal, 3).message_id) == (ACCEPTED, "wamid.3")
     assert (row(journal, 4).state, row(journal, 4).error) == (PENDING, "x")
     assert journal.record_status(line_number=None, message_id="wamid.3", status="sent") == "updated"  # by its id
-    # Sent with a d360 token: its statuses name the line, so it is not indexed by message id.
-    assert journal.record_status(line_number=None, message_id="wamid.5", status="sent") == "unmatched"
+    # Sent with a d360 token: its statuses name the line, so it is not indexed by message id (a status
+    # without a token waits for a line that may record this id yet).
+    assert journal.record_status(line_number=None, message_id="wamid.5", status="sent") == "waiting"
+    assert row(journal, 5).delivery is None
     journal.apply([])  # nothing to write is no error
 
 
@@ -185,15 +187,152 @@ def test_after_a_crash_lines_sending_become_unknown_unless_a_status_spoke(journa
     assert row(journal, 3).error is None
 
 
-def test_unknown_lines_no_status_spoke_for_go_back_to_pending(journal: Journal) -> None:
-    journal.apply([("finish", 1, UNKNOWN, None, "a", False), ("finish", 2, UNKNOWN, None, "b", False)])
-    journal._db.execute("UPDATE lines SET delivery = 'sent' WHERE line_number = 2")
-    assert journal.settle_by_status() == 1
-    assert journal.unknown_to_pending() == 1
-    assert (row(journal, 1).state, row(journal, 2).state) == (PENDING, ACCEPTED)
-    assert row(journal, 1).error == "no status arrived after the crash: never accepted, so sent again"
+def sent_at(journal: Journal, line_number: int) -> float | None:
+    return journal._db.execute("SELECT sent_at FROM lines WHERE line_number = ?", (line_number,)).fetchone()[0]
+
+
+def set_sent_at(journal: Journal, times: dict[int, float | None]) -> None:
+    journal._db.executemany("UPDATE lines SET sent_at = ? WHERE line_number = ?", [(at, n) for n, at in times.items()])
+
+
+def test_marking_a_line_sending_records_when_it_was_last_sent(journal: Journal) -> None:
+    before = time.time()
+    journal.apply([(SENDING, 1)])
+    first = sent_at(journal, 1)
+    assert first is not None and first >= before and sent_at(journal, 2) is None
+    journal.mark_sending(1, 2)
+    second = sent_at(journal, 1)
+    assert second is not None and second >= first
+
+
+def test_an_unknown_line_is_sent_again_only_between_lines_with_statuses(journal: Journal) -> None:
+    journal.apply([("finish", n, UNKNOWN, None, "APITimeoutError", False) for n in (1, 2, 3)])
+    journal.apply([("finish", n, ACCEPTED, f"wamid.{n}", None, False) for n in (4, 5)])
+    set_sent_at(journal, {1: 100.0, 4: 200.0, 2: 300.0, 5: 400.0, 3: 500.0})
+    # No status at all: nothing proves any unknown line was never accepted.
+    assert not journal.statuses_recorded()
+    assert journal.resend_unknown_with_evidence() == 0
+    # A status for line 4 only: statuses came after line 1, but nothing shows they already did when it
+    # went out (a webhook URL set after line 1 was accepted leaves it without a status for ever).
+    journal.record_status(line_number=4, message_id="wamid.4", status="delivered")
+    assert journal.statuses_recorded()
+    assert journal.resend_unknown_with_evidence() == 0
+    assert [row(journal, n).state for n in (1, 2, 3)] == [UNKNOWN] * 3
+    # A status for line 5 too: line 2, sent between two lines whose statuses came, was never accepted.
+    journal.record_status(line_number=5, message_id="wamid.5", status="sent")
+    assert journal.resend_unknown_with_evidence() == 1
+    assert [row(journal, n).state for n in (1, 2, 3)] == [UNKNOWN, PENDING, UNKNOWN]
+    assert row(journal, 2).error == (
+        "no status arrived, though statuses did for lines sent before and after it: never accepted, so sent again"
+    )
+    assert row(journal, 3).error == "APITimeoutError"  # nothing reached the journal for a line sent after it
+    assert journal.resend_unknown_with_evidence() == 0
+
+
+def test_a_line_sent_in_the_same_commit_as_one_with_a_status_counts_as_before_and_after(journal: Journal) -> None:
+    journal.apply([(SENDING, 1), (SENDING, 2)])  # one commit: one send time
+    assert sent_at(journal, 1) == sent_at(journal, 2)
+    journal.apply([("finish", 1, UNKNOWN, None, "a", False), ("finish", 2, ACCEPTED, "wamid.2", None, False)])
+    journal.record_status(line_number=2, message_id="wamid.2", status="sent")
+    assert journal.resend_unknown_with_evidence() == 1
+
+
+def test_an_unknown_line_with_its_own_status_is_settled_not_sent_again(journal: Journal) -> None:
+    journal.apply([("finish", n, UNKNOWN, None, "a", False) for n in (1, 2, 3)])
+    set_sent_at(journal, {1: 200.0, 2: 100.0, 3: 300.0})
+    journal._db.execute("UPDATE lines SET delivery = 'sent' WHERE line_number IN (2, 3)")
+    assert journal.settle_by_status() == 2
+    assert journal.resend_unknown_with_evidence() == 1  # the statuses of lines 2 and 3 prove line 1
+    assert [row(journal, n).state for n in (1, 2, 3)] == [PENDING, ACCEPTED, ACCEPTED]
     assert row(journal, 2).error is None
-    assert journal.unknown_to_pending() == 0
+
+
+def test_a_line_sent_before_the_journal_kept_send_times_stays_unknown(journal: Journal) -> None:
+    journal.apply([("finish", 1, UNKNOWN, None, "a", False), ("finish", 2, ACCEPTED, "wamid.2", None, False)])
+    journal.apply([("finish", 3, ACCEPTED, "wamid.3", None, False)])
+    set_sent_at(journal, {1: None, 2: 100.0, 3: 500.0})
+    for number in (2, 3):
+        journal.record_status(line_number=number, message_id=f"wamid.{number}", status="sent")
+    assert journal.resend_unknown_with_evidence() == 0  # nothing places line 1 among them
+    assert row(journal, 1).state == UNKNOWN
+
+
+# Statuses that come before their line.
+
+
+def test_a_listener_started_first_makes_the_journal_and_the_run_keeps_its_id(tmp_path: Path) -> None:
+    path = tmp_path / "later.sqlite"
+    listener = Journal.for_statuses(path)  # nothing there yet: made, empty, with an id
+    try:
+        journal_id = listener.journal_id
+        assert listener.record_status(line_number=3, message_id="wamid.3", status="sent") == "waiting"
+        assert listener.record_status(line_number=3, message_id="wamid.3", status="read") == "waiting"
+        assert listener.waiting_statuses() == 2
+        with Journal(path) as run:
+            run.fill("fingerprint", "input.jsonl", lines(5))
+            assert run.journal_id == journal_id and run.callback_token(3) == f"d360:{journal_id}:3"
+            record = row(run, 3)
+            assert (record.state, record.message_id, record.delivery) == (ACCEPTED, "wamid.3", "read")
+            assert run.waiting_statuses() == 0
+        # Once the journal is filled, a token naming no line of it will never find one.
+        assert listener.record_status(line_number=9, message_id="wamid.9", status="sent") == "unmatched"
+        assert listener.waiting_statuses() == 0
+    finally:
+        listener.close()
+
+
+def test_a_status_without_a_token_that_beats_its_lines_answer_waits_for_its_message_id(journal: Journal) -> None:
+    journal.apply([(SENDING, 2)])
+    # The line brought its own biz_opaque_callback_data, and its status came before the send's answer.
+    assert journal.record_status(line_number=None, message_id="wamid.own", status="sent") == "waiting"
+    journal.apply([("finish", 2, ACCEPTED, "wamid.own", None, True)])
+    assert row(journal, 2).delivery is None
+    journal.settle_by_status()
+    assert (row(journal, 2).state, row(journal, 2).delivery) == (ACCEPTED, "sent")
+    assert journal.waiting_statuses() == 0
+
+
+def test_statuses_without_a_token_are_kept_only_as_the_newest_window(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(journal_module, "WAITING_WITHOUT_TOKEN", 3)
+    for number in range(5):  # the number's other traffic: no line will ever match these
+        assert journal.record_status(line_number=None, message_id=f"wamid.other{number}", status="sent") == "waiting"
+    assert journal.waiting_statuses() == 3
+    ids = [row[0] for row in journal._db.execute("SELECT message_id FROM waiting_statuses ORDER BY id")]
+    assert ids == ["wamid.other2", "wamid.other3", "wamid.other4"]
+
+
+def test_a_run_and_listeners_opening_a_new_journal_at_once_agree_on_its_id(tmp_path: Path) -> None:
+    path = tmp_path / "raced.sqlite"
+    start = threading.Barrier(5)
+    ids: list[str] = []
+    failures: list[BaseException] = []
+
+    def listen() -> None:
+        try:
+            start.wait()
+            opened = Journal.for_statuses(path)
+            ids.append(opened.journal_id)
+            opened.close()
+        except BaseException as exc:  # reported by the assertion below
+            failures.append(exc)
+
+    def run() -> None:
+        try:
+            start.wait()
+            with Journal(path) as opened:
+                opened.fill("fingerprint", "input.jsonl", lines(3))
+                ids.append(opened.journal_id)
+        except BaseException as exc:  # reported by the assertion below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=listen) for _ in range(4)] + [threading.Thread(target=run)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert failures == [] and len(ids) == 5 and len(set(ids)) == 1
 
 
 # Statuses.
@@ -202,12 +341,12 @@ def test_unknown_lines_no_status_spoke_for_go_back_to_pending(journal: Journal) 
 def test_a_status_records_its_code_and_error_and_finds_a_line_by_message_id(journal: Journal) -> None:
     journal.finish(4, ACCEPTED, message_id="wamid.4", match_by_id=True)
     journal.finish(3, ACCEPTED, message_id="wamid.3")  # sent with a d360 token: its statuses carry the line
-    assert journal.record_status(line_number=None, message_id="wamid.3", status="sent") == "unmatched"
+    assert journal.record_status(line_number=None, message_id="wamid.3", status="sent") == "waiting"
     assert journal.record_status(line_number=None, message_id="wamid.4", status="failed", code=131047, error="late")
     record = row(journal, 4)
     assert (record.delivery, record.delivery_code, record.delivery_error) == ("failed", 131047, "late")
-    assert journal.record_status(line_number=None, message_id="wamid.nope", status="sent") == "unmatched"
-    assert journal.record_status(line_number=99, message_id="wamid.99", status="sent") == "unmatched"
+    assert journal.record_status(line_number=None, message_id="wamid.nope", status="sent") == "waiting"
+    assert journal.record_status(line_number=99, message_id="wamid.99", status="sent") == "unmatched"  # filled: none
     assert journal.record_status(line_number=4, message_id="wamid.4", status="read") == "stale"
     assert journal.record_status(line_number=4, message_id="wamid.4", status="deleted") == "ignored"
 
@@ -404,7 +543,9 @@ def test_a_status_writer_refuses_what_is_not_a_journal_in_words(tmp_path: Path) 
             Journal.for_statuses(path)
         return str(caught.value)
 
-    assert words(tmp_path / "missing.sqlite") == f"no such journal: {tmp_path / 'missing.sqlite'}"
+    assert words(tmp_path / "no-such-folder" / "run.sqlite").startswith(
+        f"{tmp_path / 'no-such-folder' / 'run.sqlite'} is not a usable journal: unable to open"
+    )
     other = tmp_path / "other.sqlite"
     with sqlite3.connect(other) as db:
         db.execute("CREATE TABLE t (x)")
@@ -412,6 +553,8 @@ def test_a_status_writer_refuses_what_is_not_a_journal_in_words(tmp_path: Path) 
     garbage = tmp_path / "garbage.sqlite"
     garbage.write_bytes(b"not a database at all" * 100)
     assert words(garbage) == f"{garbage} is not a usable journal: file is not a database"
+    with sqlite3.connect(other) as db:
+        assert {row[0] for row in db.execute("SELECT name FROM sqlite_master")} == {"t"}  # left alone
 
 
 def test_a_write_the_journal_refuses_says_which_journal_and_why(journal: Journal) -> None:

@@ -43,6 +43,8 @@ if TYPE_CHECKING:
     from d360.resources.template_rules import validate_template
     from d360.resources.templates import AsyncTemplates, LibraryTemplate, Template, Templates
 
+    __version__: str
+
 __all__ = [
     "SPEC_VERSION",
     "APIConnectionError",
@@ -95,13 +97,30 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> object:
-    if name not in _LAZY:
-        raise AttributeError(f"module 'd360' has no attribute {name!r}")
-    import importlib
+_DISTRIBUTION = "d360-messaging"
 
-    module_name, attribute = _LAZY[name]
-    module = importlib.import_module(module_name)
-    value = module if attribute is None else getattr(module, attribute)
+
+def __getattr__(name: str) -> object:
+    if name == "__version__":
+        value: object = _installed_version()
+    elif name in _LAZY:
+        import importlib
+
+        module_name, attribute = _LAZY[name]
+        module = importlib.import_module(module_name)
+        value = module if attribute is None else getattr(module, attribute)
+    else:
+        raise AttributeError(f"module 'd360' has no attribute {name!r}")
     globals()[name] = value  # found directly from now on
     return value
+
+
+def _installed_version() -> str:
+    """The installed distribution's version, as pyproject.toml says it (scripts/regen.sh keeps it in step
+    with the spec): read from its metadata when first asked for, so `import d360` does not pay for it."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(_DISTRIBUTION)
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "0+unknown"

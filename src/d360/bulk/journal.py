@@ -7,11 +7,14 @@ become `unknown` and are not sent again unless asked. WAL mode keeps every commi
 This module is the one place a journal is opened, filled and owned. Filling is one transaction (the
 input's fingerprint and all its lines, or nothing), one run at a time holds a journal (an OS lock on
 `<journal>.lock`, released by the kernel when its holder dies, however it dies), and a journal deleted
-or replaced under a running run stops it before its next send.
+or replaced under a running run stops it before its next send. A status listener may make the journal
+before the run fills it: both keep the one journal id, and a status that comes before its line is kept
+until the line is there.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import os
@@ -37,9 +40,9 @@ SCHEMA_VERSION = "1"
 INSERT_BATCH = 5000
 PAGE_SIZE = 2000
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS lines (
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    """CREATE TABLE IF NOT EXISTS lines (
     line_number  INTEGER PRIMARY KEY,
     content_hash TEXT NOT NULL,
     state        TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'accepted', 'failed', 'unknown')),
@@ -48,16 +51,37 @@ CREATE TABLE IF NOT EXISTS lines (
     attempts     INTEGER NOT NULL DEFAULT 0,
     created_at   REAL NOT NULL,
     updated_at   REAL NOT NULL
-);
-"""
-# Added by delivery tracking; ALTERed into journals made before it.
+)""",
+    # Statuses that found no line yet: one whose line is not filled in yet (a listener started before the
+    # campaign), or one with no d360 token whose line has not recorded its message id yet (the status beat
+    # the send's own answer). Applied when lines are filled and whenever a run settles.
+    """CREATE TABLE IF NOT EXISTS waiting_statuses (
+    id          INTEGER PRIMARY KEY,
+    line_number INTEGER,
+    message_id  TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    code        INTEGER,
+    error       TEXT,
+    received_at REAL NOT NULL
+)""",
+)
+# No index on waiting_statuses: applying them reads it whole and looks each up in `lines` by its index,
+# the one plan that stays cheap with a million lines.
+JOURNAL_TABLES = frozenset({"meta", "lines"})
+OPTIONAL_TABLES = frozenset({"waiting_statuses"})
+"""A journal has `meta` and `lines`; journals made before statuses could wait lack `waiting_statuses`."""
+# Added by delivery tracking, then by resending on evidence (`sent_at`); ALTERed into journals made before.
 DELIVERY_COLUMNS = {
     "delivery": "TEXT",
     "delivery_code": "INTEGER",
     "delivery_error": "TEXT",
     "delivery_at": "REAL",
     "match_by_id": "INTEGER",
+    "sent_at": "REAL",
 }
+WAITING_WITHOUT_TOKEN = 10_000
+"""Statuses with no d360 token that found no line, kept in case their line is about to record its message
+id: the newest this many. A listener also hears the number's other traffic, which no line will ever match."""
 MATCHED_BY_ID_INDEX = "CREATE INDEX IF NOT EXISTS lines_matched_by_id ON lines (message_id) WHERE match_by_id = 1"
 """Statuses find a line by the d360 token they carry, except a line that brought its own
 `biz_opaque_callback_data`: only those lines (`match_by_id = 1`) are found by message id, so only they
@@ -65,7 +89,11 @@ are indexed. An index of every line's message id cost each accepted line a rando
 than all its other journal writes together."""
 
 
-MARK_SENDING = "UPDATE lines SET state = ?, attempts = attempts + 1, updated_at = ? WHERE line_number = ?"
+MARK_SENDING = (
+    "UPDATE lines SET state = ?1, attempts = attempts + 1, updated_at = ?2, sent_at = ?2 WHERE line_number = ?3"
+)
+"""Also when the line was last sent: the order in which statuses prove lines never accepted (see
+`Journal.resend_unknown_with_evidence`)."""
 FINISH = (
     "UPDATE lines SET state = CASE WHEN delivery IS NULL THEN ? ELSE ? END, "
     "message_id = COALESCE(?, message_id), error = CASE WHEN delivery IS NULL THEN ? ELSE NULL END, "
@@ -85,6 +113,11 @@ RECORD_STATUS = (
 
 class JournalError(Exception):
     """The journal cannot be used for this run; the message says why, in one line."""
+
+
+class JournalWriteError(JournalError):
+    """A write the journal needed failed (a full disk, a file gone read-only, an I/O error): what happened
+    since its last commit is not recorded, so the run stops; once the cause is fixed, a rerun resumes."""
 
 
 @attrs.frozen
@@ -120,48 +153,51 @@ class Journal:
                 self._db = sqlite3.connect(
                     f"{self.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
                 )
-                if self._tables() != {"meta", "lines"}:
+                if not _is_journal(self._tables()):
                     raise JournalError(f"{self.path} is not a d360 journal")
             else:
                 # Autocommit: every statement is its own transaction, committed before the call returns.
                 self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
                 tables = self._tables()
-                if tables and not {"meta", "lines"} <= tables:
+                if tables and not tables >= JOURNAL_TABLES:
                     raise JournalError(f"{self.path} is a SQLite database but not a d360 journal: name a new file")
                 self._prepare_for_writing()
             self._identity = _file_identity(self.path)
-            columns = {row[1] for row in self._db.execute("PRAGMA table_info(lines)")}
-            self._delivery_columns = (
-                "delivery, delivery_code, delivery_error" if "delivery" in columns else "NULL, NULL, NULL"
-            )
+            self._read_columns()
         except sqlite3.Error as exc:
             self._release()
-            raise JournalError(f"{self.path} is not a usable journal: {exc}") from None
+            raise _open_error(self.path, exc) from None
         except JournalError:
             self._release()
             raise
+
+    def _read_columns(self) -> None:
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(lines)")}
+        self._delivery_columns = (
+            "delivery, delivery_code, delivery_error" if "delivery" in columns else "NULL, NULL, NULL"
+        )
+        self._can_wait = "waiting_statuses" in self._tables()
 
     def _prepare_for_writing(self) -> None:
         self._db.execute("PRAGMA journal_mode=WAL")
         # NORMAL loses nothing on a process crash (kill -9), only possibly on power loss.
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
-        # Older journals indexed lines by state: every send paid twice to keep it up, for queries that
-        # read the whole table once a run anyway.
-        self._db.execute("DROP INDEX IF EXISTS lines_by_state")
-        self._add_delivery_columns()
-
-    def _add_delivery_columns(self) -> None:
-        if self._missing_columns():
-            with self._transaction():  # a status receiver may be upgrading the same journal at this moment
-                missing = self._missing_columns()
-                for name in missing:
-                    self._db.execute(f"ALTER TABLE lines ADD COLUMN {name} {DELIVERY_COLUMNS[name]}")
-                if "match_by_id" in missing:
-                    # Lines sent before: statuses may not carry a token for them, so each is found by its id.
-                    self._db.execute("UPDATE lines SET match_by_id = 1 WHERE message_id IS NOT NULL")
-        self._db.execute("DROP INDEX IF EXISTS lines_by_message_id")
-        self._db.execute(MATCHED_BY_ID_INDEX)
+        # One transaction: a run and a status listener may be making (or upgrading) the same journal at
+        # this moment, and neither may see half of it.
+        with self._transaction():
+            for statement in SCHEMA:
+                self._db.execute(statement)
+            missing = self._missing_columns()
+            for name in missing:
+                self._db.execute(f"ALTER TABLE lines ADD COLUMN {name} {DELIVERY_COLUMNS[name]}")
+            if "match_by_id" in missing:
+                # Lines sent before: statuses may not carry a token for them, so each is found by its id.
+                self._db.execute("UPDATE lines SET match_by_id = 1 WHERE message_id IS NOT NULL")
+            # Older journals indexed lines by state, then every line by message id: each send paid for
+            # indexes that queries reading the whole table once a run did not need.
+            self._db.execute("DROP INDEX IF EXISTS lines_by_state")
+            self._db.execute("DROP INDEX IF EXISTS lines_by_message_id")
+            self._db.execute(MATCHED_BY_ID_INDEX)
 
     def _missing_columns(self) -> list[str]:
         present = {row[1] for row in self._db.execute("PRAGMA table_info(lines)")}
@@ -170,22 +206,34 @@ class Journal:
     @classmethod
     def for_statuses(cls, path: str | Path) -> Journal:
         """A journal opened to record status webhooks while a run may hold it: no run lock (SQLite orders
-        the writes), and only status updates are ever written through it."""
+        the writes), and only statuses are ever written through it.
+
+        If nothing is at `path` yet, an empty journal is made there with its id, so a listener can start
+        before the campaign: the run fills this journal and keeps the id its statuses carry.
+        """
         journal = cls.__new__(cls)
         journal.path = Path(path)
         journal._lock_file = None
-        if not journal.path.is_file():
-            raise JournalError(f"no such journal: {journal.path}")
         try:
             journal._db = sqlite3.connect(journal.path, isolation_level=None, check_same_thread=False, timeout=10.0)
-            if journal._tables() != {"meta", "lines"}:
-                raise JournalError(f"{journal.path} is not a d360 journal")
-            journal._prepare_for_writing()
+            try:
+                tables = journal._tables()
+                if tables and not _is_journal(tables):
+                    raise JournalError(f"{journal.path} is not a d360 journal")
+                journal._prepare_for_writing()
+                journal._ensure_journal_id()
+                journal._identity = _file_identity(journal.path)
+                journal._read_columns()
+            except BaseException:
+                journal._db.close()
+                raise
         except sqlite3.Error as exc:
-            raise JournalError(f"{journal.path} is not a usable journal: {exc}") from None
-        journal._identity = _file_identity(journal.path)
-        journal._delivery_columns = "delivery, delivery_code, delivery_error"
+            raise _open_error(journal.path, exc) from None
         return journal
+
+    def _ensure_journal_id(self) -> None:
+        """Give the journal an id unless it has one; an id is never replaced (statuses carry it)."""
+        self._write("INSERT OR IGNORE INTO meta (key, value) VALUES ('journal_id', ?)", (secrets.token_hex(8),))
 
     def _tables(self) -> set[str]:
         return {name for (name,) in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -228,13 +276,17 @@ class Journal:
         lock_file.flush()
         self._lock_file = lock_file
 
+    def is_still_here(self) -> bool:
+        """False if the journal's file was deleted or replaced since it was opened."""
+        return _file_identity(self.path) == self._identity
+
     def check_still_here(self) -> None:
         """Raise JournalError if the journal's file was deleted or replaced since it was opened.
 
         SQLite goes on writing to a deleted file without a word, so a run would send lines whose fate no
         journal keeps, and a rerun would send them again.
         """
-        if _file_identity(self.path) != self._identity:
+        if not self.is_still_here():
             raise JournalError(f"the journal {self.path} was deleted or replaced during the run: stopped sending")
 
     def __enter__(self) -> Journal:
@@ -253,7 +305,9 @@ class Journal:
 
         `lines` are (line_number, content_hash, state, error). A journal already filled from this input is
         left as it is; one made from another input is refused. However the filling dies (kill -9, a full
-        disk), nothing of it is committed, and the next run fills the journal anew.
+        disk), nothing of it is committed, and the next run fills the journal anew. The journal's id is
+        kept if it has one (a status listener made the journal first); statuses that came before their
+        lines are applied.
         """
         known = self.meta()
         if known.get("input_fingerprint") not in (None, fingerprint):
@@ -266,17 +320,20 @@ class Journal:
             )
         # A journal with a fingerprint but no lines was left by an earlier d360, whose filling was
         # not atomic: filled now.
-        if known and self._db.execute("SELECT 1 FROM lines LIMIT 1").fetchone() is not None:
+        if "input_fingerprint" in known and self._db.execute("SELECT 1 FROM lines LIMIT 1").fetchone() is not None:
             return False
         now = time.time()
         try:
             with self._transaction():
-                self._db.execute("DELETE FROM meta")
+                self._db.execute("DELETE FROM meta WHERE key <> 'journal_id'")
                 self._db.executemany(
                     "INSERT INTO meta (key, value) VALUES (?, ?)",
                     [("schema_version", SCHEMA_VERSION), ("input_fingerprint", fingerprint),
-                     ("input", description), ("created_at", str(now)), ("journal_id", secrets.token_hex(8))],
+                     ("input", description), ("created_at", str(now))],
                 )  # fmt: skip
+                self._db.execute(
+                    "INSERT OR IGNORE INTO meta (key, value) VALUES ('journal_id', ?)", (secrets.token_hex(8),)
+                )
                 batch: list[tuple[int, str, str, str | None, float, float]] = []
                 for line_number, content_hash, state, error in lines:
                     batch.append((line_number, content_hash, state, error, now, now))
@@ -284,8 +341,9 @@ class Journal:
                         self._insert(batch)
                         batch.clear()
                 self._insert(batch)
+                self._apply_waiting(now)
         except sqlite3.Error as exc:
-            raise JournalError(f"cannot fill the journal {self.path}: {exc}; nothing was sent") from None
+            raise JournalWriteError(f"cannot fill the journal {self.path}: {exc}; nothing was sent") from None
         return True
 
     def _insert(self, batch: list[tuple[int, str, str, str | None, float, float]]) -> None:
@@ -308,21 +366,49 @@ class Journal:
         return cursor.rowcount
 
     def settle_by_status(self) -> int:
-        """Lines `sending` or `unknown` for which a status arrived: upstream accepted them, so `accepted`."""
+        """Apply the statuses that were waiting for their line, then make `accepted` the lines `sending` or
+        `unknown` for which a status arrived (upstream took them); return how many lines that settled."""
+        now = time.time()
+        with self._writing():
+            self._apply_waiting(now)
+            cursor = self._db.execute(
+                "UPDATE lines SET state = ?, error = NULL, updated_at = ? "
+                "WHERE state IN (?, ?) AND delivery IS NOT NULL",
+                (ACCEPTED, now, SENDING, UNKNOWN),
+            )
+        return cursor.rowcount
+
+    def resend_unknown_with_evidence(self) -> int:
+        """Unknown lines the statuses prove upstream never accepted go back to pending; return how many.
+
+        Upstream reports a status for every message it accepts, to the webhook URL set when it accepts it.
+        The proof for a line is a status recorded for a line sent after it (statuses reach this journal:
+        the listener is up and reached) and one for a line sent before it (they already did when this
+        line went out: a URL set, or a listener started, after the line was accepted would have left it
+        without a status for ever). Lines sent in the same commit count as either. Without both, a line
+        stays unknown: sending it again could send it twice. Call this only once statuses have had time
+        to arrive (`d360 bulk --await-statuses`). A line sent before the journal kept send times has no
+        place in that order, and stays unknown.
+        """
         cursor = self._write(
-            "UPDATE lines SET state = ?, error = NULL, updated_at = ? WHERE state IN (?, ?) AND delivery IS NOT NULL",
-            (ACCEPTED, time.time(), SENDING, UNKNOWN),
+            "UPDATE lines SET state = ?, error = ?, updated_at = ? WHERE state = ? AND delivery IS NULL "
+            "AND sent_at BETWEEN (SELECT MIN(sent_at) FROM lines WHERE delivery IS NOT NULL) "
+            "AND (SELECT MAX(sent_at) FROM lines WHERE delivery IS NOT NULL)",
+            (
+                PENDING,
+                "no status arrived, though statuses did for lines sent before and after it: never accepted, "
+                "so sent again",
+                time.time(),
+                UNKNOWN,
+            ),
         )
         return cursor.rowcount
 
-    def unknown_to_pending(self) -> int:
-        """Unknown lines no status has spoken for, after waiting for statuses: upstream never accepted them
-        (it reports every message it accepts), so they go back to be sent."""
-        cursor = self._write(
-            "UPDATE lines SET state = ?, error = ?, updated_at = ? WHERE state = ? AND delivery IS NULL",
-            (PENDING, "no status arrived after the crash: never accepted, so sent again", time.time(), UNKNOWN),
-        )
-        return cursor.rowcount
+    def statuses_recorded(self) -> bool:
+        """Whether any status webhook has reached this journal for any of its lines."""
+        if self._delivery_columns.startswith("NULL"):
+            return False
+        return self._db.execute("SELECT 1 FROM lines WHERE delivery IS NOT NULL LIMIT 1").fetchone() is not None
 
     def callback_token(self, line_number: int) -> str:
         """The `biz_opaque_callback_data` that ties a line's status webhooks back to it."""
@@ -333,9 +419,8 @@ class Journal:
         if not hasattr(self, "_journal_id"):
             known = self.meta().get("journal_id")
             if known is None:  # a journal from before delivery tracking: given an id now
-                known = secrets.token_hex(8)
-                self._write("INSERT OR IGNORE INTO meta (key, value) VALUES ('journal_id', ?)", (known,))
-                known = self.meta().get("journal_id", known)
+                self._ensure_journal_id()
+                known = self.meta()["journal_id"]
             self._journal_id = known
         return self._journal_id
 
@@ -349,9 +434,32 @@ class Journal:
         error: str | None = None,
     ) -> str:
         """Apply one status webhook; return what it did: `updated`, `stale` (a later state is known),
-        `unmatched` (no such line), or `ignored` (a status that is not a delivery state)."""
+        `waiting` (no line for it yet: kept, and applied when its line is there), `unmatched` (no such
+        line, and none can come), or `ignored` (a status that is not a delivery state).
+
+        `line_number` comes from the d360 token the status carried; without one, the line is found by
+        its message id (a line that brought its own `biz_opaque_callback_data`).
+        """
         if status not in DELIVERY_RANK:
             return "ignored"
+        now = time.time()
+        with self._writing():  # the lookup and the write, or the keeping, as one: never between a fill
+            outcome = self._record(line_number, message_id, status, code, error, now, now)
+            if outcome == "unmatched" and self._can_wait and self._may_still_come(line_number):
+                self._keep_waiting(line_number, message_id, status, code, error, now)
+                outcome = "waiting"
+        return outcome
+
+    def _record(
+        self,
+        line_number: int | None,
+        message_id: str,
+        status: str,
+        code: int | None,
+        error: str | None,
+        received_at: float,
+        now: float,
+    ) -> str:
         if line_number is None:
             row = self._db.execute(
                 "SELECT line_number FROM lines WHERE message_id = ? AND match_by_id = 1", (message_id,)
@@ -360,15 +468,60 @@ class Journal:
                 return "unmatched"
             line_number = int(row[0])
         # One statement: the line is accepted (a status proves it), and its delivery only moves forward.
-        now = time.time()
-        cursor = self._write(
+        cursor = self._db.execute(
             RECORD_STATUS,
-            (ACCEPTED, ACCEPTED, message_id, status, code, error, now, now, line_number, DELIVERY_RANK[status]),
+            (ACCEPTED, ACCEPTED, message_id, status, code, error, received_at, now, line_number, DELIVERY_RANK[status]),
         )
         if cursor.rowcount:
             return "updated"
         exists = self._db.execute("SELECT 1 FROM lines WHERE line_number = ?", (line_number,)).fetchone()
         return "stale" if exists else "unmatched"
+
+    def _may_still_come(self, line_number: int | None) -> bool:
+        """A status that found no line may yet find one: a line not filled in yet, or (with no d360 token) a
+        line that has not recorded its message id yet. A token's line in a filled journal never comes."""
+        return line_number is None or self._db.execute("SELECT 1 FROM lines LIMIT 1").fetchone() is None
+
+    def _keep_waiting(
+        self, line_number: int | None, message_id: str, status: str, code: int | None, error: str | None, now: float
+    ) -> None:
+        cursor = self._db.execute(
+            "INSERT INTO waiting_statuses (line_number, message_id, status, code, error, received_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (line_number, message_id, status, code, error, now),
+        )
+        if line_number is None and cursor.lastrowid is not None:
+            self._db.execute(
+                "DELETE FROM waiting_statuses WHERE line_number IS NULL AND id <= ?",
+                (cursor.lastrowid - WAITING_WITHOUT_TOKEN,),
+            )
+
+    def _apply_waiting(self, now: float) -> None:
+        """Statuses that were waiting for their line, applied in the order they came, inside the caller's
+        transaction; those whose line can never come (a token's line in a filled journal) are let go."""
+        if not self._can_wait:
+            return
+        found = self._db.execute(
+            "SELECT w.id, w.line_number, w.message_id, w.status, w.code, w.error, w.received_at "
+            "FROM waiting_statuses w JOIN lines l ON l.line_number = w.line_number "
+            "UNION ALL "
+            "SELECT w.id, l.line_number, w.message_id, w.status, w.code, w.error, w.received_at "
+            "FROM waiting_statuses w JOIN lines l ON l.message_id = w.message_id AND l.match_by_id = 1 "
+            "WHERE w.line_number IS NULL ORDER BY 1"
+        ).fetchall()
+        for waiting_id, line_number, message_id, status, code, error, received_at in found:
+            self._record(line_number, message_id, status, code, error, received_at, now)
+            self._db.execute("DELETE FROM waiting_statuses WHERE id = ?", (waiting_id,))
+        self._db.execute(
+            "DELETE FROM waiting_statuses WHERE line_number IS NOT NULL AND EXISTS (SELECT 1 FROM lines) "
+            "AND line_number NOT IN (SELECT line_number FROM lines)"
+        )
+
+    def waiting_statuses(self) -> int:
+        """How many statuses are kept waiting for their line."""
+        if not self._can_wait:
+            return 0
+        return int(self._db.execute("SELECT COUNT(*) FROM waiting_statuses").fetchone()[0])
 
     def funnel(self) -> dict[str, Any]:
         """Counts per delivery state among accepted lines, and failures grouped by error code."""
@@ -426,18 +579,24 @@ class Journal:
             _finish_parameters(line_number, state, message_id, error, match_by_id, now)
             for _, line_number, state, message_id, error, match_by_id in outcomes
         ]
-        try:
-            with self._transaction():
-                self._db.executemany(MARK_SENDING, sending)
-                self._db.executemany(FINISH, finished)
-        except sqlite3.Error as exc:
-            raise JournalError(f"cannot write to the journal {self.path}: {exc}") from None
+        with self._writing():
+            self._db.executemany(MARK_SENDING, sending)
+            self._db.executemany(FINISH, finished)
 
     def _write(self, statement: str, parameters: tuple[Any, ...]) -> sqlite3.Cursor:
         try:
             return self._db.execute(statement, parameters)
         except sqlite3.Error as exc:  # a full disk, a file gone read-only: the run must stop, not guess
-            raise JournalError(f"cannot write to the journal {self.path}: {exc}") from None
+            raise JournalWriteError(f"cannot write to the journal {self.path}: {exc}") from None
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Writes in one transaction; any failure is a JournalWriteError naming the journal."""
+        try:
+            with self._transaction():
+                yield
+        except sqlite3.Error as exc:
+            raise JournalWriteError(f"cannot write to the journal {self.path}: {exc}") from None
 
     # Reading.
 
@@ -486,7 +645,21 @@ class _Transaction:
         self._db.execute("BEGIN IMMEDIATE")
 
     def __exit__(self, exc_type: object, *rest: object) -> None:
-        self._db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+        if exc_type is not None:
+            self._rollback()
+            return
+        try:
+            self._db.execute("COMMIT")
+        except sqlite3.Error:  # a full disk at the commit: nothing of it is kept, and the connection stays usable
+            self._rollback()
+            raise
+
+    def _rollback(self) -> None:
+        # SQLite may have rolled back already (a full disk, an I/O error); the error that brought us here
+        # is the one to report, not a failed ROLLBACK.
+        if self._db.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
 
 
 def _finish_parameters(
@@ -494,6 +667,25 @@ def _finish_parameters(
 ) -> tuple[Any, ...]:
     """FINISH's parameters, in its order: one place for `finish` and `apply`."""
     return (state, ACCEPTED, message_id, error, 1 if match_by_id else None, now, line_number)
+
+
+def _is_journal(tables: set[str]) -> bool:
+    """Every table a journal has, and none a journal never has (SQLite's own aside)."""
+    strangers = {table for table in tables - JOURNAL_TABLES - OPTIONAL_TABLES if not table.startswith("sqlite_")}
+    return tables >= JOURNAL_TABLES and not strangers
+
+
+WRITE_FAILURES = frozenset({"SQLITE_FULL", "SQLITE_IOERR", "SQLITE_READONLY"})
+"""SQLite's error names for a write the disk refused (`sqlite_errorname` may add a suffix: SQLITE_IOERR_WRITE)."""
+
+
+def _open_error(path: Path, exc: sqlite3.Error) -> JournalError:
+    """A journal that could not be opened: a write the disk refused (a full disk) is a JournalWriteError,
+    anything else says the file is not a usable journal."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if any(name == failure or name.startswith(failure + "_") for failure in WRITE_FAILURES):
+        return JournalWriteError(f"cannot write to the journal {path}: {exc}")
+    return JournalError(f"{path} is not a usable journal: {exc}")
 
 
 def _file_identity(path: Path) -> tuple[int, int] | None:

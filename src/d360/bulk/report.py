@@ -1,5 +1,9 @@
 """What became of a campaign: the journal's funnel (accepted, then sent, delivered, read or failed, from
-status webhooks), as text, JSON, or a one-page HTML report with a chart for a campaign owner."""
+status webhooks), as text, JSON, CSV, or a one-page HTML report with a chart for a campaign owner.
+
+Text from outside (upstream's errors, message ids) is escaped for the page, and made inert for a
+spreadsheet in the CSV: a cell that starts like a formula would otherwise run when the file is opened.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,26 @@ from typing import Any
 
 from d360.bulk.journal import DELIVERY_STATES, STATES
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+"""How a cell a spreadsheet would run as a formula starts: OWASP's list, and the full-width signs some
+spreadsheets take for the same in East Asian locales."""
+
 COLOURS = {"sent": "#9db4c0", "delivered": "#5c6b73", "read": "#2a9d8f", "failed": "#e76f51", "no status": "#d9d9d9"}
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A CSV cell a spreadsheet shows as text and never runs: one that starts like a formula gets a `'`
+    first (OWASP's advice on CSV injection). For text from outside only: d360's own numbers stay numbers."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def no_status_note(lines: int, journal: str) -> str:
+    """What accepted lines without a status mean, and how to get their statuses."""
+    return (
+        f"{lines:,} accepted lines have no status: no status webhook for them has reached this journal. Statuses "
+        f"reach it only through a listener: `d360 webhook listen --journal {journal}`, at the webhook URL set for "
+        "the number, while the run goes or after it (upstream redelivers an unanswered status for days)"
+    )
 
 
 def funnel_rows(counts: dict[str, int], funnel: dict[str, Any]) -> list[tuple[str, int, float]]:
@@ -26,8 +49,9 @@ def funnel_rows(counts: dict[str, int], funnel: dict[str, Any]) -> list[tuple[st
     return rows
 
 
-def html_report(title: str, counts: dict[str, int], funnel: dict[str, Any]) -> str:
-    """A self-contained page: the funnel as bars, the delivery states, the failures by error code."""
+def html_report(title: str, counts: dict[str, int], funnel: dict[str, Any], *, journal: str = "JOURNAL") -> str:
+    """A self-contained page: the funnel as bars, the delivery states (with what "no status" means when
+    lines have none), the failures by error code."""
     rows = funnel_rows(counts, funnel)
     width = 560
     bars = []
@@ -50,6 +74,8 @@ def html_report(title: str, counts: dict[str, int], funnel: dict[str, Any]) -> s
         f'<td class="number" data-state="{state}">{delivery[state]:,}</td></tr>'
         for state in ("no status", *DELIVERY_STATES)
     )
+    unseen = delivery["no status"]
+    no_status = f'<p class="note" id="no-status">{html.escape(no_status_note(unseen, journal))}</p>' if unseen else ""
     line_rows = "".join(
         f'<tr><td>{state}</td><td class="number" data-line-state="{state}">{counts[state]:,}</td></tr>'
         for state in STATES
@@ -72,6 +98,7 @@ h1 {{ font-size: 1.4rem; }} h2 {{ font-size: 1.1rem; margin-top: 2rem; }}
 .label {{ font-size: 14px; fill: #333; }} .value {{ font-size: 13px; fill: #555; }}
 table {{ border-collapse: collapse; min-width: 320px; }} td, th {{ padding: 4px 12px; border-bottom: 1px solid #eee; }}
 .number {{ text-align: right; font-variant-numeric: tabular-nums; }}
+.note {{ color: #555; max-width: 640px; }}
 .swatch {{ display: inline-block; width: 10px; height: 10px; margin-right: 8px; border-radius: 2px; }}
 </style></head>
 <body>
@@ -80,6 +107,7 @@ table {{ border-collapse: collapse; min-width: 320px; }} td, th {{ padding: 4px 
 {chart}
 <h2>Delivery of accepted messages</h2>
 <table><tbody>{state_rows}</tbody></table>
+{no_status}
 <h2>Failures by error code</h2>
 <table><thead><tr><th>code</th><th>error</th><th>lines</th></tr></thead><tbody>{failures}</tbody></table>
 <h2>Lines</h2>

@@ -125,6 +125,9 @@ class GroupCommit:
             self._failure = exc
             if batch is not None and not batch.done():
                 batch.set_exception(exc)
+                # Marked as seen: the run raises this failure itself (every later write and `close()`
+                # do), so asyncio must not print it again for the outcomes nobody awaits.
+                batch.exception()
             return
         if batch is not None and not batch.done():
             batch.set_result(None)
@@ -193,6 +196,8 @@ async def send_remaining(
             pass  # each outcome was recorded by its worker, before that worker took another line
     finally:
         writes.close()
+    # Statuses with no d360 token that came before their line's own answer recorded its message id.
+    journal.settle_by_status()
     if progress is not None:
         progress.finish()
     return stopped_for[0] if stopped_for else None
@@ -224,17 +229,48 @@ def _lines_to_send(
         next_wanted = next(wanted, None)
 
 
-async def await_statuses(journal: Journal, seconds: float, *, poll: float = 0.2) -> tuple[int, int]:
-    """Give status webhooks up to `seconds` to speak for the unknown lines; those they spoke for are
-    accepted, the rest were never accepted upstream and go back to pending. Returns (settled, resent)."""
-    settled = 0
-    deadline = asyncio.get_running_loop().time() + seconds
+@attrs.frozen
+class Settlement:
+    """What waiting for status webhooks did to the lines of unknown fate."""
+
+    unknown: int
+    """Lines unknown when the wait began."""
+    settled: int
+    """Those a status showed upstream accepted: now accepted, never sent again."""
+    resent: int
+    """Those the statuses prove upstream never accepted: back to pending, to be sent again."""
+    kept: int
+    """Those nothing proves either way: still unknown."""
+    statuses_recorded: bool
+    """Whether any status at all has reached the journal."""
+
+
+async def settle_unknown(
+    journal: Journal, seconds: float, *, stop: asyncio.Event | None = None, poll: float = 0.2
+) -> Settlement:
+    """Give status webhooks up to `seconds` to speak for the unknown lines (those they speak for are
+    accepted), then send back to pending only the lines the statuses prove upstream never accepted (see
+    `Journal.resend_unknown_with_evidence`); the others stay unknown. Set `stop` to end the wait early:
+    then nothing is sent back, as the wait did not elapse."""
+    loop = asyncio.get_running_loop()
+    unknown = left = journal.counts()[UNKNOWN]
+    deadline = loop.time() + seconds
     while True:
-        settled += journal.settle_by_status()
-        if not journal.counts()[UNKNOWN] or asyncio.get_running_loop().time() >= deadline:
+        journal.settle_by_status()
+        left = journal.counts()[UNKNOWN]
+        remaining = deadline - loop.time()
+        if not left or remaining <= 0 or (stop is not None and stop.is_set()):
             break
-        await asyncio.sleep(poll)
-    return settled, journal.unknown_to_pending()
+        await asyncio.sleep(min(poll, remaining))
+    stopped = stop is not None and stop.is_set()
+    resent = 0 if stopped or not left else journal.resend_unknown_with_evidence()
+    return Settlement(
+        unknown=unknown,
+        settled=unknown - left,
+        resent=resent,
+        kept=left - resent,
+        statuses_recorded=journal.statuses_recorded(),
+    )
 
 
 def _advance(progress: Progress | None, *, sent: int = 0, failed: int = 0, unknown: int = 0) -> None:

@@ -10,23 +10,30 @@ import gc
 import json
 import math
 import signal
+import sqlite3
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
+
+import attrs
 
 from d360.bulk.progress import Progress
 from d360.cli.common import (
     EPILOG,
     EXIT_INTERRUPTED,
+    EXIT_LOCAL_FAILURE,
     EXIT_OK,
     EXIT_REFUSED,
     EXIT_UNKNOWN,
     EXIT_UNREACHABLE,
     INTERRUPTED,
+    LOCAL_FAILURES,
     Commands,
+    LocalFailure,
     UsageError,
     connection_options,
+    error_line,
     say,
 )
 from d360.client import AsyncClient
@@ -44,7 +51,8 @@ def add_bulk_commands(commands: Commands) -> None:
         "other columns fill the body parameters of --template. Every line is validated before anything is "
         "sent. The journal (SQLite) records each line, so running the same command again resumes: accepted "
         "and failed lines are skipped, and lines that were in flight when a run died are 'unknown' and not "
-        "sent again unless --resend-unknown. `d360 bulk report JOURNAL` sums a journal up.",
+        "sent again unless --resend-unknown, or unless --await-statuses finds status webhooks proving they were "
+        "never accepted. `d360 bulk report JOURNAL` sums a journal up.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -75,8 +83,10 @@ def add_bulk_commands(commands: Commands) -> None:
         type=float,
         default=0.0,
         metavar="SECONDS",
-        help="on resuming, wait this long for status webhooks (d360 webhook listen --journal) to settle the "
-        "unknown lines; those no status speaks for were never accepted and are sent again",
+        help="after sending, wait up to this long for status webhooks (d360 webhook listen --journal) to settle "
+        "the unknown lines; one no status speaks for is sent again only if statuses came for lines sent before "
+        "and after it (so they reached the journal when it went out, and its own would have too); the others "
+        "stay unknown (exit 4)",
     )
     bulk.add_argument("--template", metavar="NAME", help="CSV input: the template to fill")
     bulk.add_argument("--language", metavar="CODE", help="CSV input: the template's language")
@@ -84,11 +94,19 @@ def add_bulk_commands(commands: Commands) -> None:
     report = commands.add_parser(
         "bulk-report",
         help="sum up a bulk journal (also: d360 bulk report JOURNAL)",
-        description="Counts per state, and each failed or unknown line with its error.",
+        description="Counts per state, the funnel from status webhooks (and what lines with no status mean), "
+        "and each failed or unknown line with its error. With --csv - or --html -, that report alone goes to "
+        "standard output and the summary to stderr.",
     )
     report.add_argument("journal", metavar="JOURNAL")
-    report.add_argument("--csv", metavar="OUT", help="also write every line's record to this CSV file")
-    report.add_argument("--html", metavar="OUT", help="also write a one-page HTML report with the funnel as a chart")
+    report.add_argument(
+        "--csv", metavar="OUT", help="also write every line's record to this CSV file (- for standard output)"
+    )
+    report.add_argument(
+        "--html",
+        metavar="OUT",
+        help="also write a one-page HTML report with the funnel as a chart (- for standard output)",
+    )
     report.add_argument("--json", action="store_true", help="print JSON for machines")
     report.set_defaults(handler=run_bulk_report)
 
@@ -123,7 +141,7 @@ def collector_tuned_for_a_run() -> Iterator[None]:
 
 def _bulk(arguments: argparse.Namespace) -> int:
     from d360.bulk.input import BulkInput
-    from d360.bulk.journal import Journal
+    from d360.bulk.journal import Journal, JournalWriteError
     from d360.bulk.run import prepare_journal, validate_input
 
     try:
@@ -132,6 +150,8 @@ def _bulk(arguments: argparse.Namespace) -> int:
         raise UsageError(f"--concurrency must be from 1 to {MAX_CONCURRENCY}, not {arguments.concurrency}") from None
     if not (math.isfinite(arguments.rate) and arguments.rate >= 0):
         raise UsageError(f"--rate must be 0 (no limit) or a positive number, not {arguments.rate}")
+    if not (math.isfinite(arguments.await_statuses) and arguments.await_statuses >= 0):
+        raise UsageError(f"--await-statuses must be 0 or more seconds, not {arguments.await_statuses}")
     bulk_input = BulkInput(Path(arguments.file), template=arguments.template, language=arguments.language)
     client = AsyncClient(
         api_key=arguments.api_key,
@@ -149,39 +169,71 @@ def _bulk(arguments: argparse.Namespace) -> int:
             f"{len(report.invalid)} of {report.total} lines are invalid; nothing was sent "
             "(--skip-invalid sends the rest)"
         )
-    if not (math.isfinite(arguments.await_statuses) and arguments.await_statuses >= 0):
-        raise UsageError(f"--await-statuses must be 0 or more seconds, not {arguments.await_statuses}")
+    recovered = 0
+    settlement = None
+    sending_began = False
     with Journal(arguments.journal) as journal:
-        recovered = prepare_journal(journal, bulk_input, report)
-        unknown = journal.counts()["unknown"]
-        if arguments.await_statuses and unknown:
-            from d360.bulk.run import await_statuses
-
-            settled, resent = asyncio.run(await_statuses(journal, arguments.await_statuses))
-            print(f"bulk: of {unknown} unknown lines, status webhooks showed {settled} accepted; {resent} never "
-                  "were, and are sent now", file=sys.stderr)  # fmt: skip
-            recovered = 0
-        if recovered:
-            print(
-                f"bulk: {recovered} lines were being sent when the last run stopped: marked unknown "
-                "(they may have been delivered; --resend-unknown sends them again)",
-                file=sys.stderr,
-            )
-        counts = journal.counts()
-        to_send = counts["pending"] + (counts["unknown"] if arguments.resend_unknown else 0)
-        progress = Progress(to_send, sys.stderr, interactive=sys.stderr.isatty()) if to_send else None
-        stopped = asyncio.run(_run_bulk_sends(client, bulk_input, journal, arguments, progress))
-        counts = journal.counts()
-    summary = "  ".join(f"{state} {count}" for state, count in counts.items() if state != "sending")
+        try:
+            recovered = prepare_journal(journal, bulk_input, report)
+            if recovered and not arguments.await_statuses:
+                print(
+                    f"bulk: {recovered} lines were being sent when the last run stopped: marked unknown "
+                    "(they may have been delivered; --await-statuses SECONDS sends again those that status "
+                    "webhooks prove were never accepted, --resend-unknown all of them)",
+                    file=sys.stderr,
+                )
+            sending_began = True
+            stopped, settlement = asyncio.run(_run_campaign(client, bulk_input, journal, arguments))
+        except (JournalWriteError, OSError) as failure:
+            if not (sending_began or isinstance(failure, JournalWriteError)):
+                raise  # the input or the journal unusable before anything was sent: exit 2, as always
+            # A local failure (a full disk): lines may have been sent, so not exit 2. The error, then
+            # the summary of what the journal holds, then a code of its own.
+            error_line(_describe_local_failure(failure) + ("; lines may have been sent" if sending_began else ""))
+            stopped, local_failure = LOCAL_FAILURE, True
+        else:
+            local_failure = False
+        try:
+            counts = journal.counts()
+        except sqlite3.Error:
+            if not local_failure:
+                raise
+            return EXIT_LOCAL_FAILURE  # the disk refuses even reads: the error line said all there is
     if arguments.json:
-        print(json.dumps({"counts": counts, "recovered_unknown": recovered, "stopped_early": stopped}))
-    else:
-        say(f"bulk: {summary}" + (f"  (stopped early: {stopped})" if stopped else ""))
-    return bulk_exit_code(counts, stopped)
+        print(json.dumps({"counts": counts, "recovered_unknown": recovered, "stopped_early": stopped,
+                          "statuses": None if settlement is None else attrs.asdict(settlement)}))  # fmt: skip
+    elif not (local_failure and not any(counts.values())):  # a journal left empty has nothing to sum up
+        say(f"bulk: {_summary(counts)}" + (f"  (stopped early: {stopped})" if stopped else ""))
+    return bulk_exit_code(counts, stopped, local_failure=local_failure)
 
 
-def bulk_exit_code(counts: dict[str, int], stopped: str | None) -> int:
-    """What a script needs to know, most pressing first: interrupted, refused, left to resume, unknown."""
+LOCAL_FAILURE = "a local failure: fix it and run the same command again to resume"
+
+
+def _summary(counts: dict[str, int]) -> str:
+    """Each state's count; lines still `sending` only when a run stopped without recording their outcomes."""
+    summary = "  ".join(f"{state} {count}" for state, count in counts.items() if state != "sending")
+    if counts.get("sending"):
+        summary += f"  sending {counts['sending']} (outcomes not recorded: the next run marks them unknown)"
+    return summary
+
+
+def _describe_local_failure(failure: Exception) -> str:
+    if isinstance(failure, OSError):
+        where = f" {failure.filename}" if failure.filename else ""
+        return f"cannot use{where}: {failure.strerror or failure}"
+    return str(failure)
+
+
+def bulk_exit_code(counts: dict[str, int], stopped: str | None, *, local_failure: bool = False) -> int:
+    """What a script needs to know, most pressing first: a local failure, interrupted, refused, left to
+    resume, unknown.
+
+    A local failure comes first: the journal lags behind what was sent (its last outcomes were not
+    recorded), so the other counts cannot be trusted until the cause is fixed and the run resumed.
+    """
+    if local_failure:
+        return EXIT_LOCAL_FAILURE
     if stopped == INTERRUPTED:
         return EXIT_INTERRUPTED
     if stopped is not None or counts["failed"]:
@@ -192,10 +244,13 @@ def bulk_exit_code(counts: dict[str, int], stopped: str | None) -> int:
     return EXIT_UNKNOWN if counts["unknown"] else EXIT_OK
 
 
-async def _run_bulk_sends(
-    client: AsyncClient, bulk_input: Any, journal: Any, arguments: argparse.Namespace, progress: Progress | None
-) -> str | None:
-    from d360.bulk.run import send_remaining
+async def _run_campaign(
+    client: AsyncClient, bulk_input: Any, journal: Any, arguments: argparse.Namespace
+) -> tuple[str | None, Any]:
+    """Send what is left; with --await-statuses, then wait for statuses and send again the unknown lines
+    they prove were never accepted. Returns why the run stopped early (if it did), and what the wait did."""
+    from d360.bulk.journal import UNKNOWN
+    from d360.bulk.run import settle_unknown
 
     stop = asyncio.Event()
     interrupted: list[str] = []
@@ -214,63 +269,97 @@ async def _run_bulk_sends(
 
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(stop_signal, on_stop_signal)
+    settlement = None
     try:
         async with client:
-            stopped = await send_remaining(
-                client,
-                bulk_input,
-                journal,
-                concurrency=arguments.concurrency,
-                rate=arguments.rate or None,
-                resend_unknown=arguments.resend_unknown,
-                progress=progress,
-                stop=stop,
-            )
+            stopped = await _send_pass(client, bulk_input, journal, arguments, stop)
+            unknown = journal.counts()[UNKNOWN]
+            wait = arguments.await_statuses
+            if stopped is None and not stop.is_set() and wait and unknown and not arguments.resend_unknown:
+                print(f"bulk: waiting up to {wait:g}s for status webhooks to settle {unknown} unknown lines",
+                      file=sys.stderr, flush=True)  # fmt: skip
+                settlement = await settle_unknown(journal, wait, stop=stop)
+                _tell_settlement(settlement, arguments.journal)
+                if settlement.resent and not stop.is_set():
+                    stopped = await _send_pass(client, bulk_input, journal, arguments, stop)
     finally:
         for stop_signal in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(stop_signal)
-    return stopped or (interrupted[0] if interrupted else None)
+    return stopped or (interrupted[0] if interrupted else None), settlement
+
+
+async def _send_pass(
+    client: AsyncClient, bulk_input: Any, journal: Any, arguments: argparse.Namespace, stop: asyncio.Event
+) -> str | None:
+    from d360.bulk.run import send_remaining
+
+    counts = journal.counts()
+    to_send = counts["pending"] + (counts["unknown"] if arguments.resend_unknown else 0)
+    progress = Progress(to_send, sys.stderr, interactive=sys.stderr.isatty()) if to_send else None
+    return await send_remaining(
+        client,
+        bulk_input,
+        journal,
+        concurrency=arguments.concurrency,
+        rate=arguments.rate or None,
+        resend_unknown=arguments.resend_unknown,
+        progress=progress,
+        stop=stop,
+    )
+
+
+def _tell_settlement(settlement: Any, journal: str) -> None:
+    """What the wait for statuses did, on stderr: at most two lines."""
+    if settlement.settled or settlement.resent:
+        print(
+            f"bulk: of {settlement.unknown} unknown lines, status webhooks showed {settlement.settled} accepted; "
+            f"{settlement.resent} never were (statuses came for lines sent before and after them), and are sent "
+            "again now",
+            file=sys.stderr,
+        )
+    if settlement.kept:
+        why = (
+            "no status webhook reached the journal {journal} for lines sent both before and after them"
+            if settlement.statuses_recorded
+            else "no status webhook reached the journal {journal} at all"
+        )
+        say(
+            f"bulk: {settlement.kept} unknown lines stay unknown: {why.format(journal=journal)}, so nothing shows "
+            "upstream never took them (sending again could send them twice); check the listener (`d360 webhook "
+            f"listen --journal {journal}` running, and the number's webhook URL pointing at it), then run the "
+            "same command again",
+            file=sys.stderr,
+        )
 
 
 def run_bulk_report(arguments: argparse.Namespace) -> int:
     from d360.bulk.journal import FAILED, STATES, UNKNOWN, Journal
-    from d360.bulk.report import funnel_rows, html_report
+    from d360.bulk.report import funnel_rows, html_report, no_status_note
 
+    to_stdout = [flag for flag, path in (("--csv", arguments.csv), ("--html", arguments.html)) if path == "-"]
+    if len(to_stdout) > 1:
+        raise UsageError("--csv and --html cannot both write to standard output (-): give one of them a file")
+    if to_stdout and arguments.json:
+        raise UsageError(
+            f"--json and {to_stdout[0]} - cannot both write to standard output: give {to_stdout[0]} a file"
+        )
+    # With a report on standard output, the lines for a person go to stderr: stdout holds the report alone.
+    text = sys.stderr if to_stdout else None
     with Journal(arguments.journal, read_only=True) as journal:
         counts = journal.counts()
         funnel = journal.funnel()
         problems = list(journal.records((FAILED, UNKNOWN)))
         if arguments.csv:
-            try:
-                out = open(arguments.csv, "w", newline="", encoding="utf-8")  # noqa: SIM115 - closed below
-            except OSError as exc:
-                raise UsageError(f"cannot write {arguments.csv}: {exc.strerror or exc}") from None
-            with out:
-                writer = csv.writer(out)
-                writer.writerow(["line_number", "state", "message_id", "error", "attempts", "created_at", "updated_at",
-                                 "delivery", "delivery_code", "delivery_error"])  # fmt: skip
-                for record in journal.records(STATES):
-                    writer.writerow(
-                        [
-                            record.line_number,
-                            record.state,
-                            record.message_id or "",
-                            record.error or "",
-                            record.attempts,
-                            record.created_at,
-                            record.updated_at,
-                            record.delivery or "",
-                            "" if record.delivery_code is None else record.delivery_code,
-                            record.delivery_error or "",
-                        ]
-                    )
+            with _output(arguments.csv) as out:
+                _write_csv(out, journal.records(STATES), arguments.csv)
         meta = journal.meta()
+    unseen = funnel["delivery"]["no status"]
     if arguments.html:
-        page = html_report(f"Campaign {meta.get('input', arguments.journal)}", counts, funnel)
-        try:
-            Path(arguments.html).write_text(page, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot write {arguments.html}: {exc.strerror or exc}") from None
+        page = html_report(
+            f"Campaign {meta.get('input', arguments.journal)}", counts, funnel, journal=arguments.journal
+        )
+        with _output(arguments.html) as out:
+            _write(out, page, arguments.html)
     if arguments.json:
         print(
             json.dumps(
@@ -278,6 +367,10 @@ def run_bulk_report(arguments: argparse.Namespace) -> int:
                     "input": meta.get("input"),
                     "counts": counts,
                     "funnel": funnel,
+                    "no_status": {
+                        "lines": unseen,
+                        "note": no_status_note(unseen, arguments.journal) if unseen else None,
+                    },
                     "problems": [
                         {
                             "line": record.line_number,
@@ -291,19 +384,88 @@ def run_bulk_report(arguments: argparse.Namespace) -> int:
             )
         )
         return EXIT_OK
-    say(f"journal {arguments.journal} for {meta.get('input', '?')}")
+    say(f"journal {arguments.journal} for {meta.get('input', '?')}", file=text)
     for state in STATES:
-        say(f"  {state:<9} {counts[state]}")
-    say("funnel (from status webhooks):")
+        say(f"  {state:<9} {counts[state]}", file=text)
+    say("funnel (from status webhooks):", file=text)
     for stage, count, share in funnel_rows(counts, funnel):
-        say(f"  {stage:<9} {count:>8}  {share:6.1%}")
+        say(f"  {stage:<9} {count:>8}  {share:6.1%}", file=text)
+    if unseen:
+        share = unseen / total if (total := sum(counts.values())) else 0.0
+        say(f"  {'no status':<9} {unseen:>8}  {share:6.1%}  (accepted; no status for them yet)", file=text)
+        say(no_status_note(unseen, arguments.journal), file=text)
     if funnel["delivery"]["failed"]:
-        say("delivery failures by error code:")
+        say("delivery failures by error code:", file=text)
         for failure in funnel["failures"]:
-            say(f"  {failure['code']}: {failure['lines']} lines ({failure['error'] or 'no description'})")
+            say(f"  {failure['code']}: {failure['lines']} lines ({failure['error'] or 'no description'})", file=text)
     for record in problems:
-        say(f"line {record.line_number}: {record.state}: {record.error or ''} (attempts {record.attempts})")
+        say(f"line {record.line_number}: {record.state}: {record.error or ''} (attempts {record.attempts})", file=text)
     for written in (arguments.csv, arguments.html):
-        if written:
-            say(f"wrote {written}")
+        if written and written != "-":
+            say(f"wrote {written}", file=text)
     return EXIT_OK
+
+
+CSV_HEADER = ["line_number", "state", "message_id", "error", "attempts", "created_at", "updated_at", "delivery",
+              "delivery_code", "delivery_error"]  # fmt: skip
+
+
+def _write_csv(out: TextIO, records: Iterable[Any], path: str) -> None:
+    """Every line's record; what came from outside (upstream's error texts, message ids) made inert for a
+    spreadsheet, and an accepted line without a status said to be one."""
+    from d360.bulk.journal import ACCEPTED
+    from d360.bulk.report import spreadsheet_safe
+
+    writer = csv.writer(out)
+    try:
+        writer.writerow(CSV_HEADER)
+        for record in records:
+            writer.writerow(
+                [
+                    record.line_number,
+                    record.state,
+                    spreadsheet_safe(record.message_id or ""),
+                    spreadsheet_safe(record.error or ""),
+                    record.attempts,
+                    record.created_at,
+                    record.updated_at,
+                    record.delivery or ("no status" if record.state == ACCEPTED else ""),
+                    "" if record.delivery_code is None else record.delivery_code,
+                    spreadsheet_safe(record.delivery_error or ""),
+                ]
+            )
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
+
+
+def _write(out: TextIO, text: str, path: str) -> None:
+    try:
+        out.write(text)
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
+
+
+@contextlib.contextmanager
+def _output(path: str) -> Iterator[TextIO]:
+    """A report's output: standard output for `-`, else the file (made, or emptied). A path that cannot be
+    opened is bad usage (exit 2); a write the disk refuses midway is a local failure (exit 74)."""
+    if path == "-":
+        yield sys.stdout
+        return
+    try:
+        out = open(path, "w", newline="", encoding="utf-8")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        if exc.errno in LOCAL_FAILURES:
+            raise _cannot_write(path, exc) from None
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        yield out
+    finally:
+        try:
+            out.close()
+        except OSError as exc:  # the last of it flushed to a disk that is full
+            raise _cannot_write(path, exc) from None
+
+
+def _cannot_write(path: str, exc: OSError) -> LocalFailure:
+    return LocalFailure(f"cannot write {path}: {exc.strerror or exc}")

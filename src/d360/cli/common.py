@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 import unicodedata
 from pathlib import Path
@@ -18,6 +19,8 @@ EXIT_USAGE = 2
 EXIT_UNREACHABLE = 3
 EXIT_UNKNOWN = 4
 EXIT_INTERNAL = 70
+EXIT_LOCAL_FAILURE = 74
+"""sysexits' EX_IOERR: a file d360 had to write (the journal, a report) could not be written."""
 EXIT_INTERRUPTED = 130
 INTERRUPTED = "interrupted"
 
@@ -30,6 +33,8 @@ exit codes:
   3  could not reach upstream (bulk: lines left pending; run again to resume)
   4  bulk finished, but some lines are unknown: they may have been delivered
   70  internal error in d360 (a bug: D360_DEBUG=1 shows the traceback)
+  74  a local failure (the journal or an output file could not be written, e.g. a full disk): lines
+      may have been sent; fix it and run the same command again to resume
   130  interrupted (bulk: run the same command again to resume)
 
 Messaging API {SPEC_VERSION}. Configuration: flags, then D360_API_KEY and D360_BASE_URL.
@@ -38,6 +43,15 @@ Messaging API {SPEC_VERSION}. Configuration: flags, then D360_API_KEY and D360_B
 
 class UsageError(Exception):
     """Bad arguments or input: exit 2, nothing sent."""
+
+
+class LocalFailure(Exception):
+    """A file d360 had to write could not be written (a full disk): exit 74."""
+
+
+LOCAL_FAILURES = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO, errno.EROFS})
+"""Errors of a write this machine refused (a full disk, a quota, a file too large, a failing or read-only
+disk): exit 74, not 2, as the command's arguments were fine."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -59,8 +73,13 @@ SECRETS: list[str] = []
 
 
 def fail(message: str, code: int) -> NoReturn:
-    print(f"d360: error: {redact(message)}", file=sys.stderr)
+    error_line(message)
     raise SystemExit(code)
+
+
+def error_line(message: str) -> None:
+    """The one line an error gets on stderr, redacted."""
+    print(f"d360: error: {redact(message)}", file=sys.stderr)
 
 
 def redact(text: str) -> str:
