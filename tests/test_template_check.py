@@ -673,3 +673,18 @@ def test_an_unreachable_upstream_exits_3_with_nothing_sent(tmp_path: Path) -> No
         "the template failed: cannot connect to"
     )
     assert not (tmp_path / "a.sqlite").exists()
+
+
+def test_the_readmes_template_check_example_runs_as_pasted(
+    fresh: sandbox.RunningSandbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Templates: create") : readme.index("## Receiving webhooks")]
+    blocks = [block.split("```", 1)[0] for block in section.split("```python\n")[1:]]
+    code = next(block for block in blocks if "template_check=True" in block)
+    assert 'api_key="sandbox-key", base_url="http://127.0.0.1:8360"' in code  # as `d360 sandbox` serves
+    code = code.replace('api_key="sandbox-key"', f'api_key="{KEY}"').replace("http://127.0.0.1:8360", fresh.base_url)
+    exec(compile(code, "README.md", "exec"), {})
+    expected = code.rstrip().splitlines()[-1].removeprefix("# ")
+    assert capsys.readouterr().out.splitlines() == [expected]
+    assert len(fresh.received()) == 1  # the first send went; the second was refused here
