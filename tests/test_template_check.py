@@ -615,6 +615,9 @@ def test_a_csv_campaign_that_does_not_fit_its_template_is_refused_before_its_fir
                    "--language", "en")  # fmt: skip
     assert unknown.returncode == 2 and "no template named 'shipping_updates' exists" in unknown.stderr
     assert "each column" not in unknown.stderr and fresh.received() == []
+    unchecked = bulk(fresh.base_url, str(source), "--journal", str(journal), "--template", "shipping_update",
+                     "--language", "en", "--no-template-check")  # fmt: skip
+    assert unchecked.returncode == 0 and len(fresh.received()) == 2  # this sandbox takes any template message
 
 
 def test_a_jsonl_campaign_is_refused_when_any_template_line_does_not_fit(
@@ -688,3 +691,28 @@ def test_the_readmes_template_check_example_runs_as_pasted(
     expected = code.rstrip().splitlines()[-1].removeprefix("# ")
     assert capsys.readouterr().out.splitlines() == [expected]
     assert len(fresh.received()) == 1  # the first send went; the second was refused here
+
+
+def test_a_campaign_may_use_only_so_many_templates_and_each_is_fetched_once(
+    server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from d360.bulk import template_check
+    from d360.bulk.input import BulkInputError, InputLine
+
+    monkeypatch.setattr(template_check, "MAX_TEMPLATES", 2)
+    server.script(listing(NOTE_1), listing(NOTE_1, name="other_note"))
+    opened: list[d360.Client] = []
+
+    def open_client() -> d360.Client:
+        opened.append(d360.Client(api_key=KEY, base_url=server.base_url))
+        return opened[-1]
+
+    check = template_check.CampaignTemplateCheck(open_client)
+    for number, name in enumerate(["order_note", "other_note", "order_note", "other_note"], start=1):
+        message = d360.messages.template(TO, name, "en", components=[t.body(t.text("x"))])
+        check.see(InputLine(number, "", message))
+    check.see(InputLine(5, "", d360.messages.text(TO, "no template")))
+    assert (check.checked, check.refusal(), len(opened), methods(server)) == (4, None, 1, ["GET", "GET"])
+    with pytest.raises(BulkInputError, match="the campaign uses more than 2 templates"):
+        check.see(InputLine(6, "", d360.messages.template(TO, "third_note", "en")))
+    check.close()

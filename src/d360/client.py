@@ -686,7 +686,8 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
 
         Yields a SendOutcome per message, in completion order, with the message's `index` in the input
         and its `result` or `error`; a failed message never stops the others. A 429 or throttling error
-        pauses every sender for the `Retry-After` time.
+        pauses every sender for the `Retry-After` time. With `template_check`, each template message is
+        checked before it is sent: one that does not fit has its `TemplateMismatchError` as its outcome.
         """
         from d360.concurrency import send_many
 
