@@ -85,6 +85,16 @@ def test_import_d360_leaves_what_only_some_users_need_for_later() -> None:
     )
 
 
+def test_a_client_loads_the_templates_resource_only_when_templates_are_used() -> None:
+    # The template check's cache is made with every client; the resource and the check wait for their first use.
+    probe = (
+        "import sys, d360; d360.Client(api_key='k'); "
+        "print(sorted(m for m in sys.modules if m.startswith('d360.resources.')))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert loaded == "['d360.resources.template_cache']\n"
+
+
 def test_the_command_line_loads_a_commands_heavy_parts_only_when_that_command_runs() -> None:
     # Every `d360` process pays for what the parser imports: the webhook event classes alone took 20 ms.
     probe = "import sys, d360.cli; print(sorted(m for m in sys.modules if m.startswith(('d360.webhooks', 'uvicorn'))))"

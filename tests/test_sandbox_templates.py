@@ -172,6 +172,18 @@ def test_template_messages_that_do_not_fit_are_refused_as_upstream_refuses_them(
     assert served.sandbox.accepted_count == before
 
 
+def test_an_authentication_template_takes_its_code_in_the_body_and_the_otp_button(
+    client: d360.Client, served: sandbox.RunningSandbox
+) -> None:
+    served.add_template("login_code", [{"type": "BODY", "add_security_recommendation": True},
+                                       {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "COPY_CODE"}]}],
+                        category="AUTHENTICATION")  # fmt: skip
+    code = [t.body(t.text("492113")), t.button(0, "url", t.text("492113"))]  # Meta's send example for an OTP button
+    assert client.send(template_message("login_code", components=code)).status == "accepted"
+    error = refusal(client, template_message("login_code", components=code[1:]))
+    assert error.code == 132000 and "body: number of localizable_params (0)" in error.message
+
+
 def test_the_check_can_be_turned_off_for_contract_runs() -> None:
     with (
         sandbox.running(template_check=False) as served,

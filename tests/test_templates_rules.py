@@ -257,12 +257,34 @@ def test_what_a_template_asks_of_a_message() -> None:
         header_format="TEXT",
         header=1,
         body=3,
-        buttons=(ButtonSlot(0, "URL", 1, 1), ButtonSlot(1, "PHONE_NUMBER", 0, 0), ButtonSlot(2, "QUICK_REPLY", 0, 1)),
-    )
-    media = template_shape([{"type": "header", "format": "image"}, {"type": "body", "text": "{{1}} {{1}} {{2}}"},
+        buttons=(ButtonSlot(0, "URL", 1, 1, "url"), ButtonSlot(1, "PHONE_NUMBER", 0, 0),
+                 ButtonSlot(2, "QUICK_REPLY", 0, 1, "quick_reply")),
+        header_variables=("1",),
+        body_variables=("1", "2", "3"),
+    )  # fmt: skip
+    media = template_shape([{"type": "header", "format": "image"}, {"type": "body", "text": "{{2}} {{1}} {{2}}"},
                             {"type": "buttons", "buttons": [{"type": "url", "url": "https://e.com/"},
                                                             {"type": "copy_code"}]}])  # fmt: skip
-    assert media == TemplateShape("IMAGE", 1, 2, (ButtonSlot(0, "URL", 0, 0), ButtonSlot(1, "COPY_CODE", 1, 1)))
+    assert media == TemplateShape("IMAGE", 1, 2, (ButtonSlot(0, "URL", 0, 0, "url"),
+                                                  ButtonSlot(1, "COPY_CODE", 1, 1, "copy_code")),
+                                  body_variables=("1", "2"))  # fmt: skip
+
+
+def test_named_variables_are_kept_in_the_order_they_first_appear() -> None:
+    shape = template_shape([{"type": "BODY", "text": "Hi {{first_name}}, order {{order}} for {{first_name}}"}])
+    assert (shape.body, shape.body_variables) == (2, ("first_name", "order"))
+
+
+def test_an_authentication_templates_preset_body_takes_the_code_and_its_otp_button_is_sent_as_url() -> None:
+    components = [{"type": "BODY", "add_security_recommendation": True},
+                  {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "COPY_CODE"}]}]  # fmt: skip
+    assert template_shape(components, "AUTHENTICATION") == TemplateShape(
+        None, 0, 1, (ButtonSlot(0, "OTP", 1, 1, "url"),)
+    )
+    # Read back from upstream, the preset text is there: the same one parameter.
+    fetched = [{"type": "BODY", "text": "*{{1}}* is your verification code."}, components[1]]
+    assert template_shape(fetched, "authentication").body == 1
+    assert template_shape(components, "UTILITY").body == 0
 
 
 @pytest.mark.parametrize("components", [None, "x", [1, None, {"type": 5}, {"type": "BUTTONS", "buttons": "no"}]])

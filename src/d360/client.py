@@ -1,7 +1,8 @@
 """`Client` and `AsyncClient`: the same behaviour, with and without `await`.
 
-Everything that is not I/O (preparing the body, reading the answer, choosing to retry) lives in
-`_ClientCore`; each client adds only its loop of post, sleep and retry.
+Everything that is not I/O (preparing the body, reading the answer, choosing to retry, checking a template
+message against its template) lives in `_ClientCore` and the modules it calls; each client adds only its
+loop of post, sleep and retry, and its way of waiting for a template's definition.
 """
 
 from __future__ import annotations
@@ -38,16 +39,20 @@ from d360.config import (
 from d360.errors import (
     APIConnectionError,
     APITimeoutError,
+    ConfigurationError,
     D360Error,
     Problem,
     UnexpectedResponseError,
     ValidationError,
 )
 from d360.redaction import redacted_headers
+from d360.resources.template_cache import DEFAULT_TTL as DEFAULT_TEMPLATE_CHECK_TTL
+from d360.resources.template_cache import RETRY, Entry, TemplateCache
 
 if TYPE_CHECKING:
     from d360.concurrency import SendOutcome
     from d360.media import AsyncMedia, Media
+    from d360.resources.template_check import CheckedTemplate, TemplateKey, TemplateLookup
     from d360.resources.templates import AsyncTemplates, Templates
 from d360.responses import (
     ResponseParser,
@@ -86,6 +91,8 @@ class _ClientCore:
     _pool_timeout: httpx.Timeout | None
     """The timeout the connection pool was built with (None: a user's own client, whose timeout we keep)."""
     _timeout_given: bool
+    _template_cache: TemplateCache[TemplateKey, TemplateLookup]
+    """Template definitions for `template_check`, shared with `with_options` twins."""
 
     def _configure(
         self,
@@ -99,7 +106,12 @@ class _ClientCore:
         allow_insecure_http: bool,
         retry_policy: RetryPolicy | None,
         owns_http: bool,
+        template_check: bool = False,
+        template_check_ttl: float = DEFAULT_TEMPLATE_CHECK_TTL,
     ) -> None:
+        if not isinstance(template_check, bool):
+            raise ConfigurationError(f"template_check must be True or False, not {template_check!r}")
+        self._template_cache = TemplateCache(template_check_ttl)
         self._config = ClientConfig.resolve(
             api_key=api_key,
             base_url=base_url,
@@ -109,6 +121,7 @@ class _ClientCore:
             validate=validate,
             allow_insecure_http=allow_insecure_http,
             retry_policy=retry_policy,
+            template_check=template_check,
         )
         self._owns_http = owns_http
         self._timeout_given = timeout is not None
@@ -127,11 +140,19 @@ class _ClientCore:
         max_retries: int | None = None,
         retry_ambiguous: bool | None = None,
         validate: bool | None = None,
+        template_check: bool | None = None,
     ) -> Self:
-        """A client with some settings changed, sharing this one's connections (close only the original)."""
+        """A client with some settings changed, sharing this one's connections and template cache (close only
+        the original)."""
+        if template_check is not None and not isinstance(template_check, bool):
+            raise ConfigurationError(f"template_check must be True or False, not {template_check!r}")
         twin = copy.copy(self)
         twin._config = self._config.with_options(
-            timeout=timeout, max_retries=max_retries, retry_ambiguous=retry_ambiguous, validate=validate
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_ambiguous=retry_ambiguous,
+            validate=validate,
+            template_check=template_check,
         )
         twin._owns_http = False
         twin._timeout_given = self._timeout_given or not isinstance(timeout, NotGiven)
@@ -140,15 +161,65 @@ class _ClientCore:
     def _encode(self, message: Any) -> bytes:
         """The request body for a message, the Cloud API's defaults filled in, validated first unless the
         client was told not to."""
+        return self._prepare(message)[1]
+
+    def _prepare(self, message: Any) -> tuple[dict[str, Any], bytes]:
+        """The message as a mapping (what the template check reads) and as the request body."""
         # A plain dict is read, never changed, so it needs no copy (the common case: a bulk line, `messages.*`).
         payload = messages.with_cloud_api_defaults(message if type(message) is dict else messages.as_dict(message))
         if self._config.validate:
             validate_message(payload)
         try:
             # allow_nan=False: NaN and Infinity are not JSON, and upstream would refuse the body.
-            return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+            return payload, json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
         except (TypeError, ValueError, RecursionError) as exc:
             raise ValidationError([Problem("$", f"cannot be sent as JSON: {exc}")]) from None
+
+    # The template check: what both clients share; each waits for a definition its own way (`_template_entry`).
+
+    def _template_key(self, payload: Mapping[str, Any]) -> TemplateKey | None:
+        """The template a message is checked against before it is sent; None with the check off, or for a
+        message that is not a template message."""
+        if not self._config.template_check:
+            return None
+        from d360.resources.template_check import template_key
+
+        return template_key(payload)
+
+    def _fetched(self, key: TemplateKey, claim: Any, outcome: TemplateLookup | D360Error) -> Entry[TemplateLookup]:
+        """Settle a claim with what fetching its template gave: the lookup kept, or the error handed to
+        every caller waiting for it, said as the send's error (nothing was sent)."""
+        from d360.resources.template_check import lookup_failure
+
+        if isinstance(outcome, D360Error):
+            failure = lookup_failure(key, outcome)
+            self._template_cache.fail(claim, failure)
+            raise failure
+        return self._template_cache.settle(claim, outcome, negative=not outcome.sendable)
+
+    @staticmethod
+    def _waited(result: Any) -> Entry[TemplateLookup] | None:
+        """What another caller's fetch handed over: its entry, or None when it gave up (fetch it yourself)."""
+        return None if result is RETRY else result
+
+    @staticmethod
+    def _checked(payload: Mapping[str, Any], key: TemplateKey, entry: Entry[TemplateLookup]) -> CheckedTemplate:
+        """Raise TemplateMismatchError when the message does not fit; else what to refresh on a refusal."""
+        from d360.resources.template_check import CheckedTemplate, check_fit
+
+        check_fit(payload, entry.value)
+        return CheckedTemplate(key, entry)
+
+    @staticmethod
+    def _refresh_due(checked: CheckedTemplate, error: D360Error) -> bool:
+        """Whether upstream's refusal of a checked message says the cached template is stale."""
+        from d360.resources.template_check import refreshes_on
+
+        if not refreshes_on(error):
+            return False
+        logger.info("upstream refused a message for template %r (%s) with code %s: fetching the template again",
+                    checked.key[0], checked.key[1], getattr(error, "code", None))  # fmt: skip
+        return True
 
     @staticmethod
     def _encode_read_receipt(message_id: str, typing_indicator: bool) -> bytes:
@@ -170,23 +241,25 @@ class _ClientCore:
                 return error
         return status_error(status_code, headers, content)
 
-    def _connection_error(self, failure: ConnectionFailure, cause: BaseException) -> APIConnectionError:
-        """The error for a request that got no answer, saying whether it may have reached upstream."""
+    def _connection_error(
+        self, failure: ConnectionFailure, cause: BaseException, *, message: bool = True
+    ) -> APIConnectionError:
+        """The error for a request that got no answer, saying whether it may have reached upstream (`message`:
+        whether the request sends a message, which may then have been delivered)."""
         where = self._config.base_url
+        maybe = "the message may have been delivered" if message else "the request may have reached upstream"
         error: APIConnectionError
         if failure.timed_out and not failure.maybe_sent:
             error = APITimeoutError(f"timed out connecting to {where}: {failure.reason}", maybe_delivered=False)
         elif failure.timed_out:
             error = APITimeoutError(
-                f"timed out waiting for {where} to answer; the message may have been delivered: {failure.reason}",
-                maybe_delivered=True,
+                f"timed out waiting for {where} to answer; {maybe}: {failure.reason}", maybe_delivered=True
             )
         elif not failure.maybe_sent:
             error = APIConnectionError(f"cannot connect to {where}: {failure.reason}", maybe_delivered=False)
         else:
             error = APIConnectionError(
-                f"connection to {where} failed after the request was sent; the message may have been "
-                f"delivered: {failure.reason}",
+                f"connection to {where} failed after the request was sent; {maybe}: {failure.reason}",
                 maybe_delivered=True,
             )
         error.__cause__ = cause
@@ -229,6 +302,11 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
     `api_key` defaults to the D360_API_KEY environment variable, `base_url` to D360_BASE_URL or
     https://waba-v2.360dialog.io. Pass your own `httpx.Client` as `http_client` for proxies, custom TLS
     or connection pools; d360 then leaves closing it to you.
+
+    `template_check=True` checks every template message against its template before sending it and
+    refuses one that does not fit with `TemplateMismatchError`, nothing sent. The definition is fetched
+    (`GET /v1/configs/templates`: one request the first time each template is sent) and kept for
+    `template_check_ttl` seconds (default 300). Off by default, for that request.
     """
 
     def __init__(
@@ -244,6 +322,8 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
         allow_insecure_http: bool = False,
         retry_policy: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        template_check: bool = False,
+        template_check_ttl: float = DEFAULT_TEMPLATE_CHECK_TTL,
     ) -> None:
         self._configure(
             api_key=api_key,
@@ -255,6 +335,8 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
             allow_insecure_http=allow_insecure_http,
             retry_policy=retry_policy,
             owns_http=http_client is None,
+            template_check=template_check,
+            template_check_ttl=template_check_ttl,
         )
         self._transport: SyncTransport = HttpxTransport(
             http_client if http_client is not None else new_httpx_client(self._config.timeout, self._config.proxy)
@@ -262,8 +344,61 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
         self._sleep = sleep
 
     def send(self, message: Any) -> SendResult:
-        """Send a d360_api `Message` model or a mapping in the spec's shape; raise a D360Error on failure."""
-        return self._call("POST", self._config.messages_url, self._encode(message), parse_send_result)
+        """Send a d360_api `Message` model or a mapping in the spec's shape; raise a D360Error on failure.
+
+        With `template_check`, a template message is first checked against its template (fetched once,
+        then cached): `TemplateMismatchError` when it does not fit, with nothing sent. Should upstream
+        refuse it all the same with a template error (132000, 132001, ...), the template is fetched again
+        once and the error raised: the message is never sent again by d360.
+        """
+        payload, content = self._prepare(message)
+        key = self._template_key(payload)
+        if key is None:
+            return self._call("POST", self._config.messages_url, content, parse_send_result)
+        checked = self._checked(payload, key, self._template_entry(key))
+        try:
+            return self._call("POST", self._config.messages_url, content, parse_send_result)
+        except D360Error as error:
+            self._template_refused(checked, error)
+            raise
+
+    def _template_entry(
+        self, key: TemplateKey, *, replacing: Entry[TemplateLookup] | None = None
+    ) -> Entry[TemplateLookup]:
+        """The cached lookup of a template, fetched when missing or stale; one thread fetches, others wait."""
+        from d360.resources.base import BlockingRunner
+        from d360.resources.template_check import local_lookup, lookup_request, read_lookup
+
+        local = local_lookup(key)
+        while True:
+            claim = self._template_cache.claim(key, replacing=replacing)
+            if claim.entry is not None:
+                return claim.entry
+            if not claim.owner:
+                assert claim.flight is not None
+                waited = self._waited(claim.flight.result())
+                if waited is not None:
+                    return waited
+                continue
+            try:
+                outcome = (
+                    local if local is not None else BlockingRunner(self).collect(lookup_request(key), read_lookup(key))
+                )
+            except D360Error as error:
+                return self._fetched(key, claim, error)
+            except BaseException:
+                self._template_cache.fail(claim, None)
+                raise
+            return self._fetched(key, claim, outcome)
+
+    def _template_refused(self, checked: CheckedTemplate, error: D360Error) -> None:
+        """After upstream refused a checked message with a template error: fetch the template again, once
+        (never a resend); a failed fetch leaves the send's own error to be raised."""
+        if self._refresh_due(checked, error):
+            try:
+                self._template_entry(checked.key, replacing=checked.entry)
+            except D360Error as failure:
+                logger.info("fetching template %r (%s) again failed: %s", *checked.key, failure)
 
     def mark_as_read(self, message_id: str, *, typing_indicator: bool = False) -> bool:
         """Mark a received message as read (blue ticks); with `typing_indicator=True`, also show the
@@ -314,7 +449,9 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
             try:
                 response = self._transport.request(method, url, content, self._config.headers, self._request_timeout())
             except TransportFailure as exc:
-                outcome: T | D360Error = self._connection_error(exc.failure, exc.__cause__ or exc)
+                # An idempotent request (a read, a deletion, the webhook's setting) never sends a message.
+                cause = exc.__cause__ or exc
+                outcome: T | D360Error = self._connection_error(exc.failure, cause, message=not idempotent)
             else:
                 outcome = self._read(response, parse)
             if not isinstance(outcome, D360Error):
@@ -332,9 +469,12 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
         """
         from d360.concurrency import send_many_blocking
 
-        config = self._config
+        config, cache = self._config, self._template_cache
         return send_many_blocking(
-            lambda: AsyncClient._from_config(config), messages, concurrency=concurrency, rate=rate
+            lambda: AsyncClient._from_config(config, template_cache=cache),
+            messages,
+            concurrency=concurrency,
+            rate=rate,
         )
 
     def close(self) -> None:
@@ -370,6 +510,8 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
         allow_insecure_http: bool = False,
         retry_policy: RetryPolicy | None = None,
         sleep: Callable[[float], Awaitable[None]] = _asyncio_sleep,
+        template_check: bool = False,
+        template_check_ttl: float = DEFAULT_TEMPLATE_CHECK_TTL,
     ) -> None:
         self._configure(
             api_key=api_key,
@@ -381,6 +523,8 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
             allow_insecure_http=allow_insecure_http,
             retry_policy=retry_policy,
             owns_http=http_client is None,
+            template_check=template_check,
+            template_check_ttl=template_check_ttl,
         )
         self._transport: AsyncTransport = (
             AiohttpTransport(self._config.timeout, proxy=self._config.proxy)
@@ -390,9 +534,12 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
         self._sleep = sleep
 
     @classmethod
-    def _from_config(cls, config: ClientConfig) -> AsyncClient:
-        """An async client with the settings of another client (already checked), and its own connections."""
-        return cls(
+    def _from_config(
+        cls, config: ClientConfig, *, template_cache: TemplateCache[TemplateKey, TemplateLookup] | None = None
+    ) -> AsyncClient:
+        """An async client with the settings of another client (already checked), and its own connections;
+        given the other's `template_cache`, it shares it (the cache is safe across threads and loops)."""
+        client = cls(
             api_key=config.api_key,
             base_url=config.base_url,
             timeout=config.timeout,
@@ -401,11 +548,76 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
             validate=config.validate,
             allow_insecure_http=True,
             retry_policy=config.retry,
+            template_check=config.template_check,
         )
+        if template_cache is not None:
+            client._template_cache = template_cache
+        return client
 
     async def send(self, message: Any) -> SendResult:
-        """Send a d360_api `Message` model or a mapping in the spec's shape; raise a D360Error on failure."""
-        return await self._call("POST", self._config.messages_url, self._encode(message), parse_send_result)
+        """Send a d360_api `Message` model or a mapping in the spec's shape; raise a D360Error on failure.
+
+        With `template_check`, a template message is first checked against its template; see `Client.send`.
+        """
+        content, checked = await self._encode_checked(message)
+        try:
+            return await self._call("POST", self._config.messages_url, content, parse_send_result)
+        except D360Error as error:
+            if checked is not None:
+                await self._template_refused(checked, error)
+            raise
+
+    async def _encode_checked(self, message: Any) -> tuple[bytes, CheckedTemplate | None]:
+        """The request body, after the template check when it is on (`TemplateMismatchError`, nothing sent);
+        with it, what to refresh should upstream refuse the message all the same."""
+        payload, content = self._prepare(message)
+        key = self._template_key(payload)
+        if key is None:
+            return content, None
+        return content, self._checked(payload, key, await self._template_entry(key))
+
+    async def _template_entry(
+        self, key: TemplateKey, *, replacing: Entry[TemplateLookup] | None = None
+    ) -> Entry[TemplateLookup]:
+        """The cached lookup of a template, fetched when missing or stale; one coroutine (or thread) fetches,
+        the others wait for it."""
+        import asyncio
+
+        from d360.resources.base import AwaitingRunner
+        from d360.resources.template_check import local_lookup, lookup_request, read_lookup
+
+        local = local_lookup(key)
+        while True:
+            claim = self._template_cache.claim(key, replacing=replacing)
+            if claim.entry is not None:
+                return claim.entry
+            if not claim.owner:
+                assert claim.flight is not None
+                waited = self._waited(await asyncio.wrap_future(claim.flight))
+                if waited is not None:
+                    return waited
+                continue
+            try:
+                outcome = (
+                    local
+                    if local is not None
+                    else await AwaitingRunner(self).collect(lookup_request(key), read_lookup(key))
+                )
+            except D360Error as error:
+                return self._fetched(key, claim, error)
+            except BaseException:  # cancelled: a caller still waiting fetches instead
+                self._template_cache.fail(claim, None)
+                raise
+            return self._fetched(key, claim, outcome)
+
+    async def _template_refused(self, checked: CheckedTemplate, error: D360Error) -> None:
+        """After upstream refused a checked message with a template error: fetch the template again, once;
+        see `Client._template_refused`."""
+        if self._refresh_due(checked, error):
+            try:
+                await self._template_entry(checked.key, replacing=checked.entry)
+            except D360Error as failure:
+                logger.info("fetching template %r (%s) again failed: %s", *checked.key, failure)
 
     async def mark_as_read(self, message_id: str, *, typing_indicator: bool = False) -> bool:
         """Mark a received message as read, optionally with a typing indicator; see `Client.mark_as_read`."""
@@ -453,7 +665,9 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
                     method, url, content, self._config.headers, self._request_timeout()
                 )
             except TransportFailure as exc:
-                outcome: T | D360Error = self._connection_error(exc.failure, exc.__cause__ or exc)
+                # An idempotent request (a read, a deletion, the webhook's setting) never sends a message.
+                cause = exc.__cause__ or exc
+                outcome: T | D360Error = self._connection_error(exc.failure, cause, message=not idempotent)
             else:
                 outcome = self._read(response, parse)
             if not isinstance(outcome, D360Error):
@@ -472,7 +686,8 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
 
         Yields a SendOutcome per message, in completion order, with the message's `index` in the input
         and its `result` or `error`; a failed message never stops the others. A 429 or throttling error
-        pauses every sender for the `Retry-After` time.
+        pauses every sender for the `Retry-After` time. With `template_check`, each template message is
+        checked before it is sent: one that does not fit has its `TemplateMismatchError` as its outcome.
         """
         from d360.concurrency import send_many
 

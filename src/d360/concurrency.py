@@ -39,6 +39,12 @@ class Sender(Protocol):
 
     def _encode(self, message: Any) -> bytes: ...
 
+    async def _encode_checked(self, message: Any) -> tuple[bytes, Any]:
+        """The body after the template check (with `template_check`), and what to refresh on a refusal."""
+        ...
+
+    async def _template_refused(self, checked: Any, error: D360Error) -> None: ...
+
     async def _call(self, method: str, url: str, content: bytes | None, parse: ResponseParser[Any]) -> Any: ...
 
 
@@ -118,6 +124,7 @@ async def send_many(
     limiter = RateLimiter(rate)
     single_try = client.with_options(max_retries=0)
     policy = client._config.retry
+    check_templates = client._config.template_check
     outbox: asyncio.Queue[SendOutcome | None] = asyncio.Queue(maxsize=concurrency)
     stop = stop or asyncio.Event()
     failures: list[BaseException] = []
@@ -157,9 +164,14 @@ async def send_many(
             await inbox.put(None)
 
     async def send_one(index: int, message: Any) -> SendOutcome:
+        checked = None
         try:
-            content = single_try._encode(message)
-        except D360Error as error:  # invalid: never sent, never retried
+            if check_templates:
+                # Through the client itself, with its retries: the template's fetch is a read, safe to repeat.
+                content, checked = await client._encode_checked(message)
+            else:
+                content = single_try._encode(message)
+        except D360Error as error:  # invalid, or not fitting its template: never sent, never retried
             return SendOutcome(index, error=error)
         attempts = retries = throttle_waits = 0
         while True:
@@ -173,6 +185,8 @@ async def send_many(
             try:
                 result = await single_try._call("POST", single_try._config.messages_url, content, parse_send_result)
             except D360Error as error:
+                if checked is not None:
+                    await client._template_refused(checked, error)  # a template error: fetched again, once
                 throttled = isinstance(error, RateLimitError) and throttle_waits < THROTTLE_WAITS
                 delay = policy.delay_before_retry(error, 0 if throttled else retries)
                 if delay is None or stop.is_set():

@@ -54,6 +54,8 @@ class ClientConfig:
     timeout: httpx.Timeout
     retry: RetryPolicy
     validate: bool = True
+    template_check: bool = False
+    """Check each template message against its template (fetched, cached) before sending it."""
     proxy: str | None = attrs.field(default=None, repr=False)
     """The proxy for `base_url` from the environment (https only: plain http never goes through one)."""
     messages_url: str = attrs.field(init=False)
@@ -82,6 +84,7 @@ class ClientConfig:
         validate: bool,
         allow_insecure_http: bool,
         retry_policy: RetryPolicy | None = None,
+        template_check: bool = False,
     ) -> ClientConfig:
         key = api_key if api_key is not None else os.environ.get("D360_API_KEY")
         check_api_key(key)
@@ -96,6 +99,7 @@ class ClientConfig:
             timeout=as_timeout(timeout),
             retry=policy,
             validate=validate,
+            template_check=template_check,
             proxy=proxy_for(url),
         )
 
@@ -106,6 +110,7 @@ class ClientConfig:
         max_retries: int | None = None,
         retry_ambiguous: bool | None = None,
         validate: bool | None = None,
+        template_check: bool | None = None,
     ) -> ClientConfig:
         retry_changes: dict[str, Any] = {}
         if max_retries is not None:
@@ -118,6 +123,7 @@ class ClientConfig:
             timeout=self.timeout if isinstance(timeout, NotGiven) else as_timeout(timeout),
             retry=attrs.evolve(self.retry, **retry_changes),
             validate=self.validate if validate is None else validate,
+            template_check=self.template_check if template_check is None else template_check,
         )
 
 

@@ -4,6 +4,7 @@
     ├── ConfigurationError          bad client settings (no API key, plain http to a remote host)
     ├── ClientStateError            the client cannot send now: closed, or (async) bound to another loop
     ├── ValidationError             the message breaks the spec or upstream's limits; nothing was sent
+    │   └── TemplateMismatchError   a template message that does not fit its template (`template_check=True`)
     ├── APIConnectionError          no usable answer came back
     │   └── APITimeoutError
     ├── APIStatusError              upstream answered with an error status
@@ -71,6 +72,17 @@ class ValidationError(D360Error):
         count = len(self.problems)
         listed = "; ".join(str(problem) for problem in self.problems)
         super().__init__(f"invalid {subject} ({count} problem{'s' if count != 1 else ''}): {listed}")
+
+
+class TemplateMismatchError(ValidationError):
+    """A template message that does not fit its template, found by `Client(template_check=True)` before
+    sending: no such template or translation, not approved, or parameters the template does not take.
+    Nothing was sent. `name` and `language` say which template; `problems` each mismatch, with its path."""
+
+    def __init__(self, problems: Sequence[Problem], *, name: str, language: str) -> None:
+        super().__init__(problems, subject=f"message for template {name!r} ({language})")
+        self.name = name
+        self.language = language
 
 
 # Connection errors: the request went out, or tried to, and no usable answer came back.

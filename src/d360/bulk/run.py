@@ -12,7 +12,7 @@ from typing import Any
 
 import attrs
 
-from d360.bulk.input import BulkInput
+from d360.bulk.input import BulkInput, InputLine
 from d360.bulk.journal import ACCEPTED, FAILED, PENDING, SENDING, UNKNOWN, Journal, JournalError
 from d360.bulk.progress import Progress
 from d360.client import AsyncClient
@@ -36,8 +36,13 @@ class ValidationReport:
     invalid: tuple[InvalidLine, ...]
 
 
-def validate_input(bulk_input: BulkInput, on_invalid: Callable[[InvalidLine], None]) -> ValidationReport:
-    """Check every line, reporting each invalid one as found (so memory holds only the invalid ones)."""
+def validate_input(
+    bulk_input: BulkInput,
+    on_invalid: Callable[[InvalidLine], None],
+    check: Callable[[InputLine], None] | None = None,
+) -> ValidationReport:
+    """Check every line, reporting each invalid one as found (so memory holds only the invalid ones); each
+    valid line is handed to `check` too, when given (the template check)."""
     total = 0
     invalid: list[InvalidLine] = []
     for line in bulk_input.lines():
@@ -46,6 +51,8 @@ def validate_input(bulk_input: BulkInput, on_invalid: Callable[[InvalidLine], No
             problem = InvalidLine(line.line_number, line.problems)
             invalid.append(problem)
             on_invalid(problem)
+        elif check is not None:
+            check(line)
     return ValidationReport(total=total, invalid=tuple(invalid))
 
 

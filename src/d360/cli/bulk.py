@@ -90,6 +90,12 @@ def add_bulk_commands(commands: Commands) -> None:
     )
     bulk.add_argument("--template", metavar="NAME", help="CSV input: the template to fill")
     bulk.add_argument("--language", metavar="CODE", help="CSV input: the template's language")
+    bulk.add_argument(
+        "--no-template-check",
+        action="store_true",
+        help="send template messages without first checking each against its template (by default each "
+        "template is fetched once, and a line that does not fit refuses the whole campaign, nothing sent)",
+    )
     bulk.set_defaults(handler=run_bulk)
     report = commands.add_parser(
         "bulk-report",
@@ -161,9 +167,26 @@ def _bulk(arguments: argparse.Namespace) -> int:
         validate=False,
     )
     bulk_input.check()
-    report = validate_input(
-        bulk_input, lambda line: say(f"line {line.line_number}: {'; '.join(line.problems)}", file=sys.stderr)
-    )
+    templates = None
+    if not arguments.no_template_check:  # each template line against its template, before anything is sent
+        from d360.bulk.template_check import CampaignTemplateCheck
+
+        templates = CampaignTemplateCheck.connecting(
+            api_key=arguments.api_key, base_url=arguments.base_url, timeout=arguments.timeout,
+            max_retries=arguments.max_retries, csv=bulk_input.is_csv,
+        )  # fmt: skip
+    try:
+        report = validate_input(
+            bulk_input,
+            lambda line: say(f"line {line.line_number}: {'; '.join(line.problems)}", file=sys.stderr),
+            templates.see if templates is not None else None,
+        )
+    finally:
+        if templates is not None:
+            templates.close()
+    refusal = templates.refusal() if templates is not None else None
+    if refusal is not None and (arguments.skip_invalid or not report.invalid):  # invalid lines are said first
+        raise UsageError(refusal)
     if report.invalid and not arguments.skip_invalid:
         raise UsageError(
             f"{len(report.invalid)} of {report.total} lines are invalid; nothing was sent "

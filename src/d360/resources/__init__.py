@@ -6,8 +6,24 @@ shares: `Request`, `Page`, and the blocking and awaiting runners over the client
 
     for template in client.templates.list(status="APPROVED"):
         print(template.name, template.language)
+
+The names below are imported when first used: `import d360` loads this package for the clients' template
+cache (`template_cache`), and a sender needs none of the rest.
 """
 
-from d360.resources.templates import AsyncTemplates, LibraryTemplate, Template, Templates
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from d360.resources.templates import AsyncTemplates, LibraryTemplate, Template, Templates
 
 __all__ = ["AsyncTemplates", "LibraryTemplate", "Template", "Templates"]
+
+
+def __getattr__(name: str) -> object:
+    if name not in __all__:
+        raise AttributeError(f"module 'd360.resources' has no attribute {name!r}")
+    from d360.resources import templates
+
+    value = getattr(templates, name)
+    globals()[name] = value
+    return value

@@ -17,6 +17,7 @@ import attrs
 
 if TYPE_CHECKING:
     from d360.config import ClientConfig
+    from d360.resources.template_cache import TemplateCache
     from d360.responses import ResponseParser
 
 T = TypeVar("T")
@@ -53,6 +54,7 @@ class BlockingCaller(Protocol):
     """What a runner needs of `Client` (said here, so resources import no client)."""
 
     _config: ClientConfig
+    _template_cache: TemplateCache[Any, Any]
 
     def _call(
         self, method: str, url: str, content: bytes | None, parse: ResponseParser[T], *, idempotent: bool = False
@@ -63,6 +65,7 @@ class AwaitingCaller(Protocol):
     """What a runner needs of `AsyncClient`."""
 
     _config: ClientConfig
+    _template_cache: TemplateCache[Any, Any]
 
     async def _call(
         self, method: str, url: str, content: bytes | None, parse: ResponseParser[T], *, idempotent: bool = False
@@ -79,6 +82,10 @@ class Runner(Protocol):
 
     def run(self, request: Request[Any]) -> Any: ...
 
+    def forget_template(self, name: str) -> None:
+        """Drop what the client's template check holds of `name` (every language): it is being changed."""
+        ...
+
     def pages(self, first: Request[Page[Any]]) -> Any: ...
 
     def collect(self, first: Request[Page[Any]], finish: Callable[[list[Any]], Any]) -> Any: ...
@@ -93,6 +100,9 @@ class BlockingRunner:
     @property
     def validates(self) -> bool:
         return self._client._config.validate
+
+    def forget_template(self, name: str) -> None:
+        self._client._template_cache.forget(lambda key: key[0] == name)
 
     def run(self, request: Request[T]) -> T:
         client = self._client
@@ -121,6 +131,9 @@ class AwaitingRunner:
     @property
     def validates(self) -> bool:
         return self._client._config.validate
+
+    def forget_template(self, name: str) -> None:
+        self._client._template_cache.forget(lambda key: key[0] == name)
 
     async def run(self, request: Request[T]) -> T:
         client = self._client

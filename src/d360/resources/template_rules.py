@@ -394,6 +394,9 @@ class ButtonSlot:
     """Upper case, as the definition says it (`URL`, `QUICK_REPLY`, ...; unknown types kept)."""
     minimum: int
     maximum: int
+    sub_type: str | None = None
+    """The `sub_type` a message gives this button (`url`, `quick_reply`, ...); None for a type d360 does not
+    know the sub_type of."""
 
 
 @attrs.frozen
@@ -407,17 +410,34 @@ class TemplateShape:
     """Parameters of the header component: 1 for a media or location header, the variables of a text one."""
     body: int
     buttons: tuple[ButtonSlot, ...] = ()
+    header_variables: tuple[str, ...] = ()
+    """A text header's variables: `("1",)`, or a named one `("first_name",)`."""
+    body_variables: tuple[str, ...] = ()
+    """The body's variables, `("1", "2", "3")` or named ones `("first_name", "order")`, each once, in order.
+    Empty for an authentication template's preset body, which still takes one parameter: the code."""
 
 
 # Parameters a button component takes in a message, by the button's type (Meta's template message pages):
 # a URL with a variable takes its suffix, a coupon its code, an OTP button the code; the rest may carry one.
 _BUTTON_PARAMETERS = {"PHONE_NUMBER": (0, 0), "COPY_CODE": (1, 1), "OTP": (1, 1), "MPM": (1, 1)}
+# The sub_type a message gives each type of button (Meta's template message pages). An OTP button is sent
+# as `url`: Meta turns it into a URL button when the template is created, and its send example says `url`.
+BUTTON_SUB_TYPES = {
+    "QUICK_REPLY": "quick_reply", "URL": "url", "OTP": "url", "COPY_CODE": "copy_code", "FLOW": "flow",
+    "CATALOG": "catalog", "MPM": "mpm", "VOICE_CALL": "voice_call", "ORDER_DETAILS": "order_details",
+}  # fmt: skip
 
 
-def template_shape(components: Any) -> TemplateShape:
-    """The parameters a message of this template must give; read defensively from any components."""
+def template_shape(components: Any, category: str | None = None) -> TemplateShape:
+    """The parameters a message of this template must give; read defensively from any components.
+
+    `category` matters for one case: an AUTHENTICATION template's body is WhatsApp's preset text ("{{1}} is
+    your verification code."), which a definition may leave out, and its one parameter is the code.
+    """
     header_format: str | None = None
     header = body = 0
+    header_variables: tuple[str, ...] = ()
+    body_variables: tuple[str, ...] = ()
     buttons: list[ButtonSlot] = []
     for component in components if isinstance(components, list) else ():
         if not isinstance(component, Mapping):
@@ -426,9 +446,12 @@ def template_shape(components: Any) -> TemplateShape:
         text = _string(component.get("text"))
         if kind == "HEADER":
             header_format = str(component.get("format", "TEXT")).upper()
-            header = len(set(placeholders(text))) if header_format == "TEXT" else 1
+            header_variables = _variables(text) if header_format == "TEXT" else ()
+            header = len(header_variables) if header_format == "TEXT" else 1
         elif kind == "BODY":
-            body = len(set(placeholders(text)))
+            body_variables = _variables(text)
+            preset = not text and str(category or "").upper() == "AUTHENTICATION"
+            body = 1 if preset else len(body_variables)
         elif kind == "BUTTONS":
             for index, button in enumerate(component.get("buttons") or ()):
                 if not isinstance(button, Mapping):
@@ -438,8 +461,23 @@ def template_shape(components: Any) -> TemplateShape:
                 if button_type == "URL":
                     url = _string(button.get("url"))
                     low = high = 1 if placeholders(url) else 0
-                buttons.append(ButtonSlot(index, button_type, low, high))
-    return TemplateShape(header_format=header_format, header=header, body=body, buttons=tuple(buttons))
+                buttons.append(ButtonSlot(index, button_type, low, high, BUTTON_SUB_TYPES.get(button_type)))
+    return TemplateShape(
+        header_format=header_format,
+        header=header,
+        body=body,
+        buttons=tuple(buttons),
+        header_variables=header_variables,
+        body_variables=body_variables,
+    )
+
+
+def _variables(text: str) -> tuple[str, ...]:
+    """Each variable of `text` once: numbered ones in number order, named ones in order of appearance."""
+    found = list(dict.fromkeys(placeholders(text)))
+    if found and all(read_int(variable, max_digits=3) is not None for variable in found):
+        return tuple(sorted(found, key=lambda variable: read_int(variable, max_digits=3) or 0))
+    return tuple(found)
 
 
 def _count(number: int, noun: str) -> str:

@@ -524,11 +524,16 @@ class TemplatesResource(Generic[TemplateT, DoneT, TemplatesT, LibraryT]):
         """Submit a whole definition, as `POST /v1/configs/templates` takes it (a JSON file's content, say);
         checked like `create` unless the client was made with `validate=False`."""
         request = create_request(definition, validate=self._runner.validates)
+        # The template check fetches it afresh at its next send (a translation added to a name, say).
+        self._runner.forget_template(str(definition.get("name")))
         return cast(TemplateT, self._runner.run(request))
 
     def delete(self, name: str) -> DoneT:
         """Delete the template `name`, in every language it has."""
-        return cast(DoneT, self._runner.run(delete_request(name)))
+        request = delete_request(name)
+        # Forgotten before the request leaves: were it after, an async caller could be cancelled in between.
+        self._runner.forget_template(name)
+        return cast(DoneT, self._runner.run(request))
 
     def library(
         self,

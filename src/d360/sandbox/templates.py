@@ -191,7 +191,7 @@ class StoredTemplate:
 
     @property
     def shape(self) -> TemplateShape:
-        return template_shape(self.components)
+        return template_shape(self.components, self.category)
 
 
 class TemplateStore:
