@@ -6,6 +6,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -201,3 +202,32 @@ def test_absurdly_nested_body_is_400_not_500(served: sandbox.RunningSandbox) -> 
     body = json.dumps(TEXT)[:-1] + ', "interactive": ' + deep + "}"
     response = httpx.post(f"{served.base_url}/messages", content=body.encode(), headers={"D360-API-KEY": KEY})
     assert response.status_code in (200, 400)  # free-form content may be accepted, but never a crash
+
+
+def test_the_sandbox_command_stops_on_a_signal_sent_as_soon_as_its_port_answers() -> None:
+    """The port answers before uvicorn takes the signals over: a Ctrl-C or SIGTERM in between used to be
+    swallowed, leaving a server that never stopped."""
+    for stop_signal in (signal.SIGINT, signal.SIGTERM) * 3:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        process = subprocess.Popen(
+            [sys.executable, "-m", "d360", "sandbox", "--port", str(port)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                    break
+                except OSError:
+                    assert time.monotonic() < deadline, "the sandbox never answered"
+                    time.sleep(0.005)
+            process.send_signal(stop_signal)
+            _, stderr = process.communicate(timeout=30)  # hung for ever before
+        finally:
+            process.kill()
+        # Stopped, however early: cleanly (0), as interrupted (130), or, before any handler, by SIGTERM itself.
+        assert process.returncode in (0, 130, -signal.SIGTERM), stderr
+        assert "Traceback" not in stderr

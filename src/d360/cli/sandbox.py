@@ -283,11 +283,13 @@ def run_sandbox(arguments: argparse.Namespace) -> int:
     print(f"  webhook retries: {_schedule(app.webhooks.settings)} (every retry is logged on stderr)")
     _log_to_stderr()
     print(end="", flush=True)
+    server = sandbox.server_for(app)
     # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal to the handler that was
-    # in place before it; a quiet one lets us report and exit 0, a requested stop being no failure.
+    # in place before it; this one lets us report and exit 0, a requested stop being no failure. It also
+    # stops a server asked to stop before uvicorn took the signals over (the port answers from the start).
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(stop_signal, lambda number, frame: None)
-    sandbox.server_for(app).run(sockets=[listener])
+        signal.signal(stop_signal, lambda number, frame: setattr(server, "should_exit", True))
+    server.run(sockets=[listener])
     print(f"d360 sandbox: stopped after accepting {app.accepted_count} messages", flush=True)
     stats = app.webhooks.stats
     if arguments.webhook_url or stats.attempts:
