@@ -198,7 +198,7 @@ ODD = (
     b'"contacts": [{"wa_id": "49151", "profile": {"name": "Kerry \\ud83d"}}], '
     b'"messages": [{"from": "49151", "id": "wamid.\\udc80", "type": "text", "text": {"body": "half \\ud83d\\u001b[31m"}}], '
     b'"statuses": [{"id": "wamid.OUT", "status": "failed", "recipient_id": "49151", '
-    b'"errors": [{"code": "\\u00b2", "title": "t\\udfff"}]}]}}]}]}'
+    b'"errors": [{"code": "\\u00b2", "title": "t\\udfff\\u202e\\u009b"}]}]}}]}]}'
 )
 
 
@@ -215,11 +215,12 @@ def test_listen_prints_lone_surrogates_and_odd_codes_as_escapes_in_lines_and_jso
         printed[mode] = out.splitlines()
     message, failed = printed["line"]
     assert "message wamid.\\udc80 from 49151 (Kerry \\ud83d): text 'half \\ud83d\\x1b[31m'" in message
-    assert "status wamid.OUT failed for 49151; error \u00b2 t\\udfff" in failed
+    assert "status wamid.OUT failed for 49151; error \u00b2 t\\udfff\\u202e\\x9b" in failed
     events = [json.loads(line) for line in printed["json"]]
     assert events[0]["text"]["body"] == "half \ud83d\x1b[31m"  # the escape reads back as the very character
     assert events[0]["contact"]["name"] == "Kerry \ud83d" and events[0]["raw"]["id"] == "wamid.\udc80"
-    assert events[1]["errors"][0]["code"] == "\u00b2" and events[1]["errors"][0]["title"] == "t\udfff"
+    assert events[1]["errors"][0]["code"] == "\u00b2" and events[1]["errors"][0]["title"] == "t\udfff\u202e\x9b"
+    assert all(line.isprintable() for line in printed["json"])  # a right-to-left override escaped in JSON too
 
 
 def test_a_flood_of_stalled_connections_does_not_keep_a_real_delivery_out() -> None:

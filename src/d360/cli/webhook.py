@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import signal
 import sys
 import threading
@@ -22,6 +21,7 @@ import attrs
 from d360.cli.common import EXIT_OK, Commands, UsageError, terminal_safe
 from d360.cli.sandbox import _port
 from d360.errors import ConfigurationError
+from d360.spec.text import terminal_safe_json
 
 if TYPE_CHECKING:  # imported when a webhook command runs: the others start without the event classes
     from d360.webhooks import (
@@ -169,7 +169,7 @@ class _Printer:
 
     def __call__(self, event: AnyEvent) -> None:
         if self.as_json:
-            line = escape_surrogates(json.dumps(_jsonable(event), ensure_ascii=False, default=str))
+            line = terminal_safe_json(json.dumps(_jsonable(event), ensure_ascii=False, default=str))
         else:
             line = describe(event)
         with self._lock:
@@ -229,16 +229,7 @@ def describe(event: AnyEvent) -> str:
             text = f"template {_template(event)} category {event.previous_category or '?'} -> {event.new_category}"
     else:
         text = f"unknown ({event.reason}): {json.dumps(event.raw, default=str)[:200]}"
-    return escape_surrogates(terminal_safe(f"{when} {text}"))
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def escape_surrogates(text: str) -> str:
-    """Lone surrogates (half an emoji, as upstream may send one) as `\\udXXX` escapes: no stream can
-    write them as they are. In JSON text the escape reads back as the same character."""
-    return _SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+    return terminal_safe(f"{when} {text}")
 
 
 def _template(event: TemplateStatusUpdate | TemplateQualityUpdate | TemplateCategoryUpdate) -> str:
