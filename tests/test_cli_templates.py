@@ -189,7 +189,17 @@ def test_library_lists_and_filters(served: sandbox.RunningSandbox) -> None:
     [
         (["get", "Order Update"], "invalid template name (1 problem): $.name: must be lower-case letters"),
         (["delete", "../messages", "--yes"], "invalid template name: $.name: must be lower-case letters"),
-        (["list", "--status", ""], "invalid filter (1 problem): $.status: must be a non-empty string"),
+        (["list", "--status", ""], "argument --status: must be one of APPROVED, PENDING, REJECTED, PAUSED,"),
+        (
+            ["list", "--status", "bogus"],
+            "argument --status: must be one of APPROVED, PENDING, REJECTED, PAUSED, "
+            "DISABLED, IN_APPEAL, PENDING_DELETION, DELETED, LIMIT_EXCEEDED, ARCHIVED, "
+            "LOCKED, FLAGGED, REINSTATED (any case), not 'bogus'",
+        ),
+        (
+            ["list", "--category", "promo"],
+            "argument --category: must be one of AUTHENTICATION, MARKETING, UTILITY (any case), not 'promo'",
+        ),
         (["list", "--page"], "unrecognized arguments: --page"),
         (["frobnicate"], "argument ACTION: invalid choice: 'frobnicate'"),
     ],
@@ -200,6 +210,15 @@ def test_bad_arguments_exit_2_with_one_line(
     result = d360(served, *arguments)
     assert result.returncode == 2 and expected in result.stderr and "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith("d360: error: ")
+    assert result.stdout == ""  # nothing listed: "no templates match" would say the filter was fine
+
+
+def test_status_and_category_filters_take_any_case(served: sandbox.RunningSandbox) -> None:
+    served.add_template("spring_sale", [BODY], language="de", category="MARKETING")
+    for status in ("approved", "Approved", "APPROVED"):
+        result = d360(served, "list", "--status", status, "--category", "Marketing")
+        assert result.returncode == 0 and result.stdout.splitlines()[-1] == "1 template", result.stderr
+    assert d360(served, "list", "--status", "pending_deletion").stdout == "no templates match\n"
 
 
 def test_a_missing_template_exits_1(served: sandbox.RunningSandbox) -> None:
