@@ -11,7 +11,7 @@ from typing import Any, NoReturn, TextIO, TypeAlias
 from d360 import SPEC_VERSION
 from d360.errors import D360Error, ValidationError
 from d360.json_input import JSONInputError, decode_text, loads
-from d360.spec.text import terminal_safe  # the one escape for all of d360's output (commands and regen.py)
+from d360.spec.text import terminal_safe  # the one escape for all of d360's output (the commands, regen.py)
 
 EXIT_OK = 0
 EXIT_REFUSED = 1

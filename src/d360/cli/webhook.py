@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from d360.cli.common import EXIT_OK, Commands, UsageError, terminal_safe
+from d360.cli.common import EXIT_OK, Commands, UsageError
 from d360.cli.sandbox import _port
 from d360.errors import ConfigurationError
-from d360.spec.text import terminal_safe_json
+from d360.spec.text import terminal_safe, terminal_safe_json
 
 if TYPE_CHECKING:  # imported when a webhook command runs: the others start without the event classes
     from d360.webhooks import (
