@@ -199,6 +199,21 @@ def test_control_characters_in_upstreams_error_never_reach_the_terminal(server: 
     assert "bad \\x1b[2J\\x1b[31mred\\x07 text" in result.stderr
 
 
+def test_lone_surrogates_and_format_characters_from_upstream_print_as_escapes(server: ScriptedServer) -> None:
+    """Half an emoji crashed the line (exit 70, or bytes that are not UTF-8), and a right-to-left override
+    reached the terminal, in an error's text and in an accepted message's id alike."""
+    server.script(Reply(400, {"error": {"message": "bad \ud83d \u202eevil\u202c text", "code": 100}}))
+    refused = subprocess.run([D360, "send", "text", "--to", TO, "--body", "hi"], capture_output=True, timeout=60,
+                             env={**os.environ, "D360_API_KEY": KEY, "D360_BASE_URL": server.base_url})  # fmt: skip
+    assert refused.returncode == 1, refused.stderr
+    assert "bad \\ud83d \\u202eevil\\u202c text" in refused.stderr.decode("utf-8")
+    server.script(Reply(200, {"contacts": [{"input": TO, "wa_id": TO}], "messages": [{"id": "wamid.\udc80\u2066"}]}))
+    sent = subprocess.run([D360, "send", "text", "--to", TO, "--body", "hi"], capture_output=True, timeout=60,
+                          env={**os.environ, "D360_API_KEY": KEY, "D360_BASE_URL": server.base_url})  # fmt: skip
+    assert sent.returncode == 0, sent.stderr
+    assert sent.stdout.decode("utf-8") == f"sent text to {TO}: wamid.\\udc80\\u2066 (no status)\n"
+
+
 def test_a_directory_given_as_the_journal_is_one_line(tmp_path: Path) -> None:
     source = tmp_path / "a.jsonl"
     source.write_text(json.dumps(TEXT) + "\n")

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from d360 import Client, sandbox
+from tests.scripted_server import Reply, ScriptedServer
 from tests.servers import wait_for
 
 BODY = {"type": "BODY", "text": "Hi {{1}}, 10% off today only.", "example": {"body_text": [["Anna"]]}}
@@ -188,7 +189,17 @@ def test_library_lists_and_filters(served: sandbox.RunningSandbox) -> None:
     [
         (["get", "Order Update"], "invalid template name (1 problem): $.name: must be lower-case letters"),
         (["delete", "../messages", "--yes"], "invalid template name: $.name: must be lower-case letters"),
-        (["list", "--status", ""], "invalid filter (1 problem): $.status: must be a non-empty string"),
+        (["list", "--status", ""], "argument --status: must be one of APPROVED, PENDING, REJECTED, PAUSED,"),
+        (
+            ["list", "--status", "bogus"],
+            "argument --status: must be one of APPROVED, PENDING, REJECTED, PAUSED, "
+            "DISABLED, IN_APPEAL, PENDING_DELETION, DELETED, LIMIT_EXCEEDED, ARCHIVED, "
+            "LOCKED, FLAGGED, REINSTATED (any case), not 'bogus'",
+        ),
+        (
+            ["list", "--category", "promo"],
+            "argument --category: must be one of AUTHENTICATION, MARKETING, UTILITY (any case), not 'promo'",
+        ),
         (["list", "--page"], "unrecognized arguments: --page"),
         (["frobnicate"], "argument ACTION: invalid choice: 'frobnicate'"),
     ],
@@ -199,6 +210,15 @@ def test_bad_arguments_exit_2_with_one_line(
     result = d360(served, *arguments)
     assert result.returncode == 2 and expected in result.stderr and "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith("d360: error: ")
+    assert result.stdout == ""  # nothing listed: "no templates match" would say the filter was fine
+
+
+def test_status_and_category_filters_take_any_case(served: sandbox.RunningSandbox) -> None:
+    served.add_template("spring_sale", [BODY], language="de", category="MARKETING")
+    for status in ("approved", "Approved", "APPROVED"):
+        result = d360(served, "list", "--status", status, "--category", "Marketing")
+        assert result.returncode == 0 and result.stdout.splitlines()[-1] == "1 template", result.stderr
+    assert d360(served, "list", "--status", "pending_deletion").stdout == "no templates match\n"
 
 
 def test_a_missing_template_exits_1(served: sandbox.RunningSandbox) -> None:
@@ -239,3 +259,44 @@ def test_the_sandbox_commands_template_flags_reach_the_sandbox() -> None:
     finally:
         process.kill()
     assert process.returncode == 0
+
+
+# Text upstream sends that no terminal encoding can print (a lone surrogate: half an emoji) or that a
+# terminal would obey (a right-to-left override, a C1 control): shown as escapes, never a crash (exit 70).
+ODD_TEMPLATE = {
+    "id": "1", "name": "odd_one", "language": "en", "status": "APPROVED", "category": "UTILITY",
+    "rejected_reason": "NONE", "quality_score": {"score": "GREEN"},
+    "components": [
+        {"type": "HEADER", "format": "TEXT", "text": "half \ud83d emoji"},
+        {"type": "BODY", "text": "Hi {{1}} \u202eevil\u202c \x9b31m"},
+        {"type": "BUTTONS", "buttons": [{"type": "QUICK_REPLY", "text": "ok \udc80"}]},
+    ],
+}  # fmt: skip
+
+
+def scripted(server: ScriptedServer, *arguments: str) -> subprocess.CompletedProcess[str]:
+    found = {key: value for key, value in os.environ.items() if not key.startswith("D360_")}
+    env = {**found, "D360_API_KEY": "scripted-key", "D360_BASE_URL": server.base_url}
+    result = subprocess.run([sys.executable, "-m", "d360", "templates", *arguments], capture_output=True,
+                            env=env, timeout=60, check=False)  # fmt: skip
+    # Read as bytes: decoding here must not hide what the process wrote.
+    return subprocess.CompletedProcess(result.args, result.returncode, result.stdout.decode(), result.stderr.decode())
+
+
+@pytest.mark.parametrize("arguments", [["get", "odd_one"], ["list"]])
+def test_upstreams_lone_surrogates_and_format_characters_print_as_escapes(
+    server: ScriptedServer, arguments: list[str]
+) -> None:
+    server.script(Reply(200, {"count": 1, "total": 1, "offset": 0, "limit": 1000, "waba_templates": [ODD_TEMPLATE]}))
+    if arguments[0] == "list":  # the name is shown in the table, the components are not
+        server.script(Reply(200, {"count": 1, "total": 1, "waba_templates": [{**ODD_TEMPLATE, "name": "odd\udc80"}]}))
+    result = scripted(server, *arguments)
+    assert result.returncode == 0, result.stderr
+    shown = result.stdout
+    assert all(line.isprintable() for line in shown.splitlines()), shown
+    if arguments[0] == "get":
+        assert "HEADER TEXT: half \\ud83d emoji" in shown
+        assert "BODY: Hi {{1}} \\u202eevil\\u202c \\x9b31m" in shown
+        assert 'BUTTONS QUICK_REPLY "ok \\udc80"' in shown
+    else:
+        assert shown.splitlines()[1].startswith("odd\\udc80 ")

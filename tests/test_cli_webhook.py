@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import IO, Any
 
 import httpx
+import pytest
 
 import d360
 from d360.webhooks import payloads, sign
@@ -198,7 +199,7 @@ ODD = (
     b'"contacts": [{"wa_id": "49151", "profile": {"name": "Kerry \\ud83d"}}], '
     b'"messages": [{"from": "49151", "id": "wamid.\\udc80", "type": "text", "text": {"body": "half \\ud83d\\u001b[31m"}}], '
     b'"statuses": [{"id": "wamid.OUT", "status": "failed", "recipient_id": "49151", '
-    b'"errors": [{"code": "\\u00b2", "title": "t\\udfff"}]}]}}]}]}'
+    b'"errors": [{"code": "\\u00b2", "title": "t\\udfff\\u202e\\u009b"}]}]}}]}]}'
 )
 
 
@@ -215,11 +216,12 @@ def test_listen_prints_lone_surrogates_and_odd_codes_as_escapes_in_lines_and_jso
         printed[mode] = out.splitlines()
     message, failed = printed["line"]
     assert "message wamid.\\udc80 from 49151 (Kerry \\ud83d): text 'half \\ud83d\\x1b[31m'" in message
-    assert "status wamid.OUT failed for 49151; error \u00b2 t\\udfff" in failed
+    assert "status wamid.OUT failed for 49151; error \u00b2 t\\udfff\\u202e\\x9b" in failed
     events = [json.loads(line) for line in printed["json"]]
     assert events[0]["text"]["body"] == "half \ud83d\x1b[31m"  # the escape reads back as the very character
     assert events[0]["contact"]["name"] == "Kerry \ud83d" and events[0]["raw"]["id"] == "wamid.\udc80"
-    assert events[1]["errors"][0]["code"] == "\u00b2" and events[1]["errors"][0]["title"] == "t\udfff"
+    assert events[1]["errors"][0]["code"] == "\u00b2" and events[1]["errors"][0]["title"] == "t\udfff\u202e\x9b"
+    assert all(line.isprintable() for line in printed["json"])  # a right-to-left override escaped in JSON too
 
 
 def test_a_flood_of_stalled_connections_does_not_keep_a_real_delivery_out() -> None:
@@ -314,3 +316,96 @@ def test_listen_prints_a_templates_review_quality_and_category_changes() -> None
     assert events[0]["template_id"] == str(payloads.template_id_for("order_update", "en_US"))
     assert events[0]["timestamp"] == "2025-06-30T01:39:08+00:00" and events[0]["raw"]["event"] == "APPROVED"
     assert events[5]["category_update_timestamp"] == "2025-05-02T07:00:00+00:00"
+
+
+@contextmanager
+def listener_with_unread_stdout(*flags: str) -> Iterator[tuple[subprocess.Popen[bytes], str, list[str]]]:
+    """A listener whose standard output is a pipe nobody reads, as `d360 webhook listen | sleep 600` makes;
+    its stderr is read as it comes (its URL, then every line, into the list: whole once the block ends)."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "d360", "webhook", "listen", "--port", "0", "--secret", SECRET, *flags],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment(),
+    )  # fmt: skip
+    assert child.stderr is not None
+    first = child.stderr.readline().decode()
+    found = re.search(r"receiving at (\S+)", first)
+    assert found, first
+    errors: list[str] = []
+    reader = threading.Thread(target=lambda: errors.extend(line.decode() for line in child.stderr or ()), daemon=True)
+    reader.start()
+    try:
+        yield child, found.group(1), errors
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait(10)
+        reader.join(10)
+        for stream in (child.stdout, child.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def stopped(child: subprocess.Popen[bytes]) -> int:
+    """The exit code; a hang guard (a stop with nobody reading hung for ever), never a speed test."""
+    try:
+        return child.wait(timeout=90)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait(10)
+        raise AssertionError("the listener did not stop") from None
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+def test_listen_stops_when_told_though_nobody_reads_its_output(stop_signal: int) -> None:
+    """400 deliveries answered 200 fill the pipe; the handler blocked in print, and the stop waited for it
+    (and for asyncio's thread stuck in write) for ever. Now the lines not printed are counted."""
+    with listener_with_unread_stdout("--json") as (child, url, errors):
+        with httpx.Client(timeout=10) as http:
+            for number in range(400):  # about 1.6 MB of JSON lines: more than any pipe holds
+                body = delivery(
+                    messages=[inbound(TO, "text", {"body": f"{number} " + "x" * 4000}, id=f"wamid.{number}")]
+                )
+                raw = json.dumps(body).encode()
+                answer = http.post(url, content=raw, headers={"x-360dialog-signature": sign(raw, SECRET)})
+                assert answer.status_code == 200
+        child.send_signal(stop_signal)
+        assert stopped(child) == 0, "".join(errors)
+    shown = "".join(errors)
+    assert "stopped after 400 events (0 duplicates, 0 deliveries refused)" in shown, shown
+    found = re.search(r"(\d+) events not printed: standard output could not take them \(it was not being read\)", shown)
+    assert found and 0 < int(found.group(1)) < 400, shown
+    assert "Traceback" not in shown
+
+
+def test_a_request_that_never_ends_does_not_hold_up_the_stop() -> None:
+    """A request whose body never comes: uvicorn waited for it for ever; --shutdown-timeout bounds it."""
+    with listener_with_unread_stdout("--shutdown-timeout", "1") as (child, url, errors):
+        port = int(url.rsplit(":", 1)[1].rstrip("/"))
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as stalled:
+            stalled.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
+            time.sleep(1)  # the request reaches the app, which waits for its body
+            child.send_signal(signal.SIGTERM)
+            assert stopped(child) == 0, "".join(errors)
+
+
+def test_a_second_interrupt_leaves_at_once() -> None:
+    """While a stop waits (here for a request that never ends, allowed ten minutes), Ctrl-C again leaves."""
+    with listener_with_unread_stdout("--shutdown-timeout", "600") as (child, url, errors):
+        port = int(url.rsplit(":", 1)[1].rstrip("/"))
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as stalled:
+            stalled.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
+            time.sleep(1)  # the request reaches the app, which waits for its body
+            child.send_signal(signal.SIGINT)
+            deadline = time.monotonic() + 60  # a hang guard: the first Ctrl-C closes the listening socket
+            while time.monotonic() < deadline:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                except OSError:
+                    break
+                time.sleep(0.05)
+            else:
+                raise AssertionError("the first Ctrl-C did not start a stop")
+            child.send_signal(signal.SIGINT)
+            assert stopped(child) == 130, "".join(errors)
+    shown = "".join(errors)
+    assert "stopping (Ctrl-C again to leave at once)" in shown and "leaving now" in shown, shown

@@ -64,6 +64,28 @@ def test_malformed_json_is_400(served: sandbox.RunningSandbox) -> None:
     assert "not valid JSON" in response.json()["error"]
 
 
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        (b'{"messaging_product": "whatsapp", "to": "4915112345678", "type": "text", "text": {"body": "Hi \\ud83d"}}',
+         "invalid message: $.text.body: holds a lone surrogate ('\\ud83d'), which UTF-8 cannot carry: half of an "
+         "emoji, say"),
+        (b'{"messaging_product": "whatsapp", "to": "4915112345678", "type": "location", '
+         b'"location": {"latitude": NaN, "longitude": 13.4}}',
+         "request body is not valid JSON: NaN is not JSON"),
+    ],
+    ids=["a lone surrogate", "NaN"],
+)  # fmt: skip
+def test_a_message_it_could_not_show_again_is_refused_not_kept(
+    served: sandbox.RunningSandbox, body: bytes, error: str
+) -> None:
+    """Accepted and kept, it made every look at what arrived (/_sandbox/messages) a 500."""
+    response = httpx.post(f"{served.base_url}/messages", content=body, headers={"D360-API-KEY": KEY})
+    assert (response.status_code, response.json()) == (400, {"error": error})
+    assert served.received() == []
+    assert httpx.get(f"{served.base_url}/_sandbox/messages").status_code == 200
+
+
 def test_documented_limits_are_enforced_by_default_as_upstream_does(served: sandbox.RunningSandbox) -> None:
     response = post(served, {**TEXT, "text": {"body": "x" * 5000}})
     assert response.status_code == 400

@@ -289,6 +289,36 @@ def test_a_bad_creation_is_a_400_naming_it(served: sandbox.RunningSandbox, body:
     assert answer.status_code == 400 and answer.json()["error"] == error
 
 
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        (b'{"name": "half_emoji", "category": "UTILITY", "language": "en", '
+         b'"components": [{"type": "BODY", "text": "Hi \\ud83d"}]}',
+         "invalid template (1 problem): $.components[0].text: holds a lone surrogate ('\\ud83d'), which UTF-8 "
+         "cannot carry: half of an emoji, say"),
+        (b'{"name": "not_a_number", "category": "UTILITY", "language": "en", '
+         b'"components": [{"type": "BODY", "text": "Hi", "x_weight": NaN}]}',
+         "the template cannot be answered as JSON (Out of range float values are not JSON compliant): not kept"),
+    ],
+    ids=["a lone surrogate", "NaN"],
+)  # fmt: skip
+def test_a_template_it_could_not_answer_is_refused_before_it_is_kept(
+    served: sandbox.RunningSandbox, body: bytes, error: str
+) -> None:
+    """It was kept first and answered 500, and every listing after it was a 500 until it was deleted."""
+    served.sandbox.templates.clear()
+    before = len(served.sandbox.templates)
+    answer = httpx.post(served.base_url + "/v1/configs/templates", content=body, headers={"D360-API-KEY": KEY})
+    assert answer.status_code == 400 and answer.json()["error"] == error
+    assert len(served.sandbox.templates) == before
+    assert get(served, "/v1/configs/templates").status_code == 200
+
+
+def test_a_listing_filter_it_could_not_echo_is_a_400(served: sandbox.RunningSandbox) -> None:
+    answer = get(served, "/v1/configs/templates", filters='{"status": "\\udc80"}')
+    assert answer.status_code == 400 and "lone surrogate" in answer.json()["error"]
+
+
 def test_the_library_pages_by_cursor_and_answers_nothing_after_a_cursor_it_did_not_give(
     served: sandbox.RunningSandbox,
 ) -> None:

@@ -168,3 +168,29 @@ def test_what_a_spec_names_cannot_drive_the_terminal(tmp_path: Path) -> None:
     assert all(line.isprintable() for line in shown.splitlines())
     as_json = d360("spec", "diff", str(UPSTREAM_PAGE), new, "--json")
     assert as_json.returncode == 0 and as_json.stdout.isascii()  # JSON escapes them itself
+
+
+def test_the_overlay_report_prints_one_line_per_action_each_escaped(tmp_path: Path) -> None:
+    """The overlay's part of the report was escaped whole: its line breaks came out as a literal \\x0a."""
+    overlay = {
+        "overlay": "1.0.0",
+        "info": {"title": "t", "version": "1"},
+        "actions": [
+            {"target": "$.paths['/gone']", "description": "First \x1b[2J source: x", "update": {"a": 1}},
+            {"target": "$.paths['/also-gone']", "description": "Second \u202esource", "update": {"b": 1}},
+        ],
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "d360", "spec", "diff", str(UPSTREAM_PAGE), str(UPSTREAM_PAGE),
+         "--overlay", write(tmp_path, "overlay.json", overlay)],
+        capture_output=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    shown = result.stdout.decode("utf-8")
+    assert "\\x0a" not in shown and "\x1b" not in shown and "\u202e" not in shown
+    lines = shown.splitlines()
+    overlay_at = lines.index("Overlay:")
+    assert lines[overlay_at + 1 :] == [
+        "  TARGET GONE  $.paths['/gone']: First \\x1b[2J source",
+        "  TARGET GONE  $.paths['/also-gone']: Second \\u202esource",
+    ]

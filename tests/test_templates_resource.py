@@ -117,6 +117,17 @@ def test_an_invalid_definition_is_refused_with_every_problem_and_nothing_is_sent
     assert len(fresh.sandbox.templates) == before
 
 
+def test_a_lone_surrogate_is_refused_with_its_path_and_nothing_is_sent(
+    client_kind: str, fresh: sandbox.RunningSandbox
+) -> None:
+    before = len(fresh.sandbox.templates)
+    with pytest.raises(d360.ValidationError) as caught:
+        call(client_kind, fresh.base_url, "create", name="half_emoji", category="UTILITY", language="en",
+             components=[{"type": "BODY", "text": "Hi \ud83d"}])  # fmt: skip
+    assert [problem.path for problem in caught.value.problems] == ["$.components[0].text"]
+    assert len(fresh.sandbox.templates) == before
+
+
 def test_creating_the_same_template_twice_is_refused_by_the_sandbox(
     client_kind: str, fresh: sandbox.RunningSandbox
 ) -> None:

@@ -239,6 +239,33 @@ def test_odd_definitions(definition: Any, expected: list[Problem]) -> None:
     assert definition_problems(definition) == expected
 
 
+def test_a_lone_surrogate_anywhere_in_a_definition_is_refused_with_its_path() -> None:
+    """Half an emoji: upstream's store took it and then failed every listing; here it is refused first."""
+    definition = copy.deepcopy(ORDER_UPDATE)
+    definition["components"][1]["text"] = "Hi {{1}} \ud83d, your order of {{2}} ships on {{3}}."
+    definition["components"][1]["example"]["body_text"][0][0] = "Anna\udfff"
+    definition["components"][3]["buttons"][2]["text"] = "Stop \udc80"
+    definition["components"][3]["buttons"][2]["x_\ud800"] = "fine"  # a key is text too
+    assert definition_problems(definition) == [
+        Problem("$.components[1].text", "holds a lone surrogate ('\\ud83d'), which UTF-8 cannot carry: half of "
+                "an emoji, say"),
+        Problem("$.components[1].example.body_text[0][0]", "holds a lone surrogate ('\\udfff'), which UTF-8 "
+                "cannot carry: half of an emoji, say"),
+        Problem("$.components[3].buttons[2].text", "holds a lone surrogate ('\\udc80'), which UTF-8 cannot "
+                "carry: half of an emoji, say"),
+        Problem("$.components[3].buttons[2].x_\\ud800", "is a key holding a lone surrogate ('\\ud800'), which "
+                "UTF-8 cannot carry: half of an emoji, say"),
+    ]  # fmt: skip
+    assert definition_problems(ORDER_UPDATE) == []  # a whole emoji is text like any other:
+    assert definition_problems({**ORDER_UPDATE, "components": [{"type": "BODY", "text": "Hi \U0001f600"}]}) == []
+
+
+def test_a_definition_that_holds_itself_is_checked_without_end() -> None:
+    looped: dict[str, Any] = {"type": "BODY", "text": "x"}
+    looped["again"] = looped
+    assert definition_problems({**ORDER_UPDATE, "components": [looped]}) == []
+
+
 def test_placeholders_are_read_in_order() -> None:
     assert placeholders("Hi {{1}}, {{ 2 }} and {{first_name}}; {single} {{}}") == ["1", " 2 ", "first_name", ""]
 

@@ -4,16 +4,21 @@ UTF-8 only, with or without a byte-order mark; no lone surrogates (UTF-8 cannot 
 message could never be sent); numbers too long or nesting too deep are refused with a clear reason,
 never a RecursionError or a ValueError from deep inside `json`. What d360 receives rather than sends
 (a webhook: `received=True`) is kept instead, lone surrogates and over-long integers included.
+`lone_surrogates` says where a parsed document holds one (template definitions, the sandbox's bodies).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, NamedTuple
 
 UTF8_BOM = "\ufeff"
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+"""A surrogate code point in a `str` is always alone: JSON reads an escaped pair as one character."""
+LONE_SURROGATE_REASON = "which UTF-8 cannot carry: half of an emoji, say"
 
 
 class JSONInputError(ValueError):
@@ -71,3 +76,50 @@ def _integer_or_digits(digits: str) -> int | str:
         return int(digits)
     except ValueError:  # longer than sys.get_int_max_str_digits()
         return digits
+
+
+class LoneSurrogate(NamedTuple):
+    path: str
+    """Where, as d360's problems say it: `$.components[0].text`."""
+    character: str
+    in_key: bool
+    """The key at `path` holds it, not the value."""
+
+
+def lone_surrogates(document: Any) -> list[LoneSurrogate]:
+    """Every text of a document (strings and keys, at any depth) holding a lone surrogate, in document order.
+
+    JSON can write one (`"\\ud83d"`), UTF-8 cannot carry it: whatever keeps such a document cannot answer
+    it again. Each container is looked into once, so a document made in Python that holds itself ends too.
+    """
+    found: list[LoneSurrogate] = []
+    # (path, a value to look into) or (path, a key's surrogate), popped in document order.
+    stack: list[tuple[str, Any, str | None]] = [("$", document, None)]
+    seen: set[int] = set()
+    while stack:
+        path, value, key_surrogate = stack.pop()
+        if key_surrogate is not None:
+            found.append(LoneSurrogate(path, key_surrogate, in_key=True))
+        elif isinstance(value, str):
+            character = _surrogate_in(value)
+            if character is not None:
+                found.append(LoneSurrogate(path, character, in_key=False))
+        elif isinstance(value, Mapping | list | tuple) and id(value) not in seen:
+            seen.add(id(value))
+            children: list[tuple[str, Any, str | None]] = []
+            if isinstance(value, Mapping):
+                for key, item in value.items():
+                    where = f"{path}.{str(key).encode('utf-8', 'backslashreplace').decode('utf-8')}"
+                    character = _surrogate_in(key) if isinstance(key, str) else None
+                    if character is not None:
+                        children.append((where, None, character))
+                    children.append((where, item, None))
+            else:
+                children = [(f"{path}[{index}]", item, None) for index, item in enumerate(value)]
+            stack.extend(reversed(children))
+    return found
+
+
+def _surrogate_in(text: str) -> str | None:
+    match = None if text.isascii() else _SURROGATE.search(text)
+    return None if match is None else match.group()

@@ -93,7 +93,6 @@ def run_validate(arguments: argparse.Namespace) -> int:
 
 def run_spec_diff(arguments: argparse.Namespace) -> int:
     from d360.spec.diff import diff_specs
-    from d360.spec.text import terminal_safe
 
     if not arguments.deadline > 0:
         raise UsageError(f"--deadline must be more than 0 seconds, not {arguments.deadline:g}")
@@ -130,7 +129,7 @@ def run_spec_diff(arguments: argparse.Namespace) -> int:
     else:
         print(report.to_text(), end="")
         if overlay_check is not None:
-            print(terminal_safe(overlay_check.to_text()), end="")
+            print(overlay_check.to_text(), end="")  # escaped line by line, as the report is
     return EXIT_REFUSED if arguments.fail_on_breaking and report.breaking else EXIT_OK
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import errno
 import sys
-import unicodedata
 from pathlib import Path
 from typing import Any, NoReturn, TextIO, TypeAlias
 
 from d360 import SPEC_VERSION
 from d360.errors import D360Error, ValidationError
 from d360.json_input import JSONInputError, decode_text, loads
+from d360.spec.text import terminal_safe  # the one escape for all of d360's output (the commands, regen.py)
 
 EXIT_OK = 0
 EXIT_REFUSED = 1
@@ -83,7 +83,8 @@ def error_line(message: str) -> None:
 
 
 def redact(text: str) -> str:
-    """One line for a terminal: secrets masked, white space folded, control characters made visible."""
+    """One line for a terminal: secrets masked, white space folded, what a terminal would obey or could not
+    print (control and format characters, lone surrogates) shown as escapes."""
     return terminal_safe(" ".join(_mask_secrets(text).split()))
 
 
@@ -91,16 +92,6 @@ def _mask_secrets(text: str) -> str:
     for secret in SECRETS:
         text = text.replace(secret, "[REDACTED]")
     return text
-
-
-def terminal_safe(text: str) -> str:
-    """Control characters (an ANSI escape in upstream's error text, say) shown as escapes, never obeyed."""
-    if text.isprintable():
-        return text
-    return "".join(
-        character.encode("unicode_escape").decode("ascii") if unicodedata.category(character) == "Cc" else character
-        for character in text
-    )
 
 
 def say(line: str, *, file: TextIO | None = None) -> None:

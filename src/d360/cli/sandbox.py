@@ -12,7 +12,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from d360 import SPEC_VERSION
-from d360.cli.common import EXIT_OK, Commands, UsageError
+from d360.cli.common import EXIT_OK, Commands, UsageError, say
 from d360.errors import ConfigurationError
 from d360.numbers import read_int
 
@@ -276,7 +276,7 @@ def run_sandbox(arguments: argparse.Namespace) -> int:
     )
     if arguments.webhook_url:
         signed = "signed" if arguments.webhook_secret else "unsigned"
-        print(
+        say(  # the URL as given: shown escaped, as any text from outside
             f"  delivering webhooks to {arguments.webhook_url} ({signed}); "
             f"a customer writes: POST {base_url}{sandbox.INBOUND_PATH}"
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from d360.cli.common import EPILOG, EXIT_OK, Commands, UsageError, connection_options, read_json_document, say
@@ -30,8 +30,12 @@ def add_templates_commands(commands: Commands) -> None:
         return parser
 
     listing = action("list", "every template, or those matching the filters (every page, as it comes)")
-    listing.add_argument("--status", metavar="S", help="APPROVED, PENDING, REJECTED, PAUSED, ... (any case)")
-    listing.add_argument("--category", metavar="C", help="UTILITY, MARKETING or AUTHENTICATION (any case)")
+    listing.add_argument(
+        "--status", metavar="S", type=_one_of(_statuses), help="APPROVED, PENDING, REJECTED, PAUSED, ... (any case)"
+    )
+    listing.add_argument(
+        "--category", metavar="C", type=_one_of(_categories), help="UTILITY, MARKETING or AUTHENTICATION (any case)"
+    )
     listing.add_argument("--language", metavar="CODE", help="a language code, such as en or en_US")
     listing.add_argument("--name", metavar="NAME", help="only this template (every language of it)")
     listing.set_defaults(handler=run_list)
@@ -58,6 +62,33 @@ def add_templates_commands(commands: Commands) -> None:
     library.add_argument("--industry", metavar="INDUSTRY", help="E_COMMERCE, FINANCIAL_SERVICES, ...")
     library.add_argument("--language", metavar="CODE")
     library.set_defaults(handler=run_library)
+
+
+def _one_of(values: Callable[[], tuple[str, ...]]) -> Callable[[str], str]:
+    """An argument type taking one of `values()` in any case: a typo is refused (exit 2) naming the values
+    known, where upstream would match no template and the command would say "no templates match"."""
+
+    def read(value: str) -> str:
+        known = values()
+        if value.upper() not in known:
+            raise argparse.ArgumentTypeError(f"must be one of {', '.join(known)} (any case), not {value!r}")
+        return value.upper()
+
+    return read
+
+
+# Imported when the flag is given: every `d360` command builds this parser, and these modules take
+# milliseconds to import.
+def _statuses() -> tuple[str, ...]:
+    from d360.resources.templates import STATUSES
+
+    return STATUSES
+
+
+def _categories() -> tuple[str, ...]:
+    from d360.resources.template_rules import CATEGORIES
+
+    return CATEGORIES
 
 
 def run_list(arguments: argparse.Namespace) -> int:

@@ -2,26 +2,32 @@
 
 Served as the sandbox is: stalled connections are closed and too many are answered 503, so a flood of
 them cannot keep a real delivery out. Whatever an event holds is printed safely (control characters and
-lone surrogates as escapes).
+lone surrogates as escapes). It stops within a bounded time whatever its reader does: lines are written
+by a thread of their own (`LineWriter`), each step of a stop is given `--shutdown-timeout`, and a second
+Ctrl-C leaves at once.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import math
 import os
-import re
 import signal
 import sys
-import threading
+from collections.abc import Iterator
 from datetime import datetime
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from d360.cli.common import EXIT_OK, Commands, UsageError, terminal_safe
+from d360.cli.common import EXIT_INTERRUPTED, EXIT_OK, Commands, UsageError
+from d360.cli.line_writer import LineWriter
 from d360.cli.sandbox import _port
 from d360.errors import ConfigurationError
+from d360.spec.text import terminal_safe, terminal_safe_json
 
 if TYPE_CHECKING:  # imported when a webhook command runs: the others start without the event classes
     from d360.webhooks import (
@@ -33,6 +39,9 @@ if TYPE_CHECKING:  # imported when a webhook command runs: the others start with
     )
 
 SECRET_ENVIRONMENT = "D360_WEBHOOK_SECRET"
+DEFAULT_SHUTDOWN_TIMEOUT = 10.0
+STALLED_READER = 2.0
+"""At a stop, seconds without a line taken after which standard output's reader is given up on."""
 
 
 def add_webhook_commands(commands: Commands) -> None:
@@ -61,6 +70,14 @@ def add_webhook_commands(commands: Commands) -> None:
         help="a header every delivery must carry (repeatable), as set with set_webhook(headers=...)",
     )
     listen.add_argument("--json", action="store_true", help="print JSON lines (the typed event and its raw dict)")
+    listen.add_argument(
+        "--shutdown-timeout",
+        type=_seconds,
+        default=DEFAULT_SHUTDOWN_TIMEOUT,
+        metavar="SECONDS",
+        help="at a stop, how long each step may wait: requests in progress, queued events, lines not yet "
+        f"printed (default {DEFAULT_SHUTDOWN_TIMEOUT:g}); a second Ctrl-C leaves at once",
+    )
     listen.add_argument(
         "--journal",
         metavar="PATH",
@@ -96,14 +113,20 @@ def run_listen(arguments: argparse.Namespace) -> int:
         required[name.strip()] = value.strip()
     from d360.webhooks import Deduplicator, Receiver
 
-    printer = _Printer(as_json=arguments.json)
-    # One worker: events print in the order they arrived.
+    # Lines go to standard output through a thread of their own: a reader that stops reading can no longer
+    # hold up a handler, and through it the stop (the receiver drains its queue, and asyncio waits for
+    # the handlers' threads, at exit). Notes for a person go to stderr the same way.
+    output, notes = LineWriter(sys.stdout), LineWriter(sys.stderr)
+    printer = _Printer(output, notes, as_json=arguments.json)
+    # One worker: events print in the order they arrived. The stop waits for the queue a bounded time;
+    # what it leaves is logged at ERROR, each event named.
     receiver = Receiver(
         secret=secret,
         header=required or None,
         dedup=Deduplicator.in_memory(),
         workers=1,
         path=arguments.path,
+        shutdown_timeout=arguments.shutdown_timeout,
     )
     receiver.on_event(printer)
     sink = None
@@ -132,7 +155,9 @@ def run_listen(arguments: argparse.Namespace) -> int:
 
     # The sandbox's guards: a connection without a complete request within the idle timeout is closed, and
     # beyond MAX_CONNECTIONS new requests are answered 503 (upstream redelivers), so stalled connections
-    # cannot wedge the listener. The lifespan drains the queue at Ctrl-C: every event answered is printed.
+    # cannot wedge the listener. The lifespan drains the queue at Ctrl-C: every event answered is handled
+    # (and printed, when standard output takes it). Requests still in progress at a stop get the same
+    # bound as the queue: uvicorn would otherwise wait for ever for a body that never ends.
     config = uvicorn.Config(
         receiver.asgi,
         log_level="warning",
@@ -141,39 +166,90 @@ def run_listen(arguments: argparse.Namespace) -> int:
         http=guarded_h11_protocol(sandbox.IDLE_TIMEOUT),
         limit_concurrency=sandbox.MAX_CONNECTIONS,
         timeout_keep_alive=max(1, int(sandbox.IDLE_TIMEOUT)),
+        timeout_graceful_shutdown=math.ceil(arguments.shutdown_timeout),
     )
-    server = uvicorn.Server(config)
+    server = _server(config)
+
+    def on_stop_signal(number: int, frame: FrameType | None) -> None:
+        if server.should_exit:  # a second Ctrl-C (or SIGTERM) while stopping: the user will not wait
+            pending = receiver.asgi.pending
+            notes.put(
+                "d360 webhook listen: leaving now"
+                + (f"; {pending} events answered 200 were not handled or printed" if pending else "")
+            )
+            notes.close(1.0)
+            os._exit(EXIT_INTERRUPTED)  # at once: no thread, queue or pipe may hold this up
+        notes.put("d360 webhook listen: stopping (Ctrl-C again to leave at once)")
+        server.handle_exit(number, frame)
+
+    # Installed for the whole run, before and after uvicorn serves too (_server leaves them in place).
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(stop_signal, lambda number, frame: None)
+        signal.signal(stop_signal, on_stop_signal)
     server.run(sockets=[listener])
+    # Lines still queued get the same bound, and less when the reader takes none of them for a while.
+    output.close(arguments.shutdown_timeout, stalled=STALLED_READER)
     stats = receiver.stats
-    print(
+    notes.put(
         f"d360 webhook listen: stopped after {stats.events} events ({stats.duplicates} duplicates, "
-        f"{stats.refused} deliveries refused)",
-        file=sys.stderr,
-        flush=True,
+        f"{stats.refused} deliveries refused)"
     )
+    if stats.unhandled:
+        notes.put(f"  {stats.unhandled} events answered 200 were not handled (the ERROR above names them)")
+    if output.not_written:
+        why = "its reader closed it" if output.failed is not None else "it was not being read"
+        notes.put(f"  {output.not_written} events not printed: standard output could not take them ({why})")
     if sink is not None:
         recorded = ", ".join(f"{count} {outcome}" for outcome, count in sorted(sink.outcomes.items())) or "none"
-        print(f"  journal {arguments.journal}: statuses {recorded}", file=sys.stderr, flush=True)
+        notes.put(f"  journal {arguments.journal}: statuses {recorded}")
         sink.close()
+    notes.close(arguments.shutdown_timeout)
     return EXIT_OK
 
 
-class _Printer:
-    """Prints one event per line; called from the receiver's worker, one event at a time."""
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, not {text!r}")
+    return seconds
 
-    def __init__(self, *, as_json: bool) -> None:
+
+def _server(config: Any) -> Any:
+    """uvicorn's server, with the listener's own signal handlers left in place: uvicorn's take a second
+    Ctrl-C only while requests are in progress, not while the queue drains or the process exits."""
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            yield
+
+    return Server(config)
+
+
+class _Printer:
+    """Queues one line per event for standard output; called from the receiver's worker. Never blocks:
+    when standard output is not being read and the queue is full, the line is dropped and counted."""
+
+    def __init__(self, output: LineWriter, notes: LineWriter, *, as_json: bool) -> None:
+        self.output = output
+        self.notes = notes
         self.as_json = as_json
-        self._lock = threading.Lock()
+        self._told = False
 
     def __call__(self, event: AnyEvent) -> None:
         if self.as_json:
-            line = escape_surrogates(json.dumps(_jsonable(event), ensure_ascii=False, default=str))
+            line = terminal_safe_json(json.dumps(_jsonable(event), ensure_ascii=False, default=str))
         else:
             line = describe(event)
-        with self._lock:
-            print(line, flush=True)
+        if not self.output.put(line) and not self._told:
+            self._told = True
+            self.notes.put(
+                "d360 webhook listen: standard output takes no more lines: events are still handled, but not "
+                "printed (counted when it stops)"
+            )
 
 
 def _jsonable(event: AnyEvent) -> dict[str, Any]:
@@ -229,16 +305,7 @@ def describe(event: AnyEvent) -> str:
             text = f"template {_template(event)} category {event.previous_category or '?'} -> {event.new_category}"
     else:
         text = f"unknown ({event.reason}): {json.dumps(event.raw, default=str)[:200]}"
-    return escape_surrogates(terminal_safe(f"{when} {text}"))
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def escape_surrogates(text: str) -> str:
-    """Lone surrogates (half an emoji, as upstream may send one) as `\\udXXX` escapes: no stream can
-    write them as they are. In JSON text the escape reads back as the same character."""
-    return _SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+    return terminal_safe(f"{when} {text}")
 
 
 def _template(event: TemplateStatusUpdate | TemplateQualityUpdate | TemplateCategoryUpdate) -> str:

@@ -9,6 +9,7 @@ with its JSON path, are Meta's, from the pages that document them:
 - names, categories, languages, `parameter_format` (positional `{{1}}` or named `{{first_name}}`):
   https://developers.facebook.com/docs/whatsapp/business-management-api/message-templates
 - the name's 512 characters and the body's 1024: 360dialog's "Create and manage Template Messages" page.
+- no lone surrogate (half an emoji) in any text: UTF-8 cannot carry one, so upstream cannot keep or show it.
 
 Enum values (`BODY`, `IMAGE`, `QUICK_REPLY`, `UTILITY`, ...) are compared in any case and sent as given.
 """
@@ -22,6 +23,7 @@ from typing import Any
 import attrs
 
 from d360.errors import Problem, ValidationError
+from d360.json_input import LONE_SURROGATE_REASON, lone_surrogates
 from d360.numbers import read_int
 
 NAME_MAX = 512
@@ -79,6 +81,7 @@ def definition_problems(definition: Any) -> list[Problem]:
     if not isinstance(definition, Mapping):
         return [Problem("$", f"must be an object (a template definition), not {_kind(definition)}")]
     check = _Check()
+    _lone_surrogates(check, definition)
     for key in definition:
         if key not in FIELDS:
             check.add(f"$.{key}", f"is not a field of a template definition (known: {', '.join(FIELDS)})")
@@ -125,6 +128,14 @@ def name_problems(name: Any, path: str = "$.name") -> list[Problem]:
     if not NAME_PATTERN.fullmatch(name):
         return [Problem(path, f"must be lower-case letters, digits and underscores only, not {_short(name)}")]
     return []
+
+
+def _lone_surrogates(check: _Check, definition: Mapping[str, Any]) -> None:
+    """A problem for each text of the definition, anywhere in it (keys too), that holds a lone surrogate:
+    upstream's store would keep one and then fail every listing."""
+    for found in lone_surrogates(definition):
+        held = "is a key holding" if found.in_key else "holds"
+        check.add(found.path, f"{held} a lone surrogate ({found.character!a}), {LONE_SURROGATE_REASON}")
 
 
 class _Check:

@@ -51,6 +51,14 @@ MAX_PAGE_SIZE = 1000
 MAX_PAGES = 10_000
 """A listing that has not ended after this many pages is upstream looping: stopped with an error."""
 
+STATUSES = (
+    "APPROVED", "PENDING", "REJECTED", "PAUSED", "DISABLED", "IN_APPEAL", "PENDING_DELETION", "DELETED",
+    "LIMIT_EXCEEDED", "ARCHIVED", "LOCKED", "FLAGGED", "REINSTATED",
+)  # fmt: skip
+"""The statuses a template may have (Meta's Message Template reference, `status`; the same values come in
+`message_template_status_update`). `list(status=...)` takes any string: a status newer than d360 still
+filters; `d360 templates list --status` takes only these, so a typo is refused, not "no templates match"."""
+
 # The filter keys 360dialog's template listings take (the Partner API's page lists the same ones).
 NAME_FILTER = "business_templates.name"
 

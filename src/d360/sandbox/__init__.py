@@ -18,6 +18,7 @@ import collections
 import json
 import math
 import random
+import re
 import secrets
 import socket
 import threading
@@ -32,6 +33,7 @@ import attrs
 import httpx
 
 from d360.errors import ConfigurationError, D360Error
+from d360.json_input import LONE_SURROGATE_REASON, lone_surrogates
 from d360.media.client import MEDIA_ID_DIGITS
 from d360.media.limits import LARGEST, check_upload, media_kind
 from d360.messages import with_cloud_api_defaults
@@ -326,11 +328,20 @@ class Sandbox:
         if not isinstance(raw, bytes):
             return raw
         try:
-            body = json.loads(raw)
+            body = json.loads(raw, parse_constant=_not_json)
         except (ValueError, UnicodeDecodeError) as exc:
             return JSONResponse({"error": f"request body is not valid JSON: {exc}"}, 400)
         except RecursionError:
             return JSONResponse({"error": "request body is nested too deeply"}, 400)
+        if _ESCAPED_SURROGATE.search(raw):
+            # Kept, it would make every look at what arrived (/_sandbox/messages) a 500: UTF-8 cannot carry it.
+            found = lone_surrogates(body)
+            if found:
+                where, character = found[0].path, found[0].character
+                return JSONResponse(
+                    {"error": f"invalid message: {where}: holds a lone surrogate ({character!a}), "
+                              f"{LONE_SURROGATE_REASON}"}, 400,
+                )  # fmt: skip
         try:
             if _is_read_receipt(body):
                 problems = read_receipt_problems(body)
@@ -717,6 +728,15 @@ def _webhook_config_problem(raw: bytes) -> str | tuple[str, dict[str, str]]:
     if problems:
         return f"invalid webhook configuration: {problems[0]}"
     return body["url"], dict(body.get("headers") or {})
+
+
+_ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+"""How a lone surrogate reaches a body: escaped (raw, it is not UTF-8, and the body is refused as such)."""
+
+
+def _not_json(constant: str) -> Any:
+    """`json.loads` takes NaN and Infinity; JSON does not, and no answer could give them back."""
+    raise ValueError(f"{constant} is not JSON")
 
 
 def _is_read_receipt(body: Any) -> bool:

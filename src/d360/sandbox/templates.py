@@ -235,11 +235,12 @@ class TemplateStore:
             category=str(definition["category"]).upper(),
             components=copy.deepcopy(list(components)),
             status=status,
-            size=len(json.dumps(definition, ensure_ascii=False, default=str)),
+            size=0,
             parameter_format=definition.get("parameter_format"),
             quality="UNKNOWN" if status == "PENDING" else "GREEN",
             review_at=time.monotonic() + self.review_seconds if status == "PENDING" else None,
         )
+        stored.size = answerable_size(stored)
         with self._lock:
             if self._find(stored.name, stored.language) is not None:
                 raise TemplateRefused(
@@ -365,6 +366,17 @@ class TemplateStore:
         if mismatch is not None:
             return cloud_error(132000, "Number of parameters does not match the expected number of params", mismatch)
         return None
+
+
+def answerable_size(stored: StoredTemplate) -> int:
+    """The bytes of the template as every answer gives it (what keeping it costs), rendered as Starlette's
+    JSONResponse renders it; TemplateRefused when it cannot be, so nothing kept can fail a listing later."""
+    try:
+        rendered = json.dumps(stored.to_dict(), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        return len(rendered.encode("utf-8"))
+    except (TypeError, ValueError, RecursionError) as exc:  # UnicodeEncodeError is a ValueError
+        reason = str(exc).encode("utf-8", "backslashreplace").decode("utf-8")
+        raise TemplateRefused(f"the template cannot be answered as JSON ({reason}): not kept") from None
 
 
 def parameter_mismatch(shape: TemplateShape, components: Any) -> str | None:
@@ -544,6 +556,9 @@ def listing(store: TemplateStore, query: Mapping[str, str]) -> dict[str, Any]:
         filters = None
     if not isinstance(filters, dict) or not all(isinstance(value, str) for value in filters.values()):
         return {"error": 'filters must be a JSON object of strings, such as {"status": "approved"}'}
+    if not _utf8(json.dumps(filters, ensure_ascii=False)):
+        # The answer echoes the filters: one it cannot write would be a 500.
+        return {"error": "filters must be text UTF-8 can carry, not a lone surrogate (half of an emoji, say)"}
     unknown = sorted(set(filters) - set(FILTER_KEYS))
     if unknown:
         return {"error": f"filters may hold {', '.join(FILTER_KEYS)}, not {', '.join(unknown)}"}
@@ -668,3 +683,11 @@ def _is_seconds(value: Any) -> bool:
         and value == value
         and 0 <= value <= MAX_REVIEW_SECONDS
     )
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

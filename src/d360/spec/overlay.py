@@ -19,6 +19,8 @@ from typing import Any
 
 import attrs
 
+from .text import terminal_safe
+
 KINDS = ("extension", "limit")
 
 
@@ -58,6 +60,7 @@ class OverlayCheck:
     missing: tuple[OverlayAction, ...]
 
     def to_text(self) -> str:
+        """The check for a terminal: a heading, then a line per action, each line escaped on its own."""
         lines = []
         for action in self.missing:
             lines.append(f"  TARGET GONE  {action.target}: {action.summary}")
@@ -65,7 +68,8 @@ class OverlayCheck:
             lines.append(f"  REDUNDANT    {action.target}: {action.summary} (upstream's spec now says the same)")
         if not lines:
             return "Overlay: every action still applies and still adds something.\n"
-        return "Overlay:\n" + "\n".join(lines) + "\n"
+        # Escaped line by line: escaping the joined text would show its line breaks as \x0a.
+        return "Overlay:\n" + "\n".join(terminal_safe(line) for line in lines) + "\n"
 
 
 def load_overlay(path: str | Path) -> Overlay:

@@ -1,8 +1,9 @@
-"""Text from a spec, shown to a person: one line, nothing a terminal or a Markdown page would obey.
+"""Outside text shown to a person: nothing a terminal or a Markdown page would obey, nothing it cannot print.
 
-A spec is untrusted input: its names and descriptions reach the change report, error lines and the
-CHANGELOG. `scripts/regen.py` loads this module by path (it cannot import d360's CLI), so the CLI and
-the regeneration share these helpers from here.
+A spec, upstream's answers and webhooks are untrusted input: their text reaches the change report, the
+CHANGELOG, error lines and every command's output. This is the one `terminal_safe` of d360: every `d360`
+command shows outside text through it (`d360.cli.common.say` and the error line), and `scripts/regen.py`
+loads this module by path (it cannot import d360's CLI). It imports nothing but `re` and `unicodedata`.
 """
 
 from __future__ import annotations
@@ -23,6 +24,25 @@ def terminal_safe(text: str) -> str:
     return "".join(
         _escape(character) if unicodedata.category(character) in _UNSHOWABLE else character for character in text
     )
+
+
+def terminal_safe_json(text: str) -> str:
+    """JSON text (`json.dumps(..., ensure_ascii=False)`) with every character `terminal_safe` escapes written
+    as its JSON escape (`\\u001b`, `\\udc80`): the same JSON, read back to the very same characters, and
+    nothing a terminal would obey. Such characters only occur inside JSON strings, where an escape is valid."""
+    if text.isprintable():
+        return text
+    return "".join(
+        _json_escape(character) if unicodedata.category(character) in _UNSHOWABLE else character for character in text
+    )
+
+
+def _json_escape(character: str) -> str:
+    code = ord(character)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # beyond the BMP: JSON writes the UTF-16 pair
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def _escape(character: str) -> str:

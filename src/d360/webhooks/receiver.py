@@ -95,7 +95,9 @@ class Receiver:
     `queue_size`: events waiting for a worker before deliveries are answered 503 (a delivery is taken
     whole whenever the queue is not full, so it may hold one delivery's events more).
     `shutdown_timeout`: seconds a shutdown waits for queued events (default None: until every one is
-    handled); what is left when it passes is logged at ERROR with each event's key.
+    handled, so a handler that never returns holds it for ever); what is left when it passes is logged at
+    ERROR with each event's key. A plain-function handler stuck in its thread still holds an ASGI
+    process's exit: give handlers timeouts of their own.
     """
 
     def __init__(
