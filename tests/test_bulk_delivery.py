@@ -105,6 +105,28 @@ def test_a_status_for_a_line_a_crash_left_unknown_makes_it_accepted_and_it_is_no
     sink.close()
 
 
+def raw_failed_status(message_id: str, token: str, title: str) -> bytes:
+    """A failed status as upstream's JSON carries it: a lone surrogate in `message_id` or `title` as an escape."""
+    body = delivery(statuses=[status(message_id, "failed", TO, biz_opaque_callback_data=token, error_code=131026)])
+    body["entry"][0]["changes"][0]["value"]["statuses"][0]["errors"][0]["title"] = title
+    return json.dumps(body).encode("ascii")
+
+
+def test_a_status_holding_a_lone_surrogate_is_recorded_and_its_line_never_sent_again(journal: Journal) -> None:
+    for number in (1, 2, 3):  # each line sent in its own commit; the run is then killed
+        journal.mark_sending(number, 1)
+    sink = JournalSink(journal.path)
+    for number, title in ((1, "undeliverable"), (2, "undeliverable \ud83d"), (3, "undeliverable")):
+        (event,) = parse(raw_failed_status(f"wamid.{number}\udc00", journal.callback_token(number), title))
+        assert sink(event) == "updated"
+    sink.close()
+    assert journal.recover_interrupted() == 0  # every line's status arrived: none is unknown
+    assert journal.resend_unknown_with_evidence() == 0
+    record = next(record for record in journal.records() if record.line_number == 2)
+    assert (record.state, record.message_id, record.delivery) == (ACCEPTED, "wamid.2\\udc00", "failed")
+    assert record.delivery_error is not None and record.delivery_error.startswith("undeliverable \\ud83d ")
+
+
 def test_a_journal_made_before_tracking_is_given_the_columns_and_an_id(tmp_path: Path) -> None:
     path = old_journal(
         tmp_path / "old.sqlite",

@@ -16,10 +16,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
+
 from d360 import sandbox
+from d360.bulk.journal import Journal
 from d360.sandbox import Faults
+from d360.webhooks.verify import sign
 from tests.servers import wait_for
 from tests.test_bulk import KEY, bodies_received, bulk, journal_states, start_bulk, wait_for_accepted, write_jsonl
+from tests.test_bulk_delivery import raw_failed_status
 from tests.test_cli_webhook import readline
 
 SECRET = "resume-secret-0123"
@@ -171,3 +176,24 @@ def test_a_listener_started_before_the_campaign_records_every_lines_status(tmp_p
     states = collections.Counter((state, delivery) for state, delivery, _ in rows(journal).values())
     assert states == {("accepted", "read"): 80}
     assert "statuses 240 updated" in errors and "foreign" not in errors, errors
+
+
+def test_the_listener_records_a_status_holding_lone_surrogates_it_answered_200_for(tmp_path: Path) -> None:
+    journal = tmp_path / "campaign.sqlite"
+    with Journal(journal) as run:  # a run that sent line 2 and died before its answer came
+        run.fill("fingerprint", "campaign.jsonl", [(n, f"h{n}", "pending", None) for n in (1, 2, 3)])
+        run.mark_sending(2, 1)
+        token = run.callback_token(2)
+    body = raw_failed_status("wamid.2\udc00", token, "Message undeliverable \ud83d")
+    with listening(journal) as (listener, url):
+        answer = httpx.post(url, content=body, headers={"x-360dialog-signature": sign(body, SECRET)}, timeout=20)
+        assert answer.status_code == 200
+        wait_for(lambda: rows(journal)[2][1] is not None, timeout=20)
+        errors = stop_listener(listener)
+    assert "statuses 1 updated" in errors and "failed on" not in errors, errors
+    with sqlite3.connect(journal) as db:
+        state, message_id, delivery_error = db.execute(
+            "SELECT state, message_id, delivery_error FROM lines WHERE line_number = 2"
+        ).fetchone()
+    assert (state, message_id) == ("accepted", "wamid.2\\udc00")
+    assert delivery_error.startswith("Message undeliverable \\ud83d")

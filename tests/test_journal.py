@@ -362,6 +362,44 @@ def test_a_status_for_a_pending_line_accepts_it_with_its_message_id(journal: Jou
     )
 
 
+HALF_EMOJI = "\ud83d"  # a lone surrogate: JSON carries it as an escape, the parser keeps it, UTF-8 cannot
+
+
+def test_text_from_outside_with_a_lone_surrogate_is_kept_escaped_and_ids_still_match(tmp_path: Path) -> None:
+    with Journal(tmp_path / "run.sqlite") as journal:
+        # A file's name (os.fsdecode keeps bytes that are not UTF-8 as surrogates) and a line's problem.
+        journal.fill("fp", f"camp{HALF_EMOJI}.jsonl", [*lines(3), (4, "h4", FAILED, f"invalid: {HALF_EMOJI}")])
+        assert journal.meta()["input"] == "camp\\ud83d.jsonl" and row(journal, 4).error == "invalid: \\ud83d"
+        # Upstream's answers: a message id and an error text holding one.
+        journal.apply([("finish", 1, ACCEPTED, f"wamid.{HALF_EMOJI}", None, True),
+                       ("finish", 2, FAILED, None, f"BadRequestError: bad {HALF_EMOJI}", False)])  # fmt: skip
+        assert row(journal, 1).message_id == "wamid.\\ud83d" and row(journal, 2).error == "BadRequestError: bad \\ud83d"
+        # Its statuses find the line by that id, and their error text is kept the same way.
+        outcome = journal.record_status(
+            line_number=None, message_id=f"wamid.{HALF_EMOJI}", status="failed", code=131026, error=f"x {HALF_EMOJI}"
+        )
+        assert outcome == "updated"
+        assert (row(journal, 1).delivery, row(journal, 1).delivery_error) == ("failed", "x \\ud83d")
+        # A status for a line sent with a d360 token, and one that waits for its line's answer.
+        assert journal.record_status(line_number=3, message_id=f"wamid.3{HALF_EMOJI}", status="sent") == "updated"
+        assert row(journal, 3).message_id == "wamid.3\\ud83d"
+        journal.apply([(SENDING, 2)])
+        waiting = journal.record_status(line_number=None, message_id=f"wamid.2{HALF_EMOJI}", status="read")
+        assert waiting == "waiting"
+        journal.finish(2, ACCEPTED, message_id=f"wamid.2{HALF_EMOJI}", match_by_id=True)
+        journal.settle_by_status()
+        assert (row(journal, 2).state, row(journal, 2).delivery) == (ACCEPTED, "read")
+
+
+def test_text_the_journal_cannot_store_is_a_typed_error_never_a_bare_unicode_error(journal: Journal) -> None:
+    # Every write goes through `storable`; should one ever not, the failure is still the journal's own error.
+    with pytest.raises(JournalError, match=r"cannot write to the journal .*surrogates not allowed"):
+        journal._write("UPDATE lines SET error = ? WHERE line_number = 1", (HALF_EMOJI,))
+    with pytest.raises(JournalError, match=r"cannot write to the journal .*surrogates not allowed"), journal._writing():
+        journal._db.execute("UPDATE lines SET error = ? WHERE line_number = 1", (HALF_EMOJI,))
+    assert row(journal, 1).error is None
+
+
 def test_the_funnel_counts_accepted_lines_by_delivery_and_failures_by_code(journal: Journal) -> None:
     for number in range(1, 6):
         journal.finish(number, ACCEPTED, message_id=f"wamid.{number}")

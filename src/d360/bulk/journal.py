@@ -25,7 +25,7 @@ import sys
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, overload
 
 import attrs
 
@@ -329,20 +329,20 @@ class Journal:
                 self._db.executemany(
                     "INSERT INTO meta (key, value) VALUES (?, ?)",
                     [("schema_version", SCHEMA_VERSION), ("input_fingerprint", fingerprint),
-                     ("input", description), ("created_at", str(now))],
+                     ("input", storable(description)), ("created_at", str(now))],
                 )  # fmt: skip
                 self._db.execute(
                     "INSERT OR IGNORE INTO meta (key, value) VALUES ('journal_id', ?)", (secrets.token_hex(8),)
                 )
                 batch: list[tuple[int, str, str, str | None, float, float]] = []
                 for line_number, content_hash, state, error in lines:
-                    batch.append((line_number, content_hash, state, error, now, now))
+                    batch.append((line_number, content_hash, state, storable(error), now, now))
                     if len(batch) >= INSERT_BATCH:
                         self._insert(batch)
                         batch.clear()
                 self._insert(batch)
                 self._apply_waiting(now)
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, UnicodeError) as exc:
             raise JournalWriteError(f"cannot fill the journal {self.path}: {exc}; nothing was sent") from None
         return True
 
@@ -442,6 +442,7 @@ class Journal:
         """
         if status not in DELIVERY_RANK:
             return "ignored"
+        message_id, error = storable(message_id), storable(error)
         now = time.time()
         with self._writing():  # the lookup and the write, or the keeping, as one: never between a fill
             outcome = self._record(line_number, message_id, status, code, error, now, now)
@@ -586,7 +587,9 @@ class Journal:
     def _write(self, statement: str, parameters: tuple[Any, ...]) -> sqlite3.Cursor:
         try:
             return self._db.execute(statement, parameters)
-        except sqlite3.Error as exc:  # a full disk, a file gone read-only: the run must stop, not guess
+        # A full disk, a file gone read-only: the run must stop, not guess. A UnicodeError is text from
+        # outside that was not made `storable`: a typed error all the same, never a bare ValueError.
+        except (sqlite3.Error, UnicodeError) as exc:
             raise JournalWriteError(f"cannot write to the journal {self.path}: {exc}") from None
 
     @contextlib.contextmanager
@@ -595,7 +598,7 @@ class Journal:
         try:
             with self._transaction():
                 yield
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, UnicodeError) as exc:
             raise JournalWriteError(f"cannot write to the journal {self.path}: {exc}") from None
 
     # Reading.
@@ -666,7 +669,29 @@ def _finish_parameters(
     line_number: int, state: str, message_id: str | None, error: str | None, match_by_id: bool, now: float
 ) -> tuple[Any, ...]:
     """FINISH's parameters, in its order: one place for `finish` and `apply`."""
-    return (state, ACCEPTED, message_id, error, 1 if match_by_id else None, now, line_number)
+    return (state, ACCEPTED, storable(message_id), storable(error), 1 if match_by_id else None, now, line_number)
+
+
+@overload
+def storable(text: str) -> str: ...
+@overload
+def storable(text: None) -> None: ...
+def storable(text: str | None) -> str | None:
+    """Text from outside (upstream's ids and error texts, a file's name) as the journal can keep it.
+
+    SQLite takes UTF-8 only, and a lone surrogate (half an emoji, which a webhook or an answer may carry
+    and the parser keeps) cannot be encoded: binding it raises UnicodeEncodeError, and the write, say a
+    status proving a line accepted, would be lost. Such text is kept with escapes (`\\ud83d`); any other
+    text as it is. A message id is escaped the same way wherever it is written or looked up, so the two
+    still match.
+    """
+    if text is None or text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 def _is_journal(tables: set[str]) -> bool:
