@@ -239,3 +239,31 @@ def test_upstream_text_holding_a_lone_surrogate_is_journaled_escaped_with_no_tra
         (3, "accepted", "wamid.3\\ud83d"),
     ]
     assert "Invalid parameter \\udc00" in rows[1][3]
+
+
+@pytest.mark.parametrize("flag", ["--csv", "--html"])
+def test_a_report_is_never_written_over_the_journal_or_its_files(tmp_path: Path, flag: str) -> None:
+    journal = filled_journal(tmp_path, lines=3)
+    before = journal.read_bytes()
+    (tmp_path / "link.sqlite").symlink_to(journal)
+    (tmp_path / "sub").mkdir()
+    for output in (
+        str(journal),
+        f"{journal}-wal",
+        f"{journal}-shm",
+        f"{journal}.lock",
+        str(tmp_path / "sub" / ".." / journal.name),  # the same file, spelled otherwise
+        str(tmp_path / "link.sqlite"),  # or reached through a link
+    ):
+        result = subprocess.run([D360, "bulk", "report", str(journal), flag, output], capture_output=True, text=True,
+                                cwd=tmp_path, timeout=60, check=False)  # fmt: skip
+        assert result.returncode == 2, (output, result.stderr)
+        assert error_lines(result.stderr) == [
+            f"d360: error: {flag} {output} is the journal or one of its files: it would be overwritten; name another"
+        ]
+        assert result.stderr.count("\n") == 1 and result.stdout == ""
+    assert journal.read_bytes() == before
+    assert collections.Counter(journal_states(journal).values()) == {"accepted": 3}
+    beside = subprocess.run([D360, "bulk", "report", str(journal), flag, str(tmp_path / "campaign.sqlite.out")],
+                            capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
+    assert beside.returncode == 0, beside.stderr  # a name that merely starts like the journal's is fine

@@ -9,6 +9,7 @@ import csv
 import gc
 import json
 import math
+import os
 import signal
 import sqlite3
 import sys
@@ -366,6 +367,9 @@ def run_bulk_report(arguments: argparse.Namespace) -> int:
         raise UsageError(
             f"--json and {to_stdout[0]} - cannot both write to standard output: give {to_stdout[0]} a file"
         )
+    for flag, path in (("--csv", arguments.csv), ("--html", arguments.html)):
+        if path and path != "-" and _is_journal_file(path, arguments.journal):
+            raise UsageError(f"{flag} {path} is the journal or one of its files: it would be overwritten; name another")
     # With a report on standard output, the lines for a person go to stderr: stdout holds the report alone.
     text = sys.stderr if to_stdout else None
     with Journal(arguments.journal, read_only=True) as journal:
@@ -427,6 +431,26 @@ def run_bulk_report(arguments: argparse.Namespace) -> int:
         if written and written != "-":
             say(f"wrote {written}", file=text)
     return EXIT_OK
+
+
+JOURNAL_COMPANIONS = ("", "-wal", "-shm", "-journal", ".lock")
+"""What a journal is on disk: its file, SQLite's write-ahead log, shared memory and rollback journal beside
+it, and the run lock."""
+
+
+def _is_journal_file(path: str, journal: str) -> bool:
+    """Whether writing `path` would overwrite the journal or one of its companions (through any link or
+    spelling of the path)."""
+    target = Path(path)
+    for suffix in JOURNAL_COMPANIONS:
+        companion = Path(journal + suffix)
+        try:
+            if os.path.samefile(target, companion):
+                return True
+        except OSError:  # one of them does not exist (yet): the same path once resolved is the same file
+            if target.resolve() == companion.resolve():
+                return True
+    return False
 
 
 CSV_HEADER = ["line_number", "state", "message_id", "error", "attempts", "created_at", "updated_at", "delivery",
