@@ -10,7 +10,7 @@ import socket
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -205,56 +205,169 @@ def test_marking_a_line_sending_records_when_it_was_last_sent(journal: Journal) 
     assert second is not None and second >= first
 
 
-def test_an_unknown_line_is_sent_again_only_between_lines_with_statuses(journal: Journal) -> None:
-    journal.apply([("finish", n, UNKNOWN, None, "APITimeoutError", False) for n in (1, 2, 3)])
-    journal.apply([("finish", n, ACCEPTED, f"wamid.{n}", None, False) for n in (4, 5)])
-    set_sent_at(journal, {1: 100.0, 4: 200.0, 2: 300.0, 5: 400.0, 3: 500.0})
-    # No status at all: nothing proves any unknown line was never accepted.
-    assert not journal.statuses_recorded()
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[float], None]:
+    """Set the journal's clock: `clock(100)` makes what follows (a send, a status arriving) happen at 100."""
+    now = [0.0]
+    monkeypatch.setattr(journal_module.time, "time", lambda: now[0])
+
+    def at(moment: float) -> None:
+        now[0] = moment
+
+    return at
+
+
+def sent(journal: Journal, clock: Callable[[float], None], at: float, *numbers: int) -> None:
+    """Lines marked sending in one commit at `at`."""
+    clock(at)
+    journal.apply([(SENDING, number) for number in numbers])
+
+
+def arrives(
+    journal: Journal, clock: Callable[[float], None], at: float, line_number: int, status: str = "sent"
+) -> None:
+    """A status for the line arrives at `at`."""
+    clock(at)
+    journal.record_status(line_number=line_number, message_id=f"wamid.{line_number}", status=status)
+
+
+def unknown(journal: Journal, *numbers: int) -> None:
+    journal.apply([("finish", number, UNKNOWN, None, "APITimeoutError", False) for number in numbers])
+
+
+NEVER_ACCEPTED = "no status arrived, though statuses did before it was sent and for lines sent after it: never accepted, so sent again"
+
+
+def test_an_unknown_line_is_sent_again_only_if_statuses_arrived_before_it_went_out_and_came_after(
+    journal: Journal, clock: Callable[[float], None]
+) -> None:
+    sent(journal, clock, 100, 1)
+    arrives(journal, clock, 150, 1)  # statuses reach the journal
+    sent(journal, clock, 200, 2)
+    sent(journal, clock, 300, 3)
+    unknown(journal, 2, 3)
+    # Nothing came for a line sent after line 2: the listener may have gone down.
     assert journal.resend_unknown_with_evidence() == 0
-    # A status for line 4 only: statuses came after line 1, but nothing shows they already did when it
-    # went out (a webhook URL set after line 1 was accepted leaves it without a status for ever).
-    journal.record_status(line_number=4, message_id="wamid.4", status="delivered")
+    sent(journal, clock, 400, 4)
+    arrives(journal, clock, 450, 4)
+    assert journal.resend_unknown_with_evidence() == 2  # statuses before and after both: never accepted
+    assert [row(journal, n).state for n in (2, 3)] == [PENDING, PENDING]
+    assert row(journal, 2).error == NEVER_ACCEPTED
+    assert journal.resend_unknown_with_evidence() == 0
+
+
+def test_statuses_that_arrive_late_prove_nothing_for_a_line_sent_before_they_arrived(
+    journal: Journal, clock: Callable[[float], None]
+) -> None:
+    # The listener is down while lines 1 to 3 go out; line 2's answer is lost (its fate unknown).
+    sent(journal, clock, 100, 1)
+    sent(journal, clock, 200, 2)
+    sent(journal, clock, 300, 3)
+    unknown(journal, 2)
+    assert not journal.statuses_recorded() and journal.resend_unknown_with_evidence() == 0
+    # The listener comes back: statuses of lines 1 and 3 are redelivered, line 2's still waits in
+    # upstream's backoff. Lines sent before and after it have statuses, but none had arrived when it went out.
+    arrives(journal, clock, 1000, 1)
+    arrives(journal, clock, 1001, 3)
     assert journal.statuses_recorded()
     assert journal.resend_unknown_with_evidence() == 0
-    assert [row(journal, n).state for n in (1, 2, 3)] == [UNKNOWN] * 3
-    # A status for line 5 too: line 2, sent between two lines whose statuses came, was never accepted.
-    journal.record_status(line_number=5, message_id="wamid.5", status="sent")
+    assert row(journal, 2).state == UNKNOWN and row(journal, 2).error == "APITimeoutError"
+    # A line sent once statuses flow, whose answer is lost too, is proved by a status for a line after it.
+    sent(journal, clock, 1100, 4)
+    unknown(journal, 4)
+    sent(journal, clock, 1200, 5)
+    arrives(journal, clock, 1201, 5)
     assert journal.resend_unknown_with_evidence() == 1
-    assert [row(journal, n).state for n in (1, 2, 3)] == [UNKNOWN, PENDING, UNKNOWN]
-    assert row(journal, 2).error == (
-        "no status arrived, though statuses did for lines sent before and after it: never accepted, so sent again"
-    )
-    assert row(journal, 3).error == "APITimeoutError"  # nothing reached the journal for a line sent after it
+    assert [row(journal, n).state for n in (2, 4)] == [UNKNOWN, PENDING]
+
+
+def first_status_at(journal: Journal, line_number: int) -> tuple[float | None, float | None]:
+    return journal._db.execute(
+        "SELECT first_status_at, delivery_at FROM lines WHERE line_number = ?", (line_number,)
+    ).fetchone()
+
+
+def test_a_lines_first_status_arrival_is_kept_as_its_delivery_moves_forward(
+    journal: Journal, clock: Callable[[float], None]
+) -> None:
+    sent(journal, clock, 100, 1)
+    arrives(journal, clock, 150, 1, "sent")
+    sent(journal, clock, 200, 2)
+    unknown(journal, 2)
+    sent(journal, clock, 300, 3)
+    arrives(journal, clock, 1000, 1, "read")  # the latest state arrives later: delivery_at moves, the first not
+    arrives(journal, clock, 1001, 1, "delivered")  # stale: changes nothing
+    arrives(journal, clock, 1002, 3)
+    assert first_status_at(journal, 1) == (150, 1000)
+    # A journal whose statuses came before it kept first arrivals counts from the latest: never earlier
+    # than the first, so it can only leave a line unknown, never prove one.
+    journal._db.execute("UPDATE lines SET first_status_at = NULL")
+    assert journal.resend_unknown_with_evidence() == 0
+    journal._db.execute("UPDATE lines SET first_status_at = 150 WHERE line_number = 1")
+    assert journal.resend_unknown_with_evidence() == 1
+    assert row(journal, 2).state == PENDING
+
+
+def test_a_line_sent_in_the_same_commit_as_one_with_a_status_counts_as_sent_before_it(
+    journal: Journal, clock: Callable[[float], None]
+) -> None:
+    sent(journal, clock, 100, 3)
+    arrives(journal, clock, 150, 3)
+    sent(journal, clock, 200, 1, 2)  # one commit: one send time
+    assert sent_at(journal, 1) == sent_at(journal, 2) == 200
+    journal.apply([("finish", 1, UNKNOWN, None, "a", False), ("finish", 2, ACCEPTED, "wamid.2", None, False)])
+    arrives(journal, clock, 250, 2)
+    assert journal.resend_unknown_with_evidence() == 1
+
+
+def test_a_status_arriving_the_moment_a_line_is_sent_is_not_before_it(
+    journal: Journal, clock: Callable[[float], None]
+) -> None:
+    sent(journal, clock, 100, 1)
+    arrives(journal, clock, 200, 1)
+    sent(journal, clock, 200, 2)  # strictly after is needed: the two clocks may be read in either order
+    unknown(journal, 2)
+    sent(journal, clock, 300, 3)
+    arrives(journal, clock, 350, 3)
     assert journal.resend_unknown_with_evidence() == 0
 
 
-def test_a_line_sent_in_the_same_commit_as_one_with_a_status_counts_as_before_and_after(journal: Journal) -> None:
-    journal.apply([(SENDING, 1), (SENDING, 2)])  # one commit: one send time
-    assert sent_at(journal, 1) == sent_at(journal, 2)
-    journal.apply([("finish", 1, UNKNOWN, None, "a", False), ("finish", 2, ACCEPTED, "wamid.2", None, False)])
-    journal.record_status(line_number=2, message_id="wamid.2", status="sent")
-    assert journal.resend_unknown_with_evidence() == 1
-
-
-def test_an_unknown_line_with_its_own_status_is_settled_not_sent_again(journal: Journal) -> None:
-    journal.apply([("finish", n, UNKNOWN, None, "a", False) for n in (1, 2, 3)])
-    set_sent_at(journal, {1: 200.0, 2: 100.0, 3: 300.0})
-    journal._db.execute("UPDATE lines SET delivery = 'sent' WHERE line_number IN (2, 3)")
+def test_an_unknown_line_with_its_own_status_is_settled_not_sent_again(
+    journal: Journal, clock: Callable[[float], None]
+) -> None:
+    sent(journal, clock, 100, 2)
+    sent(journal, clock, 200, 1)
+    sent(journal, clock, 300, 3)
+    unknown(journal, 1, 2, 3)
+    journal._db.execute("UPDATE lines SET delivery = 'sent', first_status_at = 150 WHERE line_number IN (2, 3)")
     assert journal.settle_by_status() == 2
     assert journal.resend_unknown_with_evidence() == 1  # the statuses of lines 2 and 3 prove line 1
     assert [row(journal, n).state for n in (1, 2, 3)] == [PENDING, ACCEPTED, ACCEPTED]
     assert row(journal, 2).error is None
 
 
-def test_a_line_sent_before_the_journal_kept_send_times_stays_unknown(journal: Journal) -> None:
-    journal.apply([("finish", 1, UNKNOWN, None, "a", False), ("finish", 2, ACCEPTED, "wamid.2", None, False)])
-    journal.apply([("finish", 3, ACCEPTED, "wamid.3", None, False)])
-    set_sent_at(journal, {1: None, 2: 100.0, 3: 500.0})
-    for number in (2, 3):
-        journal.record_status(line_number=number, message_id=f"wamid.{number}", status="sent")
+def test_a_line_sent_before_the_journal_kept_send_times_stays_unknown(
+    journal: Journal, clock: Callable[[float], None]
+) -> None:
+    sent(journal, clock, 100, 2)
+    arrives(journal, clock, 110, 2)
+    sent(journal, clock, 200, 1)
+    sent(journal, clock, 500, 3)
+    arrives(journal, clock, 510, 3)
+    unknown(journal, 1)
+    set_sent_at(journal, {1: None})
     assert journal.resend_unknown_with_evidence() == 0  # nothing places line 1 among them
     assert row(journal, 1).state == UNKNOWN
+
+
+def test_an_older_journal_is_given_the_first_arrival_column_when_next_opened_for_writing(tmp_path: Path) -> None:
+    path = old_journal(
+        tmp_path / "old.sqlite", "INSERT INTO lines VALUES (1, 'h', 'accepted', 'wamid.1', NULL, 1, 0, 0);"
+    )
+    with Journal(path) as journal:
+        journal.record_status(line_number=1, message_id="wamid.1", status="sent")
+        first, latest = first_status_at(journal, 1)
+        assert first is not None and first == latest
 
 
 # Statuses that come before their line.

@@ -70,7 +70,8 @@ SCHEMA = (
 JOURNAL_TABLES = frozenset({"meta", "lines"})
 OPTIONAL_TABLES = frozenset({"waiting_statuses"})
 """A journal has `meta` and `lines`; journals made before statuses could wait lack `waiting_statuses`."""
-# Added by delivery tracking, then by resending on evidence (`sent_at`); ALTERed into journals made before.
+# Added by delivery tracking, then by resending on evidence (`sent_at`, `first_status_at`); ALTERed into
+# journals made before.
 DELIVERY_COLUMNS = {
     "delivery": "TEXT",
     "delivery_code": "INTEGER",
@@ -78,7 +79,11 @@ DELIVERY_COLUMNS = {
     "delivery_at": "REAL",
     "match_by_id": "INTEGER",
     "sent_at": "REAL",
+    "first_status_at": "REAL",
 }
+"""`delivery_at` is when the line's latest delivery state arrived (it moves with the state);
+`first_status_at` when its first status arrived, which never moves: the evidence that statuses were
+reaching the journal at that moment (see `Journal.resend_unknown_with_evidence`)."""
 WAITING_WITHOUT_TOKEN = 10_000
 """Statuses with no d360 token that found no line, kept in case their line is about to record its message
 id: the newest this many. A listener also hears the number's other traffic, which no line will ever match."""
@@ -101,12 +106,13 @@ FINISH = (
 )
 """A line's outcome; a line a status webhook already spoke for stays accepted."""
 RECORD_STATUS = (
-    "UPDATE lines SET state = ?, error = CASE WHEN state = ? THEN error ELSE NULL END, "
-    "message_id = COALESCE(message_id, ?), delivery = ?, delivery_code = ?, delivery_error = ?, "
-    "delivery_at = ?, updated_at = ? WHERE line_number = ? AND "
+    "UPDATE lines SET state = :accepted, error = CASE WHEN state = :accepted THEN error ELSE NULL END, "
+    "message_id = COALESCE(message_id, :message_id), delivery = :status, delivery_code = :code, "
+    "delivery_error = :error, delivery_at = :received_at, first_status_at = COALESCE(first_status_at, :received_at), "
+    "updated_at = :now WHERE line_number = :line_number AND "
     "COALESCE(CASE delivery "
     + " ".join(f"WHEN '{state}' THEN {rank}" for state, rank in DELIVERY_RANK.items())
-    + " END, 0) < ?"
+    + " END, 0) < :rank"
 )
 """A status webhook on its line: accepted, and its delivery moved forward only."""
 
@@ -381,23 +387,29 @@ class Journal:
     def resend_unknown_with_evidence(self) -> int:
         """Unknown lines the statuses prove upstream never accepted go back to pending; return how many.
 
-        Upstream reports a status for every message it accepts, to the webhook URL set when it accepts it.
-        The proof for a line is a status recorded for a line sent after it (statuses reach this journal:
-        the listener is up and reached) and one for a line sent before it (they already did when this
-        line went out: a URL set, or a listener started, after the line was accepted would have left it
-        without a status for ever). Lines sent in the same commit count as either. Without both, a line
-        stays unknown: sending it again could send it twice. Call this only once statuses have had time
+        Upstream reports a status for every message it accepts, to the webhook URL set when it accepts it,
+        and redelivers one that was not answered, later, on a backoff of its own. So the proof for a line
+        is in when statuses *arrived*, not in the order lines were sent: a status arrived before the line
+        was sent (statuses were reaching this journal when it went out, so its own would have been
+        delivered at once, not left waiting in upstream's backoff), and a line sent after it (or in the
+        same commit) has a status (they still were afterwards). Without both, a line stays unknown:
+        sending it again could send it twice. A status for an earlier line that arrives late (a
+        redelivery, after the listener came back) proves nothing for a line sent before it arrived.
+
+        When each line's first status arrived is kept in `first_status_at`; a line whose statuses came
+        before the journal kept it counts from its latest one (`delivery_at`, never earlier than its first),
+        which can only leave a line unknown, never prove one. Call this only once statuses have had time
         to arrive (`d360 bulk --await-statuses`). A line sent before the journal kept send times has no
         place in that order, and stays unknown.
         """
         cursor = self._write(
             "UPDATE lines SET state = ?, error = ?, updated_at = ? WHERE state = ? AND delivery IS NULL "
-            "AND sent_at BETWEEN (SELECT MIN(sent_at) FROM lines WHERE delivery IS NOT NULL) "
-            "AND (SELECT MAX(sent_at) FROM lines WHERE delivery IS NOT NULL)",
+            "AND sent_at > (SELECT MIN(COALESCE(first_status_at, delivery_at)) FROM lines WHERE delivery IS NOT NULL) "
+            "AND sent_at <= (SELECT MAX(sent_at) FROM lines WHERE delivery IS NOT NULL)",
             (
                 PENDING,
-                "no status arrived, though statuses did for lines sent before and after it: never accepted, "
-                "so sent again",
+                "no status arrived, though statuses did before it was sent and for lines sent after it: never "
+                "accepted, so sent again",
                 time.time(),
                 UNKNOWN,
             ),
@@ -471,8 +483,9 @@ class Journal:
         # One statement: the line is accepted (a status proves it), and its delivery only moves forward.
         cursor = self._db.execute(
             RECORD_STATUS,
-            (ACCEPTED, ACCEPTED, message_id, status, code, error, received_at, now, line_number, DELIVERY_RANK[status]),
-        )
+            {"accepted": ACCEPTED, "message_id": message_id, "status": status, "code": code, "error": error,
+             "received_at": received_at, "now": now, "line_number": line_number, "rank": DELIVERY_RANK[status]},
+        )  # fmt: skip
         if cursor.rowcount:
             return "updated"
         exists = self._db.execute("SELECT 1 FROM lines WHERE line_number = ?", (line_number,)).fetchone()

@@ -85,9 +85,9 @@ def add_bulk_commands(commands: Commands) -> None:
         default=0.0,
         metavar="SECONDS",
         help="after sending, wait up to this long for status webhooks (d360 webhook listen --journal) to settle "
-        "the unknown lines; one no status speaks for is sent again only if statuses came for lines sent before "
-        "and after it (so they reached the journal when it went out, and its own would have too); the others "
-        "stay unknown (exit 4)",
+        "the unknown lines; one no status speaks for is sent again only if a status had reached the journal "
+        "before it was sent and statuses came for lines sent after it (so its own would have come at once, not "
+        "on a later redelivery); the others stay unknown (exit 4)",
     )
     bulk.add_argument("--template", metavar="NAME", help="CSV input: the template to fill")
     bulk.add_argument("--language", metavar="CODE", help="CSV input: the template's language")
@@ -337,13 +337,14 @@ def _tell_settlement(settlement: Any, journal: str) -> None:
     if settlement.settled or settlement.resent:
         print(
             f"bulk: of {settlement.unknown} unknown lines, status webhooks showed {settlement.settled} accepted; "
-            f"{settlement.resent} never were (statuses came for lines sent before and after them), and are sent "
-            "again now",
+            f"{settlement.resent} never were (statuses arrived before they were sent and came for lines sent after "
+            "them), and are sent again now",
             file=sys.stderr,
         )
     if settlement.kept:
         why = (
-            "no status webhook reached the journal {journal} for lines sent both before and after them"
+            "no status webhook had reached the journal {journal} before they were sent, or none came for lines "
+            "sent after them"
             if settlement.statuses_recorded
             else "no status webhook reached the journal {journal} at all"
         )
