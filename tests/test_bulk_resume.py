@@ -27,7 +27,17 @@ from d360.sandbox import Faults
 from d360.webhooks.payloads import delivery, status
 from d360.webhooks.verify import sign
 from tests.servers import wait_for
-from tests.test_bulk import KEY, TO, bodies_received, bulk, journal_states, start_bulk, wait_for_accepted, write_jsonl
+from tests.test_bulk import (
+    KEY,
+    TO,
+    bodies_received,
+    bulk,
+    journal_states,
+    start_bulk,
+    text_message,
+    wait_for_accepted,
+    write_jsonl,
+)
 from tests.test_bulk_delivery import raw_failed_status
 from tests.test_cli_webhook import readline
 
@@ -220,7 +230,7 @@ class SlowToAnswer(sandbox.Sandbox):
 
     def _accept(self, body: dict[str, Any], size: int) -> dict[str, Any]:
         answer = super()._accept(body, size)
-        if int(body["biz_opaque_callback_data"].rsplit(":", 1)[1]) in self.slow:
+        if int(body["text"]["body"].split()[1]) in self.slow:  # "line N"
             self._slow_ids.add(answer["messages"][0]["id"])
         return answer
 
@@ -276,3 +286,42 @@ def test_statuses_redelivered_late_prove_nothing_for_lines_sent_before_they_arri
         assert set(journal_states(journal).values()) == {"accepted"}
     finally:
         served.stop()
+
+
+def test_lines_that_bring_their_own_callback_data_are_never_resent_on_evidence(tmp_path: Path) -> None:
+    # Every line but the tenth ones brings its own biz_opaque_callback_data, so its statuses find it only by
+    # the message id its answer holds. The answers of lines 15, 20, 25 and 35 are lost (upstream took them):
+    # line 20 carries a d360 token, and its status settles it; the statuses of the others reach the journal
+    # without finding them. The statuses of lines sent before and after them prove nothing for them:
+    # sending them again would send them twice.
+    source = tmp_path / "campaign.jsonl"
+    with source.open("w") as stream:
+        for index in range(1, 41):
+            own = {} if index % 10 == 0 else {"biz_opaque_callback_data": f"order-{index}"}
+            stream.write(json.dumps({**text_message(index), **own}) + "\n")
+    journal = tmp_path / "campaign.sqlite"
+    late = {15, 20, 25, 35}
+    slow = SlowToAnswer(late)
+    with listening(journal) as (listener, url):
+        slow.webhooks.settings.url, slow.webhooks.settings.secret = url, SECRET
+        served = sandbox.start(slow)
+        try:
+            first = bulk(served.base_url, str(source), "--journal", str(journal), "--timeout", "0.5",
+                         "--concurrency", "4", "--rate", "20")  # fmt: skip
+            assert first.returncode == 4, first.stderr
+            assert served.sandbox.webhooks.wait_idle(60)
+            wait_for(lambda: sum(1 for _, delivery, _ in rows(journal).values() if delivery) == 37, timeout=20)
+            resumed = bulk(served.base_url, str(source), "--journal", str(journal), "--await-statuses", "1")
+            received = bodies_received(served)
+        finally:
+            served.stop()
+        stop_listener(listener)
+    assert len(received) == 40 and max(received.values()) == 1, "a line was sent twice"
+    assert resumed.returncode == 4, resumed.stderr
+    assert "never were" not in resumed.stderr
+    (line,) = [line for line in resumed.stderr.splitlines() if "left as they are" in line]
+    assert line.startswith("bulk: 3 unknown lines are left as they are: sent without a d360 token")
+    assert "stay unknown" not in resumed.stderr  # no other line of unknown fate is left
+    states = journal_states(journal)
+    assert {line for line, state in states.items() if state == "unknown"} == {15, 25, 35}
+    assert states[20] == "accepted"  # its status came, lost answer or not

@@ -281,6 +281,55 @@ def test_statuses_that_arrive_late_prove_nothing_for_a_line_sent_before_they_arr
     assert [row(journal, n).state for n in (2, 4)] == [UNKNOWN, PENDING]
 
 
+def match_by_id(journal: Journal, line_number: int) -> int | None:
+    return journal._db.execute("SELECT match_by_id FROM lines WHERE line_number = ?", (line_number,)).fetchone()[0]
+
+
+def test_how_statuses_will_find_a_line_is_recorded_before_it_leaves(journal: Journal) -> None:
+    journal.apply([(SENDING, 1), (SENDING, 2, True), (SENDING, 3, False)])
+    journal.mark_sending(4, 1, own_data=True)
+    assert [match_by_id(journal, n) for n in (1, 2, 3, 4, 5)] == [0, 1, 0, 1, None]  # 5: never sent
+    # Its outcome keeps it: an answer, a lost one, a failure.
+    journal.apply([("finish", 2, ACCEPTED, "wamid.2", None, True), ("finish", 4, UNKNOWN, None, "lost", False),
+                   ("finish", 1, UNKNOWN, None, "lost", False)])  # fmt: skip
+    assert [match_by_id(journal, n) for n in (1, 2, 4)] == [0, 1, 1]
+    assert journal.record_status(line_number=None, message_id="wamid.2", status="sent") == "updated"
+
+
+def test_an_unknown_line_that_brought_its_own_callback_data_is_never_resent_on_evidence(
+    journal: Journal, clock: Callable[[float], None]
+) -> None:
+    sent(journal, clock, 100, 1)
+    arrives(journal, clock, 150, 1)
+    clock(200)
+    journal.apply([(SENDING, 2, True)])  # its own biz_opaque_callback_data: its statuses carry no token
+    sent(journal, clock, 250, 3)
+    unknown(journal, 2, 3)
+    sent(journal, clock, 300, 4)
+    arrives(journal, clock, 350, 4)
+    # Its statuses may well have arrived, waiting for the message id its lost answer held: nothing is proved.
+    clock(360)
+    assert journal.record_status(line_number=None, message_id="wamid.own", status="read") == "waiting"
+    assert journal.unknown_without_token() == 1
+    assert journal.resend_unknown_with_evidence() == 1  # line 3, sent with a token, between the same two
+    assert [row(journal, n).state for n in (2, 3)] == [UNKNOWN, PENDING]
+    assert journal.unknown_without_token() == 1
+
+
+def test_an_unknown_line_last_sent_by_a_d360_that_did_not_record_its_token_is_never_resent_on_evidence(
+    journal: Journal, clock: Callable[[float], None]
+) -> None:
+    sent(journal, clock, 100, 1)
+    arrives(journal, clock, 150, 1)
+    sent(journal, clock, 200, 2)
+    sent(journal, clock, 300, 3)
+    arrives(journal, clock, 350, 3)
+    unknown(journal, 2)
+    journal._db.execute("UPDATE lines SET match_by_id = NULL WHERE line_number = 2")  # as such a d360 left it
+    assert journal.unknown_without_token() == 1
+    assert journal.resend_unknown_with_evidence() == 0
+
+
 def first_status_at(journal: Journal, line_number: int) -> tuple[float | None, float | None]:
     return journal._db.execute(
         "SELECT first_status_at, delivery_at FROM lines WHERE line_number = ?", (line_number,)

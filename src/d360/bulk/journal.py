@@ -95,14 +95,17 @@ than all its other journal writes together."""
 
 
 MARK_SENDING = (
-    "UPDATE lines SET state = ?1, attempts = attempts + 1, updated_at = ?2, sent_at = ?2 WHERE line_number = ?3"
+    "UPDATE lines SET state = ?1, attempts = attempts + 1, updated_at = ?2, sent_at = ?2, match_by_id = ?4 "
+    "WHERE line_number = ?3"
 )
-"""Also when the line was last sent: the order in which statuses prove lines never accepted (see
-`Journal.resend_unknown_with_evidence`)."""
+"""Also when the line was last sent (the order in which statuses prove lines never accepted, see
+`Journal.resend_unknown_with_evidence`), and how its statuses will find it, known before it leaves:
+`match_by_id` 1 if it brings its own `biz_opaque_callback_data` (by its message id, which only its answer
+gives), 0 if it carries a d360 token (by the token). NULL: never sent by a d360 that recorded this."""
 FINISH = (
     "UPDATE lines SET state = CASE WHEN delivery IS NULL THEN ? ELSE ? END, "
     "message_id = COALESCE(?, message_id), error = CASE WHEN delivery IS NULL THEN ? ELSE NULL END, "
-    "match_by_id = ?, updated_at = ? WHERE line_number = ?"
+    "match_by_id = COALESCE(?, match_by_id), updated_at = ? WHERE line_number = ?"
 )
 """A line's outcome; a line a status webhook already spoke for stays accepted."""
 RECORD_STATUS = (
@@ -396,6 +399,11 @@ class Journal:
         sending it again could send it twice. A status for an earlier line that arrives late (a
         redelivery, after the listener came back) proves nothing for a line sent before it arrived.
 
+        Only a line sent with a d360 token can be proved: one that brought its own `biz_opaque_callback_data`
+        is found by its statuses only through the message id its answer held, and an unknown line's answer
+        was lost, so its statuses reach the journal without finding it; nothing can prove it either way (see
+        `unknown_without_token`). Nor can a line last sent by a d360 that did not record which it was.
+
         When each line's first status arrived is kept in `first_status_at`; a line whose statuses came
         before the journal kept it counts from its latest one (`delivery_at`, never earlier than its first),
         which can only leave a line unknown, never prove one. Call this only once statuses have had time
@@ -404,6 +412,7 @@ class Journal:
         """
         cursor = self._write(
             "UPDATE lines SET state = ?, error = ?, updated_at = ? WHERE state = ? AND delivery IS NULL "
+            "AND match_by_id = 0 "
             "AND sent_at > (SELECT MIN(COALESCE(first_status_at, delivery_at)) FROM lines WHERE delivery IS NOT NULL) "
             "AND sent_at <= (SELECT MAX(sent_at) FROM lines WHERE delivery IS NOT NULL)",
             (
@@ -415,6 +424,16 @@ class Journal:
             ),
         )
         return cursor.rowcount
+
+    def unknown_without_token(self) -> int:
+        """Unknown lines no status can ever be tied to: sent without a d360 token (they brought their own
+        `biz_opaque_callback_data`, or a d360 that did not record it sent them). Statuses find such a line
+        only by the message id its answer held, and its answer was lost."""
+        return int(
+            self._db.execute(
+                "SELECT COUNT(*) FROM lines WHERE state = ? AND COALESCE(match_by_id, 1) <> 0", (UNKNOWN,)
+            ).fetchone()[0]
+        )
 
     def statuses_recorded(self) -> bool:
         """Whether any status webhook has reached this journal for any of its lines."""
@@ -561,10 +580,11 @@ class Journal:
             "failures": failures,
         }
 
-    def mark_sending(self, line_number: int, attempt: int) -> None:
-        """Committed before the request leaves: the one write that makes a crash safe."""
+    def mark_sending(self, line_number: int, attempt: int, *, own_data: bool = False) -> None:
+        """Committed before the request leaves: the one write that makes a crash safe. `own_data`: the
+        line's message brings its own `biz_opaque_callback_data` (its statuses carry no d360 token)."""
         self.check_still_here()
-        self._write(MARK_SENDING, (SENDING, time.time(), line_number))
+        self._write(MARK_SENDING, (SENDING, time.time(), line_number, 1 if own_data else 0))
 
     def finish(
         self,
@@ -583,11 +603,15 @@ class Journal:
 
     def apply(self, operations: list[tuple[Any, ...]]) -> None:
         """Several line updates in one transaction (the group commit of a bulk run): each is
-        ("sending", line_number) or ("finish", line_number, state, message_id, error, match_by_id), at most
-        one per line."""
+        ("sending", line_number[, own_data]) or ("finish", line_number, state, message_id, error, match_by_id),
+        at most one per line."""
         self.check_still_here()
         now = time.time()
-        sending = [(SENDING, now, operation[1]) for operation in operations if operation[0] == SENDING]
+        sending = [
+            (SENDING, now, operation[1], 1 if operation[2:] and operation[2] else 0)
+            for operation in operations
+            if operation[0] == SENDING
+        ]
         outcomes = (operation for operation in operations if operation[0] != SENDING)
         finished = [
             _finish_parameters(line_number, state, message_id, error, match_by_id, now)

@@ -95,8 +95,8 @@ class GroupCommit:
         self._batch: asyncio.Future[None] | None = None
         self._failure: Exception | None = None
 
-    def mark_sending(self, line_number: int, attempt: int) -> asyncio.Future[None]:
-        return self._submit((SENDING, line_number))
+    def mark_sending(self, line_number: int, attempt: int, *, own_data: bool = False) -> asyncio.Future[None]:
+        return self._submit((SENDING, line_number, own_data))
 
     def finish(
         self,
@@ -188,13 +188,18 @@ async def send_remaining(
             state = PENDING if is_transient(error) else FAILED  # a pending line is tried again by a rerun
         writes.finish(outcome.index, state, error=_describe(error))
 
+    def mark_sending(line_number: int, attempt: int) -> asyncio.Future[None]:
+        # The journal knows before the request leaves whether the line's statuses will carry a d360 token:
+        # a line killed mid-send that brought its own data can then never be resent on evidence.
+        return writes.mark_sending(line_number, attempt, own_data=line_number in own_tokens)
+
     lines = _lines_to_send(bulk_input, journal, journal.states_to_send(resend_unknown=resend_unknown), own_tokens)
     outcomes = send_many(
         client,
         lines,
         concurrency=concurrency,
         rate=rate,
-        before_send=writes.mark_sending,
+        before_send=mark_sending,
         after_send=record,
         stop=stop,
     )
@@ -248,6 +253,9 @@ class Settlement:
     """Those the statuses prove upstream never accepted: back to pending, to be sent again."""
     kept: int
     """Those nothing proves either way: still unknown."""
+    without_token: int
+    """Of those kept, lines sent without a d360 token (they brought their own `biz_opaque_callback_data`):
+    no status can be tied to them, so they can never be proved (`Journal.unknown_without_token`)."""
     statuses_recorded: bool
     """Whether any status at all has reached the journal."""
 
@@ -276,6 +284,7 @@ async def settle_unknown(
         settled=unknown - left,
         resent=resent,
         kept=left - resent,
+        without_token=journal.unknown_without_token() if left else 0,
         statuses_recorded=journal.statuses_recorded(),
     )
 

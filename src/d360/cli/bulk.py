@@ -333,7 +333,7 @@ async def _send_pass(
 
 
 def _tell_settlement(settlement: Any, journal: str) -> None:
-    """What the wait for statuses did, on stderr: at most two lines."""
+    """What the wait for statuses did, on stderr: at most three lines."""
     if settlement.settled or settlement.resent:
         print(
             f"bulk: of {settlement.unknown} unknown lines, status webhooks showed {settlement.settled} accepted; "
@@ -341,7 +341,15 @@ def _tell_settlement(settlement: Any, journal: str) -> None:
             "them), and are sent again now",
             file=sys.stderr,
         )
-    if settlement.kept:
+    if settlement.without_token:
+        say(
+            f"bulk: {settlement.without_token} unknown lines are left as they are: sent without a d360 token (with "
+            "their own biz_opaque_callback_data, or by an earlier d360), their statuses can be tied to them only "
+            "by the message id their lost answer held, so nothing can show whether upstream took them "
+            "(--resend-unknown sends them again, risking duplicates)",
+            file=sys.stderr,
+        )
+    if settlement.kept > settlement.without_token:
         why = (
             "no status webhook had reached the journal {journal} before they were sent, or none came for lines "
             "sent after them"
@@ -349,7 +357,8 @@ def _tell_settlement(settlement: Any, journal: str) -> None:
             else "no status webhook reached the journal {journal} at all"
         )
         say(
-            f"bulk: {settlement.kept} unknown lines stay unknown: {why.format(journal=journal)}, so nothing shows "
+            f"bulk: {settlement.kept - settlement.without_token} unknown lines stay unknown: "
+            f"{why.format(journal=journal)}, so nothing shows "
             "upstream never took them (sending again could send them twice); check the listener (`d360 webhook "
             f"listen --journal {journal}` running, and the number's webhook URL pointing at it), then run the "
             "same command again",
