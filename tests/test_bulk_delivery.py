@@ -84,7 +84,7 @@ def test_a_status_before_the_sends_own_answer_keeps_the_line_accepted(journal: J
     assert sink(update("wamid.3", "sent", token=journal.callback_token(3))) == "updated"
     journal.finish(3, UNKNOWN, error="APITimeoutError: no answer")  # the answer itself got lost
     assert delivery_of(journal.path)[3] == (ACCEPTED, "sent", "wamid.3")
-    assert 3 not in [line for line, _ in journal.lines_in((PENDING, UNKNOWN))]
+    assert 3 not in [line for line, _, _ in journal.lines_in((PENDING, UNKNOWN))]
     sink.close()
 
 
@@ -105,7 +105,7 @@ def test_a_status_for_a_line_a_crash_left_unknown_makes_it_accepted_and_it_is_no
     journal.mark_sending(1, 1)  # sent later, and its status arrives: statuses still reach this journal
     sink(update("wamid.1", "sent", token=journal.callback_token(1)))
     assert journal.resend_unknown_with_evidence() == 1  # so line 5's would have too: never accepted
-    assert [line for line, _ in journal.lines_in((PENDING,))] == [2, 5]
+    assert [line for line, _, _ in journal.lines_in((PENDING,))] == [2, 5]
     sink.close()
 
 
@@ -315,9 +315,9 @@ def batches(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     sizes: list[int] = []
     real_apply = Journal.apply
 
-    def counting_apply(self: Journal, operations: list[Any]) -> None:
+    def counting_apply(self: Journal, operations: list[Any]) -> set[int]:
         sizes.append(len(operations))
-        real_apply(self, operations)
+        return real_apply(self, operations)
 
     monkeypatch.setattr(Journal, "apply", counting_apply)
     return sizes
@@ -432,3 +432,138 @@ def test_writes_queued_when_the_run_is_cut_off_are_committed_on_the_way_out(jour
     asyncio.run(run())
     rows = delivery_of(journal.path)
     assert rows[1][0] == SENDING and rows[2] == (ACCEPTED, None, "wamid.2")
+
+
+# A line sent again on evidence whose late status comes after all: never sent a second time.
+
+
+def test_marking_a_line_a_status_spoke_for_sending_is_refused_and_writes_nothing(journal: Journal) -> None:
+    journal.mark_sending(1, 1)
+    journal.finish(1, UNKNOWN, error="APITimeoutError")
+    journal._db.execute("UPDATE lines SET state = 'pending'")  # sent again on evidence: back to pending
+    journal.record_status(line_number=1, message_id="wamid.1", status="sent")  # its late status comes
+    journal.record_status(line_number=2, message_id="wamid.2", status="sent")  # (one never sent cannot)
+    assert journal.mark_sending(1, 2) is False and journal.mark_sending(3, 1) is True
+    assert journal.apply([(SENDING, 2), (SENDING, 4), ("finish", 5, ACCEPTED, "wamid.5", None, False)]) == {2}
+    states = {record.line_number: (record.state, record.attempts) for record in journal.records()}
+    assert states == {1: (ACCEPTED, 1), 2: (ACCEPTED, 0), 3: (SENDING, 1), 4: (SENDING, 1), 5: (ACCEPTED, 0)}
+    assert journal.has_status(1) and not journal.has_status(3) and not journal.has_status(99)
+
+
+class Recording(sandbox.Sandbox):
+    """Records the line of every message it takes."""
+
+    def __init__(self) -> None:
+        super().__init__([KEY])
+        self.lines: list[int] = []
+
+    def _accept(self, body: dict[str, Any], size: int) -> dict[str, Any]:
+        self.lines.append(int(body["text"]["body"].split()[1]))
+        return super()._accept(body, size)
+
+
+def resume_where_line_3_was_sent_again_on_evidence(
+    tmp_path: Path, late_status: Any, monkeypatch: pytest.MonkeyPatch
+) -> tuple[list[int], dict[int, str], int]:
+    """A journal of 6 lines where line 3 was sent, its answer lost, and sent back to pending on evidence;
+    `late_status(journal)` is patched in where its late status is to arrive. Returns the lines the resumed
+    pass sent, the journal's states, and how many lines the progress counted."""
+    from d360.bulk.input import BulkInput
+    from d360.bulk.progress import Progress
+    from d360.bulk.run import prepare_journal, send_remaining, validate_input
+    from d360.client import AsyncClient
+
+    source = BulkInput(write_jsonl(tmp_path / "c.jsonl", 6))
+    recording = Recording()
+    served = sandbox.start(recording)
+    progress = Progress(6, open(os.devnull, "w"), interactive=False)  # noqa: SIM115 - for the run only
+    try:
+        with Journal(tmp_path / "run.sqlite") as opened:
+            prepare_journal(opened, source, validate_input(source, lambda line: None))
+            opened.mark_sending(3, 1)
+            opened.finish(3, PENDING, error="no status arrived, ...: never accepted, so sent again")
+            late_status(monkeypatch, opened)
+
+            async def run() -> None:
+                async with AsyncClient(api_key=KEY, base_url=served.base_url) as client:
+                    await send_remaining(client, source, opened, concurrency=1, rate=None, resend_unknown=False,
+                                         progress=progress, stop=asyncio.Event())  # fmt: skip
+
+            asyncio.run(run())
+            states = {record.line_number: record.state for record in opened.records()}
+    finally:
+        served.stop()
+        progress.stream.close()
+    return recording.lines, states, progress.sent + progress.failed + progress.unknown
+
+
+def status_for_line_3(journal: Journal) -> None:
+    journal.record_status(line_number=3, message_id="wamid.late", status="delivered")
+
+
+def test_a_status_that_comes_after_the_page_was_read_keeps_the_line_from_being_sent_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def after_the_page_is_read(patch: pytest.MonkeyPatch, journal: Journal) -> None:
+        real = journal.lines_in
+
+        def lines_in(states: tuple[str, ...]) -> Iterator[tuple[int, str, int]]:
+            page = real(states)
+            first = next(page)  # the page is read, line 3 in it
+            status_for_line_3(journal)  # then its late status comes
+            yield first
+            yield from page
+
+        patch.setattr(journal, "lines_in", lines_in)
+
+    sent, states, counted = resume_where_line_3_was_sent_again_on_evidence(
+        tmp_path, after_the_page_is_read, monkeypatch
+    )
+    assert sent == [1, 2, 4, 5, 6]
+    assert set(states.values()) == {ACCEPTED} and counted == 6
+
+
+def test_a_status_that_comes_just_before_the_lines_sending_is_committed_keeps_it_from_being_sent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def after_the_line_was_checked(patch: pytest.MonkeyPatch, journal: Journal) -> None:
+        real = journal.has_status
+
+        def has_status(line_number: int) -> bool:
+            found = real(line_number)  # no status yet, when the line is handed to a worker
+            if line_number == 3:
+                status_for_line_3(journal)  # then it comes, before the worker's `sending` is committed
+            return found
+
+        patch.setattr(journal, "has_status", has_status)
+
+    sent, states, counted = resume_where_line_3_was_sent_again_on_evidence(
+        tmp_path, after_the_line_was_checked, monkeypatch
+    )
+    assert sent == [1, 2, 4, 5, 6]  # the journal refused its `sending`, so its request never left
+    assert set(states.values()) == {ACCEPTED} and counted == 6
+
+
+def test_send_many_skips_a_message_its_before_send_refuses_with_no_try_and_no_outcome() -> None:
+    from d360.client import AsyncClient
+    from d360.concurrency import send_many
+
+    recording = Recording()
+    served = sandbox.start(recording)
+    asked: list[tuple[int, int]] = []
+
+    async def before_send(index: int, attempt: int) -> bool:
+        asked.append((index, attempt))
+        return index != 2
+
+    async def run() -> list[int]:
+        async with AsyncClient(api_key=KEY, base_url=served.base_url) as client:
+            return [outcome.index async for outcome in send_many(
+                client, [text_message(n) for n in range(4)], concurrency=1, before_send=before_send
+            )]  # fmt: skip
+
+    try:
+        indexes = asyncio.run(run())
+    finally:
+        served.stop()
+    assert indexes == [0, 1, 3] and recording.lines == [0, 1, 3] and asked == [(0, 1), (1, 1), (2, 1), (3, 1)]

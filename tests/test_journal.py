@@ -119,15 +119,15 @@ def test_lines_to_send_are_read_across_every_page_in_order(tmp_path: Path) -> No
         journal.fill("fp", "in.jsonl", lines(count))
         journal.apply([("finish", number, ACCEPTED, f"wamid.{number}", None, False) for number in range(1, count, 3)])
         wanted = [number for number in range(1, count + 1) if (number - 1) % 3]
-        assert list(journal.lines_in((PENDING,))) == [(number, f"hash{number}") for number in wanted]
-        assert [number for number, _ in journal.lines_in((ACCEPTED,))] == list(range(1, count, 3))
+        assert list(journal.lines_in((PENDING,))) == [(number, f"hash{number}", 0) for number in wanted]
+        assert [number for number, _, _ in journal.lines_in((ACCEPTED,))] == list(range(1, count, 3))
 
 
 def test_lines_a_status_spoke_for_are_not_sent_again(journal: Journal) -> None:
     journal.finish(2, UNKNOWN, error="ambiguous")
     journal.record_status(line_number=2, message_id="wamid.2", status="sent")
     journal.finish(2, UNKNOWN, error="late")  # the send's answer after the status: still accepted
-    assert [number for number, _ in journal.lines_in((PENDING, UNKNOWN))] == [1, 3, 4, 5]
+    assert [number for number, _, _ in journal.lines_in((PENDING, UNKNOWN))] == [1, 3, 4, 5]
 
 
 # Writing: each write's row, and a batch that fails leaves nothing.

@@ -96,12 +96,15 @@ than all its other journal writes together."""
 
 MARK_SENDING = (
     "UPDATE lines SET state = ?1, attempts = attempts + 1, updated_at = ?2, sent_at = ?2, match_by_id = ?4 "
-    "WHERE line_number = ?3"
+    "WHERE line_number = ?3 AND delivery IS NULL"
 )
 """Also when the line was last sent (the order in which statuses prove lines never accepted, see
 `Journal.resend_unknown_with_evidence`), and how its statuses will find it, known before it leaves:
 `match_by_id` 1 if it brings its own `biz_opaque_callback_data` (by its message id, which only its answer
-gives), 0 if it carries a d360 token (by the token). NULL: never sent by a d360 that recorded this."""
+gives), 0 if it carries a d360 token (by the token). NULL: never sent by a d360 that recorded this.
+
+A line a status has spoken for is refused (`delivery IS NULL`), and its send skipped: upstream took it.
+A line sent again on evidence may get its late status after its page of lines to send was read."""
 FINISH = (
     "UPDATE lines SET state = CASE WHEN delivery IS NULL THEN ? ELSE ? END, "
     "message_id = COALESCE(?, message_id), error = CASE WHEN delivery IS NULL THEN ? ELSE NULL END, "
@@ -580,11 +583,12 @@ class Journal:
             "failures": failures,
         }
 
-    def mark_sending(self, line_number: int, attempt: int, *, own_data: bool = False) -> None:
+    def mark_sending(self, line_number: int, attempt: int, *, own_data: bool = False) -> bool:
         """Committed before the request leaves: the one write that makes a crash safe. `own_data`: the
-        line's message brings its own `biz_opaque_callback_data` (its statuses carry no d360 token)."""
+        line's message brings its own `biz_opaque_callback_data` (its statuses carry no d360 token).
+        False, and nothing written, if a status has spoken for the line: it must not be sent."""
         self.check_still_here()
-        self._write(MARK_SENDING, (SENDING, time.time(), line_number, 1 if own_data else 0))
+        return bool(self._write(MARK_SENDING, (SENDING, time.time(), line_number, 1 if own_data else 0)).rowcount)
 
     def finish(
         self,
@@ -601,10 +605,11 @@ class Journal:
         # accepted whatever this try's outcome says, and stays so.
         self._write(FINISH, _finish_parameters(line_number, state, message_id, error, match_by_id, time.time()))
 
-    def apply(self, operations: list[tuple[Any, ...]]) -> None:
+    def apply(self, operations: list[tuple[Any, ...]]) -> set[int]:
         """Several line updates in one transaction (the group commit of a bulk run): each is
         ("sending", line_number[, own_data]) or ("finish", line_number, state, message_id, error, match_by_id),
-        at most one per line."""
+        at most one per line. Return the lines whose `sending` was refused, a status having spoken for them
+        (see MARK_SENDING): they must not be sent."""
         self.check_still_here()
         now = time.time()
         sending = [
@@ -617,9 +622,34 @@ class Journal:
             _finish_parameters(line_number, state, message_id, error, match_by_id, now)
             for _, line_number, state, message_id, error, match_by_id in outcomes
         ]
+        refused: set[int] = set()
         with self._writing():
-            self._db.executemany(MARK_SENDING, sending)
+            if self._db.executemany(MARK_SENDING, sending).rowcount < len(sending):  # rare: found only then
+                refused = self._spoken_for([parameters[2] for parameters in sending])
             self._db.executemany(FINISH, finished)
+        return refused
+
+    def _spoken_for(self, line_numbers: list[int]) -> set[int]:
+        """Those of the lines a status has spoken for."""
+        found: set[int] = set()
+        for start in range(0, len(line_numbers), 500):  # within SQLite's limit of parameters
+            chunk = line_numbers[start : start + 500]
+            found.update(
+                number
+                for (number,) in self._db.execute(
+                    f"SELECT line_number FROM lines WHERE delivery IS NOT NULL AND line_number IN "
+                    f"({','.join('?' * len(chunk))})",
+                    chunk,
+                )
+            )
+        return found
+
+    def has_status(self, line_number: int) -> bool:
+        """Whether a status has spoken for the line (it was accepted): a primary-key read."""
+        row = self._db.execute(
+            "SELECT delivery IS NOT NULL FROM lines WHERE line_number = ?", (line_number,)
+        ).fetchone()
+        return bool(row and row[0])
 
     def _write(self, statement: str, parameters: tuple[Any, ...]) -> sqlite3.Cursor:
         try:
@@ -643,13 +673,14 @@ class Journal:
     def states_to_send(self, *, resend_unknown: bool) -> tuple[str, ...]:
         return (PENDING, UNKNOWN) if resend_unknown else (PENDING,)
 
-    def lines_in(self, states: tuple[str, ...]) -> Iterator[tuple[int, str]]:
-        """(line number, content hash) of the lines in the given states, ascending, read in pages."""
+    def lines_in(self, states: tuple[str, ...]) -> Iterator[tuple[int, str, int]]:
+        """(line number, content hash, attempts) of the lines in the given states and with no status,
+        ascending, read in pages."""
         marks = ",".join("?" * len(states))
         last = 0
         while True:
             page = self._db.execute(
-                f"SELECT line_number, content_hash FROM lines WHERE state IN ({marks}) AND delivery IS NULL "
+                f"SELECT line_number, content_hash, attempts FROM lines WHERE state IN ({marks}) AND delivery IS NULL "
                 "AND line_number > ? "
                 f"ORDER BY line_number LIMIT {PAGE_SIZE}",
                 (*states, last),

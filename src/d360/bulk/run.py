@@ -94,9 +94,19 @@ class GroupCommit:
         self._operations: list[tuple[Any, ...]] = []
         self._batch: asyncio.Future[None] | None = None
         self._failure: Exception | None = None
+        self._refused: set[int] = set()
 
     def mark_sending(self, line_number: int, attempt: int, *, own_data: bool = False) -> asyncio.Future[None]:
+        """Once the future is done, `refused(line_number)` says whether the journal refused the mark (a
+        status spoke for the line meanwhile): then the line must not be sent."""
         return self._submit((SENDING, line_number, own_data))
+
+    def refused(self, line_number: int) -> bool:
+        """Whether the line's `sending` was refused (asked once, after its mark's commit)."""
+        if line_number in self._refused:
+            self._refused.discard(line_number)
+            return True
+        return False
 
     def finish(
         self,
@@ -127,7 +137,7 @@ class GroupCommit:
         if not operations:  # already committed by close()
             return
         try:
-            self.journal.apply(operations)
+            self._refused.update(self.journal.apply(operations))
         except Exception as exc:  # a full disk: every worker waiting on this commit stops, and so does the run
             self._failure = exc
             if batch is not None and not batch.done():
@@ -188,12 +198,23 @@ async def send_remaining(
             state = PENDING if is_transient(error) else FAILED  # a pending line is tried again by a rerun
         writes.finish(outcome.index, state, error=_describe(error))
 
-    def mark_sending(line_number: int, attempt: int) -> asyncio.Future[None]:
+    async def mark_sending(line_number: int, attempt: int) -> bool:
         # The journal knows before the request leaves whether the line's statuses will carry a d360 token:
         # a line killed mid-send that brought its own data can then never be resent on evidence.
-        return writes.mark_sending(line_number, attempt, own_data=line_number in own_tokens)
+        await writes.mark_sending(line_number, attempt, own_data=line_number in own_tokens)
+        if writes.refused(line_number):
+            accepted_meanwhile(line_number)
+            return False  # send_many skips it: no request, no outcome
+        return True
 
-    lines = _lines_to_send(bulk_input, journal, journal.states_to_send(resend_unknown=resend_unknown), own_tokens)
+    def accepted_meanwhile(line_number: int) -> None:
+        # A status spoke for the line after its page was read (a line sent again on evidence whose late
+        # status came after all): upstream took it, so it counts as sent, and is not sent again.
+        own_tokens.discard(line_number)
+        _advance(progress, sent=1)
+
+    states = journal.states_to_send(resend_unknown=resend_unknown)
+    lines = _lines_to_send(bulk_input, journal, states, own_tokens, accepted_meanwhile)
     outcomes = send_many(
         client,
         lines,
@@ -216,21 +237,32 @@ async def send_remaining(
 
 
 def _lines_to_send(
-    bulk_input: BulkInput, journal: Journal, states: tuple[str, ...], own_tokens: set[int]
+    bulk_input: BulkInput,
+    journal: Journal,
+    states: tuple[str, ...],
+    own_tokens: set[int],
+    accepted_meanwhile: Callable[[int], None],
 ) -> Iterator[NumberedMessage]:
     """Merge the input (streamed) with the journal's lines to send (paged), in line order; the numbers of
-    lines that bring their own `biz_opaque_callback_data` are added to `own_tokens`."""
+    lines that bring their own `biz_opaque_callback_data` are added to `own_tokens`.
+
+    A line sent before (one sent again on evidence, or after a failure) is read again from the journal
+    just before a worker takes it (a primary-key read): a status that came since its page was read shows
+    upstream took it, and it goes to `accepted_meanwhile` instead. A line never sent cannot have a status.
+    """
     wanted = journal.lines_in(states)
     next_wanted = next(wanted, None)
     for line in bulk_input.lines(validate=False):
         if next_wanted is None:
             return
-        wanted_number, wanted_hash = next_wanted
+        wanted_number, wanted_hash, attempts = next_wanted
         if line.line_number < wanted_number:
             continue
         if line.line_number > wanted_number or line.content_hash != wanted_hash:
             raise JournalError(f"line {wanted_number} differs from the one the journal recorded")
-        if line.message is not None:
+        if attempts and journal.has_status(wanted_number):
+            accepted_meanwhile(wanted_number)
+        elif line.message is not None:
             message = line.message
             if "biz_opaque_callback_data" not in message:
                 # Ties the line's status webhooks back to it (`d360 webhook listen --journal`).
