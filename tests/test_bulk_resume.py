@@ -319,6 +319,7 @@ def test_lines_that_bring_their_own_callback_data_are_never_resent_on_evidence(t
     assert len(received) == 40 and max(received.values()) == 1, "a line was sent twice"
     assert resumed.returncode == 4, resumed.stderr
     assert "never were" not in resumed.stderr
+    assert "waiting up to" not in resumed.stderr  # no status could settle them: nothing to wait for
     (line,) = [line for line in resumed.stderr.splitlines() if "left as they are" in line]
     assert line.startswith("bulk: 3 unknown lines are left as they are: sent without a d360 token")
     assert "stay unknown" not in resumed.stderr  # no other line of unknown fate is left

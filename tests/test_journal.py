@@ -3,6 +3,7 @@ write leaves in the row. The `d360 bulk` subprocess tests show the same promises
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import os
 import re
@@ -314,6 +315,24 @@ def test_an_unknown_line_that_brought_its_own_callback_data_is_never_resent_on_e
     assert journal.resend_unknown_with_evidence() == 1  # line 3, sent with a token, between the same two
     assert [row(journal, n).state for n in (2, 3)] == [UNKNOWN, PENDING]
     assert journal.unknown_without_token() == 1
+
+
+def test_waiting_for_statuses_ends_at_once_when_no_status_can_settle_the_lines_left(
+    journal: Journal, clock: Callable[[float], None]
+) -> None:
+    from d360.bulk.run import settle_unknown
+
+    clock(100)
+    journal.apply([(SENDING, 1, True), (SENDING, 2, True), (SENDING, 3)])
+    unknown(journal, 1, 2)
+    journal.apply([("finish", 3, UNKNOWN, None, "lost", False)])
+    assert journal.unknown_no_status_can_settle() == 2  # line 3 carries a token: its status may yet come
+    arrives(journal, clock, 200, 3)  # and it does
+    # An hour's wait is asked for; with nothing left a status could settle, it ends at once (the bound is
+    # about a hang, not speed).
+    settlement = asyncio.run(asyncio.wait_for(settle_unknown(journal, 3600), timeout=60))
+    assert (settlement.unknown, settlement.settled, settlement.resent, settlement.kept) == (2, 0, 0, 2)
+    assert settlement.without_token == 2
 
 
 def test_an_unknown_line_last_sent_by_a_d360_that_did_not_record_its_token_is_never_resent_on_evidence(

@@ -428,6 +428,16 @@ class Journal:
         )
         return cursor.rowcount
 
+    def unknown_no_status_can_settle(self) -> int:
+        """Unknown lines that brought their own `biz_opaque_callback_data` and whose answer was lost: their
+        statuses are found only by the message id that answer held, so none will ever settle them. (A line
+        an earlier d360 sent may carry a token all the same, so it is not counted.)"""
+        return int(
+            self._db.execute(
+                "SELECT COUNT(*) FROM lines WHERE state = ? AND match_by_id = 1 AND message_id IS NULL", (UNKNOWN,)
+            ).fetchone()[0]
+        )
+
     def unknown_without_token(self) -> int:
         """Unknown lines no status can ever be tied to: sent without a d360 token (they brought their own
         `biz_opaque_callback_data`, or a d360 that did not record it sent them). Statuses find such a line

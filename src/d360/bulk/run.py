@@ -298,7 +298,8 @@ async def settle_unknown(
     """Give status webhooks up to `seconds` to speak for the unknown lines (those they speak for are
     accepted), then send back to pending only the lines the statuses prove upstream never accepted (see
     `Journal.resend_unknown_with_evidence`); the others stay unknown. Set `stop` to end the wait early:
-    then nothing is sent back, as the wait did not elapse."""
+    then nothing is sent back, as the wait did not elapse. The wait ends early too once no line left can
+    be settled by a status (`Journal.unknown_no_status_can_settle`): none of those is ever sent back."""
     loop = asyncio.get_running_loop()
     unknown = left = journal.counts()[UNKNOWN]
     deadline = loop.time() + seconds
@@ -306,7 +307,7 @@ async def settle_unknown(
         journal.settle_by_status()
         left = journal.counts()[UNKNOWN]
         remaining = deadline - loop.time()
-        if not left or remaining <= 0 or (stop is not None and stop.is_set()):
+        if left <= journal.unknown_no_status_can_settle() or remaining <= 0 or (stop is not None and stop.is_set()):
             break
         await asyncio.sleep(min(poll, remaining))
     stopped = stop is not None and stop.is_set()

@@ -300,8 +300,10 @@ async def _run_campaign(
             unknown = journal.counts()[UNKNOWN]
             wait = arguments.await_statuses
             if stopped is None and not stop.is_set() and wait and unknown and not arguments.resend_unknown:
-                print(f"bulk: waiting up to {wait:g}s for status webhooks to settle {unknown} unknown lines",
-                      file=sys.stderr, flush=True)  # fmt: skip
+                settleable = unknown - journal.unknown_no_status_can_settle()
+                if settleable:
+                    print(f"bulk: waiting up to {wait:g}s for status webhooks to settle {settleable} unknown lines",
+                          file=sys.stderr, flush=True)  # fmt: skip
                 settlement = await settle_unknown(journal, wait, stop=stop)
                 _tell_settlement(settlement, arguments.journal)
                 if settlement.resent and not stop.is_set():
