@@ -337,10 +337,15 @@ async def _send_pass(
 def _tell_settlement(settlement: Any, journal: str) -> None:
     """What the wait for statuses did, on stderr: at most three lines."""
     if settlement.settled or settlement.resent:
+        resent = (
+            f"; {settlement.resent} never were (statuses arrived before they were sent and came for lines sent "
+            "after them), and are sent again now"
+            if settlement.resent
+            else ""
+        )
         print(
-            f"bulk: of {settlement.unknown} unknown lines, status webhooks showed {settlement.settled} accepted; "
-            f"{settlement.resent} never were (statuses arrived before they were sent and came for lines sent after "
-            "them), and are sent again now",
+            f"bulk: of {settlement.unknown} unknown lines, status webhooks showed {settlement.settled} accepted"
+            + resent,
             file=sys.stderr,
         )
     if settlement.without_token:
