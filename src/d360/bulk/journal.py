@@ -341,14 +341,14 @@ class Journal:
                 self._db.executemany(
                     "INSERT INTO meta (key, value) VALUES (?, ?)",
                     [("schema_version", SCHEMA_VERSION), ("input_fingerprint", fingerprint),
-                     ("input", storable(description)), ("created_at", str(now))],
+                     ("input", _storable(description)), ("created_at", str(now))],
                 )  # fmt: skip
                 self._db.execute(
                     "INSERT OR IGNORE INTO meta (key, value) VALUES ('journal_id', ?)", (secrets.token_hex(8),)
                 )
                 batch: list[tuple[int, str, str, str | None, float, float]] = []
                 for line_number, content_hash, state, error in lines:
-                    batch.append((line_number, content_hash, state, storable(error), now, now))
+                    batch.append((line_number, content_hash, state, _storable(error), now, now))
                     if len(batch) >= INSERT_BATCH:
                         self._insert(batch)
                         batch.clear()
@@ -439,9 +439,9 @@ class Journal:
         )
 
     def unknown_without_token(self) -> int:
-        """Unknown lines no status can ever be tied to: sent without a d360 token (they brought their own
-        `biz_opaque_callback_data`, or a d360 that did not record it sent them). Statuses find such a line
-        only by the message id its answer held, and its answer was lost."""
+        """Unknown lines that can never be resent on evidence: sent without a d360 token (they brought their
+        own `biz_opaque_callback_data`: statuses find such a line only by the message id its lost answer
+        held), or by a d360 that did not record whether they carried one."""
         return int(
             self._db.execute(
                 "SELECT COUNT(*) FROM lines WHERE state = ? AND COALESCE(match_by_id, 1) <> 0", (UNKNOWN,)
@@ -486,7 +486,7 @@ class Journal:
         """
         if status not in DELIVERY_RANK:
             return "ignored"
-        message_id, error = storable(message_id), storable(error)
+        message_id, error = _storable(message_id), _storable(error)
         now = time.time()
         with self._writing():  # the lookup and the write, or the keeping, as one: never between a fill
             outcome = self._record(line_number, message_id, status, code, error, now, now)
@@ -665,7 +665,7 @@ class Journal:
         try:
             return self._db.execute(statement, parameters)
         # A full disk, a file gone read-only: the run must stop, not guess. A UnicodeError is text from
-        # outside that was not made `storable`: a typed error all the same, never a bare ValueError.
+        # outside that was not made `_storable`: a typed error all the same, never a bare ValueError.
         except (sqlite3.Error, UnicodeError) as exc:
             raise JournalWriteError(f"cannot write to the journal {self.path}: {exc}") from None
 
@@ -747,14 +747,14 @@ def _finish_parameters(
     line_number: int, state: str, message_id: str | None, error: str | None, match_by_id: bool, now: float
 ) -> tuple[Any, ...]:
     """FINISH's parameters, in its order: one place for `finish` and `apply`."""
-    return (state, ACCEPTED, storable(message_id), storable(error), 1 if match_by_id else None, now, line_number)
+    return (state, ACCEPTED, _storable(message_id), _storable(error), 1 if match_by_id else None, now, line_number)
 
 
 @overload
-def storable(text: str) -> str: ...
+def _storable(text: str) -> str: ...
 @overload
-def storable(text: None) -> None: ...
-def storable(text: str | None) -> str | None:
+def _storable(text: None) -> None: ...
+def _storable(text: str | None) -> str | None:
     """Text from outside (upstream's ids and error texts, a file's name) as the journal can keep it.
 
     SQLite takes UTF-8 only, and a lone surrogate (half an emoji, which a webhook or an answer may carry

@@ -286,8 +286,9 @@ class Settlement:
     kept: int
     """Those nothing proves either way: still unknown."""
     without_token: int
-    """Of those kept, lines sent without a d360 token (they brought their own `biz_opaque_callback_data`):
-    no status can be tied to them, so they can never be proved (`Journal.unknown_without_token`)."""
+    """Of those kept, lines sent without a d360 token (they brought their own `biz_opaque_callback_data`,
+    so their statuses cannot find them without the message id their lost answer held), or by a d360 that
+    did not record whether they carried one: they can never be proved (`Journal.unknown_without_token`)."""
     statuses_recorded: bool
     """Whether any status at all has reached the journal."""
 

@@ -351,9 +351,10 @@ def _tell_settlement(settlement: Any, journal: str) -> None:
     if settlement.without_token:
         say(
             f"bulk: {settlement.without_token} unknown lines are left as they are: sent without a d360 token (with "
-            "their own biz_opaque_callback_data, or by an earlier d360), their statuses can be tied to them only "
-            "by the message id their lost answer held, so nothing can show whether upstream took them "
-            "(--resend-unknown sends them again, risking duplicates)",
+            "their own biz_opaque_callback_data, which their statuses carry instead, so only the message id their "
+            "lost answer held could tie those to them), or by an earlier d360 that did not record whether they "
+            "carried one, so no status can prove upstream never took them (--resend-unknown sends them again, "
+            "risking duplicates)",
             file=sys.stderr,
         )
     if settlement.kept > settlement.without_token:
