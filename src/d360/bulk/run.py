@@ -308,7 +308,12 @@ async def settle_unknown(
         journal.settle_by_status()
         left = journal.counts()[UNKNOWN]
         remaining = deadline - loop.time()
-        if left <= journal.unknown_no_status_can_settle() or remaining <= 0 or (stop is not None and stop.is_set()):
+        if (
+            not left
+            or left <= journal.unknown_no_status_can_settle()
+            or remaining <= 0
+            or (stop is not None and stop.is_set())
+        ):
             break
         await asyncio.sleep(min(poll, remaining))
     stopped = stop is not None and stop.is_set()
