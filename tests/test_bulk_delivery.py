@@ -573,9 +573,9 @@ def test_send_many_skips_a_message_its_before_send_refuses_with_no_try_and_no_ou
     served = sandbox.start(recording)
     asked: list[tuple[int, int]] = []
 
-    async def before_send(index: int, attempt: int) -> bool:
+    async def before_send(index: int, attempt: int) -> frozenset[int]:
         asked.append((index, attempt))
-        return index != 2
+        return frozenset({2, 7})  # what one commit refused: message 2 among them, and a line of another batch
 
     async def run() -> list[int]:
         async with AsyncClient(api_key=KEY, base_url=served.base_url) as client:

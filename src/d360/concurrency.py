@@ -12,7 +12,7 @@ import math
 import queue
 import threading
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Container, Iterable, Iterator
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol, Self
 
@@ -24,10 +24,11 @@ from d360.responses import ResponseParser, SendResult, parse_send_result
 
 THROTTLE_WAITS = 10
 """Throttling waits allowed per message on top of the retry budget: a throttled batch is slowed, not failed."""
-BeforeSend = Callable[[int, int], "Awaitable[bool | None] | None"]
+BeforeSend = Callable[[int, int], "Awaitable[Container[int] | None] | None"]
 """Called with (index, attempt number) after validation and before each try leaves: the journal's hook.
-Its awaitable resolving to False means the message must not be sent after all (bulk: a status showed its
-line accepted meanwhile): it is skipped, with no try and no outcome."""
+Its awaitable may resolve to indexes that must not be sent after all (bulk: lines a status showed
+accepted meanwhile; one result is shared by a whole group commit): a message among them is skipped, with
+no try and no outcome."""
 AfterSend = Callable[["SendOutcome"], "Awaitable[None] | None"]
 """Called with each outcome by the worker that sent it, before that worker takes another message."""
 
@@ -121,7 +122,7 @@ async def send_many(
     Setting `stop` takes no new messages; those in flight finish and are yielded.
     `before_send` and `after_send` bracket each message in its worker, so at most `concurrency` messages
     are ever between the two: the bound on what a crash can leave unknown. A message `before_send` refuses
-    (its awaitable resolves to False) is not sent and yields no outcome.
+    (its awaitable resolves to indexes that include the message's) is not sent and yields no outcome.
     """
     check_concurrency(concurrency)
     limiter = RateLimiter(rate)
@@ -183,9 +184,11 @@ async def send_many(
             attempts += 1
             if before_send is not None:
                 marked = before_send(index, attempts)
-                # The journal's group commit: the request leaves once it is on disk, unless refused.
-                if marked is not None and await marked is False:
-                    return None
+                if marked is not None:
+                    # The journal's group commit: the request leaves once it is on disk, unless refused.
+                    refused = await marked
+                    if refused and index in refused:
+                        return None
             try:
                 result = await single_try._call("POST", single_try._config.messages_url, content, parse_send_result)
             except D360Error as error:

@@ -623,7 +623,7 @@ class Journal:
         self.check_still_here()
         now = time.time()
         sending = [
-            (SENDING, now, operation[1], 1 if operation[2:] and operation[2] else 0)
+            (SENDING, now, operation[1], 1 if len(operation) > 2 and operation[2] else 0)
             for operation in operations
             if operation[0] == SENDING
         ]
@@ -747,7 +747,9 @@ def _finish_parameters(
     line_number: int, state: str, message_id: str | None, error: str | None, match_by_id: bool, now: float
 ) -> tuple[Any, ...]:
     """FINISH's parameters, in its order: one place for `finish` and `apply`."""
-    return (state, ACCEPTED, _storable(message_id), _storable(error), 1 if match_by_id else None, now, line_number)
+    if message_id is not None and not message_id.isascii():  # upstream's ids are ASCII: one test, no call
+        message_id = _storable(message_id)
+    return (state, ACCEPTED, message_id, _storable(error), 1 if match_by_id else None, now, line_number)
 
 
 @overload
