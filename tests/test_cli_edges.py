@@ -21,6 +21,7 @@ import pytest
 
 import d360
 from d360 import sandbox
+from tests.scripted_server import Reply, scripted_server
 from tests.test_bulk import KEY, bodies_received, bulk, journal_states, write_jsonl
 from tests.test_cli import D360
 
@@ -216,3 +217,53 @@ def test_json_summary_of_a_run_names_what_the_wait_for_statuses_did(tmp_path: Pa
         result = bulk(served.base_url, str(source), "--journal", str(tmp_path / "run.sqlite"), "--json")
     summary = json.loads(result.stdout)
     assert summary["counts"]["accepted"] == 3 and summary["statuses"] is None and summary["stopped_early"] is None
+
+
+def test_upstream_text_holding_a_lone_surrogate_is_journaled_escaped_with_no_traceback(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "campaign.jsonl", 3)
+    journal = tmp_path / "run.sqlite"
+    answer = '{"messaging_product":"whatsapp","contacts":[{"input":"4915112345678","wa_id":"4915112345678"}],' \
+             '"messages":[{"id":"wamid.%s\\ud83d"}]}'  # fmt: skip
+    refusal = '{"error":{"message":"(#100) Invalid parameter \\udc00","type":"OAuthException","code":100}}'
+    with scripted_server() as server:
+        server.script(Reply(200, answer % 1), Reply(400, refusal), Reply(200, answer % 3))
+        result = bulk(server.base_url, str(source), "--journal", str(journal), "--concurrency", "1",
+                      "--no-template-check", "--max-retries", "0")  # fmt: skip
+    assert result.returncode == 1, result.stderr  # a line upstream refused: exit 1, as for any refusal
+    assert "Traceback" not in result.stderr and "UnicodeEncodeError" not in result.stderr
+    with sqlite3.connect(journal) as db:
+        rows = db.execute("SELECT line_number, state, message_id, error FROM lines ORDER BY 1").fetchall()
+    assert [row[:3] for row in rows] == [
+        (1, "accepted", "wamid.1\\ud83d"),
+        (2, "failed", None),
+        (3, "accepted", "wamid.3\\ud83d"),
+    ]
+    assert "Invalid parameter \\udc00" in rows[1][3]
+
+
+@pytest.mark.parametrize("flag", ["--csv", "--html"])
+def test_a_report_is_never_written_over_the_journal_or_its_files(tmp_path: Path, flag: str) -> None:
+    journal = filled_journal(tmp_path, lines=3)
+    before = journal.read_bytes()
+    (tmp_path / "link.sqlite").symlink_to(journal)
+    (tmp_path / "sub").mkdir()
+    for output in (
+        str(journal),
+        f"{journal}-wal",
+        f"{journal}-shm",
+        f"{journal}.lock",
+        str(tmp_path / "sub" / ".." / journal.name),  # the same file, spelled otherwise
+        str(tmp_path / "link.sqlite"),  # or reached through a link
+    ):
+        result = subprocess.run([D360, "bulk", "report", str(journal), flag, output], capture_output=True, text=True,
+                                cwd=tmp_path, timeout=60, check=False)  # fmt: skip
+        assert result.returncode == 2, (output, result.stderr)
+        assert error_lines(result.stderr) == [
+            f"d360: error: {flag} {output} is the journal or one of its files: it would be overwritten; name another"
+        ]
+        assert result.stderr.count("\n") == 1 and result.stdout == ""
+    assert journal.read_bytes() == before
+    assert collections.Counter(journal_states(journal).values()) == {"accepted": 3}
+    beside = subprocess.run([D360, "bulk", "report", str(journal), flag, str(tmp_path / "campaign.sqlite.out")],
+                            capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
+    assert beside.returncode == 0, beside.stderr  # a name that merely starts like the journal's is fine

@@ -166,5 +166,5 @@ def test_the_journal_reads_every_page_of_lines(tmp_path: Path) -> None:
     with Journal(tmp_path / "run.sqlite") as journal:
         journal.fill("fingerprint", "input", rows)
         pending = list(journal.lines_in(("pending",)))
-    assert [number for number, _ in pending] == [number for number in range(1, count + 1) if number % 3]
-    assert pending[-1] == (count, f"h{count}")
+    assert [number for number, _, _ in pending] == [number for number in range(1, count + 1) if number % 3]
+    assert pending[-1] == (count, f"h{count}", 0)

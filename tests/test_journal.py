@@ -3,6 +3,7 @@ write leaves in the row. The `d360 bulk` subprocess tests show the same promises
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import os
 import re
@@ -10,7 +11,7 @@ import socket
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -119,15 +120,15 @@ def test_lines_to_send_are_read_across_every_page_in_order(tmp_path: Path) -> No
         journal.fill("fp", "in.jsonl", lines(count))
         journal.apply([("finish", number, ACCEPTED, f"wamid.{number}", None, False) for number in range(1, count, 3)])
         wanted = [number for number in range(1, count + 1) if (number - 1) % 3]
-        assert list(journal.lines_in((PENDING,))) == [(number, f"hash{number}") for number in wanted]
-        assert [number for number, _ in journal.lines_in((ACCEPTED,))] == list(range(1, count, 3))
+        assert list(journal.lines_in((PENDING,))) == [(number, f"hash{number}", 0) for number in wanted]
+        assert [number for number, _, _ in journal.lines_in((ACCEPTED,))] == list(range(1, count, 3))
 
 
 def test_lines_a_status_spoke_for_are_not_sent_again(journal: Journal) -> None:
     journal.finish(2, UNKNOWN, error="ambiguous")
     journal.record_status(line_number=2, message_id="wamid.2", status="sent")
     journal.finish(2, UNKNOWN, error="late")  # the send's answer after the status: still accepted
-    assert [number for number, _ in journal.lines_in((PENDING, UNKNOWN))] == [1, 3, 4, 5]
+    assert [number for number, _, _ in journal.lines_in((PENDING, UNKNOWN))] == [1, 3, 4, 5]
 
 
 # Writing: each write's row, and a batch that fails leaves nothing.
@@ -205,56 +206,236 @@ def test_marking_a_line_sending_records_when_it_was_last_sent(journal: Journal) 
     assert second is not None and second >= first
 
 
-def test_an_unknown_line_is_sent_again_only_between_lines_with_statuses(journal: Journal) -> None:
-    journal.apply([("finish", n, UNKNOWN, None, "APITimeoutError", False) for n in (1, 2, 3)])
-    journal.apply([("finish", n, ACCEPTED, f"wamid.{n}", None, False) for n in (4, 5)])
-    set_sent_at(journal, {1: 100.0, 4: 200.0, 2: 300.0, 5: 400.0, 3: 500.0})
-    # No status at all: nothing proves any unknown line was never accepted.
-    assert not journal.statuses_recorded()
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[float], None]:
+    """Set the journal's clock: `clock(100)` makes what follows (a send, a status arriving) happen at 100."""
+    now = [0.0]
+    monkeypatch.setattr(journal_module.time, "time", lambda: now[0])
+
+    def at(moment: float) -> None:
+        now[0] = moment
+
+    return at
+
+
+def sent(journal: Journal, clock: Callable[[float], None], at: float, *numbers: int) -> None:
+    """Lines marked sending in one commit at `at`."""
+    clock(at)
+    journal.apply([(SENDING, number) for number in numbers])
+
+
+def arrives(
+    journal: Journal, clock: Callable[[float], None], at: float, line_number: int, status: str = "sent"
+) -> None:
+    """A status for the line arrives at `at`."""
+    clock(at)
+    journal.record_status(line_number=line_number, message_id=f"wamid.{line_number}", status=status)
+
+
+def unknown(journal: Journal, *numbers: int) -> None:
+    journal.apply([("finish", number, UNKNOWN, None, "APITimeoutError", False) for number in numbers])
+
+
+NEVER_ACCEPTED = "no status arrived, though statuses did before it was sent and for lines sent after it: never accepted, so sent again"
+
+
+def test_an_unknown_line_is_sent_again_only_if_statuses_arrived_before_it_went_out_and_came_after(
+    journal: Journal, clock: Callable[[float], None]
+) -> None:
+    sent(journal, clock, 100, 1)
+    arrives(journal, clock, 150, 1)  # statuses reach the journal
+    sent(journal, clock, 200, 2)
+    sent(journal, clock, 300, 3)
+    unknown(journal, 2, 3)
+    # Nothing came for a line sent after line 2: the listener may have gone down.
     assert journal.resend_unknown_with_evidence() == 0
-    # A status for line 4 only: statuses came after line 1, but nothing shows they already did when it
-    # went out (a webhook URL set after line 1 was accepted leaves it without a status for ever).
-    journal.record_status(line_number=4, message_id="wamid.4", status="delivered")
+    sent(journal, clock, 400, 4)
+    arrives(journal, clock, 450, 4)
+    assert journal.resend_unknown_with_evidence() == 2  # statuses before and after both: never accepted
+    assert [row(journal, n).state for n in (2, 3)] == [PENDING, PENDING]
+    assert row(journal, 2).error == NEVER_ACCEPTED
+    assert journal.resend_unknown_with_evidence() == 0
+
+
+def test_statuses_that_arrive_late_prove_nothing_for_a_line_sent_before_they_arrived(
+    journal: Journal, clock: Callable[[float], None]
+) -> None:
+    # The listener is down while lines 1 to 3 go out; line 2's answer is lost (its fate unknown).
+    sent(journal, clock, 100, 1)
+    sent(journal, clock, 200, 2)
+    sent(journal, clock, 300, 3)
+    unknown(journal, 2)
+    assert not journal.statuses_recorded() and journal.resend_unknown_with_evidence() == 0
+    # The listener comes back: statuses of lines 1 and 3 are redelivered, line 2's still waits in
+    # upstream's backoff. Lines sent before and after it have statuses, but none had arrived when it went out.
+    arrives(journal, clock, 1000, 1)
+    arrives(journal, clock, 1001, 3)
     assert journal.statuses_recorded()
     assert journal.resend_unknown_with_evidence() == 0
-    assert [row(journal, n).state for n in (1, 2, 3)] == [UNKNOWN] * 3
-    # A status for line 5 too: line 2, sent between two lines whose statuses came, was never accepted.
-    journal.record_status(line_number=5, message_id="wamid.5", status="sent")
+    assert row(journal, 2).state == UNKNOWN and row(journal, 2).error == "APITimeoutError"
+    # A line sent once statuses flow, whose answer is lost too, is proved by a status for a line after it.
+    sent(journal, clock, 1100, 4)
+    unknown(journal, 4)
+    sent(journal, clock, 1200, 5)
+    arrives(journal, clock, 1201, 5)
     assert journal.resend_unknown_with_evidence() == 1
-    assert [row(journal, n).state for n in (1, 2, 3)] == [UNKNOWN, PENDING, UNKNOWN]
-    assert row(journal, 2).error == (
-        "no status arrived, though statuses did for lines sent before and after it: never accepted, so sent again"
-    )
-    assert row(journal, 3).error == "APITimeoutError"  # nothing reached the journal for a line sent after it
+    assert [row(journal, n).state for n in (2, 4)] == [UNKNOWN, PENDING]
+
+
+def match_by_id(journal: Journal, line_number: int) -> int | None:
+    return journal._db.execute("SELECT match_by_id FROM lines WHERE line_number = ?", (line_number,)).fetchone()[0]
+
+
+def test_how_statuses_will_find_a_line_is_recorded_before_it_leaves(journal: Journal) -> None:
+    journal.apply([(SENDING, 1), (SENDING, 2, True), (SENDING, 3, False)])
+    journal.mark_sending(4, 1, own_data=True)
+    assert [match_by_id(journal, n) for n in (1, 2, 3, 4, 5)] == [0, 1, 0, 1, None]  # 5: never sent
+    # Its outcome keeps it: an answer, a lost one, a failure.
+    journal.apply([("finish", 2, ACCEPTED, "wamid.2", None, True), ("finish", 4, UNKNOWN, None, "lost", False),
+                   ("finish", 1, UNKNOWN, None, "lost", False)])  # fmt: skip
+    assert [match_by_id(journal, n) for n in (1, 2, 4)] == [0, 1, 1]
+    assert journal.record_status(line_number=None, message_id="wamid.2", status="sent") == "updated"
+
+
+def test_an_unknown_line_that_brought_its_own_callback_data_is_never_resent_on_evidence(
+    journal: Journal, clock: Callable[[float], None]
+) -> None:
+    sent(journal, clock, 100, 1)
+    arrives(journal, clock, 150, 1)
+    clock(200)
+    journal.apply([(SENDING, 2, True)])  # its own biz_opaque_callback_data: its statuses carry no token
+    sent(journal, clock, 250, 3)
+    unknown(journal, 2, 3)
+    sent(journal, clock, 300, 4)
+    arrives(journal, clock, 350, 4)
+    # Its statuses may well have arrived, waiting for the message id its lost answer held: nothing is proved.
+    clock(360)
+    assert journal.record_status(line_number=None, message_id="wamid.own", status="read") == "waiting"
+    assert journal.unknown_without_token() == 1
+    assert journal.resend_unknown_with_evidence() == 1  # line 3, sent with a token, between the same two
+    assert [row(journal, n).state for n in (2, 3)] == [UNKNOWN, PENDING]
+    assert journal.unknown_without_token() == 1
+
+
+def test_waiting_for_statuses_ends_at_once_when_no_status_can_settle_the_lines_left(
+    journal: Journal, clock: Callable[[float], None]
+) -> None:
+    from d360.bulk.run import settle_unknown
+
+    clock(100)
+    journal.apply([(SENDING, 1, True), (SENDING, 2, True), (SENDING, 3)])
+    unknown(journal, 1, 2)
+    journal.apply([("finish", 3, UNKNOWN, None, "lost", False)])
+    assert journal.unknown_no_status_can_settle() == 2  # line 3 carries a token: its status may yet come
+    arrives(journal, clock, 200, 3)  # and it does
+    # An hour's wait is asked for; with nothing left a status could settle, it ends at once (the bound is
+    # about a hang, not speed).
+    settlement = asyncio.run(asyncio.wait_for(settle_unknown(journal, 3600), timeout=60))
+    assert (settlement.unknown, settlement.settled, settlement.resent, settlement.kept) == (2, 0, 0, 2)
+    assert settlement.without_token == 2
+
+
+def test_an_unknown_line_last_sent_by_a_d360_that_did_not_record_its_token_is_never_resent_on_evidence(
+    journal: Journal, clock: Callable[[float], None]
+) -> None:
+    sent(journal, clock, 100, 1)
+    arrives(journal, clock, 150, 1)
+    sent(journal, clock, 200, 2)
+    sent(journal, clock, 300, 3)
+    arrives(journal, clock, 350, 3)
+    unknown(journal, 2)
+    journal._db.execute("UPDATE lines SET match_by_id = NULL WHERE line_number = 2")  # as such a d360 left it
+    assert journal.unknown_without_token() == 1
     assert journal.resend_unknown_with_evidence() == 0
 
 
-def test_a_line_sent_in_the_same_commit_as_one_with_a_status_counts_as_before_and_after(journal: Journal) -> None:
-    journal.apply([(SENDING, 1), (SENDING, 2)])  # one commit: one send time
-    assert sent_at(journal, 1) == sent_at(journal, 2)
+def first_status_at(journal: Journal, line_number: int) -> tuple[float | None, float | None]:
+    return journal._db.execute(
+        "SELECT first_status_at, delivery_at FROM lines WHERE line_number = ?", (line_number,)
+    ).fetchone()
+
+
+def test_a_lines_first_status_arrival_is_kept_as_its_delivery_moves_forward(
+    journal: Journal, clock: Callable[[float], None]
+) -> None:
+    sent(journal, clock, 100, 1)
+    arrives(journal, clock, 150, 1, "sent")
+    sent(journal, clock, 200, 2)
+    unknown(journal, 2)
+    sent(journal, clock, 300, 3)
+    arrives(journal, clock, 1000, 1, "read")  # the latest state arrives later: delivery_at moves, the first not
+    arrives(journal, clock, 1001, 1, "delivered")  # stale: changes nothing
+    arrives(journal, clock, 1002, 3)
+    assert first_status_at(journal, 1) == (150, 1000)
+    # A journal whose statuses came before it kept first arrivals counts from the latest: never earlier
+    # than the first, so it can only leave a line unknown, never prove one.
+    journal._db.execute("UPDATE lines SET first_status_at = NULL")
+    assert journal.resend_unknown_with_evidence() == 0
+    journal._db.execute("UPDATE lines SET first_status_at = 150 WHERE line_number = 1")
+    assert journal.resend_unknown_with_evidence() == 1
+    assert row(journal, 2).state == PENDING
+
+
+def test_a_line_sent_in_the_same_commit_as_one_with_a_status_counts_as_sent_before_it(
+    journal: Journal, clock: Callable[[float], None]
+) -> None:
+    sent(journal, clock, 100, 3)
+    arrives(journal, clock, 150, 3)
+    sent(journal, clock, 200, 1, 2)  # one commit: one send time
+    assert sent_at(journal, 1) == sent_at(journal, 2) == 200
     journal.apply([("finish", 1, UNKNOWN, None, "a", False), ("finish", 2, ACCEPTED, "wamid.2", None, False)])
-    journal.record_status(line_number=2, message_id="wamid.2", status="sent")
+    arrives(journal, clock, 250, 2)
     assert journal.resend_unknown_with_evidence() == 1
 
 
-def test_an_unknown_line_with_its_own_status_is_settled_not_sent_again(journal: Journal) -> None:
-    journal.apply([("finish", n, UNKNOWN, None, "a", False) for n in (1, 2, 3)])
-    set_sent_at(journal, {1: 200.0, 2: 100.0, 3: 300.0})
-    journal._db.execute("UPDATE lines SET delivery = 'sent' WHERE line_number IN (2, 3)")
+def test_a_status_arriving_the_moment_a_line_is_sent_is_not_before_it(
+    journal: Journal, clock: Callable[[float], None]
+) -> None:
+    sent(journal, clock, 100, 1)
+    arrives(journal, clock, 200, 1)
+    sent(journal, clock, 200, 2)  # strictly after is needed: the two clocks may be read in either order
+    unknown(journal, 2)
+    sent(journal, clock, 300, 3)
+    arrives(journal, clock, 350, 3)
+    assert journal.resend_unknown_with_evidence() == 0
+
+
+def test_an_unknown_line_with_its_own_status_is_settled_not_sent_again(
+    journal: Journal, clock: Callable[[float], None]
+) -> None:
+    sent(journal, clock, 100, 2)
+    sent(journal, clock, 200, 1)
+    sent(journal, clock, 300, 3)
+    unknown(journal, 1, 2, 3)
+    journal._db.execute("UPDATE lines SET delivery = 'sent', first_status_at = 150 WHERE line_number IN (2, 3)")
     assert journal.settle_by_status() == 2
     assert journal.resend_unknown_with_evidence() == 1  # the statuses of lines 2 and 3 prove line 1
     assert [row(journal, n).state for n in (1, 2, 3)] == [PENDING, ACCEPTED, ACCEPTED]
     assert row(journal, 2).error is None
 
 
-def test_a_line_sent_before_the_journal_kept_send_times_stays_unknown(journal: Journal) -> None:
-    journal.apply([("finish", 1, UNKNOWN, None, "a", False), ("finish", 2, ACCEPTED, "wamid.2", None, False)])
-    journal.apply([("finish", 3, ACCEPTED, "wamid.3", None, False)])
-    set_sent_at(journal, {1: None, 2: 100.0, 3: 500.0})
-    for number in (2, 3):
-        journal.record_status(line_number=number, message_id=f"wamid.{number}", status="sent")
+def test_a_line_sent_before_the_journal_kept_send_times_stays_unknown(
+    journal: Journal, clock: Callable[[float], None]
+) -> None:
+    sent(journal, clock, 100, 2)
+    arrives(journal, clock, 110, 2)
+    sent(journal, clock, 200, 1)
+    sent(journal, clock, 500, 3)
+    arrives(journal, clock, 510, 3)
+    unknown(journal, 1)
+    set_sent_at(journal, {1: None})
     assert journal.resend_unknown_with_evidence() == 0  # nothing places line 1 among them
     assert row(journal, 1).state == UNKNOWN
+
+
+def test_an_older_journal_is_given_the_first_arrival_column_when_next_opened_for_writing(tmp_path: Path) -> None:
+    path = old_journal(
+        tmp_path / "old.sqlite", "INSERT INTO lines VALUES (1, 'h', 'accepted', 'wamid.1', NULL, 1, 0, 0);"
+    )
+    with Journal(path) as journal:
+        journal.record_status(line_number=1, message_id="wamid.1", status="sent")
+        first, latest = first_status_at(journal, 1)
+        assert first is not None and first == latest
 
 
 # Statuses that come before their line.
@@ -360,6 +541,44 @@ def test_a_status_for_a_pending_line_accepts_it_with_its_message_id(journal: Jou
         "sent",
         None,
     )
+
+
+HALF_EMOJI = "\ud83d"  # a lone surrogate: JSON carries it as an escape, the parser keeps it, UTF-8 cannot
+
+
+def test_text_from_outside_with_a_lone_surrogate_is_kept_escaped_and_ids_still_match(tmp_path: Path) -> None:
+    with Journal(tmp_path / "run.sqlite") as journal:
+        # A file's name (os.fsdecode keeps bytes that are not UTF-8 as surrogates) and a line's problem.
+        journal.fill("fp", f"camp{HALF_EMOJI}.jsonl", [*lines(3), (4, "h4", FAILED, f"invalid: {HALF_EMOJI}")])
+        assert journal.meta()["input"] == "camp\\ud83d.jsonl" and row(journal, 4).error == "invalid: \\ud83d"
+        # Upstream's answers: a message id and an error text holding one.
+        journal.apply([("finish", 1, ACCEPTED, f"wamid.{HALF_EMOJI}", None, True),
+                       ("finish", 2, FAILED, None, f"BadRequestError: bad {HALF_EMOJI}", False)])  # fmt: skip
+        assert row(journal, 1).message_id == "wamid.\\ud83d" and row(journal, 2).error == "BadRequestError: bad \\ud83d"
+        # Its statuses find the line by that id, and their error text is kept the same way.
+        outcome = journal.record_status(
+            line_number=None, message_id=f"wamid.{HALF_EMOJI}", status="failed", code=131026, error=f"x {HALF_EMOJI}"
+        )
+        assert outcome == "updated"
+        assert (row(journal, 1).delivery, row(journal, 1).delivery_error) == ("failed", "x \\ud83d")
+        # A status for a line sent with a d360 token, and one that waits for its line's answer.
+        assert journal.record_status(line_number=3, message_id=f"wamid.3{HALF_EMOJI}", status="sent") == "updated"
+        assert row(journal, 3).message_id == "wamid.3\\ud83d"
+        journal.apply([(SENDING, 2)])
+        waiting = journal.record_status(line_number=None, message_id=f"wamid.2{HALF_EMOJI}", status="read")
+        assert waiting == "waiting"
+        journal.finish(2, ACCEPTED, message_id=f"wamid.2{HALF_EMOJI}", match_by_id=True)
+        journal.settle_by_status()
+        assert (row(journal, 2).state, row(journal, 2).delivery) == (ACCEPTED, "read")
+
+
+def test_text_the_journal_cannot_store_is_a_typed_error_never_a_bare_unicode_error(journal: Journal) -> None:
+    # Every write goes through `storable`; should one ever not, the failure is still the journal's own error.
+    with pytest.raises(JournalError, match=r"cannot write to the journal .*surrogates not allowed"):
+        journal._write("UPDATE lines SET error = ? WHERE line_number = 1", (HALF_EMOJI,))
+    with pytest.raises(JournalError, match=r"cannot write to the journal .*surrogates not allowed"), journal._writing():
+        journal._db.execute("UPDATE lines SET error = ? WHERE line_number = 1", (HALF_EMOJI,))
+    assert row(journal, 1).error is None
 
 
 def test_the_funnel_counts_accepted_lines_by_delivery_and_failures_by_code(journal: Journal) -> None:

@@ -225,3 +225,21 @@ def test_a_full_store_is_a_typed_error_for_the_client() -> None:
 def test_bad_upload_session_ttl_is_refused() -> None:
     with pytest.raises(d360.ConfigurationError, match="upload_session_ttl must be a positive number"):
         sandbox.Sandbox([KEY], upload_session_ttl=0)
+
+
+def test_a_keep_alive_connection_in_steady_use_is_never_closed_under_its_client() -> None:
+    # The guard closes a connection that brings no complete request for the idle timeout. One that brings
+    # a request every fifth of it must stay open: closed while its client sends, that request is lost (a
+    # webhook delivery failing, then retried minutes later by upstream).
+    served = sandbox.start(sandbox.Sandbox([KEY]), idle_timeout=1.0)
+    try:
+        ports = set()
+        with httpx.Client(timeout=10) as client:
+            for _ in range(20):  # four seconds: four idle timeouts
+                answer = client.post(f"{served.base_url}/messages", json=TEXT, headers={"D360-API-KEY": KEY})
+                assert answer.status_code == 200
+                ports.add(answer.extensions["network_stream"].get_extra_info("client_addr")[1])
+                time.sleep(0.2)
+        assert len(ports) == 1, f"the connection was closed and made again {len(ports) - 1} times"
+    finally:
+        served.stop()

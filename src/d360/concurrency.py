@@ -12,7 +12,7 @@ import math
 import queue
 import threading
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Container, Iterable, Iterator
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol, Self
 
@@ -24,8 +24,11 @@ from d360.responses import ResponseParser, SendResult, parse_send_result
 
 THROTTLE_WAITS = 10
 """Throttling waits allowed per message on top of the retry budget: a throttled batch is slowed, not failed."""
-BeforeSend = Callable[[int, int], "Awaitable[None] | None"]
-"""Called with (index, attempt number) after validation and before each try leaves: the journal's hook."""
+BeforeSend = Callable[[int, int], "Awaitable[Container[int] | None] | None"]
+"""Called with (index, attempt number) after validation and before each try leaves: the journal's hook.
+Its awaitable may resolve to indexes that must not be sent after all (bulk: lines a status showed
+accepted meanwhile; one result is shared by a whole group commit): a message among them is skipped, with
+no try and no outcome."""
 AfterSend = Callable[["SendOutcome"], "Awaitable[None] | None"]
 """Called with each outcome by the worker that sent it, before that worker takes another message."""
 
@@ -118,7 +121,8 @@ async def send_many(
     can be sent; an async one through a producer task that runs at most `concurrency` messages ahead.
     Setting `stop` takes no new messages; those in flight finish and are yielded.
     `before_send` and `after_send` bracket each message in its worker, so at most `concurrency` messages
-    are ever between the two: the bound on what a crash can leave unknown.
+    are ever between the two: the bound on what a crash can leave unknown. A message `before_send` refuses
+    (its awaitable resolves to indexes that include the message's) is not sent and yields no outcome.
     """
     check_concurrency(concurrency)
     limiter = RateLimiter(rate)
@@ -163,7 +167,7 @@ async def send_many(
         for _ in range(concurrency):
             await inbox.put(None)
 
-    async def send_one(index: int, message: Any) -> SendOutcome:
+    async def send_one(index: int, message: Any) -> SendOutcome | None:
         checked = None
         try:
             if check_templates:
@@ -181,7 +185,10 @@ async def send_many(
             if before_send is not None:
                 marked = before_send(index, attempts)
                 if marked is not None:
-                    await marked  # the journal's group commit: the request leaves once it is on disk
+                    # The journal's group commit: the request leaves once it is on disk, unless refused.
+                    refused = await marked
+                    if refused and index in refused:
+                        return None
             try:
                 result = await single_try._call("POST", single_try._config.messages_url, content, parse_send_result)
             except D360Error as error:
@@ -204,6 +211,8 @@ async def send_many(
         try:
             while not stop.is_set() and (item := take() if inbox is None else await inbox.get()) is not None:
                 outcome = await send_one(*item)
+                if outcome is None:  # skipped by `before_send`
+                    continue
                 if after_send is not None:
                     recorded = after_send(outcome)
                     if recorded is not None:

@@ -25,7 +25,7 @@ import sys
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, overload
 
 import attrs
 
@@ -70,7 +70,8 @@ SCHEMA = (
 JOURNAL_TABLES = frozenset({"meta", "lines"})
 OPTIONAL_TABLES = frozenset({"waiting_statuses"})
 """A journal has `meta` and `lines`; journals made before statuses could wait lack `waiting_statuses`."""
-# Added by delivery tracking, then by resending on evidence (`sent_at`); ALTERed into journals made before.
+# Added by delivery tracking, then by resending on evidence (`sent_at`, `first_status_at`); ALTERed into
+# journals made before.
 DELIVERY_COLUMNS = {
     "delivery": "TEXT",
     "delivery_code": "INTEGER",
@@ -78,7 +79,11 @@ DELIVERY_COLUMNS = {
     "delivery_at": "REAL",
     "match_by_id": "INTEGER",
     "sent_at": "REAL",
+    "first_status_at": "REAL",
 }
+"""`delivery_at` is when the line's latest delivery state arrived (it moves with the state);
+`first_status_at` when its first status arrived, which never moves: the evidence that statuses were
+reaching the journal at that moment (see `Journal.resend_unknown_with_evidence`)."""
 WAITING_WITHOUT_TOKEN = 10_000
 """Statuses with no d360 token that found no line, kept in case their line is about to record its message
 id: the newest this many. A listener also hears the number's other traffic, which no line will ever match."""
@@ -90,23 +95,30 @@ than all its other journal writes together."""
 
 
 MARK_SENDING = (
-    "UPDATE lines SET state = ?1, attempts = attempts + 1, updated_at = ?2, sent_at = ?2 WHERE line_number = ?3"
+    "UPDATE lines SET state = ?1, attempts = attempts + 1, updated_at = ?2, sent_at = ?2, match_by_id = ?4 "
+    "WHERE line_number = ?3 AND delivery IS NULL"
 )
-"""Also when the line was last sent: the order in which statuses prove lines never accepted (see
-`Journal.resend_unknown_with_evidence`)."""
+"""Also when the line was last sent (the order in which statuses prove lines never accepted, see
+`Journal.resend_unknown_with_evidence`), and how its statuses will find it, known before it leaves:
+`match_by_id` 1 if it brings its own `biz_opaque_callback_data` (by its message id, which only its answer
+gives), 0 if it carries a d360 token (by the token). NULL: never sent by a d360 that recorded this.
+
+A line a status has spoken for is refused (`delivery IS NULL`), and its send skipped: upstream took it.
+A line sent again on evidence may get its late status after its page of lines to send was read."""
 FINISH = (
     "UPDATE lines SET state = CASE WHEN delivery IS NULL THEN ? ELSE ? END, "
     "message_id = COALESCE(?, message_id), error = CASE WHEN delivery IS NULL THEN ? ELSE NULL END, "
-    "match_by_id = ?, updated_at = ? WHERE line_number = ?"
+    "match_by_id = COALESCE(?, match_by_id), updated_at = ? WHERE line_number = ?"
 )
 """A line's outcome; a line a status webhook already spoke for stays accepted."""
 RECORD_STATUS = (
-    "UPDATE lines SET state = ?, error = CASE WHEN state = ? THEN error ELSE NULL END, "
-    "message_id = COALESCE(message_id, ?), delivery = ?, delivery_code = ?, delivery_error = ?, "
-    "delivery_at = ?, updated_at = ? WHERE line_number = ? AND "
+    "UPDATE lines SET state = :accepted, error = CASE WHEN state = :accepted THEN error ELSE NULL END, "
+    "message_id = COALESCE(message_id, :message_id), delivery = :status, delivery_code = :code, "
+    "delivery_error = :error, delivery_at = :received_at, first_status_at = COALESCE(first_status_at, :received_at), "
+    "updated_at = :now WHERE line_number = :line_number AND "
     "COALESCE(CASE delivery "
     + " ".join(f"WHEN '{state}' THEN {rank}" for state, rank in DELIVERY_RANK.items())
-    + " END, 0) < ?"
+    + " END, 0) < :rank"
 )
 """A status webhook on its line: accepted, and its delivery moved forward only."""
 
@@ -329,20 +341,20 @@ class Journal:
                 self._db.executemany(
                     "INSERT INTO meta (key, value) VALUES (?, ?)",
                     [("schema_version", SCHEMA_VERSION), ("input_fingerprint", fingerprint),
-                     ("input", description), ("created_at", str(now))],
+                     ("input", _storable(description)), ("created_at", str(now))],
                 )  # fmt: skip
                 self._db.execute(
                     "INSERT OR IGNORE INTO meta (key, value) VALUES ('journal_id', ?)", (secrets.token_hex(8),)
                 )
                 batch: list[tuple[int, str, str, str | None, float, float]] = []
                 for line_number, content_hash, state, error in lines:
-                    batch.append((line_number, content_hash, state, error, now, now))
+                    batch.append((line_number, content_hash, state, _storable(error), now, now))
                     if len(batch) >= INSERT_BATCH:
                         self._insert(batch)
                         batch.clear()
                 self._insert(batch)
                 self._apply_waiting(now)
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, UnicodeError) as exc:
             raise JournalWriteError(f"cannot fill the journal {self.path}: {exc}; nothing was sent") from None
         return True
 
@@ -381,28 +393,60 @@ class Journal:
     def resend_unknown_with_evidence(self) -> int:
         """Unknown lines the statuses prove upstream never accepted go back to pending; return how many.
 
-        Upstream reports a status for every message it accepts, to the webhook URL set when it accepts it.
-        The proof for a line is a status recorded for a line sent after it (statuses reach this journal:
-        the listener is up and reached) and one for a line sent before it (they already did when this
-        line went out: a URL set, or a listener started, after the line was accepted would have left it
-        without a status for ever). Lines sent in the same commit count as either. Without both, a line
-        stays unknown: sending it again could send it twice. Call this only once statuses have had time
+        Upstream reports a status for every message it accepts, to the webhook URL set when it accepts it,
+        and redelivers one that was not answered, later, on a backoff of its own. So the proof for a line
+        is in when statuses *arrived*, not in the order lines were sent: a status arrived before the line
+        was sent (statuses were reaching this journal when it went out, so its own would have been
+        delivered at once, not left waiting in upstream's backoff), and a line sent after it (or in the
+        same commit) has a status (they still were afterwards). Without both, a line stays unknown:
+        sending it again could send it twice. A status for an earlier line that arrives late (a
+        redelivery, after the listener came back) proves nothing for a line sent before it arrived.
+
+        Only a line sent with a d360 token can be proved: one that brought its own `biz_opaque_callback_data`
+        is found by its statuses only through the message id its answer held, and an unknown line's answer
+        was lost, so its statuses reach the journal without finding it; nothing can prove it either way (see
+        `unknown_without_token`). Nor can a line last sent by a d360 that did not record which it was.
+
+        When each line's first status arrived is kept in `first_status_at`; a line whose statuses came
+        before the journal kept it counts from its latest one (`delivery_at`, never earlier than its first),
+        which can only leave a line unknown, never prove one. Call this only once statuses have had time
         to arrive (`d360 bulk --await-statuses`). A line sent before the journal kept send times has no
         place in that order, and stays unknown.
         """
         cursor = self._write(
             "UPDATE lines SET state = ?, error = ?, updated_at = ? WHERE state = ? AND delivery IS NULL "
-            "AND sent_at BETWEEN (SELECT MIN(sent_at) FROM lines WHERE delivery IS NOT NULL) "
-            "AND (SELECT MAX(sent_at) FROM lines WHERE delivery IS NOT NULL)",
+            "AND match_by_id = 0 "
+            "AND sent_at > (SELECT MIN(COALESCE(first_status_at, delivery_at)) FROM lines WHERE delivery IS NOT NULL) "
+            "AND sent_at <= (SELECT MAX(sent_at) FROM lines WHERE delivery IS NOT NULL)",
             (
                 PENDING,
-                "no status arrived, though statuses did for lines sent before and after it: never accepted, "
-                "so sent again",
+                "no status arrived, though statuses did before it was sent and for lines sent after it: never "
+                "accepted, so sent again",
                 time.time(),
                 UNKNOWN,
             ),
         )
         return cursor.rowcount
+
+    def unknown_no_status_can_settle(self) -> int:
+        """Unknown lines that brought their own `biz_opaque_callback_data` and whose answer was lost: their
+        statuses are found only by the message id that answer held, so none will ever settle them. (A line
+        an earlier d360 sent may carry a token all the same, so it is not counted.)"""
+        return int(
+            self._db.execute(
+                "SELECT COUNT(*) FROM lines WHERE state = ? AND match_by_id = 1 AND message_id IS NULL", (UNKNOWN,)
+            ).fetchone()[0]
+        )
+
+    def unknown_without_token(self) -> int:
+        """Unknown lines that can never be resent on evidence: sent without a d360 token (they brought their
+        own `biz_opaque_callback_data`: statuses find such a line only by the message id its lost answer
+        held), or by a d360 that did not record whether they carried one."""
+        return int(
+            self._db.execute(
+                "SELECT COUNT(*) FROM lines WHERE state = ? AND COALESCE(match_by_id, 1) <> 0", (UNKNOWN,)
+            ).fetchone()[0]
+        )
 
     def statuses_recorded(self) -> bool:
         """Whether any status webhook has reached this journal for any of its lines."""
@@ -442,6 +486,7 @@ class Journal:
         """
         if status not in DELIVERY_RANK:
             return "ignored"
+        message_id, error = _storable(message_id), _storable(error)
         now = time.time()
         with self._writing():  # the lookup and the write, or the keeping, as one: never between a fill
             outcome = self._record(line_number, message_id, status, code, error, now, now)
@@ -470,8 +515,9 @@ class Journal:
         # One statement: the line is accepted (a status proves it), and its delivery only moves forward.
         cursor = self._db.execute(
             RECORD_STATUS,
-            (ACCEPTED, ACCEPTED, message_id, status, code, error, received_at, now, line_number, DELIVERY_RANK[status]),
-        )
+            {"accepted": ACCEPTED, "message_id": message_id, "status": status, "code": code, "error": error,
+             "received_at": received_at, "now": now, "line_number": line_number, "rank": DELIVERY_RANK[status]},
+        )  # fmt: skip
         if cursor.rowcount:
             return "updated"
         exists = self._db.execute("SELECT 1 FROM lines WHERE line_number = ?", (line_number,)).fetchone()
@@ -547,10 +593,12 @@ class Journal:
             "failures": failures,
         }
 
-    def mark_sending(self, line_number: int, attempt: int) -> None:
-        """Committed before the request leaves: the one write that makes a crash safe."""
+    def mark_sending(self, line_number: int, attempt: int, *, own_data: bool = False) -> bool:
+        """Committed before the request leaves: the one write that makes a crash safe. `own_data`: the
+        line's message brings its own `biz_opaque_callback_data` (its statuses carry no d360 token).
+        False, and nothing written, if a status has spoken for the line: it must not be sent."""
         self.check_still_here()
-        self._write(MARK_SENDING, (SENDING, time.time(), line_number))
+        return bool(self._write(MARK_SENDING, (SENDING, time.time(), line_number, 1 if own_data else 0)).rowcount)
 
     def finish(
         self,
@@ -567,26 +615,58 @@ class Journal:
         # accepted whatever this try's outcome says, and stays so.
         self._write(FINISH, _finish_parameters(line_number, state, message_id, error, match_by_id, time.time()))
 
-    def apply(self, operations: list[tuple[Any, ...]]) -> None:
+    def apply(self, operations: list[tuple[Any, ...]]) -> set[int]:
         """Several line updates in one transaction (the group commit of a bulk run): each is
-        ("sending", line_number) or ("finish", line_number, state, message_id, error, match_by_id), at most
-        one per line."""
+        ("sending", line_number[, own_data]) or ("finish", line_number, state, message_id, error, match_by_id),
+        at most one per line. Return the lines whose `sending` was refused, a status having spoken for them
+        (see MARK_SENDING): they must not be sent."""
         self.check_still_here()
         now = time.time()
-        sending = [(SENDING, now, operation[1]) for operation in operations if operation[0] == SENDING]
+        sending = [
+            (SENDING, now, operation[1], 1 if len(operation) > 2 and operation[2] else 0)
+            for operation in operations
+            if operation[0] == SENDING
+        ]
         outcomes = (operation for operation in operations if operation[0] != SENDING)
         finished = [
             _finish_parameters(line_number, state, message_id, error, match_by_id, now)
             for _, line_number, state, message_id, error, match_by_id in outcomes
         ]
+        refused: set[int] = set()
         with self._writing():
-            self._db.executemany(MARK_SENDING, sending)
+            if self._db.executemany(MARK_SENDING, sending).rowcount < len(sending):  # rare: found only then
+                refused = self._spoken_for([parameters[2] for parameters in sending])
             self._db.executemany(FINISH, finished)
+        return refused
+
+    def _spoken_for(self, line_numbers: list[int]) -> set[int]:
+        """Those of the lines a status has spoken for."""
+        found: set[int] = set()
+        for start in range(0, len(line_numbers), 500):  # within SQLite's limit of parameters
+            chunk = line_numbers[start : start + 500]
+            found.update(
+                number
+                for (number,) in self._db.execute(
+                    f"SELECT line_number FROM lines WHERE delivery IS NOT NULL AND line_number IN "
+                    f"({','.join('?' * len(chunk))})",
+                    chunk,
+                )
+            )
+        return found
+
+    def has_status(self, line_number: int) -> bool:
+        """Whether a status has spoken for the line (it was accepted): a primary-key read."""
+        row = self._db.execute(
+            "SELECT delivery IS NOT NULL FROM lines WHERE line_number = ?", (line_number,)
+        ).fetchone()
+        return bool(row and row[0])
 
     def _write(self, statement: str, parameters: tuple[Any, ...]) -> sqlite3.Cursor:
         try:
             return self._db.execute(statement, parameters)
-        except sqlite3.Error as exc:  # a full disk, a file gone read-only: the run must stop, not guess
+        # A full disk, a file gone read-only: the run must stop, not guess. A UnicodeError is text from
+        # outside that was not made `_storable`: a typed error all the same, never a bare ValueError.
+        except (sqlite3.Error, UnicodeError) as exc:
             raise JournalWriteError(f"cannot write to the journal {self.path}: {exc}") from None
 
     @contextlib.contextmanager
@@ -595,7 +675,7 @@ class Journal:
         try:
             with self._transaction():
                 yield
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, UnicodeError) as exc:
             raise JournalWriteError(f"cannot write to the journal {self.path}: {exc}") from None
 
     # Reading.
@@ -603,13 +683,14 @@ class Journal:
     def states_to_send(self, *, resend_unknown: bool) -> tuple[str, ...]:
         return (PENDING, UNKNOWN) if resend_unknown else (PENDING,)
 
-    def lines_in(self, states: tuple[str, ...]) -> Iterator[tuple[int, str]]:
-        """(line number, content hash) of the lines in the given states, ascending, read in pages."""
+    def lines_in(self, states: tuple[str, ...]) -> Iterator[tuple[int, str, int]]:
+        """(line number, content hash, attempts) of the lines in the given states and with no status,
+        ascending, read in pages."""
         marks = ",".join("?" * len(states))
         last = 0
         while True:
             page = self._db.execute(
-                f"SELECT line_number, content_hash FROM lines WHERE state IN ({marks}) AND delivery IS NULL "
+                f"SELECT line_number, content_hash, attempts FROM lines WHERE state IN ({marks}) AND delivery IS NULL "
                 "AND line_number > ? "
                 f"ORDER BY line_number LIMIT {PAGE_SIZE}",
                 (*states, last),
@@ -666,7 +747,31 @@ def _finish_parameters(
     line_number: int, state: str, message_id: str | None, error: str | None, match_by_id: bool, now: float
 ) -> tuple[Any, ...]:
     """FINISH's parameters, in its order: one place for `finish` and `apply`."""
-    return (state, ACCEPTED, message_id, error, 1 if match_by_id else None, now, line_number)
+    if message_id is not None and not message_id.isascii():  # upstream's ids are ASCII: one test, no call
+        message_id = _storable(message_id)
+    return (state, ACCEPTED, message_id, _storable(error), 1 if match_by_id else None, now, line_number)
+
+
+@overload
+def _storable(text: str) -> str: ...
+@overload
+def _storable(text: None) -> None: ...
+def _storable(text: str | None) -> str | None:
+    """Text from outside (upstream's ids and error texts, a file's name) as the journal can keep it.
+
+    SQLite takes UTF-8 only, and a lone surrogate (half an emoji, which a webhook or an answer may carry
+    and the parser keeps) cannot be encoded: binding it raises UnicodeEncodeError, and the write, say a
+    status proving a line accepted, would be lost. Such text is kept with escapes (`\\ud83d`); any other
+    text as it is. A message id is escaped the same way wherever it is written or looked up, so the two
+    still match.
+    """
+    if text is None or text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 def _is_journal(tables: set[str]) -> bool:

@@ -87,16 +87,23 @@ class GroupCommit:
     write of a batch shares one future. A failed commit (a full disk) fails every later write and
     `close()`, so the run stops. (A writer thread was tried and measured slower: SQLite's work is cheap,
     the GIL handoffs are not.)
+
+    A `sending` the journal refuses (a status spoke for the line meanwhile) is handed to `on_refused`, and
+    the batch's future resolves to the refused lines (None when there are none, as nearly always): those
+    must not be sent. One future per batch, not a coroutine per line, keeps a run's cost per line as it was.
     """
 
-    def __init__(self, journal: Journal) -> None:
+    def __init__(self, journal: Journal, *, on_refused: Callable[[int], None] | None = None) -> None:
         self.journal = journal
+        self._on_refused = on_refused
         self._operations: list[tuple[Any, ...]] = []
-        self._batch: asyncio.Future[None] | None = None
+        self._batch: asyncio.Future[frozenset[int] | None] | None = None
         self._failure: Exception | None = None
 
-    def mark_sending(self, line_number: int, attempt: int) -> asyncio.Future[None]:
-        return self._submit((SENDING, line_number))
+    def mark_sending(
+        self, line_number: int, attempt: int, *, own_data: bool = False
+    ) -> asyncio.Future[frozenset[int] | None]:
+        return self._submit((SENDING, line_number, own_data))
 
     def finish(
         self,
@@ -106,10 +113,10 @@ class GroupCommit:
         message_id: str | None = None,
         error: str | None = None,
         match_by_id: bool = False,
-    ) -> asyncio.Future[None]:
+    ) -> asyncio.Future[frozenset[int] | None]:
         return self._submit(("finish", line_number, state, message_id, error, match_by_id))
 
-    def _submit(self, operation: tuple[Any, ...]) -> asyncio.Future[None]:
+    def _submit(self, operation: tuple[Any, ...]) -> asyncio.Future[frozenset[int] | None]:
         if self._failure is not None:
             raise self._failure
         self._operations.append(operation)
@@ -127,7 +134,7 @@ class GroupCommit:
         if not operations:  # already committed by close()
             return
         try:
-            self.journal.apply(operations)
+            refused = self.journal.apply(operations)
         except Exception as exc:  # a full disk: every worker waiting on this commit stops, and so does the run
             self._failure = exc
             if batch is not None and not batch.done():
@@ -136,8 +143,11 @@ class GroupCommit:
                 # do), so asyncio must not print it again for the outcomes nobody awaits.
                 batch.exception()
             return
+        if refused and self._on_refused is not None:
+            for line_number in sorted(refused):
+                self._on_refused(line_number)
         if batch is not None and not batch.done():
-            batch.set_result(None)
+            batch.set_result(frozenset(refused) if refused else None)
 
     def close(self) -> None:
         """Commit what is queued now: on the way out, even if the workers were cancelled mid-wait, so
@@ -160,8 +170,15 @@ async def send_remaining(
 ) -> str | None:
     """Send every line still to send; return why the run stopped early, if it did."""
     stopped_for: list[str] = []
-    writes = GroupCommit(journal)
     own_tokens: set[int] = set()  # lines in flight that brought their own biz_opaque_callback_data
+
+    def accepted_meanwhile(line_number: int) -> None:
+        # A status spoke for the line after its page was read (a line sent again on evidence whose late
+        # status came after all): upstream took it, so it counts as sent, and is not sent again.
+        own_tokens.discard(line_number)
+        _advance(progress, sent=1)
+
+    writes = GroupCommit(journal, on_refused=accepted_meanwhile)
 
     def record(outcome: SendOutcome) -> None:
         # Not awaited: the worker's next `sending` write is committed with this one or after it, and the
@@ -188,13 +205,20 @@ async def send_remaining(
             state = PENDING if is_transient(error) else FAILED  # a pending line is tried again by a rerun
         writes.finish(outcome.index, state, error=_describe(error))
 
-    lines = _lines_to_send(bulk_input, journal, journal.states_to_send(resend_unknown=resend_unknown), own_tokens)
+    def mark_sending(line_number: int, attempt: int) -> asyncio.Future[frozenset[int] | None]:
+        # The journal knows before the request leaves whether the line's statuses will carry a d360 token:
+        # a line killed mid-send that brought its own data can then never be resent on evidence. A line
+        # the journal refuses is among what the future resolves to: send_many skips it.
+        return writes.mark_sending(line_number, attempt, own_data=line_number in own_tokens)
+
+    states = journal.states_to_send(resend_unknown=resend_unknown)
+    lines = _lines_to_send(bulk_input, journal, states, own_tokens, accepted_meanwhile)
     outcomes = send_many(
         client,
         lines,
         concurrency=concurrency,
         rate=rate,
-        before_send=writes.mark_sending,
+        before_send=mark_sending,
         after_send=record,
         stop=stop,
     )
@@ -211,21 +235,32 @@ async def send_remaining(
 
 
 def _lines_to_send(
-    bulk_input: BulkInput, journal: Journal, states: tuple[str, ...], own_tokens: set[int]
+    bulk_input: BulkInput,
+    journal: Journal,
+    states: tuple[str, ...],
+    own_tokens: set[int],
+    accepted_meanwhile: Callable[[int], None],
 ) -> Iterator[NumberedMessage]:
     """Merge the input (streamed) with the journal's lines to send (paged), in line order; the numbers of
-    lines that bring their own `biz_opaque_callback_data` are added to `own_tokens`."""
+    lines that bring their own `biz_opaque_callback_data` are added to `own_tokens`.
+
+    A line sent before (one sent again on evidence, or after a failure) is read again from the journal
+    just before a worker takes it (a primary-key read): a status that came since its page was read shows
+    upstream took it, and it goes to `accepted_meanwhile` instead. A line never sent cannot have a status.
+    """
     wanted = journal.lines_in(states)
     next_wanted = next(wanted, None)
     for line in bulk_input.lines(validate=False):
         if next_wanted is None:
             return
-        wanted_number, wanted_hash = next_wanted
+        wanted_number, wanted_hash, attempts = next_wanted
         if line.line_number < wanted_number:
             continue
         if line.line_number > wanted_number or line.content_hash != wanted_hash:
             raise JournalError(f"line {wanted_number} differs from the one the journal recorded")
-        if line.message is not None:
+        if attempts and journal.has_status(wanted_number):
+            accepted_meanwhile(wanted_number)
+        elif line.message is not None:
             message = line.message
             if "biz_opaque_callback_data" not in message:
                 # Ties the line's status webhooks back to it (`d360 webhook listen --journal`).
@@ -248,6 +283,10 @@ class Settlement:
     """Those the statuses prove upstream never accepted: back to pending, to be sent again."""
     kept: int
     """Those nothing proves either way: still unknown."""
+    without_token: int
+    """Of those kept, lines sent without a d360 token (they brought their own `biz_opaque_callback_data`,
+    so their statuses cannot find them without the message id their lost answer held), or by a d360 that
+    did not record whether they carried one: they can never be proved (`Journal.unknown_without_token`)."""
     statuses_recorded: bool
     """Whether any status at all has reached the journal."""
 
@@ -258,7 +297,8 @@ async def settle_unknown(
     """Give status webhooks up to `seconds` to speak for the unknown lines (those they speak for are
     accepted), then send back to pending only the lines the statuses prove upstream never accepted (see
     `Journal.resend_unknown_with_evidence`); the others stay unknown. Set `stop` to end the wait early:
-    then nothing is sent back, as the wait did not elapse."""
+    then nothing is sent back, as the wait did not elapse. The wait ends early too once no line left can
+    be settled by a status (`Journal.unknown_no_status_can_settle`): none of those is ever sent back."""
     loop = asyncio.get_running_loop()
     unknown = left = journal.counts()[UNKNOWN]
     deadline = loop.time() + seconds
@@ -266,7 +306,12 @@ async def settle_unknown(
         journal.settle_by_status()
         left = journal.counts()[UNKNOWN]
         remaining = deadline - loop.time()
-        if not left or remaining <= 0 or (stop is not None and stop.is_set()):
+        if (
+            not left
+            or left <= journal.unknown_no_status_can_settle()
+            or remaining <= 0
+            or (stop is not None and stop.is_set())
+        ):
             break
         await asyncio.sleep(min(poll, remaining))
     stopped = stop is not None and stop.is_set()
@@ -276,6 +321,7 @@ async def settle_unknown(
         settled=unknown - left,
         resent=resent,
         kept=left - resent,
+        without_token=journal.unknown_without_token() if left else 0,
         statuses_recorded=journal.statuses_recorded(),
     )
 

@@ -9,6 +9,7 @@ import csv
 import gc
 import json
 import math
+import os
 import signal
 import sqlite3
 import sys
@@ -84,9 +85,9 @@ def add_bulk_commands(commands: Commands) -> None:
         default=0.0,
         metavar="SECONDS",
         help="after sending, wait up to this long for status webhooks (d360 webhook listen --journal) to settle "
-        "the unknown lines; one no status speaks for is sent again only if statuses came for lines sent before "
-        "and after it (so they reached the journal when it went out, and its own would have too); the others "
-        "stay unknown (exit 4)",
+        "the unknown lines; one no status speaks for is sent again only if a status had reached the journal "
+        "before it was sent and statuses came for lines sent after it (so its own would have come at once, not "
+        "on a later redelivery); the others stay unknown (exit 4)",
     )
     bulk.add_argument("--template", metavar="NAME", help="CSV input: the template to fill")
     bulk.add_argument("--language", metavar="CODE", help="CSV input: the template's language")
@@ -299,8 +300,10 @@ async def _run_campaign(
             unknown = journal.counts()[UNKNOWN]
             wait = arguments.await_statuses
             if stopped is None and not stop.is_set() and wait and unknown and not arguments.resend_unknown:
-                print(f"bulk: waiting up to {wait:g}s for status webhooks to settle {unknown} unknown lines",
-                      file=sys.stderr, flush=True)  # fmt: skip
+                settleable = unknown - journal.unknown_no_status_can_settle()
+                if settleable:
+                    print(f"bulk: waiting up to {wait:g}s for status webhooks to settle {settleable} unknown lines",
+                          file=sys.stderr, flush=True)  # fmt: skip
                 settlement = await settle_unknown(journal, wait, stop=stop)
                 _tell_settlement(settlement, arguments.journal)
                 if settlement.resent and not stop.is_set():
@@ -332,22 +335,38 @@ async def _send_pass(
 
 
 def _tell_settlement(settlement: Any, journal: str) -> None:
-    """What the wait for statuses did, on stderr: at most two lines."""
+    """What the wait for statuses did, on stderr: at most three lines."""
     if settlement.settled or settlement.resent:
+        resent = (
+            f"; {settlement.resent} never were (statuses arrived before they were sent and came for lines sent "
+            "after them), and are sent again now"
+            if settlement.resent
+            else ""
+        )
         print(
-            f"bulk: of {settlement.unknown} unknown lines, status webhooks showed {settlement.settled} accepted; "
-            f"{settlement.resent} never were (statuses came for lines sent before and after them), and are sent "
-            "again now",
+            f"bulk: of {settlement.unknown} unknown lines, status webhooks showed {settlement.settled} accepted"
+            + resent,
             file=sys.stderr,
         )
-    if settlement.kept:
+    if settlement.without_token:
+        say(
+            f"bulk: {settlement.without_token} unknown lines are left as they are: sent without a d360 token (with "
+            "their own biz_opaque_callback_data, which their statuses carry instead, so only the message id their "
+            "lost answer held could tie those to them), or by an earlier d360 that did not record whether they "
+            "carried one, so no status can prove upstream never took them (--resend-unknown sends them again, "
+            "risking duplicates)",
+            file=sys.stderr,
+        )
+    if settlement.kept > settlement.without_token:
         why = (
-            "no status webhook reached the journal {journal} for lines sent both before and after them"
+            "no status webhook had reached the journal {journal} before they were sent, or none came for lines "
+            "sent after them"
             if settlement.statuses_recorded
             else "no status webhook reached the journal {journal} at all"
         )
         say(
-            f"bulk: {settlement.kept} unknown lines stay unknown: {why.format(journal=journal)}, so nothing shows "
+            f"bulk: {settlement.kept - settlement.without_token} unknown lines stay unknown: "
+            f"{why.format(journal=journal)}, so nothing shows "
             "upstream never took them (sending again could send them twice); check the listener (`d360 webhook "
             f"listen --journal {journal}` running, and the number's webhook URL pointing at it), then run the "
             "same command again",
@@ -366,6 +385,9 @@ def run_bulk_report(arguments: argparse.Namespace) -> int:
         raise UsageError(
             f"--json and {to_stdout[0]} - cannot both write to standard output: give {to_stdout[0]} a file"
         )
+    for flag, path in (("--csv", arguments.csv), ("--html", arguments.html)):
+        if path and path != "-" and _is_journal_file(path, arguments.journal):
+            raise UsageError(f"{flag} {path} is the journal or one of its files: it would be overwritten; name another")
     # With a report on standard output, the lines for a person go to stderr: stdout holds the report alone.
     text = sys.stderr if to_stdout else None
     with Journal(arguments.journal, read_only=True) as journal:
@@ -427,6 +449,26 @@ def run_bulk_report(arguments: argparse.Namespace) -> int:
         if written and written != "-":
             say(f"wrote {written}", file=text)
     return EXIT_OK
+
+
+JOURNAL_COMPANIONS = ("", "-wal", "-shm", "-journal", ".lock")
+"""What a journal is on disk: its file, SQLite's write-ahead log, shared memory and rollback journal beside
+it, and the run lock."""
+
+
+def _is_journal_file(path: str, journal: str) -> bool:
+    """Whether writing `path` would overwrite the journal or one of its companions (through any link or
+    spelling of the path)."""
+    target = Path(path)
+    for suffix in JOURNAL_COMPANIONS:
+        companion = Path(journal + suffix)
+        try:
+            if os.path.samefile(target, companion):
+                return True
+        except OSError:  # one of them does not exist (yet): the same path once resolved is the same file
+            if target.resolve() == companion.resolve():
+                return True
+    return False
 
 
 CSV_HEADER = ["line_number", "state", "message_id", "error", "attempts", "created_at", "updated_at", "delivery",

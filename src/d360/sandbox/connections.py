@@ -18,7 +18,8 @@ class _GuardedH11Protocol(H11Protocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
-        self._waiting_since: float | None = self.loop.time()
+        self._last_active = self.loop.time()
+        self._last_cycle: Any = None
         self._idle_check = self.loop.call_later(self.idle_timeout / 2, self._close_if_idle)
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -26,15 +27,17 @@ class _GuardedH11Protocol(H11Protocol):
         super().connection_lost(exc)
 
     def _close_if_idle(self) -> None:
+        """Looked at every half of the idle timeout: a connection in use (a request being served, or one
+        that came since the last look) is kept; one that brought no complete request for the whole
+        timeout is closed. Each request makes a new cycle, so a keep-alive connection in steady use is
+        never closed under its client (which would lose the request it was sending at that moment)."""
         if self.transport.is_closing():
             return
         now = self.loop.time()
-        serving = self.cycle is not None and not self.cycle.response_complete
-        if serving:
-            self._waiting_since = None
-        elif self._waiting_since is None:
-            self._waiting_since = now
-        elif now - self._waiting_since >= self.idle_timeout:
+        cycle = self.cycle
+        if cycle is not self._last_cycle or (cycle is not None and not cycle.response_complete):
+            self._last_cycle, self._last_active = cycle, now
+        elif now - self._last_active >= self.idle_timeout:
             self.transport.close()
             return
         self._idle_check = self.loop.call_later(self.idle_timeout / 2, self._close_if_idle)
