@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,35 @@ def test_two_processes_claiming_the_same_keys_each_key_is_won_exactly_once(tmp_p
     assert all(run.returncode == 0 for run in runs)
     assert sorted(outputs[0] + outputs[1]) == sorted(f"key-{n}" for n in range(2000))
     assert not set(outputs[0]) & set(outputs[1])
+
+
+@pytest.mark.parametrize("round_", range(20))
+def test_workers_opening_a_new_store_at_once_all_open_it(tmp_path: Path, round_: int) -> None:
+    # Several server workers starting together: SQLite refused one at random while another switched the
+    # new file to WAL, and that worker failed to start.
+    path = tmp_path / "seen.sqlite"
+    start = threading.Barrier(6)
+    opened: list[SQLiteDedupStore] = []
+    failures: list[BaseException] = []
+
+    def open_store() -> None:
+        try:
+            start.wait()
+            opened.append(SQLiteDedupStore(path))
+        except BaseException as exc:  # reported by the assertion below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=open_store) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    try:
+        assert failures == [] and len(opened) == 6
+        assert [store.claim(["wamid.1"]) for store in opened].count([True]) == 1
+    finally:
+        for store in opened:
+            store.close()
 
 
 def test_keys_older_than_max_age_are_pruned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

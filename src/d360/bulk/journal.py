@@ -29,6 +29,8 @@ from typing import IO, Any, overload
 
 import attrs
 
+from d360.sqlite_files import use_wal
+
 PENDING, SENDING, ACCEPTED, FAILED, UNKNOWN = "pending", "sending", "accepted", "failed", "unknown"
 STATES = (PENDING, SENDING, ACCEPTED, FAILED, UNKNOWN)
 # What became of an accepted line, from status webhooks; a later state never gives way to an earlier one.
@@ -191,7 +193,7 @@ class Journal:
         self._can_wait = "waiting_statuses" in self._tables()
 
     def _prepare_for_writing(self) -> None:
-        self._db.execute("PRAGMA journal_mode=WAL")
+        use_wal(self._db)
         # NORMAL loses nothing on a process crash (kill -9), only possibly on power loss.
         self._db.execute("PRAGMA synchronous=NORMAL")
         # One transaction: a run and a status listener may be making (or upgrading) the same journal at

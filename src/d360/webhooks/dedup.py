@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar, runtime_checkable
 
 from d360.errors import ConfigurationError
+from d360.sqlite_files import use_wal
 from d360.webhooks.events import Event
 
 DEFAULT_PATH = "d360-webhooks.sqlite"
@@ -139,7 +140,7 @@ class SQLiteDedupStore:
         self._lock = threading.Lock()
         try:
             self._connection = sqlite3.connect(self.path, timeout=10.0, isolation_level=None, check_same_thread=False)
-            self._connection.execute("PRAGMA journal_mode=WAL")
+            use_wal(self._connection)
             # NORMAL: a commit survives the process dying at any moment (not a power cut), at half the cost of FULL.
             self._connection.execute("PRAGMA synchronous=NORMAL")
             self._connection.execute(
