@@ -116,6 +116,15 @@ def connection_options() -> _Parser:
     return shared
 
 
+def add_action(actions: Commands, shared: _Parser, name: str, help_text: str) -> _Parser:
+    """One action of a command (`send text`, `media upload`, ...): the connection flags and the common epilog."""
+    parser = actions.add_parser(
+        name, help=help_text, description=help_text, parents=[shared], epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
+    return parser
+
+
 def read_text(source: str) -> str:
     """A file's text (or standard input's, for -): UTF-8, a byte-order mark allowed, as bulk reads files."""
     try:

@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from d360.bulk.progress import byte_progress
-from d360.cli.common import EPILOG, EXIT_OK, Commands, UsageError, connection_options, say
+from d360.cli.common import EXIT_OK, Commands, UsageError, add_action, connection_options, say
 from d360.cli.send import make_client
 
 
@@ -18,11 +18,7 @@ def add_media_commands(commands: Commands) -> None:
     shared = connection_options()
 
     def action(name: str, help_text: str) -> argparse.ArgumentParser:
-        parser = actions.add_parser(
-            name, help=help_text, description=help_text, parents=[shared], epilog=EPILOG,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        )  # fmt: skip
-        return parser
+        return add_action(actions, shared, name, help_text)
 
     upload = action("upload", "upload a file (checked against the Cloud API's limits first); prints its media id")
     upload.add_argument("file", metavar="FILE")

@@ -8,10 +8,10 @@ from typing import Any
 
 from d360 import messages, templates
 from d360.cli.common import (
-    EPILOG,
     EXIT_OK,
     Commands,
     UsageError,
+    add_action,
     connection_options,
     error_record,
     read_json_document,
@@ -28,14 +28,7 @@ def add_send_command(commands: Commands) -> None:
     shared = connection_options()
 
     def kind(name: str, help_text: str, *, reply: bool = True) -> argparse.ArgumentParser:
-        parser = kinds.add_parser(
-            name,
-            help=help_text,
-            description=help_text,
-            parents=[shared],
-            epilog=EPILOG,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        )
+        parser = add_action(kinds, shared, name, help_text)
         if name != "json":
             parser.add_argument("--to", required=True, help="phone number (+, spaces, dashes allowed) or group id")
             parser.add_argument("--group", action="store_true", help="--to is a group id")

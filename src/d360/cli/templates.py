@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from d360.cli.common import EPILOG, EXIT_OK, Commands, UsageError, connection_options, read_json_document, say
+from d360.cli.common import EXIT_OK, Commands, UsageError, add_action, connection_options, read_json_document, say
 from d360.cli.send import make_client
 
 if TYPE_CHECKING:
@@ -23,11 +23,7 @@ def add_templates_commands(commands: Commands) -> None:
     shared = connection_options()
 
     def action(name: str, help_text: str) -> argparse.ArgumentParser:
-        parser = actions.add_parser(
-            name, help=help_text, description=help_text, parents=[shared], epilog=EPILOG,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        )  # fmt: skip
-        return parser
+        return add_action(actions, shared, name, help_text)
 
     listing = action("list", "every template, or those matching the filters (every page, as it comes)")
     listing.add_argument(
