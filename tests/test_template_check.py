@@ -504,6 +504,41 @@ def test_with_options_twins_share_the_cache_and_can_turn_the_check_on(server: Sc
     assert methods(server) == ["POST", "GET", "POST", "POST"]
 
 
+def test_a_cached_template_a_message_does_not_fit_is_fetched_once_more_before_refusing(
+    client_kind: str, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The template was changed (deleted and made again with two parameters) since it was cached: the message
+    # that fits the new one is sent, not refused for the rest of the TTL.
+    monkeypatch.setattr("d360.client.RECHECK_AFTER", 0.05)
+    server.script(listing(NOTE_1), ok_reply(), listing(NOTE_2), ok_reply())
+    two = sending("order_note", "en", [t.body(t.text("packed"), t.text("sent"))])
+
+    def later(client: Any) -> Any:
+        time.sleep(0.2)  # four times RECHECK_AFTER: the entry is old enough to be looked at again
+        return two(client)
+
+    first, second = outcomes(client_kind, server.base_url, [NOTE_MESSAGE, later])
+    assert first.message_id and second.message_id
+    assert methods(server) == ["GET", "POST", "GET", "POST"]
+
+
+def test_a_message_that_does_not_fit_a_fresh_template_costs_no_more_fetches(
+    client_kind: str, server: ScriptedServer
+) -> None:
+    server.script(listing(NOTE_1))
+    two = sending("order_note", "en", [t.body(t.text("packed"), t.text("sent"))])
+    found = outcomes(client_kind, server.base_url, [two, two, two])
+    assert all(isinstance(outcome, d360.TemplateMismatchError) for outcome in found)
+    assert methods(server) == ["GET"]  # RECHECK_AFTER (10 s) has not passed: the cached template is trusted
+
+
+def test_a_template_upstream_describes_oddly_is_read_without_error(client_kind: str, server: ScriptedServer) -> None:
+    server.script(listing(NOTE_1, {"type": "BUTTONS", "buttons": 5}), ok_reply())
+    (sent,) = outcomes(client_kind, server.base_url, [NOTE_MESSAGE])
+    assert sent.message_id
+    assert methods(server) == ["GET", "POST"]
+
+
 def test_a_deleted_template_is_fetched_afresh(client_kind: str, server: ScriptedServer) -> None:
     server.script(listing(NOTE_1), ok_reply(), Reply(200, {"success": True}), Reply(200, {"waba_templates": []}))
     sent, deleted, refused = outcomes(client_kind, server.base_url,

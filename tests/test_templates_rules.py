@@ -4,9 +4,12 @@ template asks of a message (its parameter counts) is read from any definition.""
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import d360
 from d360.errors import Problem
@@ -270,6 +273,41 @@ def test_placeholders_are_read_in_order() -> None:
     assert placeholders("Hi {{1}}, {{ 2 }} and {{first_name}}; {single} {{}}") == ["1", " 2 ", "first_name", ""]
 
 
+@given(st.text(alphabet="{}1a \n", max_size=40))
+def test_placeholders_read_what_the_pattern_would(text: str) -> None:
+    assert placeholders(text) == re.findall(r"\{\{(.*?)\}\}", text, re.DOTALL)
+
+
+def test_a_text_of_braces_is_read_in_one_pass() -> None:
+    # A pattern rescanned the rest from every unclosed `{{`: a megabyte of them took hours.
+    assert placeholders("{" * 1_000_000) == []
+    assert placeholders("{{" * 500_000 + "1}}") == ["{{" * 499_999 + "1"]
+    problems = definition_problems({"name": "a", "category": "MARKETING", "language": "en",
+                                    "components": [{"type": "BODY", "text": "{" * 1_000_000}]})  # fmt: skip
+    assert problems == [Problem("$.components[0].text", "is 1000000 characters, more than the limit of 1024")]
+
+
+@pytest.mark.parametrize(
+    ("inputs", "expected"),
+    [
+        ("x", [Problem("$.library_template_button_inputs", "must be a list of objects")]),
+        ([{"type": "URL", "url": "https://example.com/track"}],
+         [Problem("$.library_template_button_inputs[0].url",
+                  "must be an object with base_url (and url_suffix_example), not a string")]),
+        ([{"type": "URL", "url": {"base_url": 5}}, {"type": "PHONE_NUMBER", "phone_number": 15550000000}],
+         [Problem("$.library_template_button_inputs[0].url.base_url", "must be a string, not a number"),
+          Problem("$.library_template_button_inputs[1].phone_number", "must be a string, not a number")]),
+        ([{"type": "URL", "url": {"base_url": "https://example.com/{{1}}", "url_suffix_example": "https://example.com/a"}},
+          {"type": "PHONE_NUMBER", "phone_number": "+15550000000"}], []),
+    ],
+    ids=["not a list", "url as a string", "wrong types", "as Meta documents"],
+)  # fmt: skip
+def test_library_button_inputs_are_checked(inputs: Any, expected: list[Problem]) -> None:
+    definition = {"name": "a", "category": "UTILITY", "language": "en", "library_template_name": "delivery_update_1",
+                  "library_template_button_inputs": inputs}  # fmt: skip
+    assert definition_problems(definition) == expected
+
+
 def test_a_placeholder_with_spaces_is_refused() -> None:
     definition = changed(("components", 1, "text"), "Hi {{1}}, your {{ 2 }} ships {{3}}.")
     assert definition_problems(definition) == [
@@ -314,6 +352,9 @@ def test_an_authentication_templates_preset_body_takes_the_code_and_its_otp_butt
     assert template_shape(components, "UTILITY").body == 0
 
 
-@pytest.mark.parametrize("components", [None, "x", [1, None, {"type": 5}, {"type": "BUTTONS", "buttons": "no"}]])
+@pytest.mark.parametrize(
+    "components",
+    [None, "x", [1, None, {"type": 5}, {"type": "BUTTONS", "buttons": "no"}], [{"type": "BUTTONS", "buttons": 5}]],
+)
 def test_the_shape_of_an_odd_definition_is_read_without_error(components: Any) -> None:
     assert template_shape(components) == TemplateShape(None, 0, 0, ())

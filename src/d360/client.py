@@ -47,7 +47,7 @@ from d360.errors import (
 )
 from d360.redaction import redacted_headers
 from d360.resources.template_cache import DEFAULT_TTL as DEFAULT_TEMPLATE_CHECK_TTL
-from d360.resources.template_cache import RETRY, Entry, TemplateCache
+from d360.resources.template_cache import RECHECK_AFTER, RETRY, Entry, TemplateCache
 
 if TYPE_CHECKING:
     from d360.concurrency import SendOutcome
@@ -210,6 +210,18 @@ class _ClientCore:
         check_fit(payload, entry.value)
         return CheckedTemplate(key, entry)
 
+    def _fetch_again_before_refusing(self, payload: Mapping[str, Any], entry: Entry[TemplateLookup]) -> bool:
+        """Whether a message that does not fit a cached template deserves one more look at the template.
+
+        The template may have been changed (deleted and made again) since it was fetched, and a message
+        refused here never reaches upstream to say so: without this, it would be refused for the whole
+        TTL. An entry fetched less than RECHECK_AFTER seconds ago is trusted, so a message that really
+        does not fit costs at most one more fetch per template every RECHECK_AFTER seconds.
+        """
+        from d360.resources.template_check import fit_problems
+
+        return bool(fit_problems(payload, entry.value)) and self._template_cache.age(entry) >= RECHECK_AFTER
+
     @staticmethod
     def _refresh_due(checked: CheckedTemplate, error: D360Error) -> bool:
         """Whether upstream's refusal of a checked message says the cached template is stale."""
@@ -355,7 +367,10 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
         key = self._template_key(payload)
         if key is None:
             return self._call("POST", self._config.messages_url, content, parse_send_result)
-        checked = self._checked(payload, key, self._template_entry(key))
+        entry = self._template_entry(key)
+        if self._fetch_again_before_refusing(payload, entry):
+            entry = self._template_entry(key, replacing=entry)
+        checked = self._checked(payload, key, entry)
         try:
             return self._call("POST", self._config.messages_url, content, parse_send_result)
         except D360Error as error:
@@ -574,7 +589,10 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
         key = self._template_key(payload)
         if key is None:
             return content, None
-        return content, self._checked(payload, key, await self._template_entry(key))
+        entry = await self._template_entry(key)
+        if self._fetch_again_before_refusing(payload, entry):
+            entry = await self._template_entry(key, replacing=entry)
+        return content, self._checked(payload, key, entry)
 
     async def _template_entry(
         self, key: TemplateKey, *, replacing: Entry[TemplateLookup] | None = None

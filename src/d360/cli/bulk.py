@@ -36,6 +36,7 @@ from d360.cli.common import (
     connection_options,
     error_line,
     say,
+    say_json,
 )
 from d360.client import AsyncClient
 from d360.concurrency import check_concurrency
@@ -406,27 +407,25 @@ def run_bulk_report(arguments: argparse.Namespace) -> int:
         with _output(arguments.html) as out:
             _write(out, page, arguments.html)
     if arguments.json:
-        print(
-            json.dumps(
-                {
-                    "input": meta.get("input"),
-                    "counts": counts,
-                    "funnel": funnel,
-                    "no_status": {
-                        "lines": unseen,
-                        "note": no_status_note(unseen, arguments.journal) if unseen else None,
-                    },
-                    "problems": [
-                        {
-                            "line": record.line_number,
-                            "state": record.state,
-                            "error": record.error,
-                            "attempts": record.attempts,
-                        }
-                        for record in problems
-                    ],
-                }
-            )
+        say_json(
+            {
+                "input": meta.get("input"),
+                "counts": counts,
+                "funnel": funnel,
+                "no_status": {
+                    "lines": unseen,
+                    "note": no_status_note(unseen, arguments.journal) if unseen else None,
+                },
+                "problems": [
+                    {
+                        "line": record.line_number,
+                        "state": record.state,
+                        "error": record.error,
+                        "attempts": record.attempts,
+                    }
+                    for record in problems
+                ],
+            }
         )
         return EXIT_OK
     say(f"journal {arguments.journal} for {meta.get('input', '?')}", file=text)

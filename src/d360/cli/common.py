@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import json
 import sys
 from pathlib import Path
 from typing import Any, NoReturn, TextIO, TypeAlias
@@ -90,13 +91,21 @@ def redact(text: str) -> str:
 
 def _mask_secrets(text: str) -> str:
     for secret in SECRETS:
-        text = text.replace(secret, "[REDACTED]")
+        if secret:
+            # As given, and as JSON writes it (a key with a quote or a non-ASCII character is escaped there).
+            for form in dict.fromkeys((secret, json.dumps(secret)[1:-1])):
+                text = text.replace(form, "[REDACTED]")
     return text
 
 
 def say(line: str, *, file: TextIO | None = None) -> None:
     """Print one line for a person, with whatever upstream or a journal said in it made safe to show."""
     print(terminal_safe(_mask_secrets(line)), file=file or sys.stdout)
+
+
+def say_json(record: Any) -> None:
+    """Print one JSON line for a machine (`--json`), with the secrets in what upstream said masked, as `say` does."""
+    print(_mask_secrets(json.dumps(record)))
 
 
 Commands: TypeAlias = "argparse._SubParsersAction[_Parser]"  # what `add_subparsers()` returns on a _Parser

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
 from d360.bulk.progress import byte_progress
-from d360.cli.common import EXIT_OK, Commands, UsageError, add_action, connection_options, say
+from d360.cli.common import EXIT_OK, Commands, UsageError, add_action, connection_options, say, say_json
 from d360.cli.send import make_client
 
 
@@ -86,6 +85,6 @@ def run_delete(arguments: argparse.Namespace) -> int:
 
 def _report(arguments: argparse.Namespace, record: dict[str, Any], line: str) -> None:
     if arguments.json:
-        print(json.dumps(record))
+        say_json(record)
     else:
         say(line)

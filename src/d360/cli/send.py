@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 from d360 import messages, templates
@@ -16,6 +15,7 @@ from d360.cli.common import (
     error_record,
     read_json_document,
     say,
+    say_json,
 )
 from d360.client import Client
 from d360.errors import D360Error
@@ -170,19 +170,17 @@ def run_send(arguments: argparse.Namespace) -> int:
                 result = client.send(message)
         except D360Error as error:
             if arguments.json:
-                print(json.dumps({"ok": False, "error": error_record(error)}))
+                say_json({"ok": False, "error": error_record(error)})
             raise
     if arguments.json:
-        print(
-            json.dumps(
-                {
-                    "ok": True,
-                    "message_id": result.message_id,
-                    "wa_id": result.wa_id,
-                    "input": result.input,
-                    "status": result.status,
-                }
-            )
+        say_json(
+            {
+                "ok": True,
+                "message_id": result.message_id,
+                "wa_id": result.wa_id,
+                "input": result.input,
+                "status": result.status,
+            }
         )
     else:
         say(

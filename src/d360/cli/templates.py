@@ -8,7 +8,16 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from d360.cli.common import EXIT_OK, Commands, UsageError, add_action, connection_options, read_json_document, say
+from d360.cli.common import (
+    EXIT_OK,
+    Commands,
+    UsageError,
+    add_action,
+    connection_options,
+    read_json_document,
+    say,
+    say_json,
+)
 from d360.cli.send import make_client
 
 if TYPE_CHECKING:
@@ -93,7 +102,7 @@ def run_list(arguments: argparse.Namespace) -> int:
             name=arguments.name, status=arguments.status, category=arguments.category, language=arguments.language
         )
         if arguments.json:
-            print(json.dumps({"ok": True, "templates": [template.to_dict() for template in found]}))
+            say_json({"ok": True, "templates": [template.to_dict() for template in found]})
             return EXIT_OK
         shown = 0
         for template in found:  # printed as the pages come
@@ -116,7 +125,7 @@ def run_get(arguments: argparse.Namespace) -> int:
 
                 raise TemplateNotFoundError(arguments.name, None)
     if arguments.json:
-        print(json.dumps({"ok": True, "templates": [template.to_dict() for template in found]}))
+        say_json({"ok": True, "templates": [template.to_dict() for template in found]})
         return EXIT_OK
     for template in found:
         _describe(template)
@@ -131,7 +140,7 @@ def run_create(arguments: argparse.Namespace) -> int:
         target = client.with_options(validate=False) if arguments.no_validate else client
         created = target.templates.create_from(definition)
     if arguments.json:
-        print(json.dumps({"ok": True, "template": created.to_dict()}))
+        say_json({"ok": True, "template": created.to_dict()})
     else:
         say(f"created {created.name} ({created.language}): {created.status or 'no status'}, id {created.id or '-'}")
     return EXIT_OK
@@ -153,7 +162,7 @@ def run_delete(arguments: argparse.Namespace) -> int:
     with make_client(arguments) as client:
         client.templates.delete(name)
     if arguments.json:
-        print(json.dumps({"ok": True, "deleted": name}))
+        say_json({"ok": True, "deleted": name})
     else:
         say(f"deleted {name}, every language")
     return EXIT_OK
@@ -169,7 +178,7 @@ def run_library(arguments: argparse.Namespace) -> int:
             language=arguments.language,
         )
         if arguments.json:
-            print(json.dumps({"ok": True, "templates": [item.to_dict() for item in found]}))
+            say_json({"ok": True, "templates": [item.to_dict() for item in found]})
             return EXIT_OK
         shown = 0
         for item in found:

@@ -29,6 +29,9 @@ MAX_TTL = 86_400.0
 NEGATIVE_TTL = 10.0
 """Seconds a template found missing or not approved is trusted (at most the TTL): short, so one approved
 meanwhile can be sent soon after."""
+RECHECK_AFTER = 10.0
+"""Seconds after which a cached template a message does not fit is fetched once more before the message
+is refused (it may have been changed since); a fresher one is trusted."""
 DEFAULT_MAX_ENTRIES = 1000
 """Templates (a name in one language) kept; the least recently used goes first."""
 
@@ -43,6 +46,7 @@ class Entry(Generic[V]):
 
     value: V
     expires: float
+    fetched: float
 
 
 class _Retry:
@@ -114,7 +118,8 @@ class TemplateCache(Generic[K, V]):
     def settle(self, claim: Claim[K, V], value: V, *, negative: bool = False) -> Entry[V]:
         """Keep what the owner of `claim` fetched (for the short TTL if `negative`) and hand it to its waiters."""
         assert claim.owner and claim.flight is not None
-        entry = Entry(value, self._clock() + (self.negative_ttl if negative else self.ttl))
+        now = self._clock()
+        entry = Entry(value, now + (self.negative_ttl if negative else self.ttl), now)
         with self._lock:
             self._entries[claim.key] = entry
             self._entries.move_to_end(claim.key)
@@ -123,6 +128,10 @@ class TemplateCache(Generic[K, V]):
             self._flights.pop(claim.key, None)
         claim.flight.set_result(entry)
         return entry
+
+    def age(self, entry: Entry[V]) -> float:
+        """Seconds since `entry` was fetched, by this cache's clock."""
+        return self._clock() - entry.fetched
 
     def fail(self, claim: Claim[K, V], error: BaseException | None) -> None:
         """The owner's fetch failed: its waiters raise `error`, or, with None (the owner was cancelled), fetch

@@ -60,13 +60,25 @@ FIELDS = (
 )  # fmt: skip
 """The fields of a definition POST /v1/configs/templates takes (Meta's and 360dialog's pages)."""
 
-PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 NAMED_VARIABLE = re.compile(r"[a-z_][a-z0-9_]*")
 
 
 def placeholders(text: str) -> list[str]:
-    """What stands between each `{{` and `}}` of `text`, in order: `["1", "2"]` or `["first_name"]`."""
-    return PLACEHOLDER.findall(text)
+    """What stands between each `{{` and `}}` of `text`, in order: `["1", "2"]` or `["first_name"]`.
+
+    One pass with `find`: a pattern such as `{{(.*?)}}` rescans the rest of the text from every `{{`
+    that has no `}}` after it, so a text of 40,000 `{` took ten seconds (upstream's answers and a
+    user's files are that long at will).
+    """
+    found = []
+    start = text.find("{{")
+    while start != -1:
+        end = text.find("}}", start + 2)
+        if end == -1:
+            break
+        found.append(text[start + 2 : end])
+        start = text.find("{{", end + 2)
+    return found
 
 
 def validate_template(definition: Any) -> None:
@@ -103,9 +115,8 @@ def definition_problems(definition: Any) -> list[Problem]:
     library = definition.get("library_template_name")
     if library is not None and not (isinstance(library, str) and library):
         check.add("$.library_template_name", f"must be the name of a library template, not {_short(library)}")
-    for field in ("library_template_button_inputs",):
-        if field in definition and not _objects(definition[field]):
-            check.add(f"$.{field}", "must be a list of objects")
+    if "library_template_button_inputs" in definition:
+        _library_button_inputs(check, definition["library_template_button_inputs"])
     components = definition.get("components")
     if components is None:
         if library is None:
@@ -113,6 +124,28 @@ def definition_problems(definition: Any) -> list[Problem]:
     else:
         _components(check, components, "$.components", category=category, named=named)
     return check.problems
+
+
+def _library_button_inputs(check: _Check, inputs: Any) -> None:
+    """What a library template's buttons are filled with: `[{"type": "URL", "url": {"base_url": ...,
+    "url_suffix_example": ...}}, {"type": "PHONE_NUMBER", "phone_number": "+1..."}]` (Meta's page)."""
+    path = "$.library_template_button_inputs"
+    if not _objects(inputs):
+        check.add(path, "must be a list of objects")
+        return
+    for index, given in enumerate(inputs):
+        url = given.get("url")
+        if url is not None:
+            if not isinstance(url, Mapping):
+                check.add(f"{path}[{index}].url", f"must be an object with base_url (and url_suffix_example), "
+                                                  f"not {_kind(url)}")  # fmt: skip
+            else:
+                for key in ("base_url", "url_suffix_example"):
+                    if key in url and not isinstance(url[key], str):
+                        check.add(f"{path}[{index}].url.{key}", f"must be a string, not {_kind(url[key])}")
+        phone = given.get("phone_number")
+        if phone is not None and not isinstance(phone, str):
+            check.add(f"{path}[{index}].phone_number", f"must be a string, not {_kind(phone)}")
 
 
 def name_problems(name: Any, path: str = "$.name") -> list[Problem]:
@@ -464,7 +497,8 @@ def template_shape(components: Any, category: str | None = None) -> TemplateShap
             preset = not text and str(category or "").upper() == "AUTHENTICATION"
             body = 1 if preset else len(body_variables)
         elif kind == "BUTTONS":
-            for index, button in enumerate(component.get("buttons") or ()):
+            listed = component.get("buttons")
+            for index, button in enumerate(listed if isinstance(listed, list) else ()):
                 if not isinstance(button, Mapping):
                     continue
                 button_type = str(button.get("type", "")).upper()

@@ -50,6 +50,9 @@ DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
 MAX_PAGES = 10_000
 """A listing that has not ended after this many pages is upstream looping: stopped with an error."""
+MAX_OF_ONE_NAME = 1000
+"""A name has one template per language (WhatsApp has about 70): a listing by name that goes past this
+many is upstream repeating itself, stopped with an error before `get` or a template check keeps gigabytes."""
 
 STATUSES = (
     "APPROVED", "PENDING", "REJECTED", "PAUSED", "DISABLED", "IN_APPEAL", "PENDING_DELETION", "DELETED",
@@ -279,11 +282,11 @@ def list_request(wanted: TemplateFilter, page_size: int = DEFAULT_PAGE_SIZE) -> 
             )
     if wanted.name is not None:
         _check_name(wanted.name)
-    return _page_request(wanted, page_size, offset=0, pages=0, previous=None)
+    return _page_request(wanted, page_size, offset=0, pages=0, kept=0, previous=None)
 
 
 def _page_request(
-    wanted: TemplateFilter, page_size: int, *, offset: int, pages: int, previous: tuple[str, ...] | None
+    wanted: TemplateFilter, page_size: int, *, offset: int, pages: int, kept: int, previous: tuple[str, ...] | None
 ) -> Request[Page[Template]]:
     filters = wanted.query()
     query: list[tuple[str, str]] = [("limit", str(page_size)), ("offset", str(offset))]
@@ -319,8 +322,18 @@ def _page_request(
             raise UnexpectedResponseError(
                 f"upstream's listing has not ended after {MAX_PAGES} pages; stopped", status_code=status_code
             )
+        if wanted.name is not None and kept + len(templates) > MAX_OF_ONE_NAME:
+            raise UnexpectedResponseError(
+                f"upstream listed more than {MAX_OF_ONE_NAME} templates named {wanted.name!r} (one a language is "
+                "expected); stopped",
+                status_code=status_code,
+            )
         following_request = (
-            None if last else _page_request(wanted, page_size, offset=following, pages=pages + 1, previous=keys)
+            None
+            if last
+            else _page_request(
+                wanted, page_size, offset=following, pages=pages + 1, kept=kept + len(templates), previous=keys
+            )
         )
         return Page(templates, following_request)
 
@@ -412,6 +425,11 @@ def library_request(wanted: LibraryFilter, page_size: int = DEFAULT_PAGE_SIZE) -
         value = getattr(wanted, field.name)
         if value is not None and not isinstance(value, str):
             raise ValidationError([Problem(f"$.{field.name}", f"must be a string, not {value!r}")], subject="filter")
+        if value is not None and not _utf8(value):
+            raise ValidationError(
+                [Problem(f"$.{field.name}", "holds a lone surrogate (half of an emoji), which a URL cannot carry")],
+                subject="filter",
+            )
     return _library_page(wanted, page_size, after=None, pages=0)
 
 
@@ -439,6 +457,12 @@ def _library_page(
         cursor = cursors.get("after") if isinstance(cursors, Mapping) else None
         # Meta leaves `next` out of the last page; a cursor that does not move would page forever.
         more = bool(items) and bool(paging.get("next")) and isinstance(cursor, str) and bool(cursor)
+        if more and isinstance(cursor, str) and not _utf8(cursor):
+            raise UnexpectedResponseError(
+                "upstream's template library gave a cursor a URL cannot carry (a lone surrogate); stopped",
+                status_code=status_code,
+                body=body,
+            )
         if more and (cursor == after or pages + 1 >= MAX_PAGES):
             raise UnexpectedResponseError(
                 "upstream's template library does not page (the same cursor again); stopped",
@@ -448,6 +472,14 @@ def _library_page(
         return Page(found, _library_page(wanted, page_size, after=cursor, pages=pages + 1) if more else None)
 
     return Request("GET", LIBRARY_PATH, parse, query=tuple(query), idempotent=True)
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _check_name(name: Any) -> None:
