@@ -236,7 +236,10 @@ def unknown(journal: Journal, *numbers: int) -> None:
     journal.apply([("finish", number, UNKNOWN, None, "APITimeoutError", False) for number in numbers])
 
 
-NEVER_ACCEPTED = "no status arrived, though statuses did before it was sent and for lines sent after it: never accepted, so sent again"
+NEVER_ACCEPTED = (
+    "no status arrived, though one listener, up throughout, recorded statuses before it was sent and for lines "
+    "sent after it: never accepted, so sent again"
+)
 
 
 def test_an_unknown_line_is_sent_again_only_if_statuses_arrived_before_it_went_out_and_came_after(
@@ -407,7 +410,12 @@ def test_an_unknown_line_with_its_own_status_is_settled_not_sent_again(
     sent(journal, clock, 200, 1)
     sent(journal, clock, 300, 3)
     unknown(journal, 1, 2, 3)
-    journal._db.execute("UPDATE lines SET delivery = 'sent', first_status_at = 150 WHERE line_number IN (2, 3)")
+    # Statuses written as one listener, up from 50 to 400, recorded them.
+    journal._db.execute("INSERT INTO listener_sessions (id, started_at, alive_at) VALUES (7, 50, 400)")
+    journal._db.execute(
+        "UPDATE lines SET delivery = 'sent', first_status_at = 150, first_status_session = 7 "
+        "WHERE line_number IN (2, 3)"
+    )
     assert journal.settle_by_status() == 2
     assert journal.resend_unknown_with_evidence() == 1  # the statuses of lines 2 and 3 prove line 1
     assert [row(journal, n).state for n in (1, 2, 3)] == [PENDING, ACCEPTED, ACCEPTED]

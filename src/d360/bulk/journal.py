@@ -64,14 +64,24 @@ SCHEMA = (
     status      TEXT NOT NULL,
     code        INTEGER,
     error       TEXT,
-    received_at REAL NOT NULL
+    received_at REAL NOT NULL,
+    session     INTEGER
+)""",
+    # A status listener's time up (`Journal.for_statuses`): one row from when it opened the journal until it
+    # stopped or stalled, `alive_at` refreshed with each status it records and on a heartbeat. Only statuses
+    # one session recorded, before and after a line was sent, prove that line never accepted.
+    """CREATE TABLE IF NOT EXISTS listener_sessions (
+    id         INTEGER PRIMARY KEY,
+    started_at REAL NOT NULL,
+    alive_at   REAL NOT NULL
 )""",
 )
 # No index on waiting_statuses: applying them reads it whole and looks each up in `lines` by its index,
 # the one plan that stays cheap with a million lines.
 JOURNAL_TABLES = frozenset({"meta", "lines"})
-OPTIONAL_TABLES = frozenset({"waiting_statuses"})
-"""A journal has `meta` and `lines`; journals made before statuses could wait lack `waiting_statuses`."""
+OPTIONAL_TABLES = frozenset({"waiting_statuses", "listener_sessions"})
+"""A journal has `meta` and `lines`; journals made before statuses could wait lack `waiting_statuses`, those
+made before listener sessions were kept lack `listener_sessions`."""
 # Added by delivery tracking, then by resending on evidence (`sent_at`, `first_status_at`); ALTERed into
 # journals made before.
 DELIVERY_COLUMNS = {
@@ -82,10 +92,24 @@ DELIVERY_COLUMNS = {
     "match_by_id": "INTEGER",
     "sent_at": "REAL",
     "first_status_at": "REAL",
+    "first_status_session": "INTEGER",
 }
 """`delivery_at` is when the line's latest delivery state arrived (it moves with the state);
 `first_status_at` when its first status arrived, which never moves: the evidence that statuses were
-reaching the journal at that moment (see `Journal.resend_unknown_with_evidence`)."""
+reaching the journal at that moment (see `Journal.resend_unknown_with_evidence`); `first_status_session`
+the listener session (`listener_sessions`) that recorded that first status, NULL if none did (a journal
+from before sessions): such a status proves nothing."""
+WAITING_COLUMNS = {"session": "INTEGER"}
+"""Added to `waiting_statuses` by listener sessions: the session that recorded a waiting status."""
+STATUS_BUSY_TIMEOUT = 120.0
+"""Seconds a status listener waits for another writer (a run filling a journal of a million lines holds one
+transaction for 10 to 25 s) before giving up on opening the journal or recording a status."""
+HEARTBEAT_SECONDS = 2.0
+"""How often a status listener (`JournalSink`) tells its journal it is still up."""
+MAX_SILENCE = 3 * HEARTBEAT_SECONDS
+"""A listener that has not told its journal it was up for longer than this (its process stopped, the machine
+slept) may have missed statuses meanwhile: it begins a new session, and what it recorded before proves
+nothing about lines sent after."""
 WAITING_WITHOUT_TOKEN = 10_000
 """Statuses with no d360 token that found no line, kept in case their line is about to record its message
 id: the newest this many. A listener also hears the number's other traffic, which no line will ever match."""
@@ -117,12 +141,20 @@ RECORD_STATUS = (
     "UPDATE lines SET state = :accepted, error = CASE WHEN state = :accepted THEN error ELSE NULL END, "
     "message_id = COALESCE(message_id, :message_id), delivery = :status, delivery_code = :code, "
     "delivery_error = :error, delivery_at = :received_at, first_status_at = COALESCE(first_status_at, :received_at), "
+    "first_status_session = CASE WHEN first_status_at IS NULL THEN :session ELSE first_status_session END, "
     "updated_at = :now WHERE line_number = :line_number AND "
     "COALESCE(CASE delivery "
     + " ".join(f"WHEN '{state}' THEN {rank}" for state, rank in DELIVERY_RANK.items())
     + " END, 0) < :rank"
 )
 """A status webhook on its line: accepted, and its delivery moved forward only."""
+
+
+NEVER_ACCEPTED = (
+    "no status arrived, though one listener, up throughout, recorded statuses before it was sent and for lines "
+    "sent after it: never accepted, so sent again"
+)
+"""The error of a line sent back to pending by `Journal.resend_unknown_with_evidence`."""
 
 
 class JournalError(Exception):
@@ -157,6 +189,7 @@ class Journal:
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
         self._lock_file: IO[str] | None = None
+        self._begin_sessions(max_silence=None, started_at=None)
         if not read_only:
             # Before SQLite opens the file: a second run must meet the lock, not SQLite's own busy error.
             self._acquire()
@@ -207,6 +240,8 @@ class Journal:
             if "match_by_id" in missing:
                 # Lines sent before: statuses may not carry a token for them, so each is found by its id.
                 self._db.execute("UPDATE lines SET match_by_id = 1 WHERE message_id IS NOT NULL")
+            for name in self._missing_waiting_columns():
+                self._db.execute(f"ALTER TABLE waiting_statuses ADD COLUMN {name} {WAITING_COLUMNS[name]}")
             # Older journals indexed lines by state, then every line by message id: each send paid for
             # indexes that queries reading the whole table once a run did not need.
             self._db.execute("DROP INDEX IF EXISTS lines_by_state")
@@ -217,25 +252,53 @@ class Journal:
         present = {row[1] for row in self._db.execute("PRAGMA table_info(lines)")}
         return [name for name in DELIVERY_COLUMNS if name not in present]
 
+    def _missing_waiting_columns(self) -> list[str]:
+        present = {row[1] for row in self._db.execute("PRAGMA table_info(waiting_statuses)")}
+        return [name for name in WAITING_COLUMNS if name not in present]
+
+    def _ready_for_statuses(self, tables: set[str]) -> bool:
+        """Whether the journal is complete for recording statuses (every table and column, its id, WAL),
+        found by reading only: a listener opening it then needs no write transaction, which would wait
+        behind a run filling its lines."""
+        return (
+            tables >= JOURNAL_TABLES | OPTIONAL_TABLES
+            and not self._missing_columns()
+            and not self._missing_waiting_columns()
+            and self._db.execute("SELECT 1 FROM meta WHERE key = 'journal_id'").fetchone() is not None
+            and str(self._db.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal"
+        )
+
     @classmethod
-    def for_statuses(cls, path: str | Path) -> Journal:
+    def for_statuses(cls, path: str | Path, *, max_silence: float | None = None) -> Journal:
         """A journal opened to record status webhooks while a run may hold it: no run lock (SQLite orders
         the writes), and only statuses are ever written through it.
 
         If nothing is at `path` yet, an empty journal is made there with its id, so a listener can start
-        before the campaign: the run fills this journal and keeps the id its statuses carry.
+        before the campaign: the run fills this journal and keeps the id its statuses carry. A complete
+        journal is opened without writing, so a run filling it (one transaction, seconds long for a large
+        campaign) does not hold the listener up; a write waits up to STATUS_BUSY_TIMEOUT for such a run.
+
+        Opening it begins a listener session (see `listener_sessions`): the statuses recorded through it
+        are evidence about lines sent while it was up. `max_silence`: the caller calls `heartbeat` more
+        often than this, and a longer silence (the process stopped) begins a new session.
         """
         journal = cls.__new__(cls)
         journal.path = Path(path)
         journal._lock_file = None
+        journal._begin_sessions(max_silence=max_silence, started_at=time.time())
         try:
-            journal._db = sqlite3.connect(journal.path, isolation_level=None, check_same_thread=False, timeout=10.0)
+            journal._db = sqlite3.connect(
+                journal.path, isolation_level=None, check_same_thread=False, timeout=STATUS_BUSY_TIMEOUT
+            )
             try:
                 tables = journal._tables()
                 if tables and not _is_journal(tables):
                     raise JournalError(f"{journal.path} is not a d360 journal")
-                journal._prepare_for_writing()
-                journal._ensure_journal_id()
+                if journal._ready_for_statuses(tables):
+                    journal._db.execute("PRAGMA synchronous=NORMAL")  # this connection's setting: no write
+                else:
+                    journal._prepare_for_writing()
+                    journal._ensure_journal_id()
                 journal._identity = _file_identity(journal.path)
                 journal._read_columns()
             except BaseException:
@@ -248,6 +311,50 @@ class Journal:
     def _ensure_journal_id(self) -> None:
         """Give the journal an id unless it has one; an id is never replaced (statuses carry it)."""
         self._write("INSERT OR IGNORE INTO meta (key, value) VALUES ('journal_id', ?)", (secrets.token_hex(8),))
+
+    # Listener sessions: the evidence a status gives is only as good as the listener that recorded it.
+
+    def _begin_sessions(self, *, max_silence: float | None, started_at: float | None) -> None:
+        """No session row yet: one is written with the first status or heartbeat (opening writes nothing).
+        `started_at` None: the session starts with its first status (a journal not opened by a listener)."""
+        self._session_id: int | None = None
+        self._session_started = started_at
+        self._session_alive = started_at
+        self._max_silence = max_silence
+
+    def _session(self, now: float) -> int:
+        """This listener's session, inside the caller's write transaction: its row made if need be, and its
+        `alive_at` moved to `now`. After a silence longer than `max_silence` a new one begins."""
+        if (
+            self._max_silence is not None
+            and self._session_alive is not None
+            and now - self._session_alive > self._max_silence
+        ):
+            self._session_id, self._session_started = None, now
+        if self._session_id is None:
+            started = self._session_started if self._session_started is not None else now
+            cursor = self._db.execute(
+                "INSERT INTO listener_sessions (started_at, alive_at) VALUES (?, ?)", (started, max(started, now))
+            )
+            self._session_id = cursor.lastrowid
+        else:
+            self._db.execute(
+                "UPDATE listener_sessions SET alive_at = MAX(alive_at, ?) WHERE id = ?", (now, self._session_id)
+            )
+        assert self._session_id is not None
+        return self._session_id
+
+    def _alive(self) -> None:
+        """After a write that moved `alive_at` committed: the listener was up then (it may have waited
+        for another writer: that is not a silence)."""
+        self._session_alive = time.time()
+
+    def heartbeat(self) -> None:
+        """The listener is still up: its session's `alive_at` moves to now (or a new session begins, after
+        a silence longer than `max_silence`)."""
+        with self._writing():
+            self._session(time.time())
+        self._alive()
 
     def _tables(self) -> set[str]:
         return {name for (name,) in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -409,26 +516,40 @@ class Journal:
         was lost, so its statuses reach the journal without finding it; nothing can prove it either way (see
         `unknown_without_token`). Nor can a line last sent by a d360 that did not record which it was.
 
-        When each line's first status arrived is kept in `first_status_at`; a line whose statuses came
-        before the journal kept it counts from its latest one (`delivery_at`, never earlier than its first),
-        which can only leave a line unknown, never prove one. Call this only once statuses have had time
-        to arrive (`d360 bulk --await-statuses`). A line sent before the journal kept send times has no
-        place in that order, and stays unknown.
+        Statuses prove this only if one listener recorded them all and was up throughout: from before the
+        line was sent until the later statuses arrived (a session, see `listener_sessions`). Statuses from
+        two listeners, one before the line and one after it, prove nothing: between the two nobody was
+        listening, and the line's own status may be waiting in upstream's backoff. A listener that went
+        silent (its process stopped) begins a new session; a journal from before sessions were kept, or
+        statuses recorded by a d360 that did not keep them, never prove a line.
+
+        When each line's first status arrived is kept in `first_status_at`, and which session recorded it in
+        `first_status_session`; a line whose statuses came before the journal kept the first counts from its
+        latest one (`delivery_at`, never earlier than its first), which can only leave a line unknown, never
+        prove one. Call this only once statuses have had time to arrive (`d360 bulk --await-statuses`). A
+        line sent before the journal kept send times has no place in that order, and stays unknown.
         """
-        cursor = self._write(
-            "UPDATE lines SET state = ?, error = ?, updated_at = ? WHERE state = ? AND delivery IS NULL "
-            "AND match_by_id = 0 "
-            "AND sent_at > (SELECT MIN(COALESCE(first_status_at, delivery_at)) FROM lines WHERE delivery IS NOT NULL) "
-            "AND sent_at <= (SELECT MAX(sent_at) FROM lines WHERE delivery IS NOT NULL)",
-            (
-                PENDING,
-                "no status arrived, though statuses did before it was sent and for lines sent after it: never "
-                "accepted, so sent again",
-                time.time(),
-                UNKNOWN,
-            ),
-        )
-        return cursor.rowcount
+        # Per session: when it started, the first arrival it recorded, and the latest send among the lines
+        # whose first status it recorded while up. A line sent after the first two and no later than the
+        # third lies inside what that one session saw.
+        windows = self._db.execute(
+            "SELECT s.started_at, MIN(COALESCE(l.first_status_at, l.delivery_at)), "
+            "MAX(CASE WHEN COALESCE(l.first_status_at, l.delivery_at) <= s.alive_at THEN l.sent_at END) "
+            "FROM listener_sessions s JOIN lines l ON l.first_status_session = s.id "
+            "WHERE l.delivery IS NOT NULL GROUP BY s.id"
+        ).fetchall()
+        now = time.time()
+        resent = 0
+        with self._writing():
+            for started_at, first_arrival, last_sent in windows:
+                if first_arrival is None or last_sent is None:
+                    continue
+                resent += self._db.execute(
+                    "UPDATE lines SET state = ?, error = ?, updated_at = ? WHERE state = ? AND delivery IS NULL "
+                    "AND match_by_id = 0 AND sent_at >= ? AND sent_at > ? AND sent_at <= ?",
+                    (PENDING, NEVER_ACCEPTED, now, UNKNOWN, started_at, first_arrival, last_sent),
+                ).rowcount
+        return resent
 
     def unknown_no_status_can_settle(self) -> int:
         """Unknown lines that brought their own `biz_opaque_callback_data` and whose answer was lost: their
@@ -491,10 +612,12 @@ class Journal:
         message_id, error = _storable(message_id), _storable(error)
         now = time.time()
         with self._writing():  # the lookup and the write, or the keeping, as one: never between a fill
-            outcome = self._record(line_number, message_id, status, code, error, now, now)
+            session = self._session(now)
+            outcome = self._record(line_number, message_id, status, code, error, now, now, session)
             if outcome == "unmatched" and self._can_wait and self._may_still_come(line_number):
-                self._keep_waiting(line_number, message_id, status, code, error, now)
+                self._keep_waiting(line_number, message_id, status, code, error, now, session)
                 outcome = "waiting"
+        self._alive()
         return outcome
 
     def _record(
@@ -506,6 +629,7 @@ class Journal:
         error: str | None,
         received_at: float,
         now: float,
+        session: int | None,
     ) -> str:
         if line_number is None:
             row = self._db.execute(
@@ -518,7 +642,8 @@ class Journal:
         cursor = self._db.execute(
             RECORD_STATUS,
             {"accepted": ACCEPTED, "message_id": message_id, "status": status, "code": code, "error": error,
-             "received_at": received_at, "now": now, "line_number": line_number, "rank": DELIVERY_RANK[status]},
+             "received_at": received_at, "now": now, "line_number": line_number, "rank": DELIVERY_RANK[status],
+             "session": session},
         )  # fmt: skip
         if cursor.rowcount:
             return "updated"
@@ -531,12 +656,19 @@ class Journal:
         return line_number is None or self._db.execute("SELECT 1 FROM lines LIMIT 1").fetchone() is None
 
     def _keep_waiting(
-        self, line_number: int | None, message_id: str, status: str, code: int | None, error: str | None, now: float
+        self,
+        line_number: int | None,
+        message_id: str,
+        status: str,
+        code: int | None,
+        error: str | None,
+        now: float,
+        session: int,
     ) -> None:
         cursor = self._db.execute(
-            "INSERT INTO waiting_statuses (line_number, message_id, status, code, error, received_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (line_number, message_id, status, code, error, now),
+            "INSERT INTO waiting_statuses (line_number, message_id, status, code, error, received_at, session) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (line_number, message_id, status, code, error, now, session),
         )
         if line_number is None and cursor.lastrowid is not None:
             self._db.execute(
@@ -550,15 +682,15 @@ class Journal:
         if not self._can_wait:
             return
         found = self._db.execute(
-            "SELECT w.id, w.line_number, w.message_id, w.status, w.code, w.error, w.received_at "
+            "SELECT w.id, w.line_number, w.message_id, w.status, w.code, w.error, w.received_at, w.session "
             "FROM waiting_statuses w JOIN lines l ON l.line_number = w.line_number "
             "UNION ALL "
-            "SELECT w.id, l.line_number, w.message_id, w.status, w.code, w.error, w.received_at "
+            "SELECT w.id, l.line_number, w.message_id, w.status, w.code, w.error, w.received_at, w.session "
             "FROM waiting_statuses w JOIN lines l ON l.message_id = w.message_id AND l.match_by_id = 1 "
             "WHERE w.line_number IS NULL ORDER BY 1"
         ).fetchall()
-        for waiting_id, line_number, message_id, status, code, error, received_at in found:
-            self._record(line_number, message_id, status, code, error, received_at, now)
+        for waiting_id, line_number, message_id, status, code, error, received_at, session in found:
+            self._record(line_number, message_id, status, code, error, received_at, now, session)
             self._db.execute("DELETE FROM waiting_statuses WHERE id = ?", (waiting_id,))
         self._db.execute(
             "DELETE FROM waiting_statuses WHERE line_number IS NOT NULL AND EXISTS (SELECT 1 FROM lines) "

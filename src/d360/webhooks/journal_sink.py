@@ -12,11 +12,12 @@ campaign fills it later; a status that comes before its line waits in the journa
 from __future__ import annotations
 
 import collections
+import contextlib
 import os
 import threading
 from pathlib import Path
 
-from d360.bulk.journal import TOKEN_PREFIX, Journal
+from d360.bulk.journal import HEARTBEAT_SECONDS, TOKEN_PREFIX, Journal, JournalError
 from d360.numbers import read_int
 from d360.webhooks.events import StatusUpdate
 
@@ -26,12 +27,26 @@ class JournalSink:
 
     If the journal's file is deleted or replaced while the sink runs (a new campaign on the same path), the
     sink opens the new one before its next status, rather than writing into a file nobody reads.
+
+    The sink is one listener session in the journal, from its making to `close` (see
+    `Journal.resend_unknown_with_evidence`): every `heartbeat` seconds a thread tells the journal it is
+    still up, and a silence of three heartbeats (the process stopped, the machine slept) begins a new
+    session. Make a new sink for each time a receiver starts listening. `heartbeat=None`: no thread, and
+    the session lasts as long as the sink.
     """
 
-    def __init__(self, journal: str | os.PathLike[str]) -> None:
+    def __init__(self, journal: str | os.PathLike[str], *, heartbeat: float | None = HEARTBEAT_SECONDS) -> None:
         self.path = Path(journal)
-        self._journal = Journal.for_statuses(self.path)
+        self._max_silence = None if heartbeat is None else 3 * heartbeat
+        self._journal = Journal.for_statuses(self.path, max_silence=self._max_silence)
         self._lock = threading.Lock()
+        self._closing = threading.Event()
+        self._beating: threading.Thread | None = None
+        if heartbeat is not None:
+            self._beating = threading.Thread(
+                target=self._beat, args=(heartbeat,), name="d360-journal-heartbeat", daemon=True
+            )
+            self._beating.start()
         self.outcomes: collections.Counter[str] = collections.Counter()
         """`updated`, `stale` (a later state was known), `waiting` (kept until its line is there),
         `foreign` (another journal's token), `unmatched` (a token naming no line of this journal),
@@ -46,7 +61,7 @@ class JournalSink:
         with self._lock:
             if not self._journal.is_still_here():
                 self._journal.close()
-                self._journal = Journal.for_statuses(self.path)
+                self._journal = Journal.for_statuses(self.path, max_silence=self._max_silence)
             line_number = None
             token = update.biz_opaque_callback_data
             if token is not None and token.startswith(TOKEN_PREFIX):
@@ -73,7 +88,20 @@ class JournalSink:
         self.outcomes[outcome] += 1
         return outcome
 
+    def _beat(self, interval: float) -> None:
+        while not self._closing.wait(interval):
+            with self._lock:
+                if self._closing.is_set() or not self._journal.is_still_here():
+                    continue  # a replaced journal is opened anew by the next status
+                # One that cannot be written (a full disk) is a silence: the session ends, which can only
+                # leave lines unknown, and the next status tells of the failure.
+                with contextlib.suppress(JournalError):
+                    self._journal.heartbeat()
+
     def close(self) -> None:
+        self._closing.set()
+        if self._beating is not None:
+            self._beating.join()
         with self._lock:
             self._journal.close()
 
