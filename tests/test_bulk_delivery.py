@@ -12,6 +12,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -109,6 +110,79 @@ def test_a_status_for_a_line_a_crash_left_unknown_makes_it_accepted_and_it_is_no
     assert journal.resend_unknown_with_evidence() == 1  # so line 5's would have too: never accepted
     assert [line for line, _, _ in journal.lines_in((PENDING,))] == [2, 5]
     sink.close()
+
+
+def test_statuses_from_a_listener_before_a_line_and_a_restarted_one_after_it_never_send_it_again(
+    journal: Journal,
+) -> None:
+    def tick() -> None:
+        time.sleep(0.01)  # so the clock moves on between what follows
+
+    first = JournalSink(journal.path)
+    journal.mark_sending(1, 1)
+    tick()
+    first(update("wamid.1", "sent", token=journal.callback_token(1)))  # statuses reach the journal
+    first.close()  # the listener dies (kill -9 leaves no more trace than this)
+    tick()
+    journal.mark_sending(2, 1)  # out while nobody listens: its status waits in upstream's backoff
+    tick()
+    second = JournalSink(journal.path)  # the listener again, and the run resumed
+    tick()
+    journal.mark_sending(3, 1)
+    tick()
+    second(update("wamid.3", "sent", token=journal.callback_token(3)))
+    assert journal.recover_interrupted() == 1  # line 2: killed mid-send
+    # Statuses before line 2 and after it, but through two listeners: upstream may have taken it.
+    assert journal.resend_unknown_with_evidence() == 0
+    # Line 4 goes out while the second listener is up, and it hears line 5 after: line 4 is proved.
+    tick()
+    journal.mark_sending(4, 1)
+    assert journal.recover_interrupted() == 1
+    tick()
+    journal.mark_sending(5, 1)
+    tick()
+    second(update("wamid.5", "sent", token=journal.callback_token(5)))
+    assert journal.resend_unknown_with_evidence() == 1
+    assert [line for line, _, _ in journal.lines_in((PENDING,))] == [4]
+    assert [line for line, _, _ in journal.lines_in((UNKNOWN,))] == [2]
+    second.close()
+
+
+def test_a_listener_opens_and_records_while_a_run_fills_the_journal(tmp_path: Path) -> None:
+    path = tmp_path / "large.sqlite"
+    filling, finish_filling = threading.Event(), threading.Event()
+
+    def lines() -> Iterator[tuple[int, str, str, None]]:
+        for number in range(1, 6):
+            if number == 3:  # the filling's one transaction is open: as with a million lines, it lasts
+                filling.set()
+                finish_filling.wait(60)
+            yield (number, f"hash{number}", PENDING, None)
+
+    with Journal(path) as run:
+        filler = threading.Thread(target=run.fill, args=("fingerprint", "input.jsonl", lines()))
+        filler.start()
+        try:
+            assert filling.wait(10)
+            began = time.monotonic()
+            sink = JournalSink(path, heartbeat=None)  # `d360 webhook listen --journal` started meanwhile
+            assert time.monotonic() - began < 5, "the listener waited for the filling"
+            # A status write waits for the filling far longer than the 10 s a listener used to.
+            assert sink._journal._db.execute("PRAGMA busy_timeout").fetchone()[0] == 120_000
+            outcomes: list[str] = []
+            token = f"d360:{sink.journal_id}:3"
+            recorder = threading.Thread(target=lambda: outcomes.append(sink(update("wamid.3", "sent", token=token))))
+            recorder.start()
+            recorder.join(0.5)
+            assert recorder.is_alive() and not outcomes  # waiting for the filling, not failed
+        finally:
+            finish_filling.set()
+            filler.join(30)
+        recorder.join(30)
+        assert outcomes == ["updated"]
+        sink.close()
+        assert run.callback_token(3) == token
+        assert delivery_of(path)[3] == (ACCEPTED, "sent", "wamid.3")
 
 
 def raw_failed_status(message_id: str, token: str, title: str) -> bytes:

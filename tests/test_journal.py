@@ -436,6 +436,112 @@ def test_a_line_sent_before_the_journal_kept_send_times_stays_unknown(
     assert row(journal, 1).state == UNKNOWN
 
 
+def listener_at(path: Path, clock: Callable[[float], None], at: float, **options: float) -> Journal:
+    """A status listener (`d360 webhook listen --journal`) that opens the journal at `at`."""
+    clock(at)
+    return Journal.for_statuses(path, **options)
+
+
+def hears(listener: Journal, clock: Callable[[float], None], at: float, line_number: int) -> None:
+    clock(at)
+    assert listener.record_status(line_number=line_number, message_id=f"wamid.{line_number}", status="sent") == "updated"
+
+
+def test_statuses_from_a_listener_before_a_line_and_another_after_it_prove_nothing(
+    journal: Journal, clock: Callable[[float], None]
+) -> None:
+    # The first listener hears line 1, then is killed (kill -9: it never says goodbye).
+    first = listener_at(journal.path, clock, 50, max_silence=6)
+    sent(journal, clock, 100, 1)
+    hears(first, clock, 101, 1)
+    first.close()
+    # Line 2 goes out while no listener is up; upstream takes it, its status waits in upstream's backoff,
+    # and the run is killed before the answer: unknown.
+    sent(journal, clock, 200, 2)
+    unknown(journal, 2)
+    # A listener again, and a resumed run: a later line goes out and its status arrives.
+    second = listener_at(journal.path, clock, 300, max_silence=6)
+    sent(journal, clock, 310, 3)
+    hears(second, clock, 311, 3)
+    # A status arrived before line 2 went out, and one came for a line sent after it, but through two
+    # listeners with nobody listening between: line 2 is not proved never accepted.
+    assert journal.resend_unknown_with_evidence() == 0
+    assert row(journal, 2).state == UNKNOWN
+    # A line sent while the second listener is up (it heard line 3 before), whose answer is lost, is
+    # proved by a status it records for a line sent after it.
+    sent(journal, clock, 312, 4)
+    unknown(journal, 4)
+    clock(313)
+    second.heartbeat()
+    sent(journal, clock, 314, 5)
+    hears(second, clock, 315, 5)
+    assert journal.resend_unknown_with_evidence() == 1
+    assert [row(journal, n).state for n in (2, 4)] == [UNKNOWN, PENDING]
+    assert row(journal, 4).error == NEVER_ACCEPTED
+    second.close()
+
+
+def test_a_listener_silent_longer_than_its_heartbeats_allow_begins_a_new_session(
+    journal: Journal, clock: Callable[[float], None]
+) -> None:
+    listener = listener_at(journal.path, clock, 0, max_silence=6)
+    sent(journal, clock, 1, 1)
+    hears(listener, clock, 2, 1)
+    sent(journal, clock, 3, 2)
+    unknown(journal, 2)
+    # Its process was stopped (SIGSTOP, a laptop asleep) from 4 to 60: statuses sent meanwhile failed,
+    # and upstream redelivers them later. Then it hears a line sent after line 2.
+    clock(4)
+    listener.heartbeat()
+    sent(journal, clock, 61, 3)
+    hears(listener, clock, 62, 3)
+    assert journal.resend_unknown_with_evidence() == 0
+    sessions = journal._db.execute("SELECT started_at, alive_at FROM listener_sessions ORDER BY id").fetchall()
+    assert sessions == [(0, 4), (62, 62)]
+    # Heartbeats within the limit keep one session: a line sent inside it is proved.
+    sent(journal, clock, 63, 4)
+    unknown(journal, 4)
+    for moment in (66, 70, 74):
+        clock(moment)
+        listener.heartbeat()
+    sent(journal, clock, 75, 5)
+    hears(listener, clock, 76, 5)
+    assert journal.resend_unknown_with_evidence() == 1
+    assert [row(journal, n).state for n in (2, 4)] == [UNKNOWN, PENDING]
+    listener.close()
+
+
+def test_statuses_recorded_before_journals_kept_listener_sessions_prove_nothing(
+    journal: Journal, clock: Callable[[float], None]
+) -> None:
+    sent(journal, clock, 100, 1)
+    arrives(journal, clock, 150, 1)
+    sent(journal, clock, 200, 2)
+    unknown(journal, 2)
+    sent(journal, clock, 300, 3)
+    arrives(journal, clock, 350, 3)
+    journal._db.execute("UPDATE lines SET first_status_session = NULL")  # as an earlier d360 left them
+    assert journal.resend_unknown_with_evidence() == 0
+    assert row(journal, 2).state == UNKNOWN
+
+
+def test_an_older_journal_is_given_listener_sessions_when_next_opened(tmp_path: Path) -> None:
+    for opener in (Journal, Journal.for_statuses):
+        path = old_journal(
+            tmp_path / f"old-{opener.__name__}.sqlite",
+            "CREATE TABLE waiting_statuses (id INTEGER PRIMARY KEY, line_number INTEGER, message_id TEXT NOT NULL,"
+            " status TEXT NOT NULL, code INTEGER, error TEXT, received_at REAL NOT NULL);"
+            "INSERT INTO meta VALUES ('journal_id', 'abc');",
+        )
+        with opener(path) as journal:
+            assert "listener_sessions" in journal._tables()
+            assert not journal._missing_columns() and not journal._missing_waiting_columns()
+            assert journal.record_status(line_number=4, message_id="wamid.4", status="sent") == "waiting"
+            assert journal._db.execute("SELECT session FROM waiting_statuses").fetchone()[0] is not None
+        with Journal(path, read_only=True) as report:  # a report reads it as a journal
+            assert report.counts()[PENDING] == 0
+
+
 def test_an_older_journal_is_given_the_first_arrival_column_when_next_opened_for_writing(tmp_path: Path) -> None:
     path = old_journal(
         tmp_path / "old.sqlite", "INSERT INTO lines VALUES (1, 'h', 'accepted', 'wamid.1', NULL, 1, 0, 0);"

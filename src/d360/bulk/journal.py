@@ -150,6 +150,8 @@ RECORD_STATUS = (
 """A status webhook on its line: accepted, and its delivery moved forward only."""
 
 
+ENSURE_JOURNAL_ID = "INSERT OR IGNORE INTO meta (key, value) VALUES ('journal_id', ?)"
+"""A journal's id, unless it has one: an id is never replaced (statuses carry it)."""
 NEVER_ACCEPTED = (
     "no status arrived, though one listener, up throughout, recorded statuses before it was sent and for lines "
     "sent after it: never accepted, so sent again"
@@ -247,6 +249,9 @@ class Journal:
             self._db.execute("DROP INDEX IF EXISTS lines_by_state")
             self._db.execute("DROP INDEX IF EXISTS lines_by_message_id")
             self._db.execute(MATCHED_BY_ID_INDEX)
+            # The id now, not only when the run fills the lines: a listener started during that filling (one
+            # transaction, seconds long) then finds the journal complete and opens it without waiting.
+            self._db.execute(ENSURE_JOURNAL_ID, (secrets.token_hex(8),))
 
     def _missing_columns(self) -> list[str]:
         present = {row[1] for row in self._db.execute("PRAGMA table_info(lines)")}
@@ -298,7 +303,6 @@ class Journal:
                     journal._db.execute("PRAGMA synchronous=NORMAL")  # this connection's setting: no write
                 else:
                     journal._prepare_for_writing()
-                    journal._ensure_journal_id()
                 journal._identity = _file_identity(journal.path)
                 journal._read_columns()
             except BaseException:
@@ -310,7 +314,7 @@ class Journal:
 
     def _ensure_journal_id(self) -> None:
         """Give the journal an id unless it has one; an id is never replaced (statuses carry it)."""
-        self._write("INSERT OR IGNORE INTO meta (key, value) VALUES ('journal_id', ?)", (secrets.token_hex(8),))
+        self._write(ENSURE_JOURNAL_ID, (secrets.token_hex(8),))
 
     # Listener sessions: the evidence a status gives is only as good as the listener that recorded it.
 
@@ -452,9 +456,7 @@ class Journal:
                     [("schema_version", SCHEMA_VERSION), ("input_fingerprint", fingerprint),
                      ("input", _storable(description)), ("created_at", str(now))],
                 )  # fmt: skip
-                self._db.execute(
-                    "INSERT OR IGNORE INTO meta (key, value) VALUES ('journal_id', ?)", (secrets.token_hex(8),)
-                )
+                self._db.execute(ENSURE_JOURNAL_ID, (secrets.token_hex(8),))
                 batch: list[tuple[int, str, str, str | None, float, float]] = []
                 for line_number, content_hash, state, error in lines:
                     batch.append((line_number, content_hash, state, _storable(error), now, now))
