@@ -444,7 +444,9 @@ def listener_at(path: Path, clock: Callable[[float], None], at: float, **options
 
 def hears(listener: Journal, clock: Callable[[float], None], at: float, line_number: int) -> None:
     clock(at)
-    assert listener.record_status(line_number=line_number, message_id=f"wamid.{line_number}", status="sent") == "updated"
+    assert (
+        listener.record_status(line_number=line_number, message_id=f"wamid.{line_number}", status="sent") == "updated"
+    )
 
 
 def test_statuses_from_a_listener_before_a_line_and_another_after_it_prove_nothing(

@@ -340,7 +340,7 @@ def _tell_settlement(settlement: Any, journal: str) -> None:
     if settlement.settled or settlement.resent:
         resent = (
             f"; {settlement.resent} never were (statuses arrived before they were sent and came for lines sent "
-            "after them), and are sent again now"
+            "after them, through one listener that stayed up throughout), and are sent again now"
             if settlement.resent
             else ""
         )
@@ -361,7 +361,8 @@ def _tell_settlement(settlement: Any, journal: str) -> None:
     if settlement.kept > settlement.without_token:
         why = (
             "no status webhook had reached the journal {journal} before they were sent, or none came for lines "
-            "sent after them"
+            "sent after them, through one listener that stayed up throughout (a listener restarted between a line "
+            "and the statuses after it proves nothing)"
             if settlement.statuses_recorded
             else "no status webhook reached the journal {journal} at all"
         )
