@@ -355,9 +355,11 @@ class Journal:
 
     def heartbeat(self) -> None:
         """The listener is still up: its session's `alive_at` moves to now (or a new session begins, after
-        a silence longer than `max_silence`)."""
+        a silence longer than `max_silence`). The clock is read before waiting for another writer: a wait
+        for the filling of a large journal is not a silence."""
+        now = time.time()
         with self._writing():
-            self._session(time.time())
+            self._session(now)
         self._alive()
 
     def _tables(self) -> set[str]:
