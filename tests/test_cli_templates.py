@@ -300,3 +300,27 @@ def test_upstreams_lone_surrogates_and_format_characters_print_as_escapes(
         assert 'BUTTONS QUICK_REPLY "ok \\udc80"' in shown
     else:
         assert shown.splitlines()[1].startswith("odd\\udc80 ")
+
+
+@pytest.mark.parametrize("arguments", [["get", "leaky"], ["list"], ["get", "leaky", "--json"], ["list", "--json"]])
+def test_upstream_text_holding_the_key_is_masked_in_text_and_json(
+    server: ScriptedServer, arguments: list[str]
+) -> None:
+    leaky = {"name": "leaky", "language": "en", "status": "APPROVED", "category": "UTILITY",
+             "components": [{"type": "BODY", "text": "your key is scripted-key"}], "rejected_reason": "scripted-key"}  # fmt: skip
+    server.script(Reply(200, {"count": 1, "total": 1, "waba_templates": [leaky]}))
+    result = scripted(server, *arguments)
+    assert result.returncode == 0, result.stderr
+    assert "scripted-key" not in result.stdout + result.stderr
+    if "--json" in arguments:
+        json.loads(result.stdout.splitlines()[0])  # still JSON
+
+
+@pytest.mark.parametrize("flag", ["--search", "--topic"])
+def test_a_library_filter_a_url_cannot_carry_exits_2_naming_it(served: sandbox.RunningSandbox, flag: str) -> None:
+    # A lone surrogate: what Python makes of bytes in argv that are not UTF-8.
+    result = subprocess.run([sys.executable, "-m", "d360", "templates", "library", flag, "caf\udce9"],
+                            capture_output=True, text=True, errors="surrogateescape",
+                            env=environment(served), timeout=60, check=False)  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert "lone surrogate" in result.stderr and "Traceback" not in result.stderr

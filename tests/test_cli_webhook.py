@@ -409,3 +409,20 @@ def test_a_second_interrupt_leaves_at_once() -> None:
             assert stopped(child) == 130, "".join(errors)
     shown = "".join(errors)
     assert "stopping (Ctrl-C again to leave at once)" in shown and "leaving now" in shown, shown
+
+
+def test_listen_json_prints_a_line_for_an_event_nested_too_deeply_to_copy() -> None:
+    deep: Any = "bottom"
+    for _ in range(900):
+        deep = [deep]
+    with process("webhook", "listen", "--port", "0", "--secret", SECRET, "--json") as child:
+        url = url_in(child.stderr, r"receiving at (\S+)")
+        deeply = delivery(statuses=[{**status("wamid.deep", "delivered", TO), "extra": deep}])
+        assert post(url, deeply).status_code == 200
+        assert post(url, delivery(statuses=[status("wamid.flat", "read", TO)])).status_code == 200
+        out, err = stop(child)
+    assert "Traceback" not in err and "failed" not in err, err[:2000]
+    first, second = (json.loads(line) for line in out.splitlines())
+    assert first == {"event": "StatusUpdate", "dedup_key": f"status:wamid.deep:delivered:{TO}",
+                     "error": "nested too deeply to print"}  # fmt: skip
+    assert second["message_id"] == "wamid.flat"

@@ -25,7 +25,8 @@ from starlette.applications import Starlette
 from starlette.routing import Mount
 
 from d360.sandbox import bind
-from d360.webhooks import Receiver, StatusUpdate, sign
+from d360.webhooks import Deduplicator, MemoryDedupStore, Receiver, StatusUpdate, sign
+from d360.webhooks.asgi import OFFLOAD_BYTES
 from d360.webhooks.payloads import delivery, status
 from tests.servers import wait_for
 
@@ -181,6 +182,47 @@ async def test_aclose_without_a_timeout_waits_for_every_event_and_with_one_repor
         assert await receiver.asgi.aclose(timeout=0.1) is False
     release.set()
     assert f"status:wamid.b:read:{SENDER}" in caplog.text and "1 events answered 200 were not handled" in caplog.text
+
+
+class HeldStore(MemoryDedupStore):
+    """A shared store busy for a moment (another worker holds it): `claim` waits for `go`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.claiming, self.go, self.forgotten = threading.Event(), threading.Event(), threading.Event()
+
+    def claim(self, keys: Any) -> list[bool]:
+        self.claiming.set()
+        self.go.wait(30)
+        return super().claim(keys)
+
+    def forget(self, keys: Any) -> None:
+        super().forget(keys)
+        self.forgotten.set()
+
+
+async def test_a_large_delivery_whose_answer_is_cancelled_is_handled_when_redelivered() -> None:
+    # A shutdown's timeout cancels the request while its accept runs in a thread: never answered, so
+    # upstream redelivers; the keys the thread claimed must not make the redelivery a duplicate.
+    store = HeldStore()
+    handled: list[str] = []
+    receiver = Receiver(secret=SECRET, dedup=Deduplicator(store))
+    receiver.on_status(lambda update: handled.append(update.message_id))
+    raw = json.dumps({**delivery(statuses=[status("wamid.big", "delivered", SENDER)]), "pad": "x" * 20_000}).encode()
+    assert len(raw) > OFFLOAD_BYTES  # accepted in a thread
+    headers = {"x-360dialog-signature": sign(raw, SECRET)}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=receiver.asgi), base_url="http://r") as client:
+        first = asyncio.ensure_future(client.post("/", content=raw, headers=headers))
+        assert await asyncio.to_thread(store.claiming.wait, 30)
+        first.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await first
+        store.go.set()
+        await asyncio.to_thread(store.forgotten.wait, 5)  # the thread finishes its claim; its keys are released
+        again = await client.post("/", content=raw, headers=headers)
+    assert again.status_code == 200 and again.json() == {"received": 1, "new": 1}
+    assert await receiver.asgi.aclose(timeout=10) is True
+    assert handled == ["wamid.big"]
 
 
 WSGI_PROCESS = """

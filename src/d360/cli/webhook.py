@@ -241,7 +241,16 @@ class _Printer:
 
     def __call__(self, event: AnyEvent) -> None:
         if self.as_json:
-            line = terminal_safe_json(json.dumps(_jsonable(event), ensure_ascii=False, default=str))
+            try:
+                record = json.dumps(_jsonable(event), ensure_ascii=False, default=str)
+            except (RecursionError, ValueError):
+                # Valid JSON nested too deeply for Python to copy (parse takes what json.loads takes): the
+                # event is still handled; its line says what it is and why the rest is missing.
+                key = getattr(event, "dedup_key", None)
+                record = json.dumps(
+                    {"event": type(event).__name__, "dedup_key": key, "error": "nested too deeply to print"}
+                )
+            line = terminal_safe_json(record)
         else:
             line = describe(event)
         if not self.output.put(line) and not self._told:

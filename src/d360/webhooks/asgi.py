@@ -13,7 +13,7 @@ import contextlib
 import functools
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from d360.webhooks.events import AnyEvent
@@ -62,12 +62,27 @@ class ASGIReceiver:
             self.receiver.accept, body, scope.get("headers", ()), method=scope["method"], path=scope.get("path")
         )
         if OFFLOAD_BYTES < len(body) <= self.receiver.max_body_bytes:
-            answer = await asyncio.get_running_loop().run_in_executor(self._accepting_threads(), accept)
+            answer = await self._accept_in_thread(accept)
         else:
             answer = accept()
         if answer.events:
             answer = self._enqueue(answer)
         await _respond(send, answer)
+
+    async def _accept_in_thread(self, accept: Callable[[], Answer]) -> Answer:
+        accepting = self._accepting_threads().submit(accept)
+        try:
+            return await asyncio.wrap_future(accepting)
+        except asyncio.CancelledError:
+            # The server gave up on this request (a shutdown's timeout): it is never answered, so upstream
+            # redelivers. The thread still claims the events' keys; they are released once it is done, or the
+            # redelivery would be dropped as a duplicate and its events never handled.
+            accepting.add_done_callback(self._release_unanswered)
+            raise
+
+    def _release_unanswered(self, accepting: Future[Answer]) -> None:
+        if not accepting.cancelled() and accepting.exception() is None:
+            self.receiver.release(accepting.result().events)
 
     def _accepting_threads(self) -> ThreadPoolExecutor:
         # Threads of its own: the loop's default executor also runs the plain-function handlers, and a
