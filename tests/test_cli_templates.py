@@ -303,9 +303,7 @@ def test_upstreams_lone_surrogates_and_format_characters_print_as_escapes(
 
 
 @pytest.mark.parametrize("arguments", [["get", "leaky"], ["list"], ["get", "leaky", "--json"], ["list", "--json"]])
-def test_upstream_text_holding_the_key_is_masked_in_text_and_json(
-    server: ScriptedServer, arguments: list[str]
-) -> None:
+def test_upstream_text_holding_the_key_is_masked_in_text_and_json(server: ScriptedServer, arguments: list[str]) -> None:
     leaky = {"name": "leaky", "language": "en", "status": "APPROVED", "category": "UTILITY",
              "components": [{"type": "BODY", "text": "your key is scripted-key"}], "rejected_reason": "scripted-key"}  # fmt: skip
     server.script(Reply(200, {"count": 1, "total": 1, "waba_templates": [leaky]}))
