@@ -42,6 +42,7 @@ from d360.errors import (
     ConfigurationError,
     D360Error,
     Problem,
+    TemplateMismatchError,
     UnexpectedResponseError,
     ValidationError,
 )
@@ -210,17 +211,15 @@ class _ClientCore:
         check_fit(payload, entry.value)
         return CheckedTemplate(key, entry)
 
-    def _fetch_again_before_refusing(self, payload: Mapping[str, Any], entry: Entry[TemplateLookup]) -> bool:
-        """Whether a message that does not fit a cached template deserves one more look at the template.
+    def _may_have_changed(self, entry: Entry[TemplateLookup]) -> bool:
+        """Whether a cached template a message does not fit deserves one more fetch before the refusal.
 
         The template may have been changed (deleted and made again) since it was fetched, and a message
         refused here never reaches upstream to say so: without this, it would be refused for the whole
         TTL. An entry fetched less than RECHECK_AFTER seconds ago is trusted, so a message that really
         does not fit costs at most one more fetch per template every RECHECK_AFTER seconds.
         """
-        from d360.resources.template_check import fit_problems
-
-        return bool(fit_problems(payload, entry.value)) and self._template_cache.age(entry) >= RECHECK_AFTER
+        return self._template_cache.age(entry) >= RECHECK_AFTER
 
     @staticmethod
     def _refresh_due(checked: CheckedTemplate, error: D360Error) -> bool:
@@ -368,9 +367,12 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
         if key is None:
             return self._call("POST", self._config.messages_url, content, parse_send_result)
         entry = self._template_entry(key)
-        if self._fetch_again_before_refusing(payload, entry):
-            entry = self._template_entry(key, replacing=entry)
-        checked = self._checked(payload, key, entry)
+        try:
+            checked = self._checked(payload, key, entry)
+        except TemplateMismatchError:
+            if not self._may_have_changed(entry):
+                raise
+            checked = self._checked(payload, key, self._template_entry(key, replacing=entry))
         try:
             return self._call("POST", self._config.messages_url, content, parse_send_result)
         except D360Error as error:
@@ -590,9 +592,12 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
         if key is None:
             return content, None
         entry = await self._template_entry(key)
-        if self._fetch_again_before_refusing(payload, entry):
-            entry = await self._template_entry(key, replacing=entry)
-        return content, self._checked(payload, key, entry)
+        try:
+            return content, self._checked(payload, key, entry)
+        except TemplateMismatchError:
+            if not self._may_have_changed(entry):
+                raise
+        return content, self._checked(payload, key, await self._template_entry(key, replacing=entry))
 
     async def _template_entry(
         self, key: TemplateKey, *, replacing: Entry[TemplateLookup] | None = None
