@@ -39,6 +39,7 @@ from d360.resources.base import (
 )
 from d360.resources.template_rules import name_problems, validate_template
 from d360.responses import _json_or_none, request_id_of, snippet
+from d360.unicode import utf8_encodable
 
 TEMPLATES_PATH = "/v1/configs/templates"
 LIBRARY_PATH = "/message_template_library"
@@ -425,7 +426,7 @@ def library_request(wanted: LibraryFilter, page_size: int = DEFAULT_PAGE_SIZE) -
         value = getattr(wanted, field.name)
         if value is not None and not isinstance(value, str):
             raise ValidationError([Problem(f"$.{field.name}", f"must be a string, not {value!r}")], subject="filter")
-        if value is not None and not _utf8(value):
+        if value is not None and not utf8_encodable(value):
             raise ValidationError(
                 [Problem(f"$.{field.name}", "holds a lone surrogate (half of an emoji), which a URL cannot carry")],
                 subject="filter",
@@ -457,7 +458,7 @@ def _library_page(
         cursor = cursors.get("after") if isinstance(cursors, Mapping) else None
         # Meta leaves `next` out of the last page; a cursor that does not move would page forever.
         more = bool(items) and bool(paging.get("next")) and isinstance(cursor, str) and bool(cursor)
-        if more and isinstance(cursor, str) and not _utf8(cursor):
+        if more and isinstance(cursor, str) and not utf8_encodable(cursor):
             raise UnexpectedResponseError(
                 "upstream's template library gave a cursor a URL cannot carry (a lone surrogate); stopped",
                 status_code=status_code,
@@ -472,14 +473,6 @@ def _library_page(
         return Page(found, _library_page(wanted, page_size, after=cursor, pages=pages + 1) if more else None)
 
     return Request("GET", LIBRARY_PATH, parse, query=tuple(query), idempotent=True)
-
-
-def _utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _check_name(name: Any) -> None:

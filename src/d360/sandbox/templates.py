@@ -32,6 +32,7 @@ from d360.errors import ConfigurationError, ValidationError
 from d360.numbers import read_int
 from d360.resources.template_rules import TemplateShape, template_shape, validate_template
 from d360.resources.templates import LIBRARY_PATH, NAME_FILTER, TEMPLATES_PATH
+from d360.unicode import utf8_encodable
 from d360.webhooks import payloads
 
 if TYPE_CHECKING:
@@ -556,7 +557,7 @@ def listing(store: TemplateStore, query: Mapping[str, str]) -> dict[str, Any]:
         filters = None
     if not isinstance(filters, dict) or not all(isinstance(value, str) for value in filters.values()):
         return {"error": 'filters must be a JSON object of strings, such as {"status": "approved"}'}
-    if not _utf8(json.dumps(filters, ensure_ascii=False)):
+    if not utf8_encodable(json.dumps(filters, ensure_ascii=False)):
         # The answer echoes the filters: one it cannot write would be a 500.
         return {"error": "filters must be text UTF-8 can carry, not a lone surrogate (half of an emoji, say)"}
     unknown = sorted(set(filters) - set(FILTER_KEYS))
@@ -683,11 +684,3 @@ def _is_seconds(value: Any) -> bool:
         and value == value
         and 0 <= value <= MAX_REVIEW_SECONDS
     )
-
-
-def _utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 import attrs
 
 from d360.errors import ConfigurationError, WebhookPayloadError, WebhookVerificationError
+from d360.unicode import utf8_encodable
 from d360.webhooks.answer import Answer, Handler
 from d360.webhooks.dedup import Deduplicator, DedupStore
 from d360.webhooks.events import (
@@ -277,7 +278,7 @@ class Receiver:
         exc_info: Any = (type(error), error, error.__traceback__)
         described = _described(error)
         trace = ""
-        if not _encodable(described):
+        if not utf8_encodable(described):
             # A message holding a lone surrogate (from the event's own text) would make every log handler
             # writing UTF-8 fail on this record: the traceback goes into the message, escaped, instead.
             described = _escaped(described)
@@ -366,16 +367,6 @@ def _described(error: BaseException) -> str:
         return f"<{type(error).__name__} that cannot be shown>"
 
 
-def _encodable(text: str) -> bool:
-    if text.isascii():
-        return True
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def _escaped(text: str) -> str:
     """Text any UTF-8 log or terminal takes: a lone surrogate is written as its escape."""
-    return text if _encodable(text) else text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text if utf8_encodable(text) else text.encode("utf-8", "backslashreplace").decode("utf-8")

@@ -1,0 +1,16 @@
+"""Whether outside text can be written as UTF-8: Python strings may hold lone surrogates (half of an
+emoji, from JSON's `\\ud83d` or from argv bytes that are not UTF-8), which a URL, a JSON answer or a file
+cannot carry."""
+
+from __future__ import annotations
+
+
+def utf8_encodable(text: str) -> bool:
+    """False when `text` holds a lone surrogate; ASCII, the common case, is answered without encoding."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
