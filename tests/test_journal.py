@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,11 +26,14 @@ from d360.bulk.journal import (
     PENDING,
     SENDING,
     STATES,
+    STATUS_BUSY_TIMEOUT,
     UNKNOWN,
     Journal,
     JournalError,
+    JournalWriteError,
     LineRecord,
 )
+from tests.servers import wait_for
 
 PRE_TRACKING_SCHEMA = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -510,6 +514,109 @@ def test_a_listener_silent_longer_than_its_heartbeats_allow_begins_a_new_session
     hears(listener, clock, 76, 5)
     assert journal.resend_unknown_with_evidence() == 1
     assert [row(journal, n).state for n in (2, 4)] == [UNKNOWN, PENDING]
+    listener.close()
+
+
+class FullDisk:
+    """A listener's connection whose next status write fails as on a full disk (a corner no real disk in a
+    test reaches on cue); everything else goes to the real connection."""
+
+    def __init__(self, real: sqlite3.Connection) -> None:
+        self.real = real
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+    def execute(self, statement: str, *parameters: Any) -> Any:
+        if statement.startswith("UPDATE lines SET state"):
+            raise sqlite3.OperationalError("database or disk is full")
+        return self.real.execute(statement, *parameters)
+
+
+def test_a_listener_whose_status_write_failed_proves_nothing_about_lines_sent_before(
+    journal: Journal, clock: Callable[[float], None]
+) -> None:
+    listener = listener_at(journal.path, clock, 0, max_silence=6)
+    sent(journal, clock, 10, 1)
+    hears(listener, clock, 11, 1)
+    sent(journal, clock, 20, 2)
+    unknown(journal, 2)
+    for moment in (14, 17, 20):  # up throughout, by its heartbeats
+        clock(moment)
+        listener.heartbeat()
+    real, listener._db = listener._db, FullDisk(listener._db)  # type: ignore[assignment]
+    clock(21)
+    with pytest.raises(JournalWriteError, match="disk is full"):  # line 2's status, answered 200 and lost
+        listener.record_status(line_number=2, message_id="wamid.2", status="sent")
+    listener._db = real
+    clock(23)
+    listener.heartbeat()
+    sent(journal, clock, 25, 3)
+    hears(listener, clock, 26, 3)
+    assert journal.resend_unknown_with_evidence() == 0
+    sessions = journal._db.execute("SELECT id, started_at, alive_at FROM listener_sessions ORDER BY id").fetchall()
+    assert sessions == [(1, 11, 20), (2, 23, 26)]  # the failed write ended the first; no id used twice
+    listener.close()
+
+
+def test_a_wait_for_another_writer_longer_than_the_silence_allowed_ends_the_session(
+    journal: Journal, clock: Callable[[float], None]
+) -> None:
+    listener = listener_at(journal.path, clock, 0, max_silence=6)
+    sent(journal, clock, 10, 1)
+    hears(listener, clock, 11, 1)
+    sent(journal, clock, 12, 2)
+    unknown(journal, 2)
+    holder = sqlite3.connect(journal.path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    clock(13)
+    beating = threading.Thread(target=listener.heartbeat)
+    beating.start()  # reads 13, then waits for the holder
+    wait_for(lambda: beating.is_alive(), timeout=5)
+    time.sleep(0.3)
+    clock(300)  # the machine slept meanwhile: statuses sent to it failed, and wait in upstream's backoff
+    holder.execute("COMMIT")
+    beating.join(30)
+    holder.close()
+    sent(journal, clock, 301, 3)
+    hears(listener, clock, 302, 3)
+    assert journal.resend_unknown_with_evidence() == 0
+    listener.close()
+
+
+def test_two_listeners_up_at_once_prove_nothing(journal: Journal, clock: Callable[[float], None]) -> None:
+    # Two listeners behind one URL: statuses are shared, and one may die with a line's.
+    first = listener_at(journal.path, clock, 0, max_silence=6)
+    second = listener_at(journal.path, clock, 0, max_silence=6)
+    sent(journal, clock, 10, 1)
+    hears(first, clock, 11, 1)
+    clock(11.5)
+    second.record_status(line_number=1, message_id="wamid.1", status="delivered")
+    second.close()  # killed: line 2's status goes to it, and fails
+    sent(journal, clock, 20, 2)
+    unknown(journal, 2)
+    for moment in (14, 18, 22):
+        clock(moment)
+        first.heartbeat()
+    sent(journal, clock, 25, 3)
+    hears(first, clock, 26, 3)
+    assert journal.resend_unknown_with_evidence() == 0
+    first.close()
+
+
+def test_a_heartbeat_waits_for_another_writer_no_longer_than_told(
+    journal: Journal, clock: Callable[[float], None]
+) -> None:
+    listener = listener_at(journal.path, clock, 0, max_silence=6)
+    holder = sqlite3.connect(journal.path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(JournalWriteError, match="locked"):
+            listener.heartbeat(wait=0.2)
+    finally:
+        holder.execute("COMMIT")
+        holder.close()
+    assert listener._db.execute("PRAGMA busy_timeout").fetchone()[0] == STATUS_BUSY_TIMEOUT * 1000  # as it was
     listener.close()
 
 

@@ -348,19 +348,52 @@ class Journal:
         assert self._session_id is not None
         return self._session_id
 
-    def _alive(self) -> None:
-        """After a write that moved `alive_at` committed: the listener was up then (it may have waited
-        for another writer: that is not a silence)."""
-        self._session_alive = time.time()
-
-    def heartbeat(self) -> None:
-        """The listener is still up: its session's `alive_at` moves to now (or a new session begins, after
-        a silence longer than `max_silence`). The clock is read before waiting for another writer: a wait
-        for the filling of a large journal is not a silence."""
+    def _alive(self, since: float) -> None:
+        """After a write that moved `alive_at` committed; `since`, when its clock was read, before any wait
+        for another writer. A wait longer than `max_silence` ends the session: the process may have been
+        stopped, or the machine asleep, during it, which no clock read around the wait can tell from a
+        long wait (a run filling a large journal). Ending it can only leave lines unknown."""
         now = time.time()
-        with self._writing():
-            self._session(now)
-        self._alive()
+        if self._max_silence is not None and now - since > self._max_silence:
+            self._end_session()
+        else:
+            self._session_alive = now
+
+    def _end_session(self) -> None:
+        """The next write begins a new session, from its own time: after a failed write (a status this
+        listener was given may be lost, so what it records next proves nothing about lines sent before),
+        or a wait too long to vouch for. A session row a rolled-back write made is gone with it, so its
+        id is never reused either."""
+        self._session_id = None
+        self._session_started = None
+        self._session_alive = None
+
+    @contextlib.contextmanager
+    def _listening(self) -> Iterator[float]:
+        """A listener's write (a status, a heartbeat) in one transaction, with the time it began; one that
+        fails ends the session."""
+        now = time.time()
+        try:
+            with self._writing():
+                yield now
+        except BaseException:
+            self._end_session()
+            raise
+        self._alive(now)
+
+    def heartbeat(self, *, wait: float | None = None) -> None:
+        """The listener is still up: its session's `alive_at` moves to now (or a new session begins, after
+        a silence longer than `max_silence`). `wait`: seconds to wait for another writer at most (a
+        heartbeat need not wait long; one that fails ends the session, which only leaves lines unknown),
+        instead of the connection's own busy timeout."""
+        (usual,) = self._db.execute("PRAGMA busy_timeout").fetchone()
+        if wait is not None:
+            self._db.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
+        try:
+            with self._listening() as now:
+                self._session(now)
+        finally:
+            self._db.execute(f"PRAGMA busy_timeout = {int(usual)}")
 
     def _tables(self) -> set[str]:
         return {name for (name,) in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -533,26 +566,34 @@ class Journal:
         prove one. Call this only once statuses have had time to arrive (`d360 bulk --await-statuses`). A
         line sent before the journal kept send times has no place in that order, and stays unknown.
         """
-        # Per session: when it started, the first arrival it recorded, and the latest send among the lines
-        # whose first status it recorded while up. A line sent after the first two and no later than the
-        # third lies inside what that one session saw.
+        # Per session: when it started, the first arrival it recorded, the latest send among the lines whose
+        # first status it recorded while up, and when the last of those arrived. A line sent after the first
+        # two and no later than the third lies inside what that one session saw, unless another listener was
+        # up at the same time as this one (two behind one URL, say) and began before that last arrival:
+        # statuses were then shared between them, and the other may have died with the line's. One listener
+        # restarted is sessions one after the other, which do not overlap.
         windows = self._db.execute(
-            "SELECT s.started_at, MIN(COALESCE(l.first_status_at, l.delivery_at)), "
-            "MAX(CASE WHEN COALESCE(l.first_status_at, l.delivery_at) <= s.alive_at THEN l.sent_at END) "
+            "SELECT s.id, s.started_at, MIN(COALESCE(l.first_status_at, l.delivery_at)), "
+            "MAX(CASE WHEN COALESCE(l.first_status_at, l.delivery_at) <= s.alive_at THEN l.sent_at END), "
+            "MAX(CASE WHEN COALESCE(l.first_status_at, l.delivery_at) <= s.alive_at "
+            "THEN COALESCE(l.first_status_at, l.delivery_at) END) "
             "FROM listener_sessions s JOIN lines l ON l.first_status_session = s.id "
             "WHERE l.delivery IS NOT NULL GROUP BY s.id"
         ).fetchall()
         now = time.time()
         resent = 0
         with self._writing():
-            for started_at, first_arrival, last_sent in windows:
+            for session, started_at, first_arrival, last_sent, last_arrival in windows:
                 if first_arrival is None or last_sent is None:
                     continue
                 resent += self._db.execute(
                     "UPDATE lines SET state = ?, error = ?, updated_at = ? WHERE state = ? AND delivery IS NULL "
-                    "AND match_by_id = 0 AND sent_at >= ? AND sent_at > ? AND sent_at <= ?",
-                    (PENDING, NEVER_ACCEPTED, now, UNKNOWN, started_at, first_arrival, last_sent),
-                ).rowcount
+                    "AND match_by_id = 0 AND sent_at >= ? AND sent_at > ? AND sent_at <= ? AND NOT EXISTS ("
+                    "SELECT 1 FROM listener_sessions s, listener_sessions t WHERE s.id = ? AND t.id != s.id "
+                    "AND t.started_at <= s.alive_at AND t.alive_at >= s.started_at AND t.started_at <= ?)",
+                    (PENDING, NEVER_ACCEPTED, now, UNKNOWN, started_at, first_arrival, last_sent,
+                     session, last_arrival),
+                ).rowcount  # fmt: skip
         return resent
 
     def unknown_no_status_can_settle(self) -> int:
@@ -614,14 +655,12 @@ class Journal:
         if status not in DELIVERY_RANK:
             return "ignored"
         message_id, error = _storable(message_id), _storable(error)
-        now = time.time()
-        with self._writing():  # the lookup and the write, or the keeping, as one: never between a fill
+        with self._listening() as now:  # the lookup and the write, or the keeping, as one: never between a fill
             session = self._session(now)
             outcome = self._record(line_number, message_id, status, code, error, now, now, session)
             if outcome == "unmatched" and self._can_wait and self._may_still_come(line_number):
                 self._keep_waiting(line_number, message_id, status, code, error, now, session)
                 outcome = "waiting"
-        self._alive()
         return outcome
 
     def _record(

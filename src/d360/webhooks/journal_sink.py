@@ -96,7 +96,7 @@ class JournalSink:
                 # One that cannot be written (a full disk) is a silence: the session ends, which can only
                 # leave lines unknown, and the next status tells of the failure.
                 with contextlib.suppress(JournalError):
-                    self._journal.heartbeat()
+                    self._journal.heartbeat(wait=interval)
 
     def close(self) -> None:
         self._closing.set()
