@@ -30,6 +30,7 @@ from typing import IO, Any, overload
 import attrs
 
 from d360.sqlite_files import use_wal
+from d360.unicode import utf8_escaped
 
 PENDING, SENDING, ACCEPTED, FAILED, UNKNOWN = "pending", "sending", "accepted", "failed", "unknown"
 STATES = (PENDING, SENDING, ACCEPTED, FAILED, UNKNOWN)
@@ -942,13 +943,7 @@ def _storable(text: str | None) -> str | None:
     text as it is. A message id is escaped the same way wherever it is written or looked up, so the two
     still match.
     """
-    if text is None or text.isascii():
-        return text
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "backslashreplace").decode("utf-8")
-    return text
+    return None if text is None else utf8_escaped(text)
 
 
 def _is_journal(tables: set[str]) -> bool:

@@ -32,7 +32,7 @@ from d360.errors import ConfigurationError, ValidationError
 from d360.numbers import read_int
 from d360.resources.template_rules import TemplateShape, template_shape, validate_template
 from d360.resources.templates import LIBRARY_PATH, NAME_FILTER, TEMPLATES_PATH
-from d360.unicode import utf8_encodable
+from d360.unicode import utf8_encodable, utf8_escaped
 from d360.webhooks import payloads
 
 if TYPE_CHECKING:
@@ -376,7 +376,7 @@ def answerable_size(stored: StoredTemplate) -> int:
         rendered = json.dumps(stored.to_dict(), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
         return len(rendered.encode("utf-8"))
     except (TypeError, ValueError, RecursionError) as exc:  # UnicodeEncodeError is a ValueError
-        reason = str(exc).encode("utf-8", "backslashreplace").decode("utf-8")
+        reason = utf8_escaped(str(exc))
         raise TemplateRefused(f"the template cannot be answered as JSON ({reason}): not kept") from None
 
 

@@ -21,6 +21,7 @@ import attrs
 from d360.errors import WebhookPayloadError
 from d360.json_input import JSONInputError, decode_text, loads
 from d360.numbers import read_int
+from d360.unicode import utf8_encodable, utf8_escaped
 from d360.webhooks.events import (
     AnyEvent,
     Contact,
@@ -595,14 +596,9 @@ def _key(key: str) -> str:
     """A dedup key every store, log line and terminal can take. A key holding a lone surrogate (an id
     upstream sent with half an emoji) is spelled with escapes, and its digest tells it apart from a key
     that holds those escapes as text; every other key is as it was, so keys already stored still match."""
-    if key.isascii():
+    if utf8_encodable(key):
         return key
-    try:
-        key.encode("utf-8")
-    except UnicodeEncodeError:
-        escaped = key.encode("utf-8", "backslashreplace").decode("utf-8")
-        return f"{escaped}~{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()[:32]}"
-    return key
+    return f"{utf8_escaped(key)}~{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()[:32]}"
 
 
 def _digest(value: Any) -> str:

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 import attrs
 
 from d360.errors import ConfigurationError, WebhookPayloadError, WebhookVerificationError
-from d360.unicode import utf8_encodable
+from d360.unicode import utf8_encodable, utf8_escaped
 from d360.webhooks.answer import Answer, Handler
 from d360.webhooks.dedup import Deduplicator, DedupStore
 from d360.webhooks.events import (
@@ -281,12 +281,12 @@ class Receiver:
         if not utf8_encodable(described):
             # A message holding a lone surrogate (from the event's own text) would make every log handler
             # writing UTF-8 fail on this record: the traceback goes into the message, escaped, instead.
-            described = _escaped(described)
-            trace = "\n" + _escaped("".join(traceback.format_exception(error)).rstrip())
+            described = utf8_escaped(described)
+            trace = "\n" + utf8_escaped("".join(traceback.format_exception(error)).rstrip())
             exc_info = None
         logger.error(
             "webhook handler %s failed on %s %s: %s: %s%s",
-            _escaped(str(name)),
+            utf8_escaped(str(name)),
             type(event).__name__,
             event.dedup_key,
             type(error).__name__,
@@ -365,8 +365,3 @@ def _described(error: BaseException) -> str:
         return str(error)
     except Exception:  # a handler's own exception class whose __str__ fails
         return f"<{type(error).__name__} that cannot be shown>"
-
-
-def _escaped(text: str) -> str:
-    """Text any UTF-8 log or terminal takes: a lone surrogate is written as its escape."""
-    return text if utf8_encodable(text) else text.encode("utf-8", "backslashreplace").decode("utf-8")
