@@ -36,6 +36,8 @@ from .message_type import MessageType
 from .mime_type import MimeType
 from .paging_info import PagingInfo
 from .paging_info_cursors import PagingInfoCursors
+from .pin_object import PinObject
+from .pin_object_type import PinObjectType
 from .reaction_message import ReactionMessage
 from .read_receipt import ReadReceipt
 from .read_receipt_status import ReadReceiptStatus
@@ -64,11 +66,14 @@ from .template_list_filters import TemplateListFilters
 from .template_message import TemplateMessage
 from .template_parameter import TemplateParameter
 from .template_parameter_action import TemplateParameterAction
-from .template_parameter_action_flow_action_data import (
-    TemplateParameterActionFlowActionData,
+from .template_parameter_action_flow_action_data_type_0 import (
+    TemplateParameterActionFlowActionDataType0,
 )
 from .template_parameter_limited_time_offer import TemplateParameterLimitedTimeOffer
 from .template_parameter_product import TemplateParameterProduct
+from .template_parameter_tap_target_configuration_item import (
+    TemplateParameterTapTargetConfigurationItem,
+)
 from .template_parameter_type import TemplateParameterType
 from .text_message import TextMessage
 from .upload import Upload
@@ -119,6 +124,8 @@ __all__ = (
     "MimeType",
     "PagingInfo",
     "PagingInfoCursors",
+    "PinObject",
+    "PinObjectType",
     "ReactionMessage",
     "ReadReceipt",
     "ReadReceiptStatus",
@@ -145,9 +152,10 @@ __all__ = (
     "TemplateMessage",
     "TemplateParameter",
     "TemplateParameterAction",
-    "TemplateParameterActionFlowActionData",
+    "TemplateParameterActionFlowActionDataType0",
     "TemplateParameterLimitedTimeOffer",
     "TemplateParameterProduct",
+    "TemplateParameterTapTargetConfigurationItem",
     "TemplateParameterType",
     "TextMessage",
     "Upload",

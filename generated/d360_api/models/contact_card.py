@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -25,7 +25,7 @@ class ContactCard:
     """
     Attributes:
         addresses (list[ContactCardAddressesItem] | Unset):
-        birthday (str | Unset):
+        birthday (None | str | Unset):
         emails (list[ContactCardEmailsItem] | Unset):
         name (ContactCardName | Unset):
         org (ContactCardOrg | Unset):
@@ -34,7 +34,7 @@ class ContactCard:
     """
 
     addresses: list[ContactCardAddressesItem] | Unset = UNSET
-    birthday: str | Unset = UNSET
+    birthday: None | str | Unset = UNSET
     emails: list[ContactCardEmailsItem] | Unset = UNSET
     name: ContactCardName | Unset = UNSET
     org: ContactCardOrg | Unset = UNSET
@@ -50,7 +50,11 @@ class ContactCard:
                 addresses_item = addresses_item_data.to_dict()
                 addresses.append(addresses_item)
 
-        birthday = self.birthday
+        birthday: None | str | Unset
+        if isinstance(self.birthday, Unset):
+            birthday = UNSET
+        else:
+            birthday = self.birthday
 
         emails: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.emails, Unset):
@@ -120,7 +124,14 @@ class ContactCard:
 
                 addresses.append(addresses_item)
 
-        birthday = d.pop("birthday", UNSET)
+        def _parse_birthday(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        birthday = _parse_birthday(d.pop("birthday", UNSET))
 
         _emails = d.pop("emails", UNSET)
         emails: list[ContactCardEmailsItem] | Unset = UNSET

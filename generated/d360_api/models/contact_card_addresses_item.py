@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -15,38 +15,66 @@ T = TypeVar("T", bound="ContactCardAddressesItem")
 class ContactCardAddressesItem:
     """
     Attributes:
-        city (str | Unset):
-        country (str | Unset):
-        country_code (str | Unset):
-        state (str | Unset):
-        street (str | Unset):
-        type_ (str | Unset):
-        zip_ (str | Unset):
+        city (None | str | Unset):
+        country (None | str | Unset):
+        country_code (None | str | Unset):
+        state (None | str | Unset):
+        street (None | str | Unset):
+        type_ (None | str | Unset):
+        zip_ (None | str | Unset):
     """
 
-    city: str | Unset = UNSET
-    country: str | Unset = UNSET
-    country_code: str | Unset = UNSET
-    state: str | Unset = UNSET
-    street: str | Unset = UNSET
-    type_: str | Unset = UNSET
-    zip_: str | Unset = UNSET
+    city: None | str | Unset = UNSET
+    country: None | str | Unset = UNSET
+    country_code: None | str | Unset = UNSET
+    state: None | str | Unset = UNSET
+    street: None | str | Unset = UNSET
+    type_: None | str | Unset = UNSET
+    zip_: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        city = self.city
+        city: None | str | Unset
+        if isinstance(self.city, Unset):
+            city = UNSET
+        else:
+            city = self.city
 
-        country = self.country
+        country: None | str | Unset
+        if isinstance(self.country, Unset):
+            country = UNSET
+        else:
+            country = self.country
 
-        country_code = self.country_code
+        country_code: None | str | Unset
+        if isinstance(self.country_code, Unset):
+            country_code = UNSET
+        else:
+            country_code = self.country_code
 
-        state = self.state
+        state: None | str | Unset
+        if isinstance(self.state, Unset):
+            state = UNSET
+        else:
+            state = self.state
 
-        street = self.street
+        street: None | str | Unset
+        if isinstance(self.street, Unset):
+            street = UNSET
+        else:
+            street = self.street
 
-        type_ = self.type_
+        type_: None | str | Unset
+        if isinstance(self.type_, Unset):
+            type_ = UNSET
+        else:
+            type_ = self.type_
 
-        zip_ = self.zip_
+        zip_: None | str | Unset
+        if isinstance(self.zip_, Unset):
+            zip_ = UNSET
+        else:
+            zip_ = self.zip_
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -71,19 +99,69 @@ class ContactCardAddressesItem:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        city = d.pop("city", UNSET)
 
-        country = d.pop("country", UNSET)
+        def _parse_city(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
 
-        country_code = d.pop("country_code", UNSET)
+        city = _parse_city(d.pop("city", UNSET))
 
-        state = d.pop("state", UNSET)
+        def _parse_country(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
 
-        street = d.pop("street", UNSET)
+        country = _parse_country(d.pop("country", UNSET))
 
-        type_ = d.pop("type", UNSET)
+        def _parse_country_code(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
 
-        zip_ = d.pop("zip", UNSET)
+        country_code = _parse_country_code(d.pop("country_code", UNSET))
+
+        def _parse_state(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        state = _parse_state(d.pop("state", UNSET))
+
+        def _parse_street(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        street = _parse_street(d.pop("street", UNSET))
+
+        def _parse_type_(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        type_ = _parse_type_(d.pop("type", UNSET))
+
+        def _parse_zip_(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        zip_ = _parse_zip_(d.pop("zip", UNSET))
 
         contact_card_addresses_item = cls(
             city=city,

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -15,34 +15,58 @@ T = TypeVar("T", bound="ContactCardName")
 class ContactCardName:
     """
     Attributes:
-        first_name (str | Unset):
-        formatted_name (str | Unset):
-        last_name (str | Unset):
-        middle_name (str | Unset):
-        prefix (str | Unset):
-        suffix (str | Unset):
+        first_name (None | str | Unset):
+        formatted_name (None | str | Unset):
+        last_name (None | str | Unset):
+        middle_name (None | str | Unset):
+        prefix (None | str | Unset):
+        suffix (None | str | Unset):
     """
 
-    first_name: str | Unset = UNSET
-    formatted_name: str | Unset = UNSET
-    last_name: str | Unset = UNSET
-    middle_name: str | Unset = UNSET
-    prefix: str | Unset = UNSET
-    suffix: str | Unset = UNSET
+    first_name: None | str | Unset = UNSET
+    formatted_name: None | str | Unset = UNSET
+    last_name: None | str | Unset = UNSET
+    middle_name: None | str | Unset = UNSET
+    prefix: None | str | Unset = UNSET
+    suffix: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        first_name = self.first_name
+        first_name: None | str | Unset
+        if isinstance(self.first_name, Unset):
+            first_name = UNSET
+        else:
+            first_name = self.first_name
 
-        formatted_name = self.formatted_name
+        formatted_name: None | str | Unset
+        if isinstance(self.formatted_name, Unset):
+            formatted_name = UNSET
+        else:
+            formatted_name = self.formatted_name
 
-        last_name = self.last_name
+        last_name: None | str | Unset
+        if isinstance(self.last_name, Unset):
+            last_name = UNSET
+        else:
+            last_name = self.last_name
 
-        middle_name = self.middle_name
+        middle_name: None | str | Unset
+        if isinstance(self.middle_name, Unset):
+            middle_name = UNSET
+        else:
+            middle_name = self.middle_name
 
-        prefix = self.prefix
+        prefix: None | str | Unset
+        if isinstance(self.prefix, Unset):
+            prefix = UNSET
+        else:
+            prefix = self.prefix
 
-        suffix = self.suffix
+        suffix: None | str | Unset
+        if isinstance(self.suffix, Unset):
+            suffix = UNSET
+        else:
+            suffix = self.suffix
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -65,17 +89,60 @@ class ContactCardName:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        first_name = d.pop("first_name", UNSET)
 
-        formatted_name = d.pop("formatted_name", UNSET)
+        def _parse_first_name(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
 
-        last_name = d.pop("last_name", UNSET)
+        first_name = _parse_first_name(d.pop("first_name", UNSET))
 
-        middle_name = d.pop("middle_name", UNSET)
+        def _parse_formatted_name(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
 
-        prefix = d.pop("prefix", UNSET)
+        formatted_name = _parse_formatted_name(d.pop("formatted_name", UNSET))
 
-        suffix = d.pop("suffix", UNSET)
+        def _parse_last_name(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        last_name = _parse_last_name(d.pop("last_name", UNSET))
+
+        def _parse_middle_name(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        middle_name = _parse_middle_name(d.pop("middle_name", UNSET))
+
+        def _parse_prefix(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        prefix = _parse_prefix(d.pop("prefix", UNSET))
+
+        def _parse_suffix(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        suffix = _parse_suffix(d.pop("suffix", UNSET))
 
         contact_card_name = cls(
             first_name=first_name,

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -15,22 +15,34 @@ T = TypeVar("T", bound="ContactCardPhonesItem")
 class ContactCardPhonesItem:
     """
     Attributes:
-        phone (str | Unset):
-        type_ (str | Unset):
-        wa_id (str | Unset):
+        phone (None | str | Unset):
+        type_ (None | str | Unset):
+        wa_id (None | str | Unset):
     """
 
-    phone: str | Unset = UNSET
-    type_: str | Unset = UNSET
-    wa_id: str | Unset = UNSET
+    phone: None | str | Unset = UNSET
+    type_: None | str | Unset = UNSET
+    wa_id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        phone = self.phone
+        phone: None | str | Unset
+        if isinstance(self.phone, Unset):
+            phone = UNSET
+        else:
+            phone = self.phone
 
-        type_ = self.type_
+        type_: None | str | Unset
+        if isinstance(self.type_, Unset):
+            type_ = UNSET
+        else:
+            type_ = self.type_
 
-        wa_id = self.wa_id
+        wa_id: None | str | Unset
+        if isinstance(self.wa_id, Unset):
+            wa_id = UNSET
+        else:
+            wa_id = self.wa_id
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -47,11 +59,33 @@ class ContactCardPhonesItem:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        phone = d.pop("phone", UNSET)
 
-        type_ = d.pop("type", UNSET)
+        def _parse_phone(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
 
-        wa_id = d.pop("wa_id", UNSET)
+        phone = _parse_phone(d.pop("phone", UNSET))
+
+        def _parse_type_(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        type_ = _parse_type_(d.pop("type", UNSET))
+
+        def _parse_wa_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        wa_id = _parse_wa_id(d.pop("wa_id", UNSET))
 
         contact_card_phones_item = cls(
             phone=phone,

@@ -15,6 +15,7 @@ class InteractiveObjectType(StrEnum):
     ORDER_STATUS = "order_status"
     PRODUCT = "product"
     PRODUCT_LIST = "product_list"
+    REQUEST_CONTACT_INFO = "request_contact_info"
     VOICE_CALL = "voice_call"
 
     def __str__(self) -> str:

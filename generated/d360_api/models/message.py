@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ..models.location_message import LocationMessage
     from ..models.media_object import MediaObject
     from ..models.message_context import MessageContext
+    from ..models.pin_object import PinObject
     from ..models.reaction_message import ReactionMessage
     from ..models.template_message import TemplateMessage
     from ..models.text_message import TextMessage
@@ -29,7 +30,6 @@ class Message:
     """
     Attributes:
         messaging_product (str):
-        to (str):
         audio (MediaObject | Unset):
         biz_opaque_callback_data (str | Unset):
         contacts (list[ContactCard] | Unset):
@@ -38,17 +38,19 @@ class Message:
         image (MediaObject | Unset):
         interactive (InteractiveObject | Unset):
         location (LocationMessage | Unset):
+        pin (PinObject | Unset):
         reaction (ReactionMessage | Unset):
+        recipient (str | Unset): A business-scoped user id, sent instead of `to`.
         recipient_type (MessageRecipientType | Unset): The Cloud API takes individual when this is left out.
         sticker (MediaObject | Unset):
         template (TemplateMessage | Unset):
         text (TextMessage | Unset):
+        to (str | Unset):
         type_ (MessageType | Unset): The Cloud API takes text when this is left out.
         video (MediaObject | Unset):
     """
 
     messaging_product: str
-    to: str
     audio: MediaObject | Unset = UNSET
     biz_opaque_callback_data: str | Unset = UNSET
     contacts: list[ContactCard] | Unset = UNSET
@@ -57,19 +59,20 @@ class Message:
     image: MediaObject | Unset = UNSET
     interactive: InteractiveObject | Unset = UNSET
     location: LocationMessage | Unset = UNSET
+    pin: PinObject | Unset = UNSET
     reaction: ReactionMessage | Unset = UNSET
+    recipient: str | Unset = UNSET
     recipient_type: MessageRecipientType | Unset = UNSET
     sticker: MediaObject | Unset = UNSET
     template: TemplateMessage | Unset = UNSET
     text: TextMessage | Unset = UNSET
+    to: str | Unset = UNSET
     type_: MessageType | Unset = UNSET
     video: MediaObject | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         messaging_product = self.messaging_product
-
-        to = self.to
 
         audio: dict[str, Any] | Unset = UNSET
         if not isinstance(self.audio, Unset):
@@ -104,9 +107,15 @@ class Message:
         if not isinstance(self.location, Unset):
             location = self.location.to_dict()
 
+        pin: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.pin, Unset):
+            pin = self.pin.to_dict()
+
         reaction: dict[str, Any] | Unset = UNSET
         if not isinstance(self.reaction, Unset):
             reaction = self.reaction.to_dict()
+
+        recipient = self.recipient
 
         recipient_type: str | Unset = UNSET
         if not isinstance(self.recipient_type, Unset):
@@ -124,6 +133,8 @@ class Message:
         if not isinstance(self.text, Unset):
             text = self.text.to_dict()
 
+        to = self.to
+
         type_: str | Unset = UNSET
         if not isinstance(self.type_, Unset):
             type_ = self.type_.value
@@ -137,7 +148,6 @@ class Message:
         field_dict.update(
             {
                 "messaging_product": messaging_product,
-                "to": to,
             }
         )
         if audio is not UNSET:
@@ -156,8 +166,12 @@ class Message:
             field_dict["interactive"] = interactive
         if location is not UNSET:
             field_dict["location"] = location
+        if pin is not UNSET:
+            field_dict["pin"] = pin
         if reaction is not UNSET:
             field_dict["reaction"] = reaction
+        if recipient is not UNSET:
+            field_dict["recipient"] = recipient
         if recipient_type is not UNSET:
             field_dict["recipient_type"] = recipient_type
         if sticker is not UNSET:
@@ -166,6 +180,8 @@ class Message:
             field_dict["template"] = template
         if text is not UNSET:
             field_dict["text"] = text
+        if to is not UNSET:
+            field_dict["to"] = to
         if type_ is not UNSET:
             field_dict["type"] = type_
         if video is not UNSET:
@@ -180,14 +196,13 @@ class Message:
         from ..models.location_message import LocationMessage
         from ..models.media_object import MediaObject
         from ..models.message_context import MessageContext
+        from ..models.pin_object import PinObject
         from ..models.reaction_message import ReactionMessage
         from ..models.template_message import TemplateMessage
         from ..models.text_message import TextMessage
 
         d = dict(src_dict)
         messaging_product = d.pop("messaging_product")
-
-        to = d.pop("to")
 
         _audio = d.pop("audio", UNSET)
         audio: MediaObject | Unset
@@ -242,12 +257,21 @@ class Message:
         else:
             location = LocationMessage.from_dict(_location)
 
+        _pin = d.pop("pin", UNSET)
+        pin: PinObject | Unset
+        if isinstance(_pin, Unset):
+            pin = UNSET
+        else:
+            pin = PinObject.from_dict(_pin)
+
         _reaction = d.pop("reaction", UNSET)
         reaction: ReactionMessage | Unset
         if isinstance(_reaction, Unset):
             reaction = UNSET
         else:
             reaction = ReactionMessage.from_dict(_reaction)
+
+        recipient = d.pop("recipient", UNSET)
 
         _recipient_type = d.pop("recipient_type", UNSET)
         recipient_type: MessageRecipientType | Unset
@@ -277,6 +301,8 @@ class Message:
         else:
             text = TextMessage.from_dict(_text)
 
+        to = d.pop("to", UNSET)
+
         _type_ = d.pop("type", UNSET)
         type_: MessageType | Unset
         if isinstance(_type_, Unset):
@@ -293,7 +319,6 @@ class Message:
 
         message = cls(
             messaging_product=messaging_product,
-            to=to,
             audio=audio,
             biz_opaque_callback_data=biz_opaque_callback_data,
             contacts=contacts,
@@ -302,11 +327,14 @@ class Message:
             image=image,
             interactive=interactive,
             location=location,
+            pin=pin,
             reaction=reaction,
+            recipient=recipient,
             recipient_type=recipient_type,
             sticker=sticker,
             template=template,
             text=text,
+            to=to,
             type_=type_,
             video=video,
         )

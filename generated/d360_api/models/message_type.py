@@ -8,6 +8,7 @@ class MessageType(StrEnum):
     IMAGE = "image"
     INTERACTIVE = "interactive"
     LOCATION = "location"
+    PIN = "pin"
     REACTION = "reaction"
     STICKER = "sticker"
     TEMPLATE = "template"

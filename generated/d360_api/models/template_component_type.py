@@ -4,9 +4,10 @@ from enum import StrEnum
 class TemplateComponentType(StrEnum):
     BODY = "body"
     BUTTON = "button"
-    CAROUSEL = "carousel"
+    CAROUSEL = "CAROUSEL"
     HEADER = "header"
-    LIMITED_TIME_OFFER = "limited_time_offer"
+    LIMITED_TIME_OFFER = "LIMITED_TIME_OFFER"
+    TAP_TARGET_CONFIGURATION = "tap_target_configuration"
 
     def __str__(self) -> str:
         return str(self.value)

@@ -19,6 +19,9 @@ if TYPE_CHECKING:
         TemplateParameterLimitedTimeOffer,
     )
     from ..models.template_parameter_product import TemplateParameterProduct
+    from ..models.template_parameter_tap_target_configuration_item import (
+        TemplateParameterTapTargetConfigurationItem,
+    )
 
 
 T = TypeVar("T", bound="TemplateParameter")
@@ -33,11 +36,13 @@ class TemplateParameter:
         currency (Currency | Unset):
         date_time (DateTime | Unset):
         document (MediaObject | Unset):
+        gif (MediaObject | Unset):
         image (MediaObject | Unset):
         limited_time_offer (TemplateParameterLimitedTimeOffer | Unset):
         location (LocationMessage | Unset):
         payload (str | Unset):
         product (TemplateParameterProduct | Unset):
+        tap_target_configuration (list[TemplateParameterTapTargetConfigurationItem] | Unset):
         text (str | Unset):
         type_ (TemplateParameterType | Unset):
         video (MediaObject | Unset):
@@ -48,11 +53,15 @@ class TemplateParameter:
     currency: Currency | Unset = UNSET
     date_time: DateTime | Unset = UNSET
     document: MediaObject | Unset = UNSET
+    gif: MediaObject | Unset = UNSET
     image: MediaObject | Unset = UNSET
     limited_time_offer: TemplateParameterLimitedTimeOffer | Unset = UNSET
     location: LocationMessage | Unset = UNSET
     payload: str | Unset = UNSET
     product: TemplateParameterProduct | Unset = UNSET
+    tap_target_configuration: (
+        list[TemplateParameterTapTargetConfigurationItem] | Unset
+    ) = UNSET
     text: str | Unset = UNSET
     type_: TemplateParameterType | Unset = UNSET
     video: MediaObject | Unset = UNSET
@@ -77,6 +86,10 @@ class TemplateParameter:
         if not isinstance(self.document, Unset):
             document = self.document.to_dict()
 
+        gif: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.gif, Unset):
+            gif = self.gif.to_dict()
+
         image: dict[str, Any] | Unset = UNSET
         if not isinstance(self.image, Unset):
             image = self.image.to_dict()
@@ -94,6 +107,15 @@ class TemplateParameter:
         product: dict[str, Any] | Unset = UNSET
         if not isinstance(self.product, Unset):
             product = self.product.to_dict()
+
+        tap_target_configuration: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.tap_target_configuration, Unset):
+            tap_target_configuration = []
+            for tap_target_configuration_item_data in self.tap_target_configuration:
+                tap_target_configuration_item = (
+                    tap_target_configuration_item_data.to_dict()
+                )
+                tap_target_configuration.append(tap_target_configuration_item)
 
         text = self.text
 
@@ -118,6 +140,8 @@ class TemplateParameter:
             field_dict["date_time"] = date_time
         if document is not UNSET:
             field_dict["document"] = document
+        if gif is not UNSET:
+            field_dict["gif"] = gif
         if image is not UNSET:
             field_dict["image"] = image
         if limited_time_offer is not UNSET:
@@ -128,6 +152,8 @@ class TemplateParameter:
             field_dict["payload"] = payload
         if product is not UNSET:
             field_dict["product"] = product
+        if tap_target_configuration is not UNSET:
+            field_dict["tap_target_configuration"] = tap_target_configuration
         if text is not UNSET:
             field_dict["text"] = text
         if type_ is not UNSET:
@@ -148,6 +174,9 @@ class TemplateParameter:
             TemplateParameterLimitedTimeOffer,
         )
         from ..models.template_parameter_product import TemplateParameterProduct
+        from ..models.template_parameter_tap_target_configuration_item import (
+            TemplateParameterTapTargetConfigurationItem,
+        )
 
         d = dict(src_dict)
         _action = d.pop("action", UNSET)
@@ -179,6 +208,13 @@ class TemplateParameter:
             document = UNSET
         else:
             document = MediaObject.from_dict(_document)
+
+        _gif = d.pop("gif", UNSET)
+        gif: MediaObject | Unset
+        if isinstance(_gif, Unset):
+            gif = UNSET
+        else:
+            gif = MediaObject.from_dict(_gif)
 
         _image = d.pop("image", UNSET)
         image: MediaObject | Unset
@@ -212,6 +248,21 @@ class TemplateParameter:
         else:
             product = TemplateParameterProduct.from_dict(_product)
 
+        _tap_target_configuration = d.pop("tap_target_configuration", UNSET)
+        tap_target_configuration: (
+            list[TemplateParameterTapTargetConfigurationItem] | Unset
+        ) = UNSET
+        if _tap_target_configuration is not UNSET:
+            tap_target_configuration = []
+            for tap_target_configuration_item_data in _tap_target_configuration:
+                tap_target_configuration_item = (
+                    TemplateParameterTapTargetConfigurationItem.from_dict(
+                        tap_target_configuration_item_data
+                    )
+                )
+
+                tap_target_configuration.append(tap_target_configuration_item)
+
         text = d.pop("text", UNSET)
 
         _type_ = d.pop("type", UNSET)
@@ -234,11 +285,13 @@ class TemplateParameter:
             currency=currency,
             date_time=date_time,
             document=document,
+            gif=gif,
             image=image,
             limited_time_offer=limited_time_offer,
             location=location,
             payload=payload,
             product=product,
+            tap_target_configuration=tap_target_configuration,
             text=text,
             type_=type_,
             video=video,

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -9,8 +9,8 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.template_parameter_action_flow_action_data import (
-        TemplateParameterActionFlowActionData,
+    from ..models.template_parameter_action_flow_action_data_type_0 import (
+        TemplateParameterActionFlowActionDataType0,
     )
 
 
@@ -21,22 +21,36 @@ T = TypeVar("T", bound="TemplateParameterAction")
 class TemplateParameterAction:
     """
     Attributes:
-        flow_action_data (TemplateParameterActionFlowActionData | Unset):
-        flow_token (str | Unset):
+        flow_action_data (None | TemplateParameterActionFlowActionDataType0 | Unset):
+        flow_token (None | str | Unset):
         thumbnail_product_retailer_id (str | Unset):
     """
 
-    flow_action_data: TemplateParameterActionFlowActionData | Unset = UNSET
-    flow_token: str | Unset = UNSET
+    flow_action_data: None | TemplateParameterActionFlowActionDataType0 | Unset = UNSET
+    flow_token: None | str | Unset = UNSET
     thumbnail_product_retailer_id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        flow_action_data: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.flow_action_data, Unset):
-            flow_action_data = self.flow_action_data.to_dict()
+        from ..models.template_parameter_action_flow_action_data_type_0 import (
+            TemplateParameterActionFlowActionDataType0,
+        )
 
-        flow_token = self.flow_token
+        flow_action_data: dict[str, Any] | None | Unset
+        if isinstance(self.flow_action_data, Unset):
+            flow_action_data = UNSET
+        elif isinstance(
+            self.flow_action_data, TemplateParameterActionFlowActionDataType0
+        ):
+            flow_action_data = self.flow_action_data.to_dict()
+        else:
+            flow_action_data = self.flow_action_data
+
+        flow_token: None | str | Unset
+        if isinstance(self.flow_token, Unset):
+            flow_token = UNSET
+        else:
+            flow_token = self.flow_token
 
         thumbnail_product_retailer_id = self.thumbnail_product_retailer_id
 
@@ -54,21 +68,41 @@ class TemplateParameterAction:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.template_parameter_action_flow_action_data import (
-            TemplateParameterActionFlowActionData,
+        from ..models.template_parameter_action_flow_action_data_type_0 import (
+            TemplateParameterActionFlowActionDataType0,
         )
 
         d = dict(src_dict)
-        _flow_action_data = d.pop("flow_action_data", UNSET)
-        flow_action_data: TemplateParameterActionFlowActionData | Unset
-        if isinstance(_flow_action_data, Unset):
-            flow_action_data = UNSET
-        else:
-            flow_action_data = TemplateParameterActionFlowActionData.from_dict(
-                _flow_action_data
-            )
 
-        flow_token = d.pop("flow_token", UNSET)
+        def _parse_flow_action_data(
+            data: object,
+        ) -> None | TemplateParameterActionFlowActionDataType0 | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                flow_action_data_type_0 = (
+                    TemplateParameterActionFlowActionDataType0.from_dict(data)
+                )
+
+                return flow_action_data_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | TemplateParameterActionFlowActionDataType0 | Unset, data)
+
+        flow_action_data = _parse_flow_action_data(d.pop("flow_action_data", UNSET))
+
+        def _parse_flow_token(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        flow_token = _parse_flow_token(d.pop("flow_token", UNSET))
 
         thumbnail_product_retailer_id = d.pop("thumbnail_product_retailer_id", UNSET)
 

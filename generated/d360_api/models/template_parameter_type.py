@@ -7,11 +7,13 @@ class TemplateParameterType(StrEnum):
     CURRENCY = "currency"
     DATE_TIME = "date_time"
     DOCUMENT = "document"
+    GIF = "gif"
     IMAGE = "image"
     LIMITED_TIME_OFFER = "limited_time_offer"
     LOCATION = "location"
     PAYLOAD = "payload"
     PRODUCT = "product"
+    TAP_TARGET_CONFIGURATION = "tap_target_configuration"
     TEXT = "text"
     VIDEO = "video"
 
