@@ -31,9 +31,11 @@ from d360.config import (
     DEFAULT_CONCURRENCY,
     DEFAULT_TIMEOUT,
     NOT_GIVEN,
+    STRICT,
     ClientConfig,
     NotGiven,
     TimeoutLike,
+    Validate,
     is_loopback,
 )
 from d360.errors import (
@@ -64,6 +66,7 @@ from d360.responses import (
     parse_webhook_config,
     request_id_of,
     status_error,
+    status_result_parser,
 )
 from d360.retry import RetryPolicy
 from d360.senders import MessageSenders
@@ -78,7 +81,7 @@ from d360.transports import (
     TransportFailure,
     new_httpx_client,
 )
-from d360.validation import validate_message
+from d360.validation import is_status_body, validate_message
 
 logger = logging.getLogger("d360")
 T = TypeVar("T")
@@ -103,7 +106,7 @@ class _ClientCore:
         timeout: TimeoutLike,
         max_retries: int,
         retry_ambiguous: bool,
-        validate: bool,
+        validate: Validate,
         allow_insecure_http: bool,
         retry_policy: RetryPolicy | None,
         owns_http: bool,
@@ -140,7 +143,7 @@ class _ClientCore:
         timeout: TimeoutLike | NotGiven = NOT_GIVEN,
         max_retries: int | None = None,
         retry_ambiguous: bool | None = None,
-        validate: bool | None = None,
+        validate: Validate | None = None,
         template_check: bool | None = None,
     ) -> Self:
         """A client with some settings changed, sharing this one's connections and template cache (close only
@@ -169,12 +172,19 @@ class _ClientCore:
         # A plain dict is read, never changed, so it needs no copy (the common case: a bulk line, `messages.*`).
         payload = messages.with_cloud_api_defaults(message if type(message) is dict else messages.as_dict(message))
         if self._config.validate:
-            validate_message(payload)
+            validate_message(payload, strict=self._config.validate == STRICT)
         try:
             # allow_nan=False: NaN and Infinity are not JSON, and upstream would refuse the body.
             return payload, json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
         except (TypeError, ValueError, RecursionError) as exc:
             raise ValidationError([Problem("$", f"cannot be sent as JSON: {exc}")]) from None
+
+    @staticmethod
+    def _parser_for(payload: Mapping[str, Any]) -> ResponseParser[SendResult]:
+        """How to read the answer to what `send` sends: a message's, or a status body's `{"success": true}`."""
+        if is_status_body(payload) and isinstance(payload.get("message_id"), str):
+            return status_result_parser(payload["message_id"])
+        return parse_send_result
 
     # The template check: what both clients share; each waits for a definition its own way (`_template_entry`).
 
@@ -329,7 +339,7 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
         http_client: httpx.Client | None = None,
         *,
         retry_ambiguous: bool = False,
-        validate: bool = True,
+        validate: Validate = True,
         allow_insecure_http: bool = False,
         retry_policy: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
@@ -365,7 +375,7 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
         payload, content = self._prepare(message)
         key = self._template_key(payload)
         if key is None:
-            return self._call("POST", self._config.messages_url, content, parse_send_result)
+            return self._call("POST", self._config.messages_url, content, self._parser_for(payload))
         entry = self._template_entry(key)
         try:
             checked = self._checked(payload, key, entry)
@@ -523,7 +533,7 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
         http_client: httpx.AsyncClient | None = None,
         *,
         retry_ambiguous: bool = False,
-        validate: bool = True,
+        validate: Validate = True,
         allow_insecure_http: bool = False,
         retry_policy: RetryPolicy | None = None,
         sleep: Callable[[float], Awaitable[None]] = _asyncio_sleep,
@@ -576,28 +586,28 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
 
         With `template_check`, a template message is first checked against its template; see `Client.send`.
         """
-        content, checked = await self._encode_checked(message)
+        payload, content, checked = await self._encode_checked(message)
         try:
-            return await self._call("POST", self._config.messages_url, content, parse_send_result)
+            return await self._call("POST", self._config.messages_url, content, self._parser_for(payload))
         except D360Error as error:
             if checked is not None:
                 await self._template_refused(checked, error)
             raise
 
-    async def _encode_checked(self, message: Any) -> tuple[bytes, CheckedTemplate | None]:
+    async def _encode_checked(self, message: Any) -> tuple[dict[str, Any], bytes, CheckedTemplate | None]:
         """The request body, after the template check when it is on (`TemplateMismatchError`, nothing sent);
         with it, what to refresh should upstream refuse the message all the same."""
         payload, content = self._prepare(message)
         key = self._template_key(payload)
         if key is None:
-            return content, None
+            return payload, content, None
         entry = await self._template_entry(key)
         try:
-            return content, self._checked(payload, key, entry)
+            return payload, content, self._checked(payload, key, entry)
         except TemplateMismatchError:
             if not self._may_have_changed(entry):
                 raise
-        return content, self._checked(payload, key, await self._template_entry(key, replacing=entry))
+        return payload, content, self._checked(payload, key, await self._template_entry(key, replacing=entry))
 
     async def _template_entry(
         self, key: TemplateKey, *, replacing: Entry[TemplateLookup] | None = None

@@ -42,7 +42,7 @@ class Sender(Protocol):
 
     def _encode(self, message: Any) -> bytes: ...
 
-    async def _encode_checked(self, message: Any) -> tuple[bytes, Any]:
+    async def _encode_checked(self, message: Any) -> tuple[Any, bytes, Any]:
         """The body after the template check (with `template_check`), and what to refresh on a refusal."""
         ...
 
@@ -172,7 +172,7 @@ async def send_many(
         try:
             if check_templates:
                 # Through the client itself, with its retries: the template's fetch is a read, safe to repeat.
-                content, checked = await client._encode_checked(message)
+                _, content, checked = await client._encode_checked(message)
             else:
                 content = single_try._encode(message)
         except D360Error as error:  # invalid, or not fitting its template: never sent, never retried

@@ -10,7 +10,7 @@ import ipaddress
 import math
 import os
 import urllib.request
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 import httpx
@@ -32,6 +32,9 @@ MAX_RESPONSE_BYTES = 1 << 20
 """The most of an answer d360 reads, decoded: upstream's answers are under a kilobyte, so a larger one is not
 upstream's, and a compressed bomb never inflates past this."""
 ACCEPT_ENCODING = "gzip, deflate"
+STRICT = "strict"
+Validate = bool | Literal["strict"]
+"""A client's `validate`: True (the default), False, or "strict"."""
 """What d360 decodes itself (with a size cap); asked for explicitly so an installed brotli changes nothing."""
 
 TimeoutLike = float | httpx.Timeout | None
@@ -53,7 +56,9 @@ class ClientConfig:
     base_url: str
     timeout: httpx.Timeout
     retry: RetryPolicy
-    validate: bool = True
+    validate: Validate = True
+    """True: check before sending, open to `type` values d360 does not know yet; "strict": refuse those
+    too; False: send unchecked."""
     template_check: bool = False
     """Check each template message against its template (fetched, cached) before sending it."""
     proxy: str | None = attrs.field(default=None, repr=False)
@@ -81,11 +86,12 @@ class ClientConfig:
         timeout: TimeoutLike,
         max_retries: int,
         retry_ambiguous: bool,
-        validate: bool,
+        validate: Validate,
         allow_insecure_http: bool,
         retry_policy: RetryPolicy | None = None,
         template_check: bool = False,
     ) -> ClientConfig:
+        check_validate(validate)
         key = api_key if api_key is not None else os.environ.get("D360_API_KEY")
         check_api_key(key)
         assert key is not None
@@ -109,9 +115,11 @@ class ClientConfig:
         timeout: TimeoutLike | NotGiven = NOT_GIVEN,
         max_retries: int | None = None,
         retry_ambiguous: bool | None = None,
-        validate: bool | None = None,
+        validate: Validate | None = None,
         template_check: bool | None = None,
     ) -> ClientConfig:
+        if validate is not None:
+            check_validate(validate)
         retry_changes: dict[str, Any] = {}
         if max_retries is not None:
             check_max_retries(max_retries)
@@ -125,6 +133,11 @@ class ClientConfig:
             validate=self.validate if validate is None else validate,
             template_check=self.template_check if template_check is None else template_check,
         )
+
+
+def check_validate(validate: Any) -> None:
+    if not (validate is True or validate is False or validate == STRICT):
+        raise ConfigurationError(f"validate must be True, False or {STRICT!r}, not {validate!r}")
 
 
 def check_api_key(key: Any) -> None:

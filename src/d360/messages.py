@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 from d360.errors import Problem, ValidationError
-from d360.validation import normalize_phone
+from d360.validation import is_status_body, normalize_phone
 
 RecipientType = Literal["individual", "group"]
 MediaKind = Literal["image", "audio", "video", "document", "sticker"]
@@ -190,9 +190,10 @@ def with_cloud_api_defaults(message: Payload) -> Payload:
     """The message with what the Cloud API assumes when it is left out, written in.
 
     `recipient_type` is `individual`, and `type` is `text` for a body carrying a `text` object. Filled in
-    before sending, so the message means the same whichever way upstream reads its own spec.
+    before sending, so the message means the same whichever way upstream reads its own spec. A status
+    body (a read receipt) is left as it is.
     """
-    if not isinstance(message, dict) or ("recipient_type" in message and "type" in message):
+    if not isinstance(message, dict) or ("recipient_type" in message and "type" in message) or is_status_body(message):
         return message
     filled = dict(message)
     filled.setdefault("recipient_type", "individual")

@@ -47,13 +47,15 @@ class SendResult:
     wa_id: str | None
     """The recipient's WhatsApp id, as upstream resolved it."""
     input: str | None
-    """The `to` upstream received."""
+    """The `to` (or `recipient`) upstream received."""
     status: str | None
     """`message_status` as sent (`accepted`, `held_for_quality_assessment`, `paused`, or a newer value),
     None when upstream left it out."""
     request_id: str | None = None
     raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
     """The whole parsed body."""
+    user_id: str | None = None
+    """The recipient's business-scoped user id, when upstream gave one (a message sent to `recipient`)."""
 
 
 def request_id_of(headers: Mapping[str, str], body: Any = None) -> str | None:
@@ -101,6 +103,7 @@ def parse_send_result(status_code: int, headers: Mapping[str, str], content: byt
         status=_text_or_none(first.get("message_status")),
         request_id=request_id,
         raw=body,
+        user_id=_text_or_none(contact.get("user_id")),
     )
 
 
@@ -115,6 +118,25 @@ def parse_success_flag(status_code: int, headers: Mapping[str, str], content: by
             request_id=request_id_of(headers, body),
         )
     return bool(body["success"])
+
+
+def status_result_parser(message_id: str) -> ResponseParser[SendResult]:
+    """How to read the answer to a status body (a read receipt or typing indicator) sent with `send`:
+    `{"success": true}`, given back as a SendResult that names the message the status was about."""
+
+    def parse(status_code: int, headers: Mapping[str, str], content: bytes) -> SendResult:
+        if not parse_success_flag(status_code, headers, content):
+            raise UnexpectedResponseError(
+                f"HTTP {status_code} with success false: upstream did not take the status",
+                status_code=status_code,
+                body=snippet(content),
+                request_id=request_id_of(headers),
+            )
+        body = _json_or_none(content)
+        return SendResult(message_id=message_id, wa_id=None, input=None, status=None,
+                          request_id=request_id_of(headers, body), raw=body)  # fmt: skip
+
+    return parse
 
 
 @attrs.frozen

@@ -6,12 +6,21 @@ counts, phone number form); it is checked by jsonschema-rs. The few limits a sch
 button titles, ten rows across all sections) are checked here by hand, and so are the common ones, for
 messages a person can act on. Every problem is reported once, with its JSON path, and a message with
 any problem is never sent.
+
+A message is read as the Cloud API reads it: an optional field given as `null` is absent, and the
+enumerated values upstream matches without regard to case (a template component's `type`, a button's
+`sub_type`, a parameter's `type`) are compared that way; the message is still sent exactly as given.
+Open to the unknown, strict on the known: a `type` or `sub_type` the effective spec does not list yet is
+taken, with one warning per new value, and everything else in the message is still checked in full.
+`strict=True` (a client's `validate="strict"`) refuses such values as well.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import re
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -37,6 +46,13 @@ PHONE_DIGITS = (8, 15)
 PHONE_DECORATION = re.compile(r"[+\s\-()]")
 MEDIA_TYPES = ("image", "audio", "video", "document", "sticker")
 CAPTIONED_TYPES = ("image", "video", "document")
+OPEN_FIELDS = frozenset({"type", "sub_type"})
+"""The fields whose values name a kind of thing (a message type, an interactive type, a template component,
+a button, a parameter): Meta adds new values every few months, so one d360 does not know yet is taken."""
+CASELESS_TEMPLATE_FIELDS = ("type", "sub_type")
+"""A template component's fields the Cloud API matches without regard to case (a parameter's `type` too)."""
+
+logger = logging.getLogger("d360.validation")
 
 
 @cache
@@ -73,18 +89,120 @@ def schema_validator(name: str = MESSAGE_SCHEMA) -> jsonschema_rs.Validator:
     return jsonschema_rs.Draft202012Validator(root)
 
 
+@cache
+def known_message_types() -> frozenset[str]:
+    """The message types the effective spec lists: a message of one of these carries the object it names."""
+    envelope = _read_spec()["components"]["schemas"][MESSAGE_SCHEMA]
+    return frozenset(envelope["properties"]["type"]["enum"])
+
+
 def normalize_phone(number: str) -> str:
     """`+49 (151) 123-45678` becomes `4915112345678`: upstream's form of a phone number."""
     return PHONE_DECORATION.sub("", number)
 
 
-def schema_problems(message: Any, schema: str = MESSAGE_SCHEMA) -> list[Problem]:
-    """What the effective spec's schema finds wrong, each problem phrased for a person."""
+def schema_problems(message: Any, schema: str = MESSAGE_SCHEMA, *, strict: bool = True) -> list[Problem]:
+    """What the effective spec's schema finds wrong, each problem phrased for a person.
+
+    With `strict=False`, a `type` or `sub_type` value the spec does not list is not a problem (it is
+    logged once); everything else is.
+    """
     validator = schema_validator(schema)
     if validator.is_valid(message):
         return []
-    # One problem once, in the order found (several branches of a schema can say the same thing).
-    return list(dict.fromkeys(_problem(error) for error in validator.iter_errors(message)))
+    problems: dict[Problem, None] = {}  # one problem once, in the order found
+    for error in validator.iter_errors(message):
+        if not strict and _is_unknown_kind(error):
+            _warn_unknown(error)
+            continue
+        problems[_problem(error)] = None
+    return list(problems)
+
+
+def _is_unknown_kind(error: jsonschema_rs.ValidationError) -> bool:
+    path = error.instance_path
+    return (
+        type(error.kind).__name__ == "Enum"
+        and bool(path)
+        and path[-1] in OPEN_FIELDS
+        and isinstance(error.instance, str)
+        and error.instance != ""
+    )
+
+
+_warned: set[tuple[str, str]] = set()
+_warned_lock = threading.Lock()
+MAX_WARNED = 1000
+"""New values remembered so each is logged once; past this many (a caller inventing them), no more are logged."""
+
+
+def _warn_unknown(error: jsonschema_rs.ValidationError) -> None:
+    field = "$" + "".join("[]" if isinstance(part, int) else f".{part}" for part in error.instance_path)
+    key = (field, str(error.instance))
+    with _warned_lock:
+        if key in _warned or len(_warned) >= MAX_WARNED:
+            return
+        _warned.add(key)
+    logger.warning(
+        "%s is %s, a value d360 does not know yet: checked as far as d360 knows it and sent as given "
+        "(validate='strict' refuses it)", field, _short(error.instance),
+    )  # fmt: skip
+
+
+def as_upstream_reads(message: Any) -> Any:
+    """The message as the Cloud API reads it, for checking: every `null` field left out, and a template
+    component's `type` and `sub_type` and a parameter's `type` in lower case. A copy; the message itself
+    is sent as given."""
+    read = _without_nulls(message)
+    template = read.get("template") if isinstance(read, dict) else None
+    if isinstance(template, dict) and isinstance(template.get("components"), list):
+        _lower_template_kinds(template["components"])
+    return read
+
+
+def _without_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _without_nulls(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_without_nulls(item) for item in value]
+    return value
+
+
+@cache
+def _caseless_values() -> dict[str, frozenset[str]]:
+    """The values of a template component's `type` and `sub_type` and of a parameter's `type`, in lower case."""
+    schemas = _read_spec()["components"]["schemas"]
+    component, parameter = schemas["messages.TemplateComponent"], schemas["messages.TemplateParameter"]
+    return {
+        field: frozenset(value.lower() for value in schema["properties"][name]["enum"])
+        for field, schema, name in (("type", component, "type"), ("sub_type", component, "sub_type"),
+                                    ("parameter", parameter, "type"))
+    }  # fmt: skip
+
+
+def _read_caseless(holder: dict[str, Any], field: str, kind: str) -> None:
+    value = holder.get(field)
+    # A value d360 does not know stays as given, so a refusal (validate="strict") names it as it was sent.
+    if isinstance(value, str) and value.lower() in _caseless_values()[kind]:
+        holder[field] = value.lower()
+
+
+def _lower_template_kinds(components: list[Any]) -> None:
+    for component in components:
+        if not isinstance(component, dict):
+            continue
+        for field in CASELESS_TEMPLATE_FIELDS:
+            _read_caseless(component, field, field)
+        for parameter in _list(component.get("parameters")):
+            if isinstance(parameter, dict):
+                _read_caseless(parameter, "type", "parameter")
+        for card in _list(component.get("cards")):
+            if isinstance(card, dict) and isinstance(card.get("components"), list):
+                _lower_template_kinds(card["components"])
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _problem(error: jsonschema_rs.ValidationError) -> Problem:
@@ -97,7 +215,11 @@ def _problem(error: jsonschema_rs.ValidationError) -> Problem:
     if kind == "Type":
         return Problem(path, f"must be {' or '.join(details['types'])}, not {_json_type(value)}")
     if kind == "Enum":
-        options = ", ".join(repr(option) for option in details["options"])
+        # A value taken in either case is named once, in the spelling the spec lists first.
+        named: dict[str, Any] = {}
+        for option in details["options"]:
+            named.setdefault(option.lower() if isinstance(option, str) else repr(option), option)
+        options = ", ".join(repr(option) for option in named.values())
         return Problem(path, f"must be one of {options}, not {_short(value)}")
     if kind == "MaxLength":
         return Problem(path, f"is {len(value)} characters, more than the limit of {details['limit']}")
@@ -138,24 +260,38 @@ def limit_problems(message: Any) -> list[Problem]:
     return list(_limit_problems(message))
 
 
-def message_problems(message: Any) -> list[Problem]:
+def message_problems(message: Any, *, strict: bool = False, limits: bool = True) -> list[Problem]:
     """Everything wrong with a message, each thing once: the schema's problems, then the limits'.
 
+    A status body (a read receipt, with or without a typing indicator) is checked as `mark_as_read`'s.
     Where a hand-written limit speaks of a place (`$.text.body is 5000 characters, ...`), the schema's
     words about that place or below it are left out: the same fault, said once and said better.
+    `strict` refuses `type` values the spec does not list; `limits=False` leaves out the limits no
+    schema can say (the sandbox's default).
     """
     if not isinstance(message, Mapping):
         return [Problem("$", f"a message must be a JSON object, not {type(message).__name__}")]
+    if is_status_body(message):
+        return read_receipt_problems(message)
     try:
-        limits = limit_problems(message)
-        schema = schema_problems(message)
+        message = message if isinstance(message, dict) else dict(message)
+        if not schema_validator().is_valid(message):  # a valid message needs no second reading: the fast path
+            message = as_upstream_reads(message)
+        found_limits = limit_problems(message) if limits else []
+        schema = schema_problems(message, strict=strict)
     except (RecursionError, ValueError) as exc:  # jsonschema-rs says "Recursion limit reached" as ValueError
         if isinstance(exc, ValueError) and "ecursion" not in str(exc):
             # What jsonschema-rs cannot take as JSON (a key that is not a string): never a bare ValueError.
             return [Problem("$", f"cannot be checked as JSON: {exc}")]
         return [Problem("$", "is nested too deeply to be a message")]
-    spoken_for = [problem.path for problem in limits]
-    return [problem for problem in schema if not _under_any(problem.path, spoken_for)] + limits
+    spoken_for = [problem.path for problem in found_limits]
+    return [problem for problem in schema if not _under_any(problem.path, spoken_for)] + found_limits
+
+
+def is_status_body(body: Any) -> bool:
+    """A body that speaks of a received message's status and names no recipient: a read receipt, or a
+    typing indicator (which is one), as `mark_as_read` sends it."""
+    return isinstance(body, Mapping) and "status" in body and "to" not in body and "recipient" not in body
 
 
 def read_receipt_problems(receipt: Any) -> list[Problem]:
@@ -167,14 +303,17 @@ def _under_any(path: str, places: list[str]) -> bool:
     return any(path == place or path.startswith((place + ".", place + "[")) for place in places)
 
 
-def validate_message(message: Any) -> None:
-    """Raise ValidationError listing every problem, or return quietly."""
-    problems = message_problems(message)
+def validate_message(message: Any, *, strict: bool = False) -> None:
+    """Raise ValidationError listing every problem, or return quietly (`strict`: see `message_problems`)."""
+    problems = message_problems(message, strict=strict)
     if problems:
         raise ValidationError(problems)
 
 
 def _limit_problems(message: Mapping[str, Any]) -> Iterator[Problem]:
+    if "to" not in message and "recipient" not in message:
+        yield Problem("$.to", "is required: the recipient's phone number or group id (or `recipient`, a "
+                              "business-scoped user id)")  # fmt: skip
     to = message.get("to")
     if isinstance(to, str) and message.get("recipient_type", "individual") == "individual":
         digits = normalize_phone(to)
@@ -188,7 +327,7 @@ def _limit_problems(message: Mapping[str, Any]) -> Iterator[Problem]:
     kind = message.get("type")
     if not isinstance(kind, str):
         return
-    if kind not in message:
+    if kind not in message and kind in known_message_types():
         yield Problem(f"$.{kind}", f"is required when type is {kind!r}")
     checker = LIMITS_BY_TYPE.get(kind)
     content = message.get(kind)

@@ -30,6 +30,12 @@ def add_validate_command(commands: Commands) -> None:
     )
     validate.add_argument("file", metavar="FILE", help="a JSON or JSON Lines file, or - for standard input")
     validate.add_argument("--json", action="store_true", help="print JSON for machines")
+    validate.add_argument(
+        "--strict",
+        action="store_true",
+        help="also refuse type and sub_type values the spec does not list yet (by default they are taken with "
+        "a warning, and the rest of the message is checked)",
+    )
     validate.set_defaults(handler=run_validate)
 
 
@@ -78,7 +84,11 @@ def run_validate(arguments: argparse.Namespace) -> int:
                     documents.append((line_number, None, str(exc)))
     results: list[dict[str, Any]] = []
     for line_number, document, parse_error in documents:
-        problems = [parse_error] if parse_error else [str(problem) for problem in message_problems(document)]
+        problems = (
+            [parse_error]
+            if parse_error
+            else [str(problem) for problem in message_problems(document, strict=arguments.strict)]
+        )
         results.append({"line": line_number, "valid": not problems, "problems": problems})
     invalid = [result for result in results if not result["valid"]]
     if arguments.json:

@@ -52,6 +52,11 @@ def add_sandbox_command(commands: Commands) -> None:
         action="store_true",
         help="also refuse what upstream documents but no schema can say (unique button titles, ten rows in all)",
     )
+    sandbox.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse type and sub_type values the spec does not list yet (by default they are taken, the rest checked)",
+    )
     sandbox.add_argument("--keep", type=_integer, default=10_000, metavar="N", help="messages kept for inspection")
     sandbox.add_argument(
         "--keep-mb", type=float, default=64.0, metavar="MB", help="what the kept messages may take in all (default 64)"
@@ -245,6 +250,7 @@ def run_sandbox(arguments: argparse.Namespace) -> int:
             keep=arguments.keep,
             keep_bytes=int(arguments.keep_mb * (1 << 20)),
             enforce_limits=arguments.enforce_limits,
+            strict=arguments.strict,
             webhook_url=arguments.webhook_url,
             webhook_secret=arguments.webhook_secret or None,
             webhook_duplicate_rate=arguments.webhook_duplicates,

@@ -99,7 +99,7 @@ class BlockingRunner:
 
     @property
     def validates(self) -> bool:
-        return self._client._config.validate
+        return bool(self._client._config.validate)
 
     def forget_template(self, name: str) -> None:
         self._client._template_cache.forget(lambda key: key[0] == name)
@@ -130,7 +130,7 @@ class AwaitingRunner:
 
     @property
     def validates(self) -> bool:
-        return self._client._config.validate
+        return bool(self._client._config.validate)
 
     def forget_template(self, name: str) -> None:
         self._client._template_cache.forget(lambda key: key[0] == name)

@@ -50,7 +50,7 @@ from d360.sandbox.webhooks import (
     WebhookSettings,
     is_local_url,
 )
-from d360.validation import limit_problems, read_receipt_problems, schema_problems, spec
+from d360.validation import is_status_body, message_problems, read_receipt_problems, schema_problems, spec
 from d360.webhooks import payloads
 
 if TYPE_CHECKING:
@@ -171,6 +171,7 @@ class Sandbox:
         template_reject_pattern: str | None = None,
         max_templates: int = DEFAULT_MAX_TEMPLATES,
         upload_session_ttl: float = DEFAULT_SESSION_TTL,
+        strict: bool = False,
     ) -> None:
         if not api_keys or isinstance(api_keys, str) or not all(isinstance(key, str) and key for key in api_keys):
             raise ConfigurationError("the sandbox needs at least one API key, each a non-empty string")
@@ -187,6 +188,10 @@ class Sandbox:
         self.faults.check()
         self._initial_faults = attrs.evolve(self.faults)
         self.enforce_limits = enforce_limits
+        self.strict = strict
+        """Refuse a `type` or `sub_type` value the effective spec does not list, as a client with
+        `validate="strict"` does; by default such a message is taken, as upstream takes what it knows
+        better than this sandbox, and the rest of it is checked in full."""
         """Also refuse what upstream documents but no schema can say (unique button titles, ten rows in all);
         the limits a schema can say (text length, button counts, phone numbers) are always enforced."""
         self.keep = keep
@@ -343,7 +348,7 @@ class Sandbox:
                               f"{LONE_SURROGATE_REASON}"}, 400,
                 )  # fmt: skip
         try:
-            if _is_read_receipt(body):
+            if is_status_body(body):
                 problems = read_receipt_problems(body)
                 if problems:
                     return JSONResponse({"error": f"invalid read receipt: {problems[0]}"}, 400)
@@ -353,10 +358,9 @@ class Sandbox:
                         self.typing_indicators.append(body["message_id"])
                 return JSONResponse({"success": True})
             # The effective spec carries upstream's documented limits, so they are enforced by default;
-            # --enforce-limits adds those no schema can say (unique titles, ten rows in all).
-            problems = schema_problems(body)
-            if not problems and self.enforce_limits:
-                problems = limit_problems(body)
+            # --enforce-limits adds those no schema can say (unique titles, ten rows in all). Read as the
+            # client reads it: nulls as absent, template kinds in any case, new type values taken.
+            problems = message_problems(body, strict=self.strict, limits=self.enforce_limits)
         except (RecursionError, ValueError):  # jsonschema-rs reports its recursion limit as ValueError
             return JSONResponse({"error": "request body is nested too deeply"}, 400)
         if problems:
@@ -373,7 +377,7 @@ class Sandbox:
         self.webhooks.statuses_for(
             answer["messages"][0]["id"],
             body,
-            answer["contacts"][0]["wa_id"],
+            answer["contacts"][0].get("wa_id") or answer["contacts"][0]["user_id"],
             failure_code=self.faults.delivery_failure_code if failed else None,
         )
         return JSONResponse(answer)
@@ -621,13 +625,16 @@ class Sandbox:
             while self._received and (len(self._received) > self.keep or self._kept_bytes > self.keep_bytes):
                 self._kept_bytes -= self._received.popleft().size
             self.accepted_count += 1
-        to = body["to"]
-        wa_id = "".join(character for character in to if "0" <= character <= "9") or to
-        if body.get("recipient_type") == "group":
-            wa_id = to
+        if "to" not in body:  # a business-scoped user id: upstream answers with it as the user's id
+            user_id = body["recipient"]
+            contact = {"input": user_id, "user_id": user_id}
+        else:
+            to = body["to"]
+            wa_id = "".join(character for character in to if "0" <= character <= "9") or to
+            contact = {"input": to, "wa_id": to if body.get("recipient_type") == "group" else wa_id}
         return {
             "messaging_product": "whatsapp",
-            "contacts": [{"input": to, "wa_id": wa_id}],
+            "contacts": [contact],
             "messages": [{"id": message_id, "message_status": "accepted"}],
         }
 
@@ -737,11 +744,6 @@ _ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 def _not_json(constant: str) -> Any:
     """`json.loads` takes NaN and Infinity; JSON does not, and no answer could give them back."""
     raise ValueError(f"{constant} is not JSON")
-
-
-def _is_read_receipt(body: Any) -> bool:
-    """A body that speaks of a received message's status and names no recipient: checked as a read receipt."""
-    return isinstance(body, dict) and "status" in body and "to" not in body
 
 
 @attrs.define
