@@ -3,8 +3,9 @@ and template definitions and answers in the shapes 360dialog's and Meta's templa
 
 Sources: the Cloud API reference for messages, template messages, interactive messages (CTA URL, flows,
 catalogs, orders, location requests, addresses, voice calls, carousels) and typing indicators, and
-Meta's published spec (`shared/upstream/cloud-api/`). Every message body here must pass validation, reach
-the sandbox as sent (with the Cloud API's defaults filled in), and survive the generated models' round trip;
+Meta's published spec (`shared/upstream/cloud-api/`); `SOURCES` names each shape's page. Every message body here
+must pass validation, reach the sandbox as sent (with the Cloud API's defaults filled in), and survive the
+generated models' round trip;
 every template definition and answer must match its schema in the effective spec and survive the models.
 """
 
@@ -209,7 +210,97 @@ CORPUS: dict[str, dict[str, Any]] = {
             ]},
         ]},
     ]),
+    "template image header": template([{"type": "header", "parameters": [{"type": "image", "image": IMAGE}]}]),
+    "template video header": template([{"type": "header", "parameters": [{"type": "video", "video": {
+        "link": "https://example.com/unboxing.mp4"}}]}]),
+    "template GIF header": template([
+        {"type": "header", "parameters": [{"type": "gif", "gif": {"link": "https://example.com/offer.mp4"}}]},
+        {"type": "body", "parameters": [{"type": "text", "text": "Anna"}]},
+    ], name="gif_offer"),
+    "template GIF header as partners write it": template([
+        {"type": "header", "parameters": [{"type": "GIF", "gif": {"link": "https://example.com/offer.mp4"}}]},
+        {"type": "body"},
+    ], name="gif_offer"),
+    "template tap target": template([
+        {"type": "header", "parameters": [{"type": "image", "image": IMAGE}]},
+        {"type": "tap_target_configuration", "parameters": [{"type": "tap_target_configuration",
+            "tap_target_configuration": [{"url": "https://example.com/offer", "title": "Offer details"}]}]},
+    ], name="plant_offer"),
+    # Upper-case kinds, as template definitions write them and widely used clients send them.
+    "template components in upper case": template([
+        {"type": "HEADER", "parameters": [{"type": "IMAGE", "image": IMAGE}]},
+        {"type": "BODY", "parameters": [{"type": "TEXT", "text": "Anna"}]},
+        {"type": "BUTTON", "sub_type": "QUICK_REPLY", "index": "0",
+         "parameters": [{"type": "PAYLOAD", "payload": "CONFIRM-8812"}]},
+        {"type": "BUTTON", "sub_type": "URL", "index": "1", "parameters": [{"type": "TEXT", "text": "orders/8812"}]},
+    ]),
+    "template limited time offer in upper case": template([
+        {"type": "LIMITED_TIME_OFFER", "parameters": [{"type": "limited_time_offer",
+                                                       "limited_time_offer": {"expiration_time_ms": 1767225600000}}]},
+        {"type": "BUTTON", "sub_type": "COPY_CODE", "index": 0,
+         "parameters": [{"type": "coupon_code", "coupon_code": "XMAS"}]},
+    ]),
+    # Optional fields given as null, which the Cloud API reads as absent.
+    "location with null name and address": message("location", {"latitude": 52.52, "longitude": 13.405,
+                                                                "name": None, "address": None}),
+    "contacts with null fields": message("contacts", [{
+        "name": {"formatted_name": "Anna Schmidt", "first_name": "Anna", "last_name": None, "middle_name": None},
+        "phones": [{"phone": "+49 151 1234 5678", "type": None, "wa_id": None}],
+        "org": {"company": None, "department": None, "title": None},
+        "birthday": None,
+    }]),
+    "template flow button with null token and data": template([{"type": "button", "sub_type": "flow", "index": "0",
+        "parameters": [{"type": "action", "action": {"flow_token": None, "flow_action_data": None}}]}]),
+    # Business-scoped user ids: a user known without a phone number.
+    "text to a business-scoped user id": {"messaging_product": "whatsapp", "recipient_type": "individual",
+                                          "recipient": "US.13491208655302741918", "type": "text",
+                                          "text": {"body": "Your order has shipped"}},
+    "interactive request_contact_info": {"messaging_product": "whatsapp", "recipient_type": "individual",
+                                         "recipient": "US.13491208655302741918", "type": "interactive",
+                                         "interactive": {"type": "request_contact_info",
+                                                         "body": {"text": "Please share your phone number"},
+                                                         "action": {"name": "request_contact_info"}}},
+    # Groups: pin and unpin a message.
+    "group pin": {"messaging_product": "whatsapp", "recipient_type": "group", "to": "120363025246125486@g.us",
+                  "type": "pin", "pin": {"type": "pin", "message_id": "wamid.HBgLMTIzNDU2", "expiration_days": 7}},
+    "group unpin": {"messaging_product": "whatsapp", "recipient_type": "group", "to": "120363025246125486@g.us",
+                    "type": "pin", "pin": {"type": "unpin", "message_id": "wamid.HBgLMTIzNDU2"}},
 }  # fmt: skip
+
+MESSAGES_REFERENCE = "https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages"
+TEMPLATE_MESSAGES = "https://developers.facebook.com/docs/whatsapp/cloud-api/guides/send-message-templates"
+META_DOCS = "https://developers.facebook.com/documentation/business-messaging/whatsapp/"
+INTERACTIVE = "https://developers.facebook.com/docs/whatsapp/cloud-api/messages/"
+SOURCES: dict[str, str] = {
+    **dict.fromkeys([name for name in CORPUS if not name.startswith(("interactive", "template"))], MESSAGES_REFERENCE),
+    **dict.fromkeys([name for name in CORPUS if name.startswith("template")], TEMPLATE_MESSAGES),
+    "interactive reply buttons": INTERACTIVE + "interactive-reply-buttons-messages",
+    "interactive list": INTERACTIVE + "interactive-list-messages",
+    "interactive cta_url": INTERACTIVE + "interactive-cta-url-messages",
+    "interactive product": "https://developers.facebook.com/docs/whatsapp/cloud-api/guides/sell-products-and-services",
+    "interactive product_list": "https://developers.facebook.com/docs/whatsapp/cloud-api/guides/sell-products-and-services",
+    "interactive catalog_message": "https://developers.facebook.com/docs/whatsapp/cloud-api/guides/sell-products-and-services",
+    "interactive flow": "https://developers.facebook.com/docs/whatsapp/flows/guides/sendingaflow",
+    "interactive order_details": "https://developers.facebook.com/docs/whatsapp/cloud-api/payments-api/payments-in",
+    "interactive order_status": "https://developers.facebook.com/docs/whatsapp/cloud-api/payments-api/payments-in",
+    "interactive location_request_message": INTERACTIVE + "location-request-messages",
+    "interactive address_message": INTERACTIVE + "address-messages",
+    "interactive voice_call": META_DOCS + "calling",
+    "interactive call_permission_request": META_DOCS + "calling",
+    "interactive carousel": INTERACTIVE + "interactive-media-carousel-messages",
+    "interactive request_contact_info": META_DOCS + "business-scoped-user-ids",
+    "text to a business-scoped user id": META_DOCS + "business-scoped-user-ids",
+    "group pin": META_DOCS + "groups/groups-messaging",
+    "group unpin": META_DOCS + "groups/groups-messaging",
+    "template catalog button as Meta's guide writes it": TEMPLATE_MESSAGES + "/catalog-template-messages",
+    "template copy_code button as Meta's guide writes it": TEMPLATE_MESSAGES + "/coupon-templates",
+    "template GIF header": META_DOCS + "templates/template-media",
+    "template GIF header as partners write it": "https://partner-docs.gupshup.io/reference/sendmmlitegiftemplatemessage",
+    "template tap target": META_DOCS + "templates/tap-target-url-title-override",
+    "template flow button": "https://developers.facebook.com/docs/whatsapp/flows/guides/sendingaflow",
+    "template flow button with null token and data": "https://developers.facebook.com/docs/whatsapp/flows/guides/sendingaflow",
+}  # fmt: skip
+"""Where each shape of the corpus comes from: the page that documents it."""
 
 
 # Template definitions, as POST /v1/configs/templates takes them, each in the shape its source documents:
