@@ -388,3 +388,132 @@ def _leaves(body: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...],
             yield from (
                 _leaves(item, (*path, index)) if isinstance(item, dict | list) and item else [((*path, index), item)]
             )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        invented(hologram={"depth": 3}),
+        {"messaging_product": "whatsapp", "to": TO, "type": "template", "template": {
+            "name": "hello", "language": {"code": "en"},
+            "components": [{"type": "Body", "parameters": [{"type": "Text", "text": "Anna"}]},
+                           {"type": INVENTED, "sub_type": "Quick_Reply", "index": 0}]}},
+        {"messaging_product": "whatsapp", "to": TO, "type": "interactive",
+         "interactive": {"type": INVENTED, "body": {"text": "Hi"}, "action": {"name": INVENTED}}},
+    ],
+    ids=["an invented message type", "mixed-case and invented template kinds", "an invented interactive type"],
+)  # fmt: skip
+def test_the_generated_models_read_new_and_mixed_case_kinds_and_give_them_back_as_sent(body: dict[str, Any]) -> None:
+    assert Message.from_dict(copy.deepcopy(body)).to_dict() == body
+
+
+# Found by review: each a regression test.
+
+
+def test_the_sandbox_answers_a_null_to_with_a_recipient_as_a_user_id(served: sandbox.RunningSandbox) -> None:
+    import httpx
+
+    body = {"messaging_product": "whatsapp", "recipient": "US.1349", "to": None, "text": {"body": "hi"}}
+    answer = httpx.post(f"{served.base_url}/messages", json=body, headers={"D360-API-KEY": KEY})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["contacts"] == [{"input": "US.1349", "user_id": "US.1349"}]
+
+
+def test_the_sandbox_never_answers_500_for_an_empty_group_id(served: sandbox.RunningSandbox) -> None:
+    import httpx
+
+    body = {"messaging_product": "whatsapp", "recipient_type": "group", "to": "", "type": "text", "text": {"body": "a"}}
+    answer = httpx.post(f"{served.base_url}/messages", json=body, headers={"D360-API-KEY": KEY})
+    assert answer.status_code in (200, 400), answer.text
+
+
+def test_a_status_body_the_checker_cannot_take_as_json_is_a_problem_not_a_crash() -> None:
+    assert problems({**RECEIPT, 1: 2}) == ["$: cannot be checked as JSON: Dict key must be str or str enum. Got 'int'"]
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        ({**RECEIPT, "message_id": ""}, ["$.message_id: must not be empty"]),
+        ({**RECEIPT, "typing_indicator": None}, []),
+        ({**RECEIPT, "to": None}, []),
+        ({**RECEIPT, "typing_indicator": {"type": "audio"}}, []),
+    ],
+    ids=["empty message id", "null typing indicator", "null to", "a typing indicator type d360 does not know"],
+)
+def test_status_bodies_follow_the_same_rules_as_messages(body: dict[str, Any], expected: list[str]) -> None:
+    assert problems(body) == expected
+    if body.get("typing_indicator"):
+        assert problems(body, strict=True) == ["$.typing_indicator.type: must be one of 'text', not 'audio'"]
+
+
+def test_a_known_kind_in_another_case_is_read_as_that_kind_and_checked_in_full(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import d360.validation
+
+    d360.validation._warned.clear()
+    buttons = [{"type": "reply", "reply": {"id": "a", "title": "Same"}}] * 4
+    body = {"messaging_product": "whatsapp", "to": TO, "type": "Interactive",
+            "interactive": {"type": "BUTTON", "body": {"text": "Pick"}, "action": {"buttons": buttons}}}  # fmt: skip
+    with caplog.at_level(logging.WARNING, logger="d360.validation"):
+        found = problems(body)
+    assert found[0] == "$.interactive.action.buttons: needs 1-3 reply buttons, not 4"
+    assert "$.interactive.action.buttons[1].reply.id: repeats the id of button 0" in found
+    said = " ".join(record.getMessage() for record in caplog.records)
+    assert "$.interactive.type is 'BUTTON', read as 'button'" in said and "$.type is 'Interactive', read as" in said
+    assert body["interactive"]["type"] == "BUTTON"  # read, never changed
+    assert {problem.split(":")[0] for problem in problems(body, strict=True)} >= {"$.interactive.type", "$.type"}
+
+
+def test_a_new_value_is_remembered_by_its_first_characters_only() -> None:
+    import d360.validation
+
+    d360.validation._warned.clear()
+    assert problems(invented(text={"body": "a"}) | {"type": "x" * 100_000}) == []
+    assert all(len(value) <= d360.validation.LONG_VALUE for _, value in d360.validation._warned)
+
+
+def test_template_check_compares_parameter_types_without_regard_to_case(served: sandbox.RunningSandbox) -> None:
+    served.sandbox.clear()
+    body = {
+        "messaging_product": "whatsapp",
+        "to": TO,
+        "type": "template",
+        "template": {
+            "name": "order_update",
+            "language": {"code": "en"},
+            "components": [
+                {"type": "HEADER", "parameters": [{"type": "IMAGE", "image": {"link": "https://example.com/a.jpg"}}]},
+                {
+                    "type": "Body",
+                    "parameters": [
+                        {"type": "TEXT", "text": "Anna"},
+                        {"type": "Text", "text": "EUR 1"},
+                        {"type": "text", "text": "May 4"},
+                    ],
+                },
+                {"type": "BUTTON", "sub_type": "URL", "index": 0, "parameters": [{"type": "TEXT", "text": "8812"}]},
+            ],
+        },
+    }
+    client("sync", served, template_check=True).call("send", copy.deepcopy(body))
+    assert served.received()[0].body == with_cloud_api_defaults(body)
+
+
+def test_send_many_takes_a_status_body_and_bulk_refuses_one(served: sandbox.RunningSandbox, tmp_path: Any) -> None:
+    import asyncio
+
+    from d360.bulk.input import BulkInput
+
+    async def run() -> list[Any]:
+        async with d360.AsyncClient(KEY, base_url=served.base_url) as async_client:
+            return [outcome async for outcome in async_client.send_many([RECEIPT, CORPUS["text"]])]
+
+    outcomes = sorted(asyncio.run(run()), key=lambda outcome: outcome.index)
+    assert [outcome.error for outcome in outcomes] == [None, None]
+    assert outcomes[0].result is not None and outcomes[0].result.message_id == RECEIPT["message_id"]
+    lines = tmp_path / "lines.jsonl"
+    lines.write_text(json.dumps(RECEIPT) + "\n")
+    [line] = list(BulkInput(lines).lines())
+    assert line.problems == ("$: is a status body (a read receipt), not a message; send it with mark_as_read",)

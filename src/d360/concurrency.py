@@ -12,7 +12,16 @@ import math
 import queue
 import threading
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Container, Iterable, Iterator
+from collections.abc import (
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Container,
+    Iterable,
+    Iterator,
+    Mapping,
+)
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol, Self
 
@@ -20,7 +29,7 @@ import attrs
 
 from d360.config import DEFAULT_CONCURRENCY, MAX_CONCURRENCY, ClientConfig
 from d360.errors import ConfigurationError, D360Error, RateLimitError
-from d360.responses import ResponseParser, SendResult, parse_send_result
+from d360.responses import ResponseParser, SendResult
 
 THROTTLE_WAITS = 10
 """Throttling waits allowed per message on top of the retry budget: a throttled batch is slowed, not failed."""
@@ -40,7 +49,9 @@ class Sender(Protocol):
 
     def with_options(self, *, max_retries: int | None = None) -> Self: ...
 
-    def _encode(self, message: Any) -> bytes: ...
+    def _prepare(self, message: Any) -> tuple[dict[str, Any], bytes]: ...
+
+    def _parser_for(self, payload: Mapping[str, Any]) -> ResponseParser[SendResult]: ...
 
     async def _encode_checked(self, message: Any) -> tuple[Any, bytes, Any]:
         """The body after the template check (with `template_check`), and what to refresh on a refusal."""
@@ -172,9 +183,10 @@ async def send_many(
         try:
             if check_templates:
                 # Through the client itself, with its retries: the template's fetch is a read, safe to repeat.
-                _, content, checked = await client._encode_checked(message)
+                payload, content, checked = await client._encode_checked(message)
             else:
-                content = single_try._encode(message)
+                payload, content = single_try._prepare(message)
+            parse = client._parser_for(payload)  # a status body's answer is `{"success": true}`
         except D360Error as error:  # invalid, or not fitting its template: never sent, never retried
             return SendOutcome(index, error=error)
         attempts = retries = throttle_waits = 0
@@ -190,7 +202,7 @@ async def send_many(
                     if refused and index in refused:
                         return None
             try:
-                result = await single_try._call("POST", single_try._config.messages_url, content, parse_send_result)
+                result = await single_try._call("POST", single_try._config.messages_url, content, parse)
             except D360Error as error:
                 if checked is not None:
                     await client._template_refused(checked, error)  # a template error: fetched again, once

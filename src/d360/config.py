@@ -32,10 +32,10 @@ MAX_RESPONSE_BYTES = 1 << 20
 """The most of an answer d360 reads, decoded: upstream's answers are under a kilobyte, so a larger one is not
 upstream's, and a compressed bomb never inflates past this."""
 ACCEPT_ENCODING = "gzip, deflate"
+"""What d360 decodes itself (with a size cap); asked for explicitly so an installed brotli changes nothing."""
 STRICT = "strict"
 Validate = bool | Literal["strict"]
 """A client's `validate`: True (the default), False, or "strict"."""
-"""What d360 decodes itself (with a size cap); asked for explicitly so an installed brotli changes nothing."""
 
 TimeoutLike = float | httpx.Timeout | None
 

@@ -137,16 +137,18 @@ MAX_WARNED = 1000
 
 
 def _warn_unknown(error: jsonschema_rs.ValidationError) -> None:
-    field = "$" + "".join("[]" if isinstance(part, int) else f".{part}" for part in error.instance_path)
-    key = (field, str(error.instance))
+    _warn_once(error.instance_path, error.instance, "a value d360 does not know yet: taken as given, the rest "
+               "of the message checked (validate='strict' refuses it)")  # fmt: skip
+
+
+def _warn_once(path: Any, value: Any, what: str) -> None:
+    field = "$" + "".join("[]" if isinstance(part, int) else f".{part}" for part in path)
+    shown = _short(value)  # a long value is remembered (and logged) by its first characters only
     with _warned_lock:
-        if key in _warned or len(_warned) >= MAX_WARNED:
+        if (field, shown) in _warned or len(_warned) >= MAX_WARNED:
             return
-        _warned.add(key)
-    logger.warning(
-        "%s is %s, a value d360 does not know yet: checked as far as d360 knows it and sent as given "
-        "(validate='strict' refuses it)", field, _short(error.instance),
-    )  # fmt: skip
+        _warned.add((field, shown))
+    logger.warning("%s is %s, %s", field, shown, what)
 
 
 def as_upstream_reads(message: Any) -> Any:
@@ -178,6 +180,11 @@ def _caseless_values() -> dict[str, frozenset[str]]:
         for field, schema, name in (("type", component, "type"), ("sub_type", component, "sub_type"),
                                     ("parameter", parameter, "type"))
     }  # fmt: skip
+
+
+def known_parameter_types() -> frozenset[str]:
+    """The template parameter types the effective spec lists, in lower case (a newer one is taken as given)."""
+    return _caseless_values()["parameter"]
 
 
 def _read_caseless(holder: dict[str, Any], field: str, kind: str) -> None:
@@ -271,14 +278,17 @@ def message_problems(message: Any, *, strict: bool = False, limits: bool = True)
     """
     if not isinstance(message, Mapping):
         return [Problem("$", f"a message must be a JSON object, not {type(message).__name__}")]
-    if is_status_body(message):
-        return read_receipt_problems(message)
     try:
         message = message if isinstance(message, dict) else dict(message)
-        if not schema_validator().is_valid(message):  # a valid message needs no second reading: the fast path
+        if is_status_body(message):
+            return read_receipt_problems(message, strict=strict)
+        valid = schema_validator().is_valid(message)  # a valid message needs no second reading: the fast path
+        if not valid:
             message = as_upstream_reads(message)
+            if not strict:
+                _read_known_in_any_case(message, schema_validator())
         found_limits = limit_problems(message) if limits else []
-        schema = schema_problems(message, strict=strict)
+        schema = [] if valid else schema_problems(message, strict=strict)
     except (RecursionError, ValueError) as exc:  # jsonschema-rs says "Recursion limit reached" as ValueError
         if isinstance(exc, ValueError) and "ecursion" not in str(exc):
             # What jsonschema-rs cannot take as JSON (a key that is not a string): never a bare ValueError.
@@ -291,12 +301,36 @@ def message_problems(message: Any, *, strict: bool = False, limits: bool = True)
 def is_status_body(body: Any) -> bool:
     """A body that speaks of a received message's status and names no recipient: a read receipt, or a
     typing indicator (which is one), as `mark_as_read` sends it."""
-    return isinstance(body, Mapping) and "status" in body and "to" not in body and "recipient" not in body
+    return isinstance(body, Mapping) and "status" in body and body.get("to") is None and body.get("recipient") is None
 
 
-def read_receipt_problems(receipt: Any) -> list[Problem]:
-    """What is wrong with a read receipt (`mark_as_read`'s body), against the effective spec."""
-    return schema_problems(receipt, READ_RECEIPT_SCHEMA)
+def read_receipt_problems(receipt: Any, *, strict: bool = True) -> list[Problem]:
+    """What is wrong with a read receipt (`mark_as_read`'s body), against the effective spec: a field given
+    as `null` is absent; `strict=False` takes a typing indicator `type` d360 does not know yet."""
+    validator = schema_validator(READ_RECEIPT_SCHEMA)
+    if validator.is_valid(receipt):
+        return []
+    return schema_problems(_without_nulls(receipt), READ_RECEIPT_SCHEMA, strict=strict)
+
+
+def _read_known_in_any_case(message: dict[str, Any], validator: jsonschema_rs.Validator) -> None:
+    """A `type` d360 knows, written in another case (an interactive "BUTTON", a message type "TEXT"): read as
+    the value it knows, so all that value's rules are checked, and logged once. (The template kinds the Cloud
+    API compares without regard to case were read so already.)"""
+    known: list[tuple[list[str | int], str]] = []
+    for error in validator.iter_errors(message):
+        if _is_unknown_kind(error):
+            wanted = str(error.instance).lower()  # a string: _is_unknown_kind says so
+            options = [option for option in error.kind.as_dict()["options"] if isinstance(option, str)]
+            same = [option for option in options if option.lower() == wanted]
+            if same:
+                known.append((list(error.instance_path), same[0]))
+                _warn_once(error.instance_path, error.instance, f"read as {same[0]!r}, the value d360 knows")
+    for path, value in known:
+        holder: Any = message
+        for step in path[:-1]:
+            holder = holder[step]
+        holder[path[-1]] = value
 
 
 def _under_any(path: str, places: list[str]) -> bool:

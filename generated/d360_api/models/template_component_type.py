@@ -4,9 +4,9 @@ from enum import StrEnum
 class TemplateComponentType(StrEnum):
     BODY = "body"
     BUTTON = "button"
-    CAROUSEL = "CAROUSEL"
+    CAROUSEL = "carousel"
     HEADER = "header"
-    LIMITED_TIME_OFFER = "LIMITED_TIME_OFFER"
+    LIMITED_TIME_OFFER = "limited_time_offer"
     TAP_TARGET_CONFIGURATION = "tap_target_configuration"
 
     def __str__(self) -> str:

@@ -16,7 +16,7 @@ import attrs
 
 from d360 import messages, templates
 from d360.json_input import JSONInputError, decode_text, loads
-from d360.validation import message_problems
+from d360.validation import is_status_body, message_problems
 
 
 class BulkInputError(Exception):
@@ -86,6 +86,9 @@ class BulkInput:
                 yield InputLine(line_number, content_hash, None, (str(exc),))
                 continue
             problems = tuple(str(problem) for problem in message_problems(message)) if validate else ()
+            if is_status_body(message):
+                # Its answer names no new message: a journal could never settle it by status.
+                problems = ("$: is a status body (a read receipt), not a message; send it with mark_as_read",)
             yield InputLine(line_number, content_hash, message if isinstance(message, dict) else None, problems)
 
     def _raw_json_lines(self) -> Iterator[tuple[int, str, bytes]]:

@@ -32,6 +32,7 @@ from d360.resources.template_rules import (
     template_shape,
 )
 from d360.resources.templates import Template, TemplateFilter, list_request
+from d360.validation import known_parameter_types
 
 TemplateKey = tuple[str, str]
 """A template's name and language code: what upstream looks a template message up by."""
@@ -241,7 +242,7 @@ class _Fit:
         wanted = header_format.lower()
         for number, parameter in enumerate(parameters):
             kind = parameter.get("type") if isinstance(parameter, Mapping) else None
-            if kind != wanted:
+            if _kind(kind) != wanted:
                 fits = f"{_parameter_of(kind)} does not fit it (give {_parameter_of(wanted)})"
                 self.add(f"{path}.parameters[{number}].type", f"{self.header_is()}: {fits}")
 
@@ -276,7 +277,7 @@ class _Fit:
             if not isinstance(parameter, Mapping):
                 continue
             given = parameter.get("type")
-            if given not in BODY_PARAMETER_TYPES:
+            if _kind(given) not in BODY_PARAMETER_TYPES and _kind(given) in known_parameter_types():
                 takes = ", ".join(BODY_PARAMETER_TYPES)
                 self.add(
                     f"{path}.parameters[{number}].type", f"{_parameter_of(given)} does not fit a body: it takes {takes}"
@@ -336,6 +337,11 @@ def _listed(variables: tuple[str, ...]) -> str:
     if len(variables) > 2 and numbers == list(range(1, len(variables) + 1)):
         return f"{{{{1}}}}..{{{{{len(variables)}}}}}"
     return ", ".join(f"{{{{{variable}}}}}" for variable in variables)
+
+
+def _kind(value: Any) -> Any:
+    """A parameter's type as the Cloud API compares it: without regard to case."""
+    return value.lower() if isinstance(value, str) else value
 
 
 def _parameter_of(given: Any) -> str:

@@ -188,12 +188,12 @@ class Sandbox:
         self.faults.check()
         self._initial_faults = attrs.evolve(self.faults)
         self.enforce_limits = enforce_limits
+        """Also refuse what upstream documents but no schema can say (unique button titles, ten rows in all);
+        the limits a schema can say (text length, button counts, phone numbers) are always enforced."""
         self.strict = strict
         """Refuse a `type` or `sub_type` value the effective spec does not list, as a client with
         `validate="strict"` does; by default such a message is taken, as upstream takes what it knows
         better than this sandbox, and the rest of it is checked in full."""
-        """Also refuse what upstream documents but no schema can say (unique button titles, ten rows in all);
-        the limits a schema can say (text length, button counts, phone numbers) are always enforced."""
         self.keep = keep
         self.keep_bytes = keep_bytes
         self._kept_bytes = 0
@@ -377,7 +377,7 @@ class Sandbox:
         self.webhooks.statuses_for(
             answer["messages"][0]["id"],
             body,
-            answer["contacts"][0].get("wa_id") or answer["contacts"][0]["user_id"],
+            answer["contacts"][0].get("wa_id", answer["contacts"][0].get("user_id", "")),
             failure_code=self.faults.delivery_failure_code if failed else None,
         )
         return JSONResponse(answer)
@@ -625,11 +625,11 @@ class Sandbox:
             while self._received and (len(self._received) > self.keep or self._kept_bytes > self.keep_bytes):
                 self._kept_bytes -= self._received.popleft().size
             self.accepted_count += 1
-        if "to" not in body:  # a business-scoped user id: upstream answers with it as the user's id
+        to = body.get("to")
+        if not isinstance(to, str):  # no `to` (or a null one): a business-scoped user id, answered as the user's id
             user_id = body["recipient"]
             contact = {"input": user_id, "user_id": user_id}
         else:
-            to = body["to"]
             wa_id = "".join(character for character in to if "0" <= character <= "9") or to
             contact = {"input": to, "wa_id": to if body.get("recipient_type") == "group" else wa_id}
         return {
