@@ -153,17 +153,37 @@ TEXT_IN_CASE_OF = {"body": "text", "BODY": "TEXT", "Body": "Text"}
 
 
 @pytest.mark.parametrize("spelling", COMPONENT_CASES)
-@pytest.mark.parametrize("strict", [False, True])
+@pytest.mark.parametrize("kind", ["sync", "async"])
 def test_a_component_type_is_taken_in_any_case_and_sent_as_given(
-    spelling: str, strict: bool, served: sandbox.RunningSandbox, served_strict: sandbox.RunningSandbox
+    spelling: str, kind: str, served: sandbox.RunningSandbox
 ) -> None:
-    body = {"messaging_product": "whatsapp", "to": TO, "type": "template", "template": {
+    body = component_in_case(spelling)
+    served.sandbox.clear()
+    client(kind, served).call("send", copy.deepcopy(body))
+    assert served.received()[0].body["template"] == body["template"]
+
+
+@pytest.mark.parametrize("spelling", COMPONENT_CASES)
+def test_strict_takes_the_spellings_the_spec_lists_and_refuses_others(
+    spelling: str, served_strict: sandbox.RunningSandbox
+) -> None:
+    body = component_in_case(spelling)
+    served_strict.sandbox.clear()
+    if spelling in ("body", "BODY"):  # the effective spec lists both
+        client("sync", served_strict, validate="strict").call("send", copy.deepcopy(body))
+        assert served_strict.received()[0].body["template"] == body["template"]
+    else:
+        with pytest.raises(ValidationError, match=r"components\[0\]\.type: must be one of 'header', 'body'"):
+            client("sync", served_strict, validate="strict").call("send", body)
+        refused = client("sync", served_strict, validate=False)
+        with pytest.raises(d360.BadRequestError, match="must be one of"):  # the strict sandbox refuses it too
+            refused.call("send", body)
+
+
+def component_in_case(spelling: str) -> dict[str, Any]:
+    return {"messaging_product": "whatsapp", "to": TO, "type": "template", "template": {
         "name": "hello", "language": {"code": "en"},
         "components": [{"type": spelling, "parameters": [{"type": TEXT_IN_CASE_OF[spelling], "text": "Anna"}]}]}}  # fmt: skip
-    target = served_strict if strict else served
-    target.sandbox.clear()
-    client("sync", target, validate="strict" if strict else True).call("send", copy.deepcopy(body))
-    assert target.received()[0].body["template"] == body["template"]
 
 
 def test_a_known_kind_in_the_wrong_shape_is_still_refused_in_any_case() -> None:
@@ -173,6 +193,12 @@ def test_a_known_kind_in_the_wrong_shape_is_still_refused_in_any_case() -> None:
 
 
 # null as absent.
+
+
+def test_strict_refuses_a_null_the_effective_spec_does_not_allow() -> None:
+    body = {"messaging_product": "whatsapp", "to": TO, "type": "text", "text": {"body": "a", "preview_url": None}}
+    assert problems(body) == []
+    assert problems(body, strict=True) == ["$.text.preview_url: must be boolean, not null"]
 
 
 def test_null_is_absent_for_an_optional_field_and_refused_for_a_required_one() -> None:
@@ -373,8 +399,9 @@ def test_no_body_d360_refuses_is_taken_by_the_effective_spec(name: str, mutation
         _set(body, path, value * 5000)
     elif mutation == "number":
         _set(body, path, 12345)
-    if message_problems(body, strict=True):
-        assert not schema_validator().is_valid(body), (name, mutation, path)
+    for strict in (False, True):
+        if message_problems(body, strict=strict):
+            assert not schema_validator().is_valid(body), (name, mutation, path, strict)
 
 
 def _leaves(body: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], Any]]:
@@ -445,6 +472,8 @@ def test_status_bodies_follow_the_same_rules_as_messages(body: dict[str, Any], e
     assert problems(body) == expected
     if body.get("typing_indicator"):
         assert problems(body, strict=True) == ["$.typing_indicator.type: must be one of 'text', not 'audio'"]
+    if "typing_indicator" in body and body["typing_indicator"] is None:
+        assert problems(body, strict=True) == ["$.typing_indicator: must be object, not null"]
 
 
 def test_a_known_kind_in_another_case_is_read_as_that_kind_and_checked_in_full(

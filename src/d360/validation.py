@@ -12,7 +12,8 @@ enumerated values upstream matches without regard to case (a template component'
 `sub_type`, a parameter's `type`) are compared that way; the message is still sent exactly as given.
 Open to the unknown, strict on the known: a `type` or `sub_type` the effective spec does not list yet is
 taken, with one warning per new value, and everything else in the message is still checked in full.
-`strict=True` (a client's `validate="strict"`) refuses such values as well.
+`strict=True` (a client's `validate="strict"`) checks exactly against the effective spec, as d360 did
+before: a new value, a `null` the spec does not allow, a kind in a case the spec does not list are refused.
 """
 
 from __future__ import annotations
@@ -273,8 +274,8 @@ def message_problems(message: Any, *, strict: bool = False, limits: bool = True)
     A status body (a read receipt, with or without a typing indicator) is checked as `mark_as_read`'s.
     Where a hand-written limit speaks of a place (`$.text.body is 5000 characters, ...`), the schema's
     words about that place or below it are left out: the same fault, said once and said better.
-    `strict` refuses `type` values the spec does not list; `limits=False` leaves out the limits no
-    schema can say (the sandbox's default).
+    `strict` checks exactly against the effective spec (no new `type` values, no `null` it does not allow);
+    `limits=False` leaves out the limits no schema can say (the sandbox's default).
     """
     if not isinstance(message, Mapping):
         return [Problem("$", f"a message must be a JSON object, not {type(message).__name__}")]
@@ -283,10 +284,9 @@ def message_problems(message: Any, *, strict: bool = False, limits: bool = True)
         if is_status_body(message):
             return read_receipt_problems(message, strict=strict)
         valid = schema_validator().is_valid(message)  # a valid message needs no second reading: the fast path
-        if not valid:
+        if not valid and not strict:  # strict: exactly the effective spec, as d360 checked before it read as upstream
             message = as_upstream_reads(message)
-            if not strict:
-                _read_known_in_any_case(message, schema_validator())
+            _read_known_in_any_case(message, schema_validator())
         found_limits = limit_problems(message) if limits else []
         schema = [] if valid else schema_problems(message, strict=strict)
     except (RecursionError, ValueError) as exc:  # jsonschema-rs says "Recursion limit reached" as ValueError
@@ -310,7 +310,7 @@ def read_receipt_problems(receipt: Any, *, strict: bool = True) -> list[Problem]
     validator = schema_validator(READ_RECEIPT_SCHEMA)
     if validator.is_valid(receipt):
         return []
-    return schema_problems(_without_nulls(receipt), READ_RECEIPT_SCHEMA, strict=strict)
+    return schema_problems(receipt if strict else _without_nulls(receipt), READ_RECEIPT_SCHEMA, strict=strict)
 
 
 def _read_known_in_any_case(message: dict[str, Any], validator: jsonschema_rs.Validator) -> None:

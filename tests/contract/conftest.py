@@ -19,7 +19,8 @@ CONTRACT_KEY = "contract-key"
 @pytest.fixture(scope="session")
 def running_sandbox() -> Iterator[sandbox.RunningSandbox]:
     # Template messages of any name: the contract is the spec's, not an account's templates.
-    with sandbox.running(api_keys=[CONTRACT_KEY], template_check=False) as served:
+    # Strict: the contract is the effective spec itself, so what it refuses the sandbox must refuse.
+    with sandbox.running(api_keys=[CONTRACT_KEY], template_check=False, strict=True) as served:
         yield served
 
 

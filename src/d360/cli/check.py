@@ -33,8 +33,8 @@ def add_validate_command(commands: Commands) -> None:
     validate.add_argument(
         "--strict",
         action="store_true",
-        help="also refuse type and sub_type values the spec does not list yet (by default they are taken with "
-        "a warning, and the rest of the message is checked)",
+        help="check exactly against the effective spec: refuse type values it does not list yet and nulls it "
+        "does not allow (by default they are taken with a warning, and the rest of the message is checked)",
     )
     validate.set_defaults(handler=run_validate)
 

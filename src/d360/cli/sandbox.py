@@ -55,7 +55,8 @@ def add_sandbox_command(commands: Commands) -> None:
     sandbox.add_argument(
         "--strict",
         action="store_true",
-        help="refuse type and sub_type values the spec does not list yet (by default they are taken, the rest checked)",
+        help="check exactly against the effective spec: refuse type values it does not list yet and nulls it "
+        "does not allow (by default they are taken, as upstream takes them, and the rest is checked)",
     )
     sandbox.add_argument("--keep", type=_integer, default=10_000, metavar="N", help="messages kept for inspection")
     sandbox.add_argument(

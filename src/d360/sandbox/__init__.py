@@ -191,9 +191,9 @@ class Sandbox:
         """Also refuse what upstream documents but no schema can say (unique button titles, ten rows in all);
         the limits a schema can say (text length, button counts, phone numbers) are always enforced."""
         self.strict = strict
-        """Refuse a `type` or `sub_type` value the effective spec does not list, as a client with
-        `validate="strict"` does; by default such a message is taken, as upstream takes what it knows
-        better than this sandbox, and the rest of it is checked in full."""
+        """Check exactly against the effective spec, as a client with `validate="strict"` does: a `type` value
+        it does not list, or a `null` it does not allow, is refused. By default such a message is taken, as
+        upstream takes what it knows better than this sandbox, and the rest of it is checked in full."""
         self.keep = keep
         self.keep_bytes = keep_bytes
         self._kept_bytes = 0

@@ -89,7 +89,8 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
     url = request.config.getoption("--d360-target-url")
     if url is None:
         # The suite sends template messages of any name: it tests the spec's contract, not an account's templates.
-        served = sandbox.start(sandbox.Sandbox([LOCAL_KEY], template_check=False))
+        # Strict: the contract is the effective spec itself, so what it refuses the sandbox must refuse.
+        served = sandbox.start(sandbox.Sandbox([LOCAL_KEY], template_check=False, strict=True))
         local = Target(served.base_url, LOCAL_KEY, remote=False, inspectable=True)
         try:
             yield local
