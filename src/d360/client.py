@@ -53,6 +53,8 @@ from d360.resources.template_cache import RECHECK_AFTER, RETRY, Entry, TemplateC
 if TYPE_CHECKING:
     from d360.concurrency import SendOutcome
     from d360.media import AsyncMedia, Media
+    from d360.resources.block_users import AsyncBlockUsers, BlockUsers
+    from d360.resources.health import Health
     from d360.resources.template_check import CheckedTemplate, TemplateKey, TemplateLookup
     from d360.resources.templates import AsyncTemplates, Templates
 from d360.responses import (
@@ -443,6 +445,21 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
 
         return Media(self)
 
+    def health(self) -> Health:
+        """Whether the number may send now (`.can_send`) and why not (`.reasons`): the number's, its WABA's,
+        the business's and the app's status, from GET /health_status."""
+        from d360.resources.base import BlockingRunner
+        from d360.resources.health import health_request
+
+        return BlockingRunner(self).run(health_request())
+
+    @property
+    def block_users(self) -> BlockUsers:
+        """The number's block list: `list()` (every page), `add(numbers)`, `remove(numbers)`."""
+        from d360.resources.block_users import BlockUsers
+
+        return BlockUsers(self)
+
     @property
     def templates(self) -> Templates:
         """Message templates: `list`, `get`, `create` (checked first), `delete`, and the template `library`."""
@@ -662,6 +679,21 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
         from d360.media import AsyncMedia
 
         return AsyncMedia(self)
+
+    async def health(self) -> Health:
+        """Whether the number may send now, and why not; see `Client.health`."""
+        from d360.resources.base import AwaitingRunner
+        from d360.resources.health import health_request
+
+        result: Health = await AwaitingRunner(self).run(health_request())
+        return result
+
+    @property
+    def block_users(self) -> AsyncBlockUsers:
+        """The number's block list, awaited: `await client.block_users.add(["4915112345678"])`."""
+        from d360.resources.block_users import AsyncBlockUsers
+
+        return AsyncBlockUsers(self)
 
     @property
     def templates(self) -> AsyncTemplates:
