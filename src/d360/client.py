@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from d360.media import AsyncMedia, Media
     from d360.resources.block_users import AsyncBlockUsers, BlockUsers
     from d360.resources.health import Health
+    from d360.resources.profile import AsyncProfile, Profile
     from d360.resources.template_check import CheckedTemplate, TemplateKey, TemplateLookup
     from d360.resources.templates import AsyncTemplates, Templates
 from d360.responses import (
@@ -454,6 +455,13 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
         return BlockingRunner(self).run(health_request())
 
     @property
+    def profile(self) -> Profile:
+        """The business profile: `get()`, `update(about=..., websites=[...], ...)` (checked first)."""
+        from d360.resources.profile import Profile
+
+        return Profile(self)
+
+    @property
     def block_users(self) -> BlockUsers:
         """The number's block list: `list()` (every page), `add(numbers)`, `remove(numbers)`."""
         from d360.resources.block_users import BlockUsers
@@ -687,6 +695,13 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
 
         result: Health = await AwaitingRunner(self).run(health_request())
         return result
+
+    @property
+    def profile(self) -> AsyncProfile:
+        """The business profile, awaited: `await client.profile.get()`; see `Client.profile`."""
+        from d360.resources.profile import AsyncProfile
+
+        return AsyncProfile(self)
 
     @property
     def block_users(self) -> AsyncBlockUsers:

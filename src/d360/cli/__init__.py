@@ -41,6 +41,7 @@ from d360.cli.common import (
 from d360.cli.contract import add_contract_command
 from d360.cli.health import add_health_command
 from d360.cli.media import add_media_commands
+from d360.cli.profile import add_profile_commands
 from d360.cli.sandbox import add_sandbox_command
 from d360.cli.send import add_send_command
 from d360.cli.templates import add_templates_commands
@@ -68,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_templates_commands(commands)
     add_health_command(commands)
     add_block_commands(commands)
+    add_profile_commands(commands)
     add_sandbox_command(commands)
     add_webhook_commands(commands)
     add_contract_command(commands)

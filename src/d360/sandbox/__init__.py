@@ -43,6 +43,7 @@ from d360.sandbox.health import HealthEndpoints, HealthState
 from d360.sandbox.media import DEFAULT_KEEP as DEFAULT_MEDIA_KEEP
 from d360.sandbox.media import DEFAULT_KEEP_BYTES as DEFAULT_MEDIA_KEEP_BYTES
 from d360.sandbox.media import DEFAULT_SESSION_TTL, LOOKASIDE, MAX_UPLOAD_BYTES, MediaStore, NoRoom
+from d360.sandbox.profile import ProfileEndpoints, ProfileStore
 from d360.sandbox.templates import DEFAULT_MAX_TEMPLATES, DEFAULT_REVIEW_SECONDS, TemplateEndpoints, TemplateStore
 from d360.sandbox.webhooks import (
     DEFAULT_GIVE_UP_AFTER,
@@ -238,6 +239,9 @@ class Sandbox:
         self.blocked = BlockList()
         """The number's block list (GET, POST, DELETE /block_users); a message to a user on it is refused."""
         self._block_user_endpoints = BlockUserEndpoints(self.blocked, self._authorized, _read_body)
+        self.profile = ProfileStore()
+        """The business profile (GET and POST /whatsapp_business_profile); `profile.fields()` reads it."""
+        self._profile_endpoints = ProfileEndpoints(self.profile, self._authorized, _read_body)
         self.app = self._build_app()
 
     def received(self) -> list[ReceivedMessage]:
@@ -258,8 +262,8 @@ class Sandbox:
         """Everything back to how the sandbox was made: no kept messages, read receipts or typing indicators
         (`accepted_count` 0), the faults it was given (their dice re-seeded, the rate limit's window empty),
         the webhook URL, secret and headers it was given (no pending delivery, stats zeroed), no media or
-        upload sessions, only the templates it starts with, a healthy number and an empty block list. Safe
-        from any thread while it serves; `d360_sandbox` calls it around each test.
+        upload sessions, only the templates it starts with, a healthy number, an empty block list and the
+        first business profile. Safe from any thread while it serves; `d360_sandbox` calls it around each test.
 
         Whatever the sandbox comes to hold must be emptied here, so that one call empties it all.
         """
@@ -273,6 +277,7 @@ class Sandbox:
         self.templates.clear()
         self.health.reset()
         self.blocked.clear()
+        self.profile.reset()
 
     def _fresh_webhook_settings(self) -> WebhookSettings:
         """A copy of the webhook settings the sandbox was made with, for its sender to change at will."""
@@ -305,6 +310,7 @@ class Sandbox:
                 Route(ATTACHMENTS_PATH, self._download_media, methods=["GET"]),
                 *self._health_endpoints.routes(),
                 *self._block_user_endpoints.routes(),
+                *self._profile_endpoints.routes(),
                 *self._template_endpoints.routes(),  # before /{media_id}, which would take /message_template_library
                 Route("/{media_id}", self._media_by_id, methods=["GET", "DELETE"]),
             ]
@@ -677,6 +683,7 @@ _FIXED_PATHS = {
     "message_template_library": "GET",
     "health_status": "GET",
     "block_users": "GET, POST, DELETE",
+    "whatsapp_business_profile": "GET, POST",
 }
 """The one-segment paths of the other routes, with the methods they take: `/{media_id}` would otherwise take
 them for media ids when asked with another method."""
