@@ -207,3 +207,11 @@ def test_bulk_sends_when_the_health_status_cannot_be_read(tmp_path: Path) -> Non
         assert running.sandbox.accepted_count == 2
     assert result.returncode == 0, result.stderr
     assert "bulk: the health status could not be read" in result.stderr
+
+
+def test_the_resources_package_names_every_resource() -> None:
+    import d360.resources
+
+    for name in d360.resources.__all__:
+        assert getattr(d360.resources, name).__name__ == name
+    assert d360.resources.Health is Health
