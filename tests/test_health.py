@@ -209,6 +209,20 @@ def test_bulk_sends_when_the_health_status_cannot_be_read(tmp_path: Path) -> Non
     assert "bulk: the health status could not be read" in result.stderr
 
 
+def test_bulk_no_health_check_sends_from_an_unhealthy_number_without_asking(
+    served: sandbox.RunningSandbox, tmp_path: Path
+) -> None:
+    served.sandbox.clear()
+    served.sandbox.health.set("WABA", "BLOCKED", error_code=141014)
+    source = write_jsonl(tmp_path / "campaign.jsonl", 2)
+    result = subprocess.run([D360, "bulk", str(source), "--journal", str(tmp_path / "run.sqlite"),
+                             "--no-health-check", "--max-retries", "0"], capture_output=True, text=True,
+                            env=environment(served), timeout=120, check=False)  # fmt: skip
+    # Upstream refuses each send itself: the lines fail with its error, as before the check existed.
+    assert result.returncode == 1, result.stderr
+    assert "cannot send (d360 health)" not in result.stdout and "failed 2" in result.stdout
+
+
 def test_the_resources_package_names_every_resource() -> None:
     import d360.resources
 

@@ -98,6 +98,12 @@ def add_bulk_commands(commands: Commands) -> None:
         help="send template messages without first checking each against its template (by default each "
         "template is fetched once, and a line that does not fit refuses the whole campaign, nothing sent)",
     )
+    bulk.add_argument(
+        "--no-health-check",
+        action="store_true",
+        help="start sending without first asking upstream whether the number can send (by default a number "
+        "that cannot send, as `d360 health` says, refuses the run: nothing sent, exit 1)",
+    )
     bulk.set_defaults(handler=run_bulk)
     report = commands.add_parser(
         "bulk-report",
@@ -324,7 +330,7 @@ async def _health_refusal(client: AsyncClient, journal: Any, arguments: argparse
     (an endpoint a proxy does not serve, an outage) is said on stderr and the run goes on: the sends meet
     the same failure, and say it as before."""
     counts = journal.counts()
-    if not (counts["pending"] or (arguments.resend_unknown and counts["unknown"])):
+    if arguments.no_health_check or not (counts["pending"] or (arguments.resend_unknown and counts["unknown"])):
         return None
     try:
         health = await client.health()
