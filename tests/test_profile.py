@@ -129,6 +129,15 @@ def test_a_photo_handle_from_an_upload_session_sets_the_picture(served: sandbox.
     assert url is not None and url.startswith("https://pps.whatsapp.net/v/sandbox/")
 
 
+def test_fields_an_update_may_not_set_are_not_kept(served: sandbox.RunningSandbox) -> None:
+    headers = {"D360-API-KEY": served.api_key}
+    url = f"{served.base_url}/whatsapp_business_profile"
+    body = {"about": "Hi", "profile_picture_url": 42, "messaging_product": "whatsapp"}
+    assert httpx.post(url, json=body, headers=headers).json() == {"success": True}
+    assert "profile_picture_url" not in served.sandbox.profile.fields()
+    assert served.sandbox.profile.fields()["about"] == "Hi"
+
+
 def test_reset_brings_back_the_first_profile(served: sandbox.RunningSandbox) -> None:
     with client(served) as blocking:
         blocking.profile.update(about="changed")

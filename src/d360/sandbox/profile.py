@@ -32,6 +32,9 @@ INITIAL: dict[str, Any] = {
     "websites": ["https://example.com"],
 }
 PICTURE_URL = "https://pps.whatsapp.net/v/sandbox/{digest}.jpg"
+UPDATABLE = ("about", "address", "description", "email", "vertical", "websites")
+"""What an update sets as given; the picture's URL comes from `profile_picture_handle`, and any other field
+of the body (the spec allows more) is not kept, so an answer never holds what the spec does not say."""
 
 
 class ProfileStore:
@@ -59,7 +62,7 @@ class ProfileStore:
     def update(self, changes: Mapping[str, Any]) -> None:
         picture = changes.get("profile_picture_handle")
         with self._lock:
-            for field in FIELDS:
+            for field in UPDATABLE:
                 if field in changes:
                     self._fields[field] = copy.deepcopy(changes[field])
             if isinstance(picture, str):
