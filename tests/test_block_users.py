@@ -217,3 +217,28 @@ def test_d360_block_refuses_a_bad_number_with_exit_2(served: sandbox.RunningSand
     assert result.returncode == 2
     assert result.stderr.startswith("d360: error: invalid block list request (1 problem): $.numbers[0]: '12'")
     assert len(served.sandbox.blocked) == 0
+
+
+def test_the_sandboxs_answers_fit_the_effective_spec_and_survive_the_generated_models(
+    served: sandbox.RunningSandbox,
+) -> None:
+    from d360_api.models import BlockUsersErrorResponse, BlockUsersResponse, GetBlockedUsersResponse
+
+    from d360.validation import schema_problems
+
+    headers = {"D360-API-KEY": served.api_key}
+    url = f"{served.base_url}/block_users"
+    served.sandbox.blocked.max_blocked = 1
+    blocked = httpx.post(url, json={"block_users": [{"user": ANNA}]}, headers=headers).json()
+    failed = httpx.post(url, json={"block_users": [{"user": BEN}]}, headers=headers).json()
+    listed = httpx.get(url, params={"limit": 1}, headers=headers).json()
+    removed = httpx.request("DELETE", url, json={"block_users": [{"user": ANNA}]}, headers=headers).json()
+    for answer, schema, model in (
+        (blocked, "block_users.BlockUsersResponse", BlockUsersResponse),
+        (failed, "block_users.BlockUsersErrorResponse", BlockUsersErrorResponse),
+        (listed, "block_users.GetBlockedUsersResponse", GetBlockedUsersResponse),
+        (removed, "block_users.BlockUsersResponse", BlockUsersResponse),
+    ):
+        assert schema_problems(answer, schema) == [], answer
+        assert model.from_dict(answer).to_dict() == answer
+    assert failed["block_users"]["failed_users"][0]["errors"][0]["code"] == 139101

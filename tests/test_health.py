@@ -165,8 +165,10 @@ def test_d360_health_exits_1_with_the_reasons_when_it_cannot(served: sandbox.Run
     assert record["entities"][1]["errors"][0]["code"] == 141006
 
 
-def test_d360_health_exits_3_when_upstream_cannot_be_reached(tmp_path: Path) -> None:
-    result = subprocess.run([D360, "health", "--base-url", "http://127.0.0.1:9", "--api-key", "k",
+def test_d360_health_exits_3_when_upstream_cannot_be_reached() -> None:
+    from tests.test_regen import closed_port
+
+    result = subprocess.run([D360, "health", "--base-url", f"http://127.0.0.1:{closed_port()}", "--api-key", "k",
                              "--max-retries", "0"], capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
     assert result.returncode == 3, result.stderr
 
@@ -229,3 +231,18 @@ def test_the_resources_package_names_every_resource() -> None:
     for name in d360.resources.__all__:
         assert getattr(d360.resources, name).__name__ == name
     assert d360.resources.Health is Health
+
+
+def test_the_sandboxs_answers_fit_the_effective_spec_and_survive_the_generated_models(
+    served: sandbox.RunningSandbox,
+) -> None:
+    from d360_api.models import GetHealthStatusResponse
+
+    from d360.validation import schema_problems, spec
+
+    served.sandbox.health.set("APP", "BLOCKED", error_code=141000)
+    answer = httpx.get(f"{served.base_url}/health_status", headers={"D360-API-KEY": served.api_key}).json()
+    assert schema_problems(answer, "health_status.GetHealthStatusResponse") == []
+    assert GetHealthStatusResponse.from_dict(answer).to_dict() == answer
+    operation = spec()["paths"]["/health_status"]["get"]
+    assert (operation["operationId"], operation["tags"]) == ("get-health-status", ["Health"])

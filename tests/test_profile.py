@@ -218,3 +218,21 @@ def test_d360_profile_set_refuses_bad_input_with_exit_2(
     result = d360_profile(served, "set", *arguments)
     assert result.returncode == 2 and expected in result.stderr
     assert served.sandbox.profile.fields() == INITIAL
+
+
+def test_the_sandboxs_answers_fit_the_effective_spec_and_survive_the_generated_models(
+    served: sandbox.RunningSandbox,
+) -> None:
+    from d360_api.models import GetBusinessProfileResponse, UpdateBusinessProfileResponse
+
+    from d360.validation import schema_problems
+
+    headers = {"D360-API-KEY": served.api_key}
+    url = f"{served.base_url}/whatsapp_business_profile"
+    updated = httpx.post(url, json={"vertical": "SPACE_TRAVEL", "about": "Hi"}, headers=headers).json()
+    read = httpx.get(url, headers=headers).json()
+    assert schema_problems(updated, "profile.UpdateBusinessProfileResponse") == []
+    assert UpdateBusinessProfileResponse.from_dict(updated).to_dict() == updated
+    assert schema_problems(read, "profile.GetBusinessProfileResponse") == [], read
+    parsed = GetBusinessProfileResponse.from_dict(read)
+    assert parsed.to_dict() == read and parsed.data[0].vertical == "SPACE_TRAVEL"  # the open enum keeps it

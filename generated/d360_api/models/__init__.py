@@ -102,7 +102,6 @@ from .upload_messaging_product import UploadMessagingProduct
 from .upload_response import UploadResponse
 from .upload_session import UploadSession
 from .upload_session_status import UploadSessionStatus
-from .vertical import Vertical
 from .webhook_config import WebhookConfig
 from .webhook_config_headers import WebhookConfigHeaders
 from .webhook_config_response import WebhookConfigResponse
@@ -205,7 +204,6 @@ __all__ = (
     "UploadResponse",
     "UploadSession",
     "UploadSessionStatus",
-    "Vertical",
     "WebhookConfig",
     "WebhookConfigHeaders",
     "WebhookConfigResponse",

@@ -6,7 +6,6 @@ from typing import Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.vertical import Vertical
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="BusinessProfileData")
@@ -23,7 +22,10 @@ class BusinessProfileData:
         description (str | Unset):
         email (str | Unset):
         profile_picture_url (str | Unset):
-        vertical (Vertical | Unset): The business's industry (values newer than these are kept).
+        vertical (str | Unset): The business's industry: UNDEFINED, OTHER, AUTO, BEAUTY, APPAREL, EDU, ENTERTAIN,
+            EVENT_PLAN, FINANCE, GROCERY, GOVT, HOTEL, HEALTH, NONPROFIT, PROF_SERVICES, RETAIL, TRAVEL, RESTAURANT,
+            ALCOHOL, ONLINE_GAMBLING, PHYSICAL_GAMBLING, OTC_DRUGS, NOT_A_BIZ (the pages' lists); open, as the update takes
+            a newer value too, so an answer may hold one.
         websites (list[str] | Unset):
     """
 
@@ -33,7 +35,7 @@ class BusinessProfileData:
     description: str | Unset = UNSET
     email: str | Unset = UNSET
     profile_picture_url: str | Unset = UNSET
-    vertical: Vertical | Unset = UNSET
+    vertical: str | Unset = UNSET
     websites: list[str] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -50,9 +52,7 @@ class BusinessProfileData:
 
         profile_picture_url = self.profile_picture_url
 
-        vertical: str | Unset = UNSET
-        if not isinstance(self.vertical, Unset):
-            vertical = self.vertical.value
+        vertical = self.vertical
 
         websites: list[str] | Unset = UNSET
         if not isinstance(self.websites, Unset):
@@ -97,12 +97,7 @@ class BusinessProfileData:
 
         profile_picture_url = d.pop("profile_picture_url", UNSET)
 
-        _vertical = d.pop("vertical", UNSET)
-        vertical: Vertical | Unset
-        if isinstance(_vertical, Unset):
-            vertical = UNSET
-        else:
-            vertical = Vertical(_vertical)
+        vertical = d.pop("vertical", UNSET)
 
         websites = cast(list[str], d.pop("websites", UNSET))
 

@@ -25,8 +25,8 @@ class UpdateBusinessProfileRequest:
         email (str | Unset):
         messaging_product (UpdateBusinessProfileRequestMessagingProduct | Unset):
         profile_picture_handle (str | Unset): The handle of an image uploaded through an upload session (POST /uploads).
-        vertical (str | Unset): One of profile.Vertical's values; a value newer than d360's list is sent as given. It
-            cannot be set back to empty.
+        vertical (str | Unset): One of the values BusinessProfileData.vertical lists; a value newer than d360's list is
+            sent as given. It cannot be set back to empty.
         websites (list[str] | Unset):
     """
 
