@@ -129,6 +129,43 @@ def test_a_photo_handle_from_an_upload_session_sets_the_picture(served: sandbox.
     assert url is not None and url.startswith("https://pps.whatsapp.net/v/sandbox/")
 
 
+def test_set_photo_uploads_through_a_session_and_sets_it_through_both_clients(
+    served: sandbox.RunningSandbox, tmp_path: Path
+) -> None:
+    photo = tmp_path / "logo.png"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 200)
+    sessions = len(served.sandbox.media.sessions)
+    with client(served) as blocking:
+        blocking.profile.set_photo(photo)
+        first = blocking.profile.get(["profile_picture_url"]).profile_picture_url
+
+    async def run() -> str | None:
+        async with d360.AsyncClient(api_key=served.api_key, base_url=served.base_url) as awaiting:
+            await awaiting.profile.set_photo(b"\xff\xd8\xff\xe0" + b"1" * 200, "image/jpeg", filename="b.jpg")
+            return (await awaiting.profile.get(["profile_picture_url"])).profile_picture_url
+
+    second = asyncio.run(run())
+    assert first and second and first != second and first.startswith("https://pps.whatsapp.net/v/sandbox/")
+    assert len(served.sandbox.media.sessions) == sessions + 2  # each through an upload session
+
+
+@pytest.mark.parametrize(
+    ("file", "mime_type", "expected"),
+    [
+        ("logo.gif", None, "$.file: 'logo.gif' is not a .jpg, .jpeg or .png file"),
+        (b"GIF89a", "image/gif", "$.mime_type: a profile photo is image/jpeg or image/png, not 'image/gif'"),
+    ],
+)
+def test_a_photo_that_is_not_one_is_refused_before_the_upload(
+    served: sandbox.RunningSandbox, file: object, mime_type: str | None, expected: str
+) -> None:
+    sessions = len(served.sandbox.media.sessions)
+    with client(served) as blocking, pytest.raises(d360.ValidationError) as refused:
+        blocking.profile.set_photo(file, mime_type)
+    assert str(refused.value.problems[0]) == expected
+    assert len(served.sandbox.media.sessions) == sessions
+
+
 def test_fields_an_update_may_not_set_are_not_kept(served: sandbox.RunningSandbox) -> None:
     headers = {"D360-API-KEY": served.api_key}
     url = f"{served.base_url}/whatsapp_business_profile"
@@ -209,7 +246,8 @@ def test_d360_profile_set_then_get(served: sandbox.RunningSandbox, tmp_path: Pat
         ((), "d360: error: nothing to change: give --about"),
         (("--email", "bakery"), "d360: error: invalid business profile (1 problem): $.email: 'bakery' is not an email"),
         (("--about", "x" * 140), "$.about: is 140 characters, more than the limit of 139"),
-        (("--photo", "logo.gif"), "d360: error: --photo takes a JPEG or PNG file"),
+        (("--photo", "logo.gif"), "d360: error: invalid profile photo (1 problem): $.file: 'logo.gif' is not a .jpg"),
+        (("--photo", "logo.png", "--about", ""), "$.about: must not be empty"),
     ],
 )
 def test_d360_profile_set_refuses_bad_input_with_exit_2(

@@ -456,10 +456,10 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
 
     @property
     def profile(self) -> Profile:
-        """The business profile: `get()`, `update(about=..., websites=[...], ...)` (checked first)."""
+        """The business profile: `get()`, `update(about=..., websites=[...], ...)` (checked first), `set_photo`."""
         from d360.resources.profile import Profile
 
-        return Profile(self)
+        return Profile(self, self.media)
 
     @property
     def block_users(self) -> BlockUsers:
@@ -701,7 +701,7 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
         """The business profile, awaited: `await client.profile.get()`; see `Client.profile`."""
         from d360.resources.profile import AsyncProfile
 
-        return AsyncProfile(self)
+        return AsyncProfile(self, self.media)
 
     @property
     def block_users(self) -> AsyncBlockUsers:

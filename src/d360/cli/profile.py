@@ -55,14 +55,14 @@ def run_set(arguments: argparse.Namespace) -> int:
     if not changes and arguments.photo is None:
         raise UsageError("nothing to change: give --about, --address, --description, --email, --vertical, "
                          "--website or --photo")  # fmt: skip
-    if arguments.photo is not None and not arguments.photo.lower().endswith((".jpg", ".jpeg", ".png")):
-        raise UsageError(f"--photo takes a JPEG or PNG file (.jpg, .jpeg, .png), not {arguments.photo}")
+    if arguments.photo is not None:
+        from d360.resources.profile import photo_type, update_request
+
+        # Checked before the photo is uploaded: a file that is not a photo, or a bad field, costs no upload.
+        photo_type(arguments.photo, None)
+        update_request({**changes, "profile_picture_handle": "checked-before-the-upload"})
     with make_client(arguments) as client:
         if arguments.photo is not None:
-            # Checked before the photo is uploaded: a bad field must not cost an upload.
-            from d360.resources.profile import update_request
-
-            update_request({**changes, "profile_picture_handle": "checked-before-upload"})
             changes["profile_picture_handle"] = client.media.upload_resumable(arguments.photo)
         client.profile.update(**changes)
     if arguments.json:

@@ -20,8 +20,9 @@ Wire shapes: GET /whatsapp_business_profile?fields=... answers `{data: [profile]
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Coroutine, Mapping, Sequence
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 import attrs
 
@@ -41,6 +42,8 @@ VERTICALS = (
 )  # fmt: skip
 """The verticals upstream's pages list; a newer one is still sent and read as given."""
 UPDATE_SCHEMA = "profile.UpdateBusinessProfileRequest"
+PHOTO_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
+"""What a profile photo may be: a JPEG or PNG image (the Cloud API's profile photo types)."""
 
 ProfileT = TypeVar("ProfileT")
 DoneT = TypeVar("DoneT")
@@ -164,6 +167,32 @@ def _plainly(problem: Problem) -> Problem:
     return problem
 
 
+def photo_type(file: Any, mime_type: str | None) -> str | None:
+    """The photo's MIME type as far as it can be told before an upload (`mime_type`, or a path's suffix; None
+    for bytes or a file object, whose type the upload finds); ValidationError for one that is not a photo's."""
+    if mime_type is None and isinstance(file, str | os.PathLike):
+        suffix = os.path.splitext(os.fspath(file))[1].lower()
+        mime_type = PHOTO_TYPES.get(suffix)
+        if mime_type is None:
+            raise ValidationError(
+                [Problem("$.file", f"{os.fspath(file)!r} is not a .jpg, .jpeg or .png file")], subject="profile photo"
+            )
+    if mime_type is not None and mime_type not in PHOTO_TYPES.values():
+        raise ValidationError(
+            [Problem("$.mime_type", f"a profile photo is image/jpeg or image/png, not {mime_type!r}")],
+            subject="profile photo",
+        )
+    return mime_type
+
+
+class ResumableUploads(Protocol):
+    """What `set_photo` needs of `client.media` (said here, so this module imports no client)."""
+
+    def upload_resumable(
+        self, file: Any, mime_type: str | None = None, *, filename: str | None = None, session: str | None = None
+    ) -> Any: ...
+
+
 class ProfileResource(Generic[ProfileT, DoneT]):
     _runner: Runner
 
@@ -202,12 +231,25 @@ class ProfileResource(Generic[ProfileT, DoneT]):
 class Profile(ProfileResource[BusinessProfile, None]):
     """`client.profile` on `Client`: each method blocks."""
 
-    def __init__(self, client: BlockingCaller) -> None:
+    def __init__(self, client: BlockingCaller, media: ResumableUploads) -> None:
         self._runner = BlockingRunner(client)
+        self._media = media
+
+    def set_photo(self, file: Any, mime_type: str | None = None, *, filename: str | None = None) -> None:
+        """Make a JPEG or PNG (a path, bytes or a binary file) the profile photo: uploaded through an upload
+        session (resumed where it stopped, should a chunk fail), then set by its handle."""
+        handle = self._media.upload_resumable(file, photo_type(file, mime_type), filename=filename)
+        self.update(profile_picture_handle=handle)
 
 
 class AsyncProfile(ProfileResource[Coroutine[Any, Any, BusinessProfile], Coroutine[Any, Any, None]]):
     """`client.profile` on `AsyncClient`: the same methods, awaited."""
 
-    def __init__(self, client: AwaitingCaller) -> None:
+    def __init__(self, client: AwaitingCaller, media: ResumableUploads) -> None:
         self._runner = AwaitingRunner(client)
+        self._media = media
+
+    async def set_photo(self, file: Any, mime_type: str | None = None, *, filename: str | None = None) -> None:
+        """Make a JPEG or PNG the profile photo; see `Profile.set_photo`."""
+        handle = await self._media.upload_resumable(file, photo_type(file, mime_type), filename=filename)
+        await self.update(profile_picture_handle=handle)
