@@ -228,7 +228,7 @@ def test_upstream_text_holding_a_lone_surrogate_is_journaled_escaped_with_no_tra
     with scripted_server() as server:
         server.script(Reply(200, answer % 1), Reply(400, refusal), Reply(200, answer % 3))
         result = bulk(server.base_url, str(source), "--journal", str(journal), "--concurrency", "1",
-                      "--no-template-check", "--max-retries", "0")  # fmt: skip
+                      "--no-template-check", "--no-health-check", "--max-retries", "0")  # fmt: skip
     assert result.returncode == 1, result.stderr  # a line upstream refused: exit 1, as for any refusal
     assert "Traceback" not in result.stderr and "UnicodeEncodeError" not in result.stderr
     with sqlite3.connect(journal) as db:

@@ -55,6 +55,9 @@ from d360.resources.template_cache import RECHECK_AFTER, RETRY, Entry, TemplateC
 if TYPE_CHECKING:
     from d360.concurrency import SendOutcome
     from d360.media import AsyncMedia, Media
+    from d360.resources.block_users import AsyncBlockUsers, BlockUsers
+    from d360.resources.health import Health
+    from d360.resources.profile import AsyncProfile, Profile
     from d360.resources.template_check import CheckedTemplate, TemplateKey, TemplateLookup
     from d360.resources.templates import AsyncTemplates, Templates
 from d360.responses import (
@@ -453,6 +456,28 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
 
         return Media(self)
 
+    def health(self) -> Health:
+        """Whether the number may send now (`.can_send`) and why not (`.reasons`): the number's, its WABA's,
+        the business's and the app's status, from GET /health_status."""
+        from d360.resources.base import BlockingRunner
+        from d360.resources.health import health_request
+
+        return BlockingRunner(self).run(health_request())
+
+    @property
+    def profile(self) -> Profile:
+        """The business profile: `get()`, `update(about=..., websites=[...], ...)` (checked first), `set_photo`."""
+        from d360.resources.profile import Profile
+
+        return Profile(self, self.media)
+
+    @property
+    def block_users(self) -> BlockUsers:
+        """The number's block list: `list()` (every page), `add(numbers)`, `remove(numbers)`."""
+        from d360.resources.block_users import BlockUsers
+
+        return BlockUsers(self)
+
     @property
     def templates(self) -> Templates:
         """Message templates: `list`, `get`, `create` (checked first), `delete`, and the template `library`."""
@@ -672,6 +697,28 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
         from d360.media import AsyncMedia
 
         return AsyncMedia(self)
+
+    async def health(self) -> Health:
+        """Whether the number may send now, and why not; see `Client.health`."""
+        from d360.resources.base import AwaitingRunner
+        from d360.resources.health import health_request
+
+        result: Health = await AwaitingRunner(self).run(health_request())
+        return result
+
+    @property
+    def profile(self) -> AsyncProfile:
+        """The business profile, awaited: `await client.profile.get()`; see `Client.profile`."""
+        from d360.resources.profile import AsyncProfile
+
+        return AsyncProfile(self, self.media)
+
+    @property
+    def block_users(self) -> AsyncBlockUsers:
+        """The number's block list, awaited: `await client.block_users.add(["4915112345678"])`."""
+        from d360.resources.block_users import AsyncBlockUsers
+
+        return AsyncBlockUsers(self)
 
     @property
     def templates(self) -> AsyncTemplates:

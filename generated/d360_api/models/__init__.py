@@ -1,7 +1,17 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .action_object import ActionObject
+from .block_user import BlockUser
+from .block_users_api_error import BlockUsersAPIError
+from .block_users_api_error_error_data import BlockUsersAPIErrorErrorData
+from .block_users_error_response import BlockUsersErrorResponse
+from .block_users_request import BlockUsersRequest
+from .block_users_request_messaging_product import BlockUsersRequestMessagingProduct
+from .block_users_response import BlockUsersResponse
+from .block_users_result import BlockUsersResult
+from .blocked_user_result import BlockedUserResult
 from .body_object import BodyObject
+from .business_profile_data import BusinessProfileData
 from .contact_card import ContactCard
 from .contact_card_addresses_item import ContactCardAddressesItem
 from .contact_card_emails_item import ContactCardEmailsItem
@@ -15,10 +25,18 @@ from .date_time import DateTime
 from .delete_response import DeleteResponse
 from .delete_template_response import DeleteTemplateResponse
 from .error_resp import ErrorResp
+from .failed_user import FailedUser
 from .footer_object import FooterObject
+from .get_blocked_users_data_item import GetBlockedUsersDataItem
+from .get_blocked_users_response import GetBlockedUsersResponse
+from .get_business_profile_response import GetBusinessProfileResponse
+from .get_health_status_response import GetHealthStatusResponse
 from .get_message_template_library_response import GetMessageTemplateLibraryResponse
 from .header_object import HeaderObject
 from .header_object_type import HeaderObjectType
+from .health_entity import HealthEntity
+from .health_error import HealthError
+from .health_status import HealthStatus
 from .interactive_object import InteractiveObject
 from .interactive_object_type import InteractiveObjectType
 from .language_object import LanguageObject
@@ -34,6 +52,8 @@ from .message_response_payload import MessageResponsePayload
 from .message_template_library_item import MessageTemplateLibraryItem
 from .message_type import MessageType
 from .mime_type import MimeType
+from .paging import Paging
+from .paging_cursors import PagingCursors
 from .paging_info import PagingInfo
 from .paging_info_cursors import PagingInfoCursors
 from .pin_object import PinObject
@@ -76,6 +96,11 @@ from .template_parameter_tap_target_configuration_item import (
 )
 from .template_parameter_type import TemplateParameterType
 from .text_message import TextMessage
+from .update_business_profile_request import UpdateBusinessProfileRequest
+from .update_business_profile_request_messaging_product import (
+    UpdateBusinessProfileRequestMessagingProduct,
+)
+from .update_business_profile_response import UpdateBusinessProfileResponse
 from .upload import Upload
 from .upload_handle import UploadHandle
 from .upload_messaging_product import UploadMessagingProduct
@@ -89,7 +114,17 @@ from .webhook_config_response_headers import WebhookConfigResponseHeaders
 
 __all__ = (
     "ActionObject",
+    "BlockUser",
+    "BlockUsersAPIError",
+    "BlockUsersAPIErrorErrorData",
+    "BlockUsersErrorResponse",
+    "BlockUsersRequest",
+    "BlockUsersRequestMessagingProduct",
+    "BlockUsersResponse",
+    "BlockUsersResult",
+    "BlockedUserResult",
     "BodyObject",
+    "BusinessProfileData",
     "ContactCard",
     "ContactCardAddressesItem",
     "ContactCardEmailsItem",
@@ -103,10 +138,18 @@ __all__ = (
     "DeleteResponse",
     "DeleteTemplateResponse",
     "ErrorResp",
+    "FailedUser",
     "FooterObject",
+    "GetBlockedUsersDataItem",
+    "GetBlockedUsersResponse",
+    "GetBusinessProfileResponse",
+    "GetHealthStatusResponse",
     "GetMessageTemplateLibraryResponse",
     "HeaderObject",
     "HeaderObjectType",
+    "HealthEntity",
+    "HealthError",
+    "HealthStatus",
     "InteractiveObject",
     "InteractiveObjectType",
     "LanguageObject",
@@ -122,6 +165,8 @@ __all__ = (
     "MessageTemplateLibraryItem",
     "MessageType",
     "MimeType",
+    "Paging",
+    "PagingCursors",
     "PagingInfo",
     "PagingInfoCursors",
     "PinObject",
@@ -158,6 +203,9 @@ __all__ = (
     "TemplateParameterTapTargetConfigurationItem",
     "TemplateParameterType",
     "TextMessage",
+    "UpdateBusinessProfileRequest",
+    "UpdateBusinessProfileRequestMessagingProduct",
+    "UpdateBusinessProfileResponse",
     "Upload",
     "UploadHandle",
     "UploadMessagingProduct",

@@ -18,6 +18,7 @@ from typing import Any, TextIO, cast
 
 from d360.bulk.input import BulkInputError
 from d360.bulk.journal import JournalError, JournalWriteError
+from d360.cli.block import add_block_commands
 from d360.cli.bulk import add_bulk_commands
 from d360.cli.check import add_spec_command, add_validate_command
 from d360.cli.common import (
@@ -38,7 +39,9 @@ from d360.cli.common import (
     fail,
 )
 from d360.cli.contract import add_contract_command
+from d360.cli.health import add_health_command
 from d360.cli.media import add_media_commands
+from d360.cli.profile import add_profile_commands
 from d360.cli.sandbox import add_sandbox_command
 from d360.cli.send import add_send_command
 from d360.cli.templates import add_templates_commands
@@ -64,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_bulk_commands(commands)
     add_media_commands(commands)
     add_templates_commands(commands)
+    add_health_command(commands)
+    add_block_commands(commands)
+    add_profile_commands(commands)
     add_sandbox_command(commands)
     add_webhook_commands(commands)
     add_contract_command(commands)

@@ -41,7 +41,7 @@ from d360.cli.common import (
 from d360.client import AsyncClient
 from d360.concurrency import check_concurrency
 from d360.config import MAX_CONCURRENCY
-from d360.errors import ConfigurationError
+from d360.errors import ConfigurationError, D360Error
 
 
 def add_bulk_commands(commands: Commands) -> None:
@@ -97,6 +97,12 @@ def add_bulk_commands(commands: Commands) -> None:
         action="store_true",
         help="send template messages without first checking each against its template (by default each "
         "template is fetched once, and a line that does not fit refuses the whole campaign, nothing sent)",
+    )
+    bulk.add_argument(
+        "--no-health-check",
+        action="store_true",
+        help="start sending without first asking upstream whether the number can send (by default a number "
+        "that cannot send, as `d360 health` says, refuses the run: nothing sent, exit 1)",
     )
     bulk.set_defaults(handler=run_bulk)
     report = commands.add_parser(
@@ -297,6 +303,9 @@ async def _run_campaign(
     settlement = None
     try:
         async with client:
+            stopped = await _health_refusal(client, journal, arguments)
+            if stopped is not None:
+                return stopped, None
             stopped = await _send_pass(client, bulk_input, journal, arguments, stop)
             unknown = journal.counts()[UNKNOWN]
             wait = arguments.await_statuses
@@ -313,6 +322,24 @@ async def _run_campaign(
         for stop_signal in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(stop_signal)
     return stopped or (interrupted[0] if interrupted else None), settlement
+
+
+async def _health_refusal(client: AsyncClient, journal: Any, arguments: argparse.Namespace) -> str | None:
+    """Why the run must not start (the number cannot send, as GET /health_status says), or None. Asked once,
+    before the first send, and only when there is something to send. A health status that cannot be read
+    (an endpoint a proxy does not serve, an outage) is said on stderr and the run goes on: the sends meet
+    the same failure, and say it as before."""
+    counts = journal.counts()
+    if arguments.no_health_check or not (counts["pending"] or (arguments.resend_unknown and counts["unknown"])):
+        return None
+    try:
+        health = await client.health()
+    except D360Error as exc:
+        say(f"bulk: the health status could not be read ({exc}); sending anyway", file=sys.stderr)
+        return None
+    if health.can_send:
+        return None
+    return "the number cannot send (d360 health): " + "; ".join(health.reasons)
 
 
 async def _send_pass(

@@ -29,7 +29,8 @@ INTERRUPTED = "interrupted"
 EPILOG = f"""\
 exit codes:
   0  sent (or valid, for validate); for bulk, every line accepted
-  1  upstream refused the message (bulk: some lines refused or failed)
+  1  upstream refused the message (bulk: some lines refused or failed, or the number cannot send:
+      nothing was sent, as `d360 health` says)
   2  bad usage or invalid input: nothing was sent
   3  could not reach upstream (bulk: lines left pending; run again to resume)
   4  bulk finished, but some lines are unknown: they may have been delivered

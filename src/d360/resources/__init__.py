@@ -11,19 +11,31 @@ The names below are imported when first used: `import d360` loads this package f
 cache (`template_cache`), and a sender needs none of the rest.
 """
 
+import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from d360.resources.block_users import AsyncBlockUsers, BlockedUser, BlockResult, BlockUsers
+    from d360.resources.health import Health, HealthEntity
+    from d360.resources.profile import AsyncProfile, BusinessProfile, Profile
     from d360.resources.templates import AsyncTemplates, LibraryTemplate, Template, Templates
 
-__all__ = ["AsyncTemplates", "LibraryTemplate", "Template", "Templates"]
+_MODULES = {
+    "AsyncTemplates": "templates", "LibraryTemplate": "templates", "Template": "templates", "Templates": "templates",
+    "Health": "health", "HealthEntity": "health",
+    "BlockUsers": "block_users", "AsyncBlockUsers": "block_users", "BlockedUser": "block_users",
+    "BlockResult": "block_users",
+    "Profile": "profile", "AsyncProfile": "profile", "BusinessProfile": "profile",
+}  # fmt: skip
+__all__ = [
+    "AsyncBlockUsers", "AsyncProfile", "AsyncTemplates", "BlockResult", "BlockUsers", "BlockedUser",
+    "BusinessProfile", "Health", "HealthEntity", "LibraryTemplate", "Profile", "Template", "Templates",
+]  # fmt: skip
 
 
 def __getattr__(name: str) -> object:
-    if name not in __all__:
+    if name not in _MODULES:
         raise AttributeError(f"module 'd360.resources' has no attribute {name!r}")
-    from d360.resources import templates
-
-    value = getattr(templates, name)
+    value = getattr(importlib.import_module(f"d360.resources.{_MODULES[name]}"), name)
     globals()[name] = value
     return value

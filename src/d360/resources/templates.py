@@ -28,6 +28,9 @@ import attrs
 
 from d360.errors import Problem, TemplateNotFoundError, UnexpectedResponseError, ValidationError
 from d360.numbers import read_int
+from d360.resources.answers import json_object as _object
+from d360.resources.answers import text as _text
+from d360.resources.answers import texts as _texts
 from d360.resources.base import (
     AwaitingCaller,
     AwaitingRunner,
@@ -212,32 +215,6 @@ def read_library_template(item: Any) -> LibraryTemplate | None:
         id=_text(item.get("id")),
         raw=dict(item),
     )
-
-
-def _text(value: Any) -> str | None:
-    """A string field; an id sent as a number is taken as its decimal text."""
-    if isinstance(value, str):
-        return value
-    number = read_int(value, signed=True, max_digits=30)
-    return str(number) if number is not None else None
-
-
-def _texts(value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):  # one value sent bare, or comma-separated, as some listings do
-        return tuple(part.strip() for part in value.split(",") if part.strip())
-    return tuple(text for item in value if (text := _text(item)) is not None) if isinstance(value, list) else ()
-
-
-def _object(status_code: int, headers: Mapping[str, str], content: bytes, what: str) -> Mapping[str, Any]:
-    body = _json_or_none(content)
-    if not isinstance(body, Mapping):
-        raise UnexpectedResponseError(
-            f"HTTP {status_code} without {what}: {snippet(content)!r}",
-            status_code=status_code,
-            body=body if body is not None else snippet(content),
-            request_id=request_id_of(headers, body),
-        )
-    return body
 
 
 # The requests: plain data, built and checked before anything is sent.

@@ -38,9 +38,12 @@ from d360.media.client import MEDIA_ID_DIGITS
 from d360.media.limits import LARGEST, check_upload, media_kind
 from d360.messages import with_cloud_api_defaults
 from d360.numbers import read_int
+from d360.sandbox.block_users import BlockList, BlockUserEndpoints
+from d360.sandbox.health import HealthEndpoints, HealthState
 from d360.sandbox.media import DEFAULT_KEEP as DEFAULT_MEDIA_KEEP
 from d360.sandbox.media import DEFAULT_KEEP_BYTES as DEFAULT_MEDIA_KEEP_BYTES
 from d360.sandbox.media import DEFAULT_SESSION_TTL, LOOKASIDE, MAX_UPLOAD_BYTES, MediaStore, NoRoom
+from d360.sandbox.profile import ProfileEndpoints, ProfileStore
 from d360.sandbox.templates import DEFAULT_MAX_TEMPLATES, DEFAULT_REVIEW_SECONDS, TemplateEndpoints, TemplateStore
 from d360.sandbox.webhooks import (
     DEFAULT_GIVE_UP_AFTER,
@@ -234,6 +237,16 @@ class Sandbox:
         approved in that language, 132000 for other parameter counts. Off for the contract suite, which
         sends template messages of any name: it tests the spec's contract, not an account's templates."""
         self._template_endpoints = TemplateEndpoints(self.templates, self.webhooks, self._authorized, _read_body)
+        self.health = HealthState()
+        """The number's health (GET /health_status), every entity AVAILABLE to start with; `health.set("WABA",
+        "BLOCKED", error_code=141006)` makes every send refused with that error until `health.reset()`."""
+        self._health_endpoints = HealthEndpoints(self.health, self._authorized, _read_body)
+        self.blocked = BlockList()
+        """The number's block list (GET, POST, DELETE /block_users); a message to a user on it is refused."""
+        self._block_user_endpoints = BlockUserEndpoints(self.blocked, self._authorized, _read_body)
+        self.profile = ProfileStore()
+        """The business profile (GET and POST /whatsapp_business_profile); `profile.fields()` reads it."""
+        self._profile_endpoints = ProfileEndpoints(self.profile, self._authorized, _read_body)
         self.app = self._build_app()
 
     def received(self) -> list[ReceivedMessage]:
@@ -254,8 +267,8 @@ class Sandbox:
         """Everything back to how the sandbox was made: no kept messages, read receipts or typing indicators
         (`accepted_count` 0), the faults it was given (their dice re-seeded, the rate limit's window empty),
         the webhook URL, secret and headers it was given (no pending delivery, stats zeroed), no media or
-        upload sessions, and only the templates it starts with. Safe from any thread while it serves;
-        `d360_sandbox` calls it around each test.
+        upload sessions, only the templates it starts with, a healthy number, an empty block list and the
+        first business profile. Safe from any thread while it serves; `d360_sandbox` calls it around each test.
 
         Whatever the sandbox comes to hold must be emptied here, so that one call empties it all.
         """
@@ -267,6 +280,9 @@ class Sandbox:
         self.webhooks.reset(self._fresh_webhook_settings())
         self.media.clear()
         self.templates.clear()
+        self.health.reset()
+        self.blocked.clear()
+        self.profile.reset()
 
     def _fresh_webhook_settings(self) -> WebhookSettings:
         """A copy of the webhook settings the sandbox was made with, for its sender to change at will."""
@@ -297,6 +313,9 @@ class Sandbox:
                 Route("/uploads", self._open_upload_session, methods=["POST"]),
                 Route("/upload:{upload_session}", self._upload_session, methods=["GET", "POST"]),
                 Route(ATTACHMENTS_PATH, self._download_media, methods=["GET"]),
+                *self._health_endpoints.routes(),
+                *self._block_user_endpoints.routes(),
+                *self._profile_endpoints.routes(),
                 *self._template_endpoints.routes(),  # before /{media_id}, which would take /message_template_library
                 Route("/{media_id}", self._media_by_id, methods=["GET", "DELETE"]),
             ]
@@ -366,7 +385,9 @@ class Sandbox:
         if problems:
             return JSONResponse({"error": f"invalid message: {problems[0]}"}, 400)
         body = with_cloud_api_defaults(body)
-        refusal = self.templates.refusal(body) if self.template_check else None
+        refusal = self.health.refusal() or self.blocked.refusal(body)
+        if refusal is None and self.template_check:
+            refusal = self.templates.refusal(body)
         if refusal is not None:
             return JSONResponse(refusal, 400)
         injected = self._injected_failure()
@@ -667,6 +688,9 @@ _FIXED_PATHS = {
     "uploads": "POST",
     "openapi.json": "GET",
     "message_template_library": "GET",
+    "health_status": "GET",
+    "block_users": "GET, POST, DELETE",
+    "whatsapp_business_profile": "GET, POST",
 }
 """The one-segment paths of the other routes, with the methods they take: `/{media_id}` would otherwise take
 them for media ids when asked with another method."""
