@@ -10,13 +10,36 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from d360.bulk.journal import DELIVERY_STATES, STATES
+import attrs
+
+from d360.bulk.journal import DELIVERY_STATES, FAILED, STATES, UNKNOWN, LineRecord
+from d360.bulk.protocol import CampaignJournal
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 """How a cell a spreadsheet would run as a formula starts: OWASP's list, and the full-width signs some
 spreadsheets take for the same in East Asian locales."""
 
 COLOURS = {"sent": "#9db4c0", "delivered": "#5c6b73", "read": "#2a9d8f", "failed": "#e76f51", "no status": "#d9d9d9"}
+
+
+@attrs.frozen
+class CampaignReport:
+    """What a report shows of a campaign, read from its journal (SQLite or PostgreSQL) in one go."""
+
+    meta: dict[str, str]
+    counts: dict[str, int]
+    funnel: dict[str, Any]
+    problems: list[LineRecord]
+    """The failed and unknown lines, with their errors."""
+
+
+def read_report(journal: CampaignJournal) -> CampaignReport:
+    return CampaignReport(
+        meta=journal.meta(),
+        counts=journal.counts(),
+        funnel=journal.funnel(),
+        problems=list(journal.records((FAILED, UNKNOWN))),
+    )
 
 
 def spreadsheet_safe(text: str) -> str:

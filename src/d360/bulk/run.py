@@ -13,8 +13,9 @@ from typing import Any
 import attrs
 
 from d360.bulk.input import BulkInput, InputLine
-from d360.bulk.journal import ACCEPTED, FAILED, PENDING, SENDING, UNKNOWN, Journal, JournalError
+from d360.bulk.journal import ACCEPTED, FAILED, PENDING, SENDING, UNKNOWN, JournalError
 from d360.bulk.progress import Progress
+from d360.bulk.protocol import CampaignJournal
 from d360.client import AsyncClient
 from d360.concurrency import NumberedMessage, SendOutcome, send_many
 from d360.errors import AuthenticationError, D360Error, NotFoundError, PermissionDeniedError
@@ -56,7 +57,7 @@ def validate_input(
     return ValidationReport(total=total, invalid=tuple(invalid))
 
 
-def prepare_journal(journal: Journal, bulk_input: BulkInput, report: ValidationReport) -> int:
+def prepare_journal(journal: CampaignJournal, bulk_input: BulkInput, report: ValidationReport) -> int:
     """Fill the journal from this input on the first run; return how many lines were found mid-send."""
     invalid = {line.line_number: "; ".join(line.problems) for line in report.invalid}
     journal.fill(
@@ -93,7 +94,7 @@ class GroupCommit:
     must not be sent. One future per batch, not a coroutine per line, keeps a run's cost per line as it was.
     """
 
-    def __init__(self, journal: Journal, *, on_refused: Callable[[int], None] | None = None) -> None:
+    def __init__(self, journal: CampaignJournal, *, on_refused: Callable[[int], None] | None = None) -> None:
         self.journal = journal
         self._on_refused = on_refused
         self._operations: list[tuple[Any, ...]] = []
@@ -160,7 +161,7 @@ class GroupCommit:
 async def send_remaining(
     client: AsyncClient,
     bulk_input: BulkInput,
-    journal: Journal,
+    journal: CampaignJournal,
     *,
     concurrency: int,
     rate: float | None,
@@ -236,7 +237,7 @@ async def send_remaining(
 
 def _lines_to_send(
     bulk_input: BulkInput,
-    journal: Journal,
+    journal: CampaignJournal,
     states: tuple[str, ...],
     own_tokens: set[int],
     accepted_meanwhile: Callable[[int], None],
@@ -292,7 +293,7 @@ class Settlement:
 
 
 async def settle_unknown(
-    journal: Journal, seconds: float, *, stop: asyncio.Event | None = None, poll: float = 0.2
+    journal: CampaignJournal, seconds: float, *, stop: asyncio.Event | None = None, poll: float = 0.2
 ) -> Settlement:
     """Give status webhooks up to `seconds` to speak for the unknown lines (those they speak for are
     accepted), then send back to pending only the lines the statuses prove upstream never accepted (see

@@ -15,7 +15,7 @@ import sqlite3
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import attrs
 
@@ -43,6 +43,9 @@ from d360.concurrency import check_concurrency
 from d360.config import MAX_CONCURRENCY
 from d360.errors import ConfigurationError
 
+if TYPE_CHECKING:
+    from d360.bulk.protocol import CampaignJournal
+
 
 def add_bulk_commands(commands: Commands) -> None:
     bulk = commands.add_parser(
@@ -51,7 +54,8 @@ def add_bulk_commands(commands: Commands) -> None:
         parents=[connection_options()],
         description="Send every line of FILE: JSON Lines of full messages, or a CSV with a 'to' column whose "
         "other columns fill the body parameters of --template. Every line is validated before anything is "
-        "sent. The journal (SQLite) records each line, so running the same command again resumes: accepted "
+        "sent. The journal (a SQLite file, or a PostgreSQL database given as a postgresql:// URL) records each line, "
+        "so running the same command again resumes: accepted "
         "and failed lines are skipped, and lines that were in flight when a run died are 'unknown' and not "
         "sent again unless --resend-unknown, or unless --await-statuses finds status webhooks proving they were "
         "never accepted. `d360 bulk report JOURNAL` sums a journal up.",
@@ -59,7 +63,19 @@ def add_bulk_commands(commands: Commands) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     bulk.add_argument("file", metavar="FILE", help="a .jsonl file of messages, or a .csv file")
-    bulk.add_argument("--journal", required=True, metavar="PATH", help="the SQLite journal (created if missing)")
+    bulk.add_argument(
+        "--journal",
+        required=True,
+        metavar="PATH|URL",
+        help="the journal: a SQLite file (created if missing), or a PostgreSQL database, "
+        "postgresql://user@host/database[?schema=NAME] (its schema made or migrated by d360; default schema d360)",
+    )
+    bulk.add_argument(
+        "--campaign",
+        metavar="ID",
+        help="PostgreSQL journal: the campaign (made from FILE if it does not exist yet; by default the latest "
+        "campaign made from FILE, or a new one)",
+    )
     bulk.add_argument(
         "--rate",
         type=float,
@@ -106,7 +122,10 @@ def add_bulk_commands(commands: Commands) -> None:
         "and each failed or unknown line with its error. With --csv - or --html -, that report alone goes to "
         "standard output and the summary to stderr.",
     )
-    report.add_argument("journal", metavar="JOURNAL")
+    report.add_argument("journal", metavar="JOURNAL", help="a SQLite journal file, or a postgresql:// URL")
+    report.add_argument(
+        "--campaign", metavar="ID", help="PostgreSQL journal: the campaign (needed when it holds several)"
+    )
     report.add_argument(
         "--csv", metavar="OUT", help="also write every line's record to this CSV file (- for standard output)"
     )
@@ -149,7 +168,8 @@ def collector_tuned_for_a_run() -> Iterator[None]:
 
 def _bulk(arguments: argparse.Namespace) -> int:
     from d360.bulk.input import BulkInput
-    from d360.bulk.journal import Journal, JournalWriteError
+    from d360.bulk.journal import JournalError, JournalWriteError
+    from d360.bulk.journals import open_journal
     from d360.bulk.run import prepare_journal, validate_input
 
     try:
@@ -197,7 +217,7 @@ def _bulk(arguments: argparse.Namespace) -> int:
     recovered = 0
     settlement = None
     sending_began = False
-    with Journal(arguments.journal) as journal:
+    with open_journal(arguments.journal, campaign=arguments.campaign) as journal:
         try:
             recovered = prepare_journal(journal, bulk_input, report)
             if recovered and not arguments.await_statuses:
@@ -220,7 +240,7 @@ def _bulk(arguments: argparse.Namespace) -> int:
             local_failure = False
         try:
             counts = journal.counts()
-        except sqlite3.Error:
+        except (sqlite3.Error, JournalError):  # a full disk, a database that went away
             if not local_failure:
                 raise
             return EXIT_LOCAL_FAILURE  # the disk refuses even reads: the error line said all there is
@@ -270,7 +290,7 @@ def bulk_exit_code(counts: dict[str, int], stopped: str | None, *, local_failure
 
 
 async def _run_campaign(
-    client: AsyncClient, bulk_input: Any, journal: Any, arguments: argparse.Namespace
+    client: AsyncClient, bulk_input: Any, journal: CampaignJournal, arguments: argparse.Namespace
 ) -> tuple[str | None, Any]:
     """Send what is left; with --await-statuses, then wait for statuses and send again the unknown lines
     they prove were never accepted. Returns why the run stopped early (if it did), and what the wait did."""
@@ -316,7 +336,7 @@ async def _run_campaign(
 
 
 async def _send_pass(
-    client: AsyncClient, bulk_input: Any, journal: Any, arguments: argparse.Namespace, stop: asyncio.Event
+    client: AsyncClient, bulk_input: Any, journal: CampaignJournal, arguments: argparse.Namespace, stop: asyncio.Event
 ) -> str | None:
     from d360.bulk.run import send_remaining
 
@@ -377,8 +397,9 @@ def _tell_settlement(settlement: Any, journal: str) -> None:
 
 
 def run_bulk_report(arguments: argparse.Namespace) -> int:
-    from d360.bulk.journal import FAILED, STATES, UNKNOWN, Journal
-    from d360.bulk.report import funnel_rows, html_report, no_status_note
+    from d360.bulk.journal import STATES
+    from d360.bulk.journals import open_journal
+    from d360.bulk.report import funnel_rows, html_report, no_status_note, read_report
 
     to_stdout = [flag for flag, path in (("--csv", arguments.csv), ("--html", arguments.html)) if path == "-"]
     if len(to_stdout) > 1:
@@ -392,14 +413,12 @@ def run_bulk_report(arguments: argparse.Namespace) -> int:
             raise UsageError(f"{flag} {path} is the journal or one of its files: it would be overwritten; name another")
     # With a report on standard output, the lines for a person go to stderr: stdout holds the report alone.
     text = sys.stderr if to_stdout else None
-    with Journal(arguments.journal, read_only=True) as journal:
-        counts = journal.counts()
-        funnel = journal.funnel()
-        problems = list(journal.records((FAILED, UNKNOWN)))
+    with open_journal(arguments.journal, campaign=arguments.campaign, read_only=True) as journal:
+        summary = read_report(journal)
         if arguments.csv:
             with _output(arguments.csv) as out:
                 _write_csv(out, journal.records(STATES), arguments.csv)
-        meta = journal.meta()
+    counts, funnel, problems, meta = summary.counts, summary.funnel, summary.problems, summary.meta
     unseen = funnel["delivery"]["no status"]
     if arguments.html:
         page = html_report(

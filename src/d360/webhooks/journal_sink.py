@@ -18,6 +18,7 @@ import threading
 from pathlib import Path
 
 from d360.bulk.journal import HEARTBEAT_SECONDS, TOKEN_PREFIX, Journal, JournalError
+from d360.bulk.protocol import StatusJournal
 from d360.numbers import read_int
 from d360.webhooks.events import StatusUpdate
 
@@ -38,7 +39,7 @@ class JournalSink:
     def __init__(self, journal: str | os.PathLike[str], *, heartbeat: float | None = HEARTBEAT_SECONDS) -> None:
         self.path = Path(journal)
         self._max_silence = None if heartbeat is None else 3 * heartbeat
-        self._journal = Journal.for_statuses(self.path, max_silence=self._max_silence)
+        self._journal: StatusJournal = Journal.for_statuses(self.path, max_silence=self._max_silence)
         self._lock = threading.Lock()
         self._closing = threading.Event()
         self._beating: threading.Thread | None = None

@@ -1,0 +1,638 @@
+"""`PostgresJournal`: a campaign's journal in PostgreSQL, with the SQLite journal's guarantees.
+
+A database (in one schema, `d360` unless the URL says `?schema=NAME`) holds any number of campaigns; a
+campaign's id is the journal id its lines' d360 tokens carry. Filling is one transaction (the campaign and
+all its lines, loaded with COPY, or nothing), a line is `sending` (committed) before its request leaves,
+and one run at a time sends a campaign: it holds a session-level advisory lock, which the server releases
+when the run's connection ends, however the run dies. Every time kept is the database's clock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import secrets
+import time
+import urllib.parse
+from collections.abc import Iterable, Iterator
+from typing import Any, Self, overload
+
+import attrs
+import psycopg
+import psycopg_pool
+
+from d360.bulk.journal import (
+    DELIVERY_RANK,
+    DELIVERY_STATES,
+    NEVER_ACCEPTED,
+    PAGE_SIZE,
+    PENDING,
+    SCHEMA_VERSION,
+    SENDING,
+    STATES,
+    TOKEN_PREFIX,
+    UNKNOWN,
+    WAITING_WITHOUT_TOKEN,
+    JournalError,
+    JournalWriteError,
+    LineRecord,
+)
+from d360.bulk.postgres.migrations import check_schema_name, migrate
+from d360.bulk.postgres.queries import journal_queries
+from d360.unicode import utf8_escaped
+
+URL_SCHEMES = ("postgresql", "postgres")
+DEFAULT_SCHEMA = "d360"
+CAMPAIGN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+"""A campaign id: it goes into every line's token (`d360:<id>:<line>`), so no `:` and nothing long."""
+POOL_SIZE = 4
+CONNECT_TIMEOUT = 10.0
+"""Seconds to wait for the server before saying it cannot be reached."""
+
+
+@attrs.frozen
+class DatabaseLocation:
+    """Where a journal lives: the server (`conninfo`, what libpq reads), the schema, and a campaign if the
+    URL named one (`?campaign=ID`)."""
+
+    conninfo: str
+    schema: str
+    campaign: str | None
+    shown: str
+    """The URL as messages show it: without its password."""
+
+    @classmethod
+    def parse(cls, url: str) -> DatabaseLocation:
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme.lower() not in URL_SCHEMES:
+            raise JournalError(f"{url} is not a PostgreSQL URL (postgresql://user@host/database)")
+        query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+        ours = {key: value for key, value in query if key in ("schema", "campaign")}
+        theirs = [(key, value) for key, value in query if key not in ("schema", "campaign")]
+        try:
+            schema = check_schema_name(ours.get("schema", DEFAULT_SCHEMA))
+        except ValueError as exc:
+            raise JournalError(f"{_without_password(parts)}: {exc}") from None
+        campaign = ours.get("campaign") or None
+        if campaign is not None:
+            check_campaign_id(campaign)
+        conninfo = urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(theirs)))
+        return cls(conninfo=conninfo, schema=schema, campaign=campaign, shown=_without_password(parts))
+
+
+def _without_password(parts: urllib.parse.SplitResult) -> str:
+    if parts.password is None:
+        return urllib.parse.urlunsplit(parts)
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+
+
+def check_campaign_id(campaign: str) -> str:
+    if not CAMPAIGN_ID.match(campaign):
+        raise JournalError(
+            f"campaign id {campaign!r} cannot be used: letters, digits, '_', '.' and '-', starting with a letter "
+            "or digit, at most 64 characters (it goes into every message's biz_opaque_callback_data)"
+        )
+    return campaign
+
+
+class PostgresJournal:
+    """A campaign's journal in PostgreSQL. `PostgresJournal(url)` for a run: the schema is made or brought
+    up to date, and the campaign (`campaign=`, `?campaign=` in the URL, or else the one made from the same
+    input, see `fill`) is held by this run alone until `close`. `read_only=True` for a report: nothing is
+    made or written, and the campaign must exist (the only one in the schema if none is named)."""
+
+    def __init__(self, url: str, *, campaign: str | None = None, read_only: bool = False) -> None:
+        self.location = DatabaseLocation.parse(url)
+        if campaign is not None and self.location.campaign not in (None, campaign):
+            raise JournalError(
+                f"the URL names campaign {self.location.campaign} and --campaign {campaign}: give one of them"
+            )
+        self.path = self.location.shown
+        self._wanted = check_campaign_id(campaign) if campaign is not None else self.location.campaign
+        self._campaign: str | None = None
+        self._read_only = read_only
+        self._queries = journal_queries()
+        self._run_connection: psycopg.Connection[Any] | None = None
+        self._begin_sessions(started_at=None, max_silence=None)
+        schema = self.location.schema
+        try:
+            with self._connect() as connection:
+                if read_only:
+                    if not connection.execute(self._queries["schema_exists"], {"schema": schema}).fetchone()[0]:  # type: ignore[index]
+                        raise JournalError(f"no d360 journal in schema {schema} of {self.path}")
+                else:
+                    migrate(connection, schema)
+            self._pool = psycopg_pool.ConnectionPool(
+                self.location.conninfo,
+                min_size=1,
+                max_size=POOL_SIZE,
+                kwargs={"autocommit": True, "connect_timeout": int(CONNECT_TIMEOUT)},
+                configure=self._configure,
+                open=True,
+                timeout=CONNECT_TIMEOUT,
+            )
+        except psycopg.Error as exc:
+            raise JournalError(f"cannot use the journal {self.path}: {_reason(exc)}") from None
+        try:
+            if read_only:
+                self._bind(self._wanted if self._wanted is not None else self._only_campaign())
+            elif self._wanted is not None and self._find(self._wanted) is not None:
+                self._bind(self._wanted)
+        except BaseException:
+            self.close()
+            raise
+
+    @classmethod
+    def for_statuses(cls, url: str, *, campaign: str, max_silence: float | None = None) -> PostgresJournal:
+        """A campaign's journal opened to record status webhooks while runs send it: no run lock. Opening
+        it begins a listener session (see `d360.bulk.journal.Journal.for_statuses`)."""
+        journal = cls(url, campaign=campaign, read_only=True)
+        journal._begin_sessions(started_at=journal._now(), max_silence=max_silence)
+        return journal
+
+    # Connections.
+
+    def _connect(self) -> psycopg.Connection[Any]:
+        return psycopg.connect(self.location.conninfo, autocommit=True, connect_timeout=int(CONNECT_TIMEOUT))
+
+    def _configure(self, connection: psycopg.Connection[Any]) -> None:
+        connection.execute(self._queries["use_schema"], {"schema": self.location.schema, "local": False})
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[psycopg.Connection[Any]]:
+        try:
+            with self._pool.connection() as connection:
+                yield connection
+        except (psycopg.Error, psycopg_pool.PoolTimeout) as exc:
+            raise JournalError(f"cannot read the journal {self.path}: {_reason(exc)}") from None
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[psycopg.Connection[Any]]:
+        """Writes in one transaction; any failure (a lost connection, a full disk on the server) is a
+        JournalWriteError naming the journal, and nothing of the transaction is kept."""
+        try:
+            with self._pool.connection() as connection, connection.transaction():
+                yield connection
+        except (psycopg.Error, psycopg_pool.PoolTimeout) as exc:
+            raise JournalWriteError(f"cannot write to the journal {self.path}: {_reason(exc)}") from None
+
+    def _one(self, name: str, parameters: dict[str, Any] | None = None) -> Any:
+        with self._reading() as connection:
+            row = connection.execute(self._queries[name], self._with_campaign(parameters)).fetchone()
+        return None if row is None else row[0]
+
+    def _with_campaign(self, parameters: dict[str, Any] | None) -> dict[str, Any]:
+        return {"campaign": self._campaign, **(parameters or {})}
+
+    def _now(self) -> float:
+        return float(self._one("now"))
+
+    def close(self) -> None:
+        if self._run_connection is not None:
+            self._run_connection.close()  # the server releases the run lock with it
+            self._run_connection = None
+        pool = getattr(self, "_pool", None)
+        if pool is not None:
+            pool.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # Which campaign, and one run at a time.
+
+    def _find(self, campaign: str) -> tuple[Any, ...] | None:
+        with self._reading() as connection:
+            return connection.execute(self._queries["campaign"], {"campaign": campaign}).fetchone()
+
+    def campaigns(self) -> list[tuple[str, str, float]]:
+        """(id, input, created_at) of every campaign in the schema, oldest first."""
+        with self._reading() as connection:
+            return [(str(a), str(b), float(c)) for a, b, c in connection.execute(self._queries["campaigns"])]
+
+    def _only_campaign(self) -> str:
+        found = self.campaigns()
+        if len(found) == 1:
+            return found[0][0]
+        if not found:
+            raise JournalError(f"no campaign in the journal {self.path} yet")
+        listed = ", ".join(f"{campaign} ({source})" for campaign, source, _ in found[-10:])
+        raise JournalError(
+            f"the journal {self.path} holds {len(found)} campaigns: name one with --campaign ID "
+            f"(or ?campaign=ID in the URL); the latest: {listed}"
+        )
+
+    def _bind(self, campaign: str) -> None:
+        """This journal is now the campaign's; a run takes the campaign's run lock first."""
+        if self._find(campaign) is None:
+            raise JournalError(f"no campaign {campaign} in the journal {self.path}")
+        if not self._read_only:
+            self._lock_run(campaign)
+        self._campaign = campaign
+
+    def _lock_run(self, campaign: str) -> None:
+        try:
+            connection = self._connect()
+            self._configure(connection)
+            row = connection.execute(self._queries["try_run_lock"], {"campaign": campaign}).fetchone()
+        except psycopg.Error as exc:
+            raise JournalError(f"cannot use the journal {self.path}: {_reason(exc)}") from None
+        if not (row and row[0]):
+            connection.close()
+            raise JournalError(
+                f"campaign {campaign} in {self.path} is in use by another run: wait for it to finish, or stop "
+                "it; two runs on one campaign could send a line twice"
+            )
+        self._run_connection = connection
+
+    @property
+    def campaign(self) -> str | None:
+        """The campaign this journal is bound to (None until `fill` chose one)."""
+        return self._campaign
+
+    def _bound(self) -> str:
+        if self._campaign is None:
+            raise JournalError(f"no campaign chosen in the journal {self.path} yet: fill it from an input first")
+        return self._campaign
+
+    def is_still_here(self) -> bool:
+        """False if the campaign was deleted since it was opened (or the database cannot be reached)."""
+        with contextlib.suppress(JournalError):
+            return self._find(self._bound()) is not None
+        return False
+
+    # Identity: a campaign belongs to one input.
+
+    def meta(self) -> dict[str, str]:
+        if self._campaign is None:
+            return {}
+        row = self._find(self._campaign)
+        if row is None:
+            return {}
+        campaign, fingerprint, source, schema_version, created_at = row
+        return {"journal_id": campaign, "input_fingerprint": fingerprint, "input": source,
+                "schema_version": schema_version, "created_at": str(created_at)}  # fmt: skip
+
+    @property
+    def journal_id(self) -> str:
+        return self._bound()
+
+    def callback_token(self, line_number: int) -> str:
+        return f"{TOKEN_PREFIX}{self._bound()}:{line_number}"
+
+    def fill(self, fingerprint: str, description: str, lines: Iterable[tuple[int, str, str, str | None]]) -> bool:
+        """Make the campaign from its input and record every line (COPY), in one transaction; return True
+        if it was new. `lines` are (line_number, content_hash, state, error).
+
+        The campaign is the one named (`campaign=`), which must have been made from this input if it exists;
+        with none named, the latest campaign made from this input, or a new one with a new id. However the
+        filling dies, nothing of it is committed. Fills in a schema take turns (an advisory lock), so two
+        first runs of one input make one campaign.
+        """
+        if self._campaign is not None:
+            self._check_input(self._campaign, fingerprint)
+            return False
+        queries = self._queries
+        made = None
+        try:
+            with self._writing() as connection:
+                connection.execute(queries["lock_fill"])
+                if self._wanted is not None:
+                    found = connection.execute(queries["campaign"], {"campaign": self._wanted}).fetchone()
+                else:
+                    found = connection.execute(
+                        queries["campaign_by_fingerprint"], {"fingerprint": fingerprint}
+                    ).fetchone()
+                if found is None:
+                    made = self._wanted or secrets.token_hex(8)
+                    now = connection.execute(queries["now"]).fetchone()[0]  # type: ignore[index]
+                    connection.execute(
+                        queries["insert_campaign"],
+                        {"campaign": made, "fingerprint": fingerprint, "input": _storable(description),
+                         "schema_version": SCHEMA_VERSION, "now": now},
+                    )  # fmt: skip
+                    with connection.cursor() as cursor, cursor.copy(queries["copy_lines"]) as copy:
+                        for line_number, content_hash, state, error in lines:
+                            copy.write_row((made, line_number, content_hash, state, _storable(error), now, now))
+        except JournalWriteError as exc:
+            raise JournalWriteError(f"{exc}; nothing was sent") from None
+        if made is not None:
+            self._bind(made)
+            return True
+        campaign = str(found[0]) if found is not None else None
+        assert campaign is not None
+        self._check_input(campaign, fingerprint)
+        self._bind(campaign)
+        return False
+
+    def _check_input(self, campaign: str, fingerprint: str) -> None:
+        found = self._find(campaign)
+        if found is not None and found[1] != fingerprint:
+            raise JournalError(
+                f"campaign {campaign} in {self.path} was made from a different input ({found[2]}, fingerprint "
+                f"{found[1][:12]}, now {fingerprint[:12]}): the file changed since the campaign began. To finish "
+                "that campaign, restore the original file and run again; to send more, put only the new lines in "
+                "a new file, sent as a new campaign (--campaign NEW_ID)"
+            )
+
+    # The life of a line.
+
+    def recover_interrupted(self) -> int:
+        """Lines left `sending` by a run that died become unknown (those a status spoke for: accepted)."""
+        self.settle_by_status()
+        with self._writing() as connection:
+            cursor = connection.execute(
+                self._queries["recover_interrupted"],
+                self._with_campaign({"error": "interrupted while sending: may have been delivered"}),
+            )
+        return cursor.rowcount
+
+    def settle_by_status(self) -> int:
+        with self._writing() as connection:
+            self._apply_waiting(connection)
+            cursor = connection.execute(self._queries["settle_by_status"], self._with_campaign(None))
+        return cursor.rowcount
+
+    def mark_sending(self, line_number: int, attempt: int, *, own_data: bool = False) -> bool:
+        return not self.apply([(SENDING, line_number, own_data)])
+
+    def finish(
+        self,
+        line_number: int,
+        state: str,
+        *,
+        message_id: str | None = None,
+        error: str | None = None,
+        match_by_id: bool = False,
+    ) -> None:
+        self.apply([("finish", line_number, state, message_id, error, match_by_id)])
+
+    def apply(self, operations: list[tuple[Any, ...]]) -> set[int]:
+        """Several line updates in one transaction, two statements whatever their number (see
+        `d360.bulk.journal.Journal.apply`); the lines whose `sending` was refused, a status having spoken
+        for them. A line neither marked nor spoken for means the campaign was deleted: the run stops."""
+        campaign = self._bound()
+        sending = [operation for operation in operations if operation[0] == SENDING]
+        finished = [operation for operation in operations if operation[0] != SENDING]
+        refused: set[int] = set()
+        with self._writing() as connection:
+            if sending:
+                numbers = [operation[1] for operation in sending]
+                own = [1 if len(operation) > 2 and operation[2] else 0 for operation in sending]
+                marked = {
+                    row[0]
+                    for row in connection.execute(
+                        self._queries["mark_sending"], {"campaign": campaign, "line_numbers": numbers, "own_data": own}
+                    )
+                }
+                if len(marked) < len(numbers):
+                    rest = [number for number in numbers if number not in marked]
+                    refused = {
+                        row[0]
+                        for row in connection.execute(
+                            self._queries["spoken_for"], {"campaign": campaign, "line_numbers": rest}
+                        )
+                    }
+                    if len(refused) < len(rest):
+                        raise JournalError(
+                            f"campaign {campaign} is gone from the journal {self.path} (deleted during the run): "
+                            "stopped sending"
+                        )
+            if finished:
+                connection.execute(
+                    self._queries["finish"],
+                    {
+                        "campaign": campaign,
+                        "line_numbers": [operation[1] for operation in finished],
+                        "states": [operation[2] for operation in finished],
+                        "message_ids": [_storable(operation[3]) for operation in finished],
+                        "errors": [_storable(operation[4]) for operation in finished],
+                        "match_by_id": [1 if operation[5] else None for operation in finished],
+                    },
+                )
+        return refused
+
+    def has_status(self, line_number: int) -> bool:
+        return bool(self._one("has_status", {"line_number": line_number}))
+
+    # Statuses.
+
+    def _begin_sessions(self, *, started_at: float | None, max_silence: float | None) -> None:
+        self._session_id: int | None = None
+        self._session_started = started_at
+        self._session_alive: float | None = time.monotonic() if started_at is not None else None
+        self._max_silence = max_silence
+
+    def _session(self, connection: psycopg.Connection[Any], now: float) -> int:
+        """This listener's session, inside the caller's transaction (see the SQLite journal's `_session`); a
+        silence longer than `max_silence` (measured on this machine's monotonic clock) begins a new one."""
+        local = time.monotonic()
+        if (
+            self._max_silence is not None
+            and self._session_alive is not None
+            and local - self._session_alive > self._max_silence
+        ):
+            self._session_id, self._session_started = None, None
+        if self._session_id is None:
+            row = connection.execute(
+                self._queries["begin_session"], {"started_at": self._session_started, "now": now}
+            ).fetchone()
+            assert row is not None
+            self._session_id = int(row[0])
+        else:
+            connection.execute(self._queries["session_alive"], {"session": self._session_id, "now": now})
+        return self._session_id
+
+    @contextlib.contextmanager
+    def _listening(self) -> Iterator[psycopg.Connection[Any]]:
+        since = time.monotonic()
+        try:
+            with self._writing() as connection:
+                yield connection
+        except BaseException:
+            self._session_id = self._session_started = self._session_alive = None
+            raise
+        now = time.monotonic()
+        if self._max_silence is not None and now - since > self._max_silence:
+            self._session_id = self._session_started = self._session_alive = None
+        else:
+            self._session_alive = now
+
+    def heartbeat(self, *, wait: float | None = None) -> None:
+        with self._listening() as connection:
+            self._session(connection, _database_now(connection))
+
+    def record_status(
+        self,
+        *,
+        line_number: int | None,
+        message_id: str,
+        status: str,
+        code: int | None = None,
+        error: str | None = None,
+    ) -> str:
+        """Apply one status webhook to a line of this campaign (see `d360.bulk.journal.Journal.record_status`):
+        `updated`, `stale`, `waiting` (no token, and no line has its message id yet), `unmatched` or
+        `ignored`."""
+        if status not in DELIVERY_RANK:
+            return "ignored"
+        campaign = self._bound()
+        message_id, error = _storable(message_id), _storable(error)
+        with self._listening() as connection:
+            received_at = _database_now(connection)  # one time for the arrival and the session's alive_at
+            session = self._session(connection, received_at)
+            outcome = self._record(
+                connection, campaign, line_number, message_id, status, code, error, received_at, session
+            )
+            if outcome == "unmatched" and line_number is None:
+                row = connection.execute(
+                    self._queries["keep_waiting"],
+                    {"message_id": message_id, "status": status, "code": code, "error": error,
+                     "received_at": received_at, "session": session},
+                ).fetchone()  # fmt: skip
+                assert row is not None
+                connection.execute(self._queries["trim_waiting"], {"below": int(row[0]) - WAITING_WITHOUT_TOKEN})
+                outcome = "waiting"
+        return outcome
+
+    def _record(
+        self,
+        connection: psycopg.Connection[Any],
+        campaign: str,
+        line_number: int | None,
+        message_id: str,
+        status: str,
+        code: int | None,
+        error: str | None,
+        received_at: float,
+        session: int | None,
+    ) -> str:
+        if line_number is None:
+            row = connection.execute(
+                self._queries["line_by_message_id"], {"campaign": campaign, "message_id": message_id}
+            ).fetchone()
+            if row is None:
+                return "unmatched"
+            line_number = int(row[0])
+        cursor = connection.execute(
+            self._queries["record_status"],
+            {"campaign": campaign, "line_number": line_number, "message_id": message_id, "status": status,
+             "code": code, "error": error, "received_at": received_at, "session": session,
+             "rank": DELIVERY_RANK[status]},
+        )  # fmt: skip
+        if cursor.rowcount:
+            return "updated"
+        exists = connection.execute(
+            self._queries["line_exists"], {"campaign": campaign, "line_number": line_number}
+        ).fetchone()
+        return "stale" if exists and exists[0] else "unmatched"
+
+    def _apply_waiting(self, connection: psycopg.Connection[Any]) -> None:
+        """Statuses without a token that were waiting for their line's message id, applied in the order
+        they came, inside the caller's transaction."""
+        campaign = self._bound()
+        found = connection.execute(self._queries["waiting_for_campaign"], {"campaign": campaign}).fetchall()
+        for waiting_id, line_number, message_id, status, code, error, received_at, session in found:
+            self._record(connection, campaign, line_number, message_id, status, code, error, received_at, session)
+            connection.execute(self._queries["forget_waiting"], {"id": waiting_id})
+
+    def waiting_statuses(self) -> int:
+        return int(self._one("count_waiting"))
+
+    def resend_unknown_with_evidence(self) -> int:
+        """Unknown lines the statuses prove upstream never accepted go back to pending; return how many.
+        The same proof as `d360.bulk.journal.Journal.resend_unknown_with_evidence`, on the database's clock."""
+        campaign = self._bound()
+        resent = 0
+        with self._writing() as connection:
+            windows = connection.execute(self._queries["evidence_windows"], {"campaign": campaign}).fetchall()
+            for session, started_at, first_arrival, last_sent, last_arrival in windows:
+                if first_arrival is None or last_sent is None:
+                    continue
+                resent += connection.execute(
+                    self._queries["resend_in_window"],
+                    {"campaign": campaign, "error": NEVER_ACCEPTED, "started_at": started_at,
+                     "first_arrival": first_arrival, "last_sent": last_sent, "session": session,
+                     "last_arrival": last_arrival},
+                ).rowcount  # fmt: skip
+        return resent
+
+    def unknown_no_status_can_settle(self) -> int:
+        return int(self._one("unknown_no_status_can_settle"))
+
+    def unknown_without_token(self) -> int:
+        return int(self._one("unknown_without_token"))
+
+    def statuses_recorded(self) -> bool:
+        return bool(self._one("statuses_recorded"))
+
+    # Reading.
+
+    def states_to_send(self, *, resend_unknown: bool) -> tuple[str, ...]:
+        return (PENDING, UNKNOWN) if resend_unknown else (PENDING,)
+
+    def lines_in(self, states: tuple[str, ...]) -> Iterator[tuple[int, str, int]]:
+        last = 0
+        while True:
+            with self._reading() as connection:
+                page = connection.execute(
+                    self._queries["lines_in"],
+                    self._with_campaign({"states": list(states), "after": last, "page_size": PAGE_SIZE}),
+                ).fetchall()
+            if not page:
+                return
+            for line_number, content_hash, attempts in page:
+                yield int(line_number), str(content_hash), int(attempts)
+            last = int(page[-1][0])
+
+    def counts(self) -> dict[str, int]:
+        with self._reading() as connection:
+            found = dict(connection.execute(self._queries["counts"], self._with_campaign(None)).fetchall())
+        return {state: int(found.get(state, 0)) for state in STATES}
+
+    def records(self, states: tuple[str, ...] = STATES) -> Iterator[LineRecord]:
+        with self._reading() as connection:
+            rows = connection.execute(self._queries["records"], self._with_campaign({"states": list(states)}))
+            for row in rows:
+                yield LineRecord(*row)
+
+    def funnel(self) -> dict[str, Any]:
+        with self._reading() as connection:
+            found = dict(connection.execute(self._queries["delivery_counts"], self._with_campaign(None)).fetchall())
+            failures = [
+                {"code": code, "error": error, "lines": int(count)}
+                for code, error, count in connection.execute(
+                    self._queries["delivery_failures"], self._with_campaign(None)
+                )
+            ]
+        return {
+            "accepted": sum(int(count) for count in found.values()),
+            "delivery": {state: int(found.get(state, 0)) for state in ("no status", *DELIVERY_STATES)},
+            "failures": failures,
+        }
+
+
+@overload
+def _storable(text: str) -> str: ...
+@overload
+def _storable(text: None) -> None: ...
+def _storable(text: str | None) -> str | None:
+    """Outside text as PostgreSQL can keep it: a lone surrogate spelled as its escape (as the SQLite
+    journal does), and a NUL character, which PostgreSQL's text cannot hold at all, as `\\x00`."""
+    if text is None:
+        return None
+    return utf8_escaped(text).replace("\x00", "\\x00")
+
+
+def _database_now(connection: psycopg.Connection[Any]) -> float:
+    row = connection.execute(journal_queries()["now"]).fetchone()
+    assert row is not None
+    return float(row[0])
+
+
+def _reason(exc: BaseException) -> str:
+    """A psycopg error in one line."""
+    return " ".join(str(exc).split()) or type(exc).__name__
