@@ -89,11 +89,6 @@ def test_a_filling_that_dies_midway_leaves_nothing_and_the_next_run_fills_it(bac
         assert journal.counts()[PENDING] == 150
 
 
-def test_a_second_run_on_the_same_journal_is_refused(backend: Backend, journal: CampaignJournal) -> None:
-    with pytest.raises(JournalError, match="in use by another run"):
-        backend.open().fill("fingerprint-1", "campaign.jsonl", lines(5))
-
-
 def test_lines_to_send_come_in_order_across_pages(backend: Backend) -> None:
     count = PAGE_SIZE + 7
     with backend.open() as journal:

@@ -22,6 +22,7 @@ from d360.bulk.journal import PENDING, SENDING, UNKNOWN, JournalError
 from d360.bulk.journals import is_postgres_url, open_journal
 from d360.bulk.postgres.migrations import migrate, migrations
 from d360.bulk.postgres.queries import parse_queries
+from d360.bulk.protocol import is_shared
 from tests.postgres import POSTGRES_URL, query, with_query
 from tests.test_bulk import KEY, bodies_received, bulk, write_jsonl
 from tests.test_cli import D360
@@ -127,30 +128,55 @@ def test_a_campaign_named_by_the_user_keeps_its_id(postgres_url: str) -> None:
 
 
 HOLDER = """
-import os, signal, sys
+import sys
 from d360.bulk.journals import open_journal
 journal = open_journal(sys.argv[1], campaign="c1")
-journal.fill("fingerprint-1", "campaign.jsonl", [(n, f"hash-{n}", "pending", None) for n in (1, 2, 3)])
+journal.fill("fingerprint-1", "campaign.jsonl", [(n, f"hash-{n}", "pending", None) for n in range(1, 11)])
+claimed = journal.claimed_lines(("pending",))
+for _ in range(4):
+    next(claimed)
 journal.apply([("sending", 1), ("sending", 2)])
 print("sending", flush=True)
 sys.stdin.read()
 """
 
 
-def test_the_run_lock_is_released_by_the_server_when_its_holder_is_killed(postgres_url: str) -> None:
+def test_two_workers_claim_different_lines(postgres_url: str) -> None:
+    with open_journal(postgres_url, campaign="c1") as first, open_journal(postgres_url, campaign="c1") as second:
+        assert is_shared(first) and is_shared(second)
+        first.fill_with_messages(
+            "fingerprint-1", "c.jsonl", [(n, f"h{n}", PENDING, None, {"n": n}) for n in range(1, 101)]
+        )
+        assert second.fill("fingerprint-1", "c.jsonl", lines(100)) is False  # joins: one campaign
+        by_first = first.claimed_lines((PENDING,))
+        by_second = second.claimed_lines((PENDING,))
+        taken_first = [next(by_first) for _ in range(3)]
+        taken_second = [next(by_second) for _ in range(3)]
+        assert [number for number, _, _ in taken_first] == [1, 2, 3]
+        assert taken_first[0][1] == {"n": 1}  # the message, kept in the journal
+        assert min(number for number, _, _ in taken_second) > max(number for number, _, _ in taken_first)
+        assert len(first.workers()) == 2 and first.worker != second.worker
+
+
+def test_a_killed_workers_lines_in_flight_become_unknown_and_its_claims_go_back(postgres_url: str) -> None:
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, postgres_url], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, text=True)  # fmt: skip
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "sending\n"
-        with pytest.raises(JournalError, match="in use by another run"):
-            open_journal(postgres_url, campaign="c1")
+        with open_journal(postgres_url, campaign="c1") as alive:
+            assert alive.recover_interrupted() == 0  # the holder is up: its lines are its own
+            assert alive.counts()[SENDING] == 2
+            os.kill(holder.pid, signal.SIGKILL)
+            holder.wait()
+            # The server releases the dead worker's lock: its lines in flight become unknown, and the lines
+            # it had claimed (all ten, one batch) but not sent are claimed here.
+            assert [number for number, _, _ in alive.claimed_lines((PENDING,))] == list(range(3, 11))
+            assert alive.counts()[UNKNOWN] == 2 and alive.counts()[SENDING] == 0
+            assert sorted(worker["ended"] or "running" for worker in alive.workers()) == ["died", "running"]
     finally:
-        os.kill(holder.pid, signal.SIGKILL)
-        holder.wait()
-    with open_journal(postgres_url, campaign="c1") as journal:  # the server saw the connection end
-        assert journal.counts()[SENDING] == 2
-        assert journal.recover_interrupted() == 2
-        assert journal.counts()[UNKNOWN] == 2
+        if holder.poll() is None:
+            os.kill(holder.pid, signal.SIGKILL)
+            holder.wait()
 
 
 def test_bulk_on_a_postgresql_journal_sends_every_line_once_and_resumes(postgres_url: str, tmp_path: Path) -> None:

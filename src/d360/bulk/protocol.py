@@ -5,7 +5,7 @@ implement them, and both are held to one test suite (tests/test_journal_backends
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any, Protocol, Self
+from typing import Any, Protocol, Self, TypeGuard
 
 from d360.bulk.journal import STATES, LineRecord
 
@@ -111,3 +111,35 @@ class CampaignJournal(StatusJournal, Protocol):
     def funnel(self) -> dict[str, Any]: ...
 
     def waiting_statuses(self) -> int: ...
+
+
+class SharedCampaignJournal(CampaignJournal, Protocol):
+    """A journal many senders share (the PostgreSQL one): it keeps each line's message, so a worker needs no
+    copy of the input, and hands each worker its own lines to send."""
+
+    def fill_with_messages(
+        self,
+        fingerprint: str,
+        description: str,
+        lines: Iterable[tuple[int, str, str, str | None, dict[str, Any] | None]],
+    ) -> bool:
+        """`fill`, each line with its message (None for an invalid line)."""
+        ...
+
+    def join(self) -> None:
+        """Join a campaign with no input: the one named, or the only one."""
+        ...
+
+    def claimed_lines(self, states: tuple[str, ...]) -> Iterator[tuple[int, dict[str, Any] | None, int]]:
+        """(line number, message, attempts) of lines to send, claimed for this worker alone."""
+        ...
+
+    def workers(self) -> list[dict[str, Any]]:
+        """The campaign's workers: host, pid, lines sent, last heartbeat, ..."""
+        ...
+
+
+def is_shared(journal: CampaignJournal) -> TypeGuard[SharedCampaignJournal]:
+    """Whether many senders can share this journal (it hands each its lines). Asked of the journal's class:
+    a property of the journal itself (its id, before a campaign is chosen) may not be read yet."""
+    return all(callable(getattr(type(journal), name, None)) for name in ("join", "claimed_lines", "fill_with_messages"))

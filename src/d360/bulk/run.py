@@ -15,7 +15,7 @@ import attrs
 from d360.bulk.input import BulkInput, InputLine
 from d360.bulk.journal import ACCEPTED, FAILED, PENDING, SENDING, UNKNOWN, JournalError
 from d360.bulk.progress import Progress
-from d360.bulk.protocol import CampaignJournal
+from d360.bulk.protocol import CampaignJournal, SharedCampaignJournal, is_shared
 from d360.client import AsyncClient
 from d360.concurrency import NumberedMessage, SendOutcome, send_many
 from d360.errors import AuthenticationError, D360Error, NotFoundError, PermissionDeniedError
@@ -58,8 +58,25 @@ def validate_input(
 
 
 def prepare_journal(journal: CampaignJournal, bulk_input: BulkInput, report: ValidationReport) -> int:
-    """Fill the journal from this input on the first run; return how many lines were found mid-send."""
+    """Fill the journal from this input on the first run; return how many lines were found mid-send. A
+    shared journal keeps each line's message too, for workers that have no copy of the input."""
     invalid = {line.line_number: "; ".join(line.problems) for line in report.invalid}
+    if is_shared(journal):
+        journal.fill_with_messages(
+            bulk_input.fingerprint(),
+            bulk_input.describe(),
+            (
+                (
+                    line.line_number,
+                    line.content_hash,
+                    FAILED if line.line_number in invalid else PENDING,
+                    f"invalid: {invalid[line.line_number]}" if line.line_number in invalid else None,
+                    None if line.line_number in invalid else line.message,
+                )
+                for line in bulk_input.lines(validate=False)
+            ),
+        )
+        return journal.recover_interrupted()
     journal.fill(
         bulk_input.fingerprint(),
         bulk_input.describe(),
@@ -73,6 +90,12 @@ def prepare_journal(journal: CampaignJournal, bulk_input: BulkInput, report: Val
             for line_number, content_hash in bulk_input.hashes()
         ),
     )
+    return journal.recover_interrupted()
+
+
+def join_campaign(journal: SharedCampaignJournal) -> int:
+    """A worker with no input joins the campaign; return how many lines dead workers left mid-send."""
+    journal.join()
     return journal.recover_interrupted()
 
 
@@ -160,7 +183,7 @@ class GroupCommit:
 
 async def send_remaining(
     client: AsyncClient,
-    bulk_input: BulkInput,
+    bulk_input: BulkInput | None,
     journal: CampaignJournal,
     *,
     concurrency: int,
@@ -213,7 +236,12 @@ async def send_remaining(
         return writes.mark_sending(line_number, attempt, own_data=line_number in own_tokens)
 
     states = journal.states_to_send(resend_unknown=resend_unknown)
-    lines = _lines_to_send(bulk_input, journal, states, own_tokens, accepted_meanwhile)
+    if is_shared(journal):  # the journal hands this worker its lines, messages included
+        lines = _claimed_lines(journal, states, own_tokens, accepted_meanwhile)
+    elif bulk_input is not None:
+        lines = _lines_to_send(bulk_input, journal, states, own_tokens, accepted_meanwhile)
+    else:
+        raise JournalError("this journal keeps no messages: the run needs its input FILE")
     outcomes = send_many(
         client,
         lines,
@@ -262,14 +290,36 @@ def _lines_to_send(
         if attempts and journal.has_status(wanted_number):
             accepted_meanwhile(wanted_number)
         elif line.message is not None:
-            message = line.message
-            if "biz_opaque_callback_data" not in message:
-                # Ties the line's status webhooks back to it (`d360 webhook listen --journal`).
-                message = {**message, "biz_opaque_callback_data": journal.callback_token(line.line_number)}
-            else:  # its statuses will carry the line's own data: they find it by its message id
-                own_tokens.add(line.line_number)
-            yield NumberedMessage(line.line_number, message)
+            yield _with_token(journal, line.line_number, line.message, own_tokens)
         next_wanted = next(wanted, None)
+
+
+def _claimed_lines(
+    journal: SharedCampaignJournal,
+    states: tuple[str, ...],
+    own_tokens: set[int],
+    accepted_meanwhile: Callable[[int], None],
+) -> Iterator[NumberedMessage]:
+    """The lines the journal claims for this worker, as `_lines_to_send` gives them: a line sent before is
+    checked for a status first, and a line gets its d360 token unless it brings its own data."""
+    for line_number, message, attempts in journal.claimed_lines(states):
+        if attempts and journal.has_status(line_number):
+            accepted_meanwhile(line_number)
+            continue
+        if message is None:
+            raise JournalError(f"line {line_number} has no message in the journal: run with its input FILE")
+        yield _with_token(journal, line_number, message, own_tokens)
+
+
+def _with_token(
+    journal: CampaignJournal, line_number: int, message: dict[str, Any], own_tokens: set[int]
+) -> NumberedMessage:
+    if "biz_opaque_callback_data" not in message:
+        # Ties the line's status webhooks back to it (`d360 webhook listen --journal`).
+        message = {**message, "biz_opaque_callback_data": journal.callback_token(line_number)}
+    else:  # its statuses will carry the line's own data: they find it by its message id
+        own_tokens.add(line_number)
+    return NumberedMessage(line_number, message)
 
 
 @attrs.frozen

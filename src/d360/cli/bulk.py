@@ -62,7 +62,13 @@ def add_bulk_commands(commands: Commands) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    bulk.add_argument("file", metavar="FILE", help="a .jsonl file of messages, or a .csv file")
+    bulk.add_argument(
+        "file",
+        metavar="FILE",
+        nargs="?",
+        help="a .jsonl file of messages, or a .csv file; with a PostgreSQL journal, leave it out to join a "
+        "campaign as one more worker (the journal holds every line's message)",
+    )
     bulk.add_argument(
         "--journal",
         required=True,
@@ -74,7 +80,7 @@ def add_bulk_commands(commands: Commands) -> None:
         "--campaign",
         metavar="ID",
         help="PostgreSQL journal: the campaign (made from FILE if it does not exist yet; by default the latest "
-        "campaign made from FILE, or a new one)",
+        "campaign made from FILE, or a new one; with no FILE, the only campaign of the schema)",
     )
     bulk.add_argument(
         "--rate",
@@ -167,10 +173,10 @@ def collector_tuned_for_a_run() -> Iterator[None]:
 
 
 def _bulk(arguments: argparse.Namespace) -> int:
-    from d360.bulk.input import BulkInput
     from d360.bulk.journal import JournalError, JournalWriteError
-    from d360.bulk.journals import open_journal
-    from d360.bulk.run import prepare_journal, validate_input
+    from d360.bulk.journals import is_postgres_url, open_journal
+    from d360.bulk.protocol import is_shared
+    from d360.bulk.run import join_campaign, prepare_journal
 
     try:
         check_concurrency(arguments.concurrency)
@@ -180,7 +186,11 @@ def _bulk(arguments: argparse.Namespace) -> int:
         raise UsageError(f"--rate must be 0 (no limit) or a positive number, not {arguments.rate}")
     if not (math.isfinite(arguments.await_statuses) and arguments.await_statuses >= 0):
         raise UsageError(f"--await-statuses must be 0 or more seconds, not {arguments.await_statuses}")
-    bulk_input = BulkInput(Path(arguments.file), template=arguments.template, language=arguments.language)
+    if arguments.file is None and not is_postgres_url(arguments.journal):
+        raise UsageError(
+            "FILE is needed: only a PostgreSQL journal (--journal postgresql://...) keeps the messages a worker "
+            "with no FILE sends"
+        )
     client = AsyncClient(
         api_key=arguments.api_key,
         base_url=arguments.base_url,
@@ -188,38 +198,17 @@ def _bulk(arguments: argparse.Namespace) -> int:
         max_retries=arguments.max_retries,
         validate=False,
     )
-    bulk_input.check()
-    templates = None
-    if not arguments.no_template_check:  # each template line against its template, before anything is sent
-        from d360.bulk.template_check import CampaignTemplateCheck
-
-        templates = CampaignTemplateCheck.connecting(
-            api_key=arguments.api_key, base_url=arguments.base_url, timeout=arguments.timeout,
-            max_retries=arguments.max_retries, csv=bulk_input.is_csv,
-        )  # fmt: skip
-    try:
-        report = validate_input(
-            bulk_input,
-            lambda line: say(f"line {line.line_number}: {'; '.join(line.problems)}", file=sys.stderr),
-            templates.see if templates is not None else None,
-        )
-    finally:
-        if templates is not None:
-            templates.close()
-    refusal = templates.refusal() if templates is not None else None
-    if refusal is not None and (arguments.skip_invalid or not report.invalid):  # invalid lines are said first
-        raise UsageError(refusal)
-    if report.invalid and not arguments.skip_invalid:
-        raise UsageError(
-            f"{len(report.invalid)} of {report.total} lines are invalid; nothing was sent "
-            "(--skip-invalid sends the rest)"
-        )
+    bulk_input, report = (None, None) if arguments.file is None else _validated_input(arguments)
     recovered = 0
     settlement = None
     sending_began = False
     with open_journal(arguments.journal, campaign=arguments.campaign) as journal:
         try:
-            recovered = prepare_journal(journal, bulk_input, report)
+            if bulk_input is not None and report is not None:
+                recovered = prepare_journal(journal, bulk_input, report)
+            else:
+                assert is_shared(journal)
+                recovered = join_campaign(journal)
             if recovered and not arguments.await_statuses:
                 print(
                     f"bulk: {recovered} lines were being sent when the last run stopped: marked unknown "
@@ -250,6 +239,41 @@ def _bulk(arguments: argparse.Namespace) -> int:
     elif not (local_failure and not any(counts.values())):  # a journal left empty has nothing to sum up
         say(f"bulk: {_summary(counts)}" + (f"  (stopped early: {stopped})" if stopped else ""))
     return bulk_exit_code(counts, stopped, local_failure=local_failure)
+
+
+def _validated_input(arguments: argparse.Namespace) -> tuple[Any, Any]:
+    """FILE, every line checked (and each template line against its template) before anything is sent."""
+    from d360.bulk.input import BulkInput
+    from d360.bulk.run import validate_input
+
+    bulk_input = BulkInput(Path(arguments.file), template=arguments.template, language=arguments.language)
+    bulk_input.check()
+    templates = None
+    if not arguments.no_template_check:  # each template line against its template, before anything is sent
+        from d360.bulk.template_check import CampaignTemplateCheck
+
+        templates = CampaignTemplateCheck.connecting(
+            api_key=arguments.api_key, base_url=arguments.base_url, timeout=arguments.timeout,
+            max_retries=arguments.max_retries, csv=bulk_input.is_csv,
+        )  # fmt: skip
+    try:
+        report = validate_input(
+            bulk_input,
+            lambda line: say(f"line {line.line_number}: {'; '.join(line.problems)}", file=sys.stderr),
+            templates.see if templates is not None else None,
+        )
+    finally:
+        if templates is not None:
+            templates.close()
+    refusal = templates.refusal() if templates is not None else None
+    if refusal is not None and (arguments.skip_invalid or not report.invalid):  # invalid lines are said first
+        raise UsageError(refusal)
+    if report.invalid and not arguments.skip_invalid:
+        raise UsageError(
+            f"{len(report.invalid)} of {report.total} lines are invalid; nothing was sent "
+            "(--skip-invalid sends the rest)"
+        )
+    return bulk_input, report
 
 
 LOCAL_FAILURE = "a local failure: fix it and run the same command again to resume"

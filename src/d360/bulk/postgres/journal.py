@@ -1,17 +1,24 @@
-"""`PostgresJournal`: a campaign's journal in PostgreSQL, with the SQLite journal's guarantees.
+"""`PostgresJournal`: a campaign's journal in PostgreSQL, shared by any number of senders (workers).
 
 A database (in one schema, `d360` unless the URL says `?schema=NAME`) holds any number of campaigns; a
 campaign's id is the journal id its lines' d360 tokens carry. Filling is one transaction (the campaign and
-all its lines, loaded with COPY, or nothing), a line is `sending` (committed) before its request leaves,
-and one run at a time sends a campaign: it holds a session-level advisory lock, which the server releases
-when the run's connection ends, however the run dies. Every time kept is the database's clock.
+all its lines with their messages, loaded with COPY, or nothing). Each `d360 bulk` on a campaign is a
+worker: it has a row in `workers` and holds a session-level advisory lock on it, which the server releases
+when the worker's connection ends, however it ends. A worker claims lines in batches (`FOR UPDATE SKIP
+LOCKED`, in a short transaction), and marks each `sending` (committed) before its request leaves. A worker
+whose lock is free is dead: its lines in flight become `unknown`, never `pending`, and the lines it had
+claimed go back to the others. Every write of a worker goes through the connection that holds its lock,
+so a worker that loses it fails its next write and stops sending. Every time kept is the database's clock.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
+import os
 import re
 import secrets
+import socket
 import time
 import urllib.parse
 from collections.abc import Iterable, Iterator
@@ -22,6 +29,7 @@ import psycopg
 import psycopg_pool
 
 from d360.bulk.journal import (
+    ACCEPTED,
     DELIVERY_RANK,
     DELIVERY_STATES,
     NEVER_ACCEPTED,
@@ -46,6 +54,13 @@ DEFAULT_SCHEMA = "d360"
 CAMPAIGN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 """A campaign id: it goes into every line's token (`d360:<id>:<line>`), so no `:` and nothing long."""
 POOL_SIZE = 4
+CLAIM_BATCH = 64
+"""Lines a worker claims at once: few enough that a worker's death leaves little for the others to take
+back, enough that claiming costs one round trip per many sends."""
+WAIT_FOR_OTHERS = 0.2
+"""Seconds between two looks, once nothing is left to claim, at the lines other workers still hold: if one
+dies, its lines are taken back and sent by those still up."""
+INTERRUPTED = "interrupted while sending: may have been delivered"
 CONNECT_TIMEOUT = 10.0
 """Seconds to wait for the server before saying it cannot be reached."""
 
@@ -113,7 +128,8 @@ class PostgresJournal:
         self._campaign: str | None = None
         self._read_only = read_only
         self._queries = journal_queries()
-        self._run_connection: psycopg.Connection[Any] | None = None
+        self._worker_connection: psycopg.Connection[Any] | None = None
+        self._worker: int | None = None
         self._begin_sessions(started_at=None, max_silence=None)
         schema = self.location.schema
         try:
@@ -170,10 +186,16 @@ class PostgresJournal:
     @contextlib.contextmanager
     def _writing(self) -> Iterator[psycopg.Connection[Any]]:
         """Writes in one transaction; any failure (a lost connection, a full disk on the server) is a
-        JournalWriteError naming the journal, and nothing of the transaction is kept."""
+        JournalWriteError naming the journal, and nothing of the transaction is kept. A worker writes
+        through the connection that holds its lock, never another: once that connection is lost, the
+        worker may be taken for dead, and no write of it may succeed."""
         try:
-            with self._pool.connection() as connection, connection.transaction():
-                yield connection
+            if self._worker_connection is not None:
+                with self._worker_connection.transaction():
+                    yield self._worker_connection
+            else:
+                with self._pool.connection() as connection, connection.transaction():
+                    yield connection
         except (psycopg.Error, psycopg_pool.PoolTimeout) as exc:
             raise JournalWriteError(f"cannot write to the journal {self.path}: {_reason(exc)}") from None
 
@@ -189,9 +211,16 @@ class PostgresJournal:
         return float(self._one("now"))
 
     def close(self) -> None:
-        if self._run_connection is not None:
-            self._run_connection.close()  # the server releases the run lock with it
-            self._run_connection = None
+        """A worker ends: the lines it claimed and did not send go back to the others, those still in flight
+        (outcomes not recorded) are left for the next run to mark unknown, and its lock is released with
+        its connection."""
+        if self._worker_connection is not None:
+            # A lost connection: nothing more can be written, and the others find the worker dead.
+            with contextlib.suppress(JournalError), self._writing() as connection:
+                connection.execute(self._queries["release_unsent_claims"], {"worker": self._worker})
+                connection.execute(self._queries["end_worker"], {"worker": self._worker, "ended": "finished"})
+            self._worker_connection.close()
+            self._worker_connection = None
         pool = getattr(self, "_pool", None)
         if pool is not None:
             pool.close()
@@ -226,27 +255,69 @@ class PostgresJournal:
         )
 
     def _bind(self, campaign: str) -> None:
-        """This journal is now the campaign's; a run takes the campaign's run lock first."""
+        """This journal is now the campaign's; a run becomes one of its workers."""
         if self._find(campaign) is None:
             raise JournalError(f"no campaign {campaign} in the journal {self.path}")
-        if not self._read_only:
-            self._lock_run(campaign)
         self._campaign = campaign
+        if not self._read_only:
+            self._become_worker(campaign)
 
-    def _lock_run(self, campaign: str) -> None:
+    def join(self) -> None:
+        """A worker with no input joins a campaign: the one named, or the only one in the schema."""
+        if self._campaign is None:
+            self._bind(self._wanted if self._wanted is not None else self._only_campaign())
+
+    def _become_worker(self, campaign: str) -> None:
+        """Register as a worker of the campaign, on a connection of its own that holds the worker's lock
+        from the moment its row exists."""
         try:
             connection = self._connect()
             self._configure(connection)
-            row = connection.execute(self._queries["try_run_lock"], {"campaign": campaign}).fetchone()
+            with connection.transaction():
+                row = connection.execute(
+                    self._queries["register_worker"],
+                    {"campaign": campaign, "host": socket.gethostname(), "pid": os.getpid()},
+                ).fetchone()
+                assert row is not None
+                connection.execute(self._queries["lock_worker"], {"worker": row[0]})
         except psycopg.Error as exc:
             raise JournalError(f"cannot use the journal {self.path}: {_reason(exc)}") from None
-        if not (row and row[0]):
-            connection.close()
-            raise JournalError(
-                f"campaign {campaign} in {self.path} is in use by another run: wait for it to finish, or stop "
-                "it; two runs on one campaign could send a line twice"
-            )
-        self._run_connection = connection
+        self._worker_connection, self._worker = connection, int(row[0])
+
+    @property
+    def worker(self) -> int | None:
+        """This run's worker id in the campaign (None for a report or a listener)."""
+        return self._worker
+
+    def _end_worker(self, connection: psycopg.Connection[Any], worker: int | None, how: str) -> int:
+        """Inside the caller's transaction: a worker that ended or died leaves its lines in flight unknown and
+        its claims to the others; return how many lines became unknown."""
+        unknown = connection.execute(
+            self._queries["worker_in_flight_unknown"], {"worker": worker, "error": INTERRUPTED}
+        ).rowcount
+        connection.execute(self._queries["release_claims"], {"worker": worker})
+        connection.execute(self._queries["end_worker"], {"worker": worker, "ended": how})
+        return unknown
+
+    def recover_dead_workers(self) -> int:
+        """Every worker of the campaign whose lock is free is dead (its connection ended: killed, its host
+        lost, its connection cut): its lines in flight become unknown, its claims go back to the others.
+        Return how many lines became unknown."""
+        campaign, me = self._bound(), self._worker
+        unknown = 0
+        with self._writing() as connection:
+            others = [row[0] for row in connection.execute(self._queries["other_workers"],
+                                                           {"campaign": campaign, "worker": me})]  # fmt: skip
+        for other in others:
+            with self._writing() as connection:
+                row = connection.execute(self._queries["try_lock_worker"], {"worker": other}).fetchone()
+                if not (row and row[0]):
+                    continue  # alive: its lines are its own
+                try:
+                    unknown += self._end_worker(connection, other, "died")
+                finally:
+                    connection.execute(self._queries["unlock_worker"], {"worker": other})
+        return unknown
 
     @property
     def campaign(self) -> str | None:
@@ -284,8 +355,18 @@ class PostgresJournal:
         return f"{TOKEN_PREFIX}{self._bound()}:{line_number}"
 
     def fill(self, fingerprint: str, description: str, lines: Iterable[tuple[int, str, str, str | None]]) -> bool:
-        """Make the campaign from its input and record every line (COPY), in one transaction; return True
-        if it was new. `lines` are (line_number, content_hash, state, error).
+        """`fill_with_messages`, with no messages: such a campaign is sent only by workers given its input."""
+        return self.fill_with_messages(fingerprint, description, ((*line, None) for line in lines))
+
+    def fill_with_messages(
+        self,
+        fingerprint: str,
+        description: str,
+        lines: Iterable[tuple[int, str, str, str | None, dict[str, Any] | None]],
+    ) -> bool:
+        """Make the campaign from its input and record every line with its message (COPY), in one
+        transaction; return True if it was new. `lines` are (line_number, content_hash, state, error,
+        message).
 
         The campaign is the one named (`campaign=`), which must have been made from this input if it exists;
         with none named, the latest campaign made from this input, or a new one with a new id. However the
@@ -315,8 +396,10 @@ class PostgresJournal:
                          "schema_version": SCHEMA_VERSION, "now": now},
                     )  # fmt: skip
                     with connection.cursor() as cursor, cursor.copy(queries["copy_lines"]) as copy:
-                        for line_number, content_hash, state, error in lines:
-                            copy.write_row((made, line_number, content_hash, state, _storable(error), now, now))
+                        for line_number, content_hash, state, error, message in lines:
+                            # JSON escapes what PostgreSQL's text cannot hold (a NUL, a lone surrogate).
+                            kept = None if message is None else json.dumps(message)
+                            copy.write_row((made, line_number, content_hash, state, _storable(error), now, now, kept))
         except JournalWriteError as exc:
             raise JournalWriteError(f"{exc}; nothing was sent") from None
         if made is not None:
@@ -341,14 +424,39 @@ class PostgresJournal:
     # The life of a line.
 
     def recover_interrupted(self) -> int:
-        """Lines left `sending` by a run that died become unknown (those a status spoke for: accepted)."""
+        """Lines left `sending` by workers that died or ended become unknown (those a status spoke for:
+        accepted); a live worker's are its own. Return how many became unknown."""
         self.settle_by_status()
+        unknown = self.recover_dead_workers()
         with self._writing() as connection:
             cursor = connection.execute(
-                self._queries["recover_interrupted"],
-                self._with_campaign({"error": "interrupted while sending: may have been delivered"}),
+                self._queries["recover_interrupted"], self._with_campaign({"error": INTERRUPTED})
             )
-        return cursor.rowcount
+        return unknown + cursor.rowcount
+
+    def claimed_lines(self, states: tuple[str, ...]) -> Iterator[tuple[int, dict[str, Any] | None, int]]:
+        """(line number, message, attempts) of lines to send, claimed for this worker in batches, in line
+        order within each batch. Once none is left to claim, lines other workers hold are waited for: if
+        one of those dies meanwhile, its lines are taken back, and claimed here."""
+        campaign, worker = self._bound(), self._worker
+        if worker is None:
+            raise JournalError(f"the journal {self.path} was opened read-only: it sends nothing")
+        parameters = {"campaign": campaign, "worker": worker, "states": list(states), "limit": CLAIM_BATCH}
+        while True:
+            with self._writing() as connection:
+                claimed = connection.execute(self._queries["claim_lines"], parameters).fetchall()
+                connection.execute(self._queries["worker_heartbeat"], {"worker": worker, "sent": 0})
+            if claimed:
+                for line_number, _, attempts, message in sorted(claimed):
+                    yield int(line_number), None if message is None else json.loads(message), int(attempts)
+                continue
+            if self.recover_dead_workers():
+                continue
+            with self._writing() as connection:
+                row = connection.execute(self._queries["held_by_others"], parameters).fetchone()
+            if not (row and row[0]):
+                return
+            time.sleep(WAIT_FOR_OTHERS)
 
     def settle_by_status(self) -> int:
         with self._writing() as connection:
@@ -385,7 +493,8 @@ class PostgresJournal:
                 marked = {
                     row[0]
                     for row in connection.execute(
-                        self._queries["mark_sending"], {"campaign": campaign, "line_numbers": numbers, "own_data": own}
+                        self._queries["mark_sending"],
+                        {"campaign": campaign, "line_numbers": numbers, "own_data": own, "worker": self._worker},
                     )
                 }
                 if len(marked) < len(numbers):
@@ -398,8 +507,8 @@ class PostgresJournal:
                     }
                     if len(refused) < len(rest):
                         raise JournalError(
-                            f"campaign {campaign} is gone from the journal {self.path} (deleted during the run): "
-                            "stopped sending"
+                            f"lines of campaign {campaign} in {self.path} are held by another worker, or the "
+                            "campaign was deleted: stopped sending"
                         )
             if finished:
                 connection.execute(
@@ -413,6 +522,9 @@ class PostgresJournal:
                         "match_by_id": [1 if operation[5] else None for operation in finished],
                     },
                 )
+            if self._worker is not None:
+                sent = sum(1 for operation in finished if operation[2] == ACCEPTED)
+                connection.execute(self._queries["worker_heartbeat"], {"worker": self._worker, "sent": sent})
         return refused
 
     def has_status(self, line_number: int) -> bool:
@@ -538,6 +650,14 @@ class PostgresJournal:
         for waiting_id, line_number, message_id, status, code, error, received_at, session in found:
             self._record(connection, campaign, line_number, message_id, status, code, error, received_at, session)
             connection.execute(self._queries["forget_waiting"], {"id": waiting_id})
+
+    def workers(self) -> list[dict[str, Any]]:
+        """The campaign's workers, first started first: id, host, pid, started_at, heartbeat_at (the
+        database's clock), lines_sent (accepted), ended (None while it runs, `finished` or `died`)."""
+        with self._reading() as connection:
+            rows = connection.execute(self._queries["workers"], self._with_campaign(None)).fetchall()
+        keys = ("id", "host", "pid", "started_at", "heartbeat_at", "lines_sent", "ended")
+        return [dict(zip(keys, row, strict=True)) for row in rows]
 
     def waiting_statuses(self) -> int:
         return int(self._one("count_waiting"))

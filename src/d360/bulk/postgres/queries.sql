@@ -35,12 +35,72 @@ SELECT journal_now()
 -- Held until the filling transaction ends: two first runs of one campaign fill it once.
 SELECT pg_advisory_xact_lock(hashtextextended('d360 fill ' || current_schema(), 0))
 
--- name: try_run_lock
--- Session-level: released by the server when the run's connection ends, however the run dies.
-SELECT pg_try_advisory_lock(hashtextextended('d360 run ' || current_schema() || ' ' || %(campaign)s, 0))
+-- name: register_worker
+INSERT INTO workers (campaign_id, host, pid, backend_pid, started_at, heartbeat_at)
+VALUES (%(campaign)s, %(host)s, %(pid)s, pg_backend_pid(), journal_now(), journal_now())
+RETURNING id
 
--- name: run_unlock
-SELECT pg_advisory_unlock(hashtextextended('d360 run ' || current_schema() || ' ' || %(campaign)s, 0))
+-- name: lock_worker
+-- Session-level, taken in the transaction that makes the worker's row: no other session ever sees the row
+-- without its lock held. The server releases it when the worker's connection ends, however it ends.
+SELECT pg_advisory_lock(hashtextextended('d360 worker ' || current_schema() || ' ' || %(worker)s::text, 0))
+
+-- name: try_lock_worker
+-- Free: the worker is dead (its connection ended). Held by the caller until unlock_worker.
+SELECT pg_try_advisory_lock(hashtextextended('d360 worker ' || current_schema() || ' ' || %(worker)s::text, 0))
+
+-- name: unlock_worker
+SELECT pg_advisory_unlock(hashtextextended('d360 worker ' || current_schema() || ' ' || %(worker)s::text, 0))
+
+-- name: other_workers
+SELECT id FROM workers WHERE campaign_id = %(campaign)s AND ended_at IS NULL AND id <> %(worker)s ORDER BY id
+
+-- name: worker_in_flight_unknown
+-- A worker ended or died: its lines in flight may have been delivered (accepted if a status said so).
+UPDATE lines
+SET state = CASE WHEN delivery IS NULL THEN 'unknown' ELSE 'accepted' END,
+    error = CASE WHEN delivery IS NULL THEN %(error)s ELSE NULL END, updated_at = journal_now()
+WHERE claimed_by = %(worker)s AND state = 'sending'
+
+-- name: release_claims
+UPDATE lines SET claimed_by = NULL WHERE claimed_by = %(worker)s
+
+-- name: release_unsent_claims
+-- A worker that ends keeps its lines still sending (their outcomes were not recorded): the next run marks
+-- them unknown, as with the SQLite journal.
+UPDATE lines SET claimed_by = NULL WHERE claimed_by = %(worker)s AND state <> 'sending'
+
+-- name: end_worker
+UPDATE workers SET ended_at = journal_now(), ended = %(ended)s, heartbeat_at = journal_now()
+WHERE id = %(worker)s AND ended_at IS NULL
+
+-- name: worker_heartbeat
+UPDATE workers SET heartbeat_at = journal_now(), lines_sent = lines_sent + %(sent)s WHERE id = %(worker)s
+
+-- name: claim_lines
+-- A batch of lines to send, for this worker alone: rows another worker is claiming at this moment are
+-- skipped, not waited for. The row locks end with this short transaction: none is held across a request.
+-- A CTE, evaluated once: a subquery the planner may scan again would claim more than the limit.
+WITH free AS MATERIALIZED (
+    SELECT line_number FROM lines
+    WHERE campaign_id = %(campaign)s AND state = ANY (%(states)s::text[]) AND delivery IS NULL
+      AND claimed_by IS NULL
+    ORDER BY line_number LIMIT %(limit)s FOR UPDATE SKIP LOCKED
+)
+UPDATE lines AS l SET claimed_by = %(worker)s
+FROM free
+WHERE l.campaign_id = %(campaign)s AND l.line_number = free.line_number
+RETURNING l.line_number, l.content_hash, l.attempts, l.message
+
+-- name: held_by_others
+-- Lines to send that live workers other than this one hold: their work, unless they die.
+SELECT count(*) FROM lines l JOIN workers w ON w.id = l.claimed_by
+WHERE l.campaign_id = %(campaign)s AND w.ended_at IS NULL AND w.id <> %(worker)s
+  AND l.state = ANY (%(states)s::text[]) AND l.delivery IS NULL
+
+-- name: workers
+SELECT id, host, pid, started_at, heartbeat_at, lines_sent, ended FROM workers
+WHERE campaign_id = %(campaign)s ORDER BY id
 
 -- name: campaign
 SELECT id, input_fingerprint, input, schema_version, created_at FROM campaigns WHERE id = %(campaign)s
@@ -57,11 +117,13 @@ INSERT INTO campaigns (id, input_fingerprint, input, schema_version, created_at)
 VALUES (%(campaign)s, %(fingerprint)s, %(input)s, %(schema_version)s, %(now)s)
 
 -- name: copy_lines
-COPY lines (campaign_id, line_number, content_hash, state, error, created_at, updated_at) FROM STDIN
+COPY lines (campaign_id, line_number, content_hash, state, error, created_at, updated_at, message) FROM STDIN
 
 -- name: recover_interrupted
+-- Lines left sending by a worker that ended (or by no worker): those of a live worker are its own.
 UPDATE lines SET state = 'unknown', error = %(error)s, updated_at = journal_now()
 WHERE campaign_id = %(campaign)s AND state = 'sending'
+  AND (claimed_by IS NULL OR claimed_by IN (SELECT id FROM workers WHERE ended_at IS NOT NULL))
 
 -- name: settle_by_status
 UPDATE lines SET state = 'accepted', error = NULL, updated_at = journal_now()
@@ -69,12 +131,13 @@ WHERE campaign_id = %(campaign)s AND state IN ('sending', 'unknown') AND deliver
 
 -- name: mark_sending
 -- Committed before the requests leave. A line a status has spoken for is refused (delivery IS NOT NULL):
--- upstream took it. The lines returned are those marked.
+-- upstream took it; so is a line another worker holds. The lines returned are those marked.
 UPDATE lines AS l
 SET state = 'sending', attempts = l.attempts + 1, updated_at = journal_now(), sent_at = journal_now(),
-    match_by_id = u.own_data
+    match_by_id = u.own_data, claimed_by = %(worker)s
 FROM unnest(%(line_numbers)s::integer[], %(own_data)s::smallint[]) AS u (line_number, own_data)
 WHERE l.campaign_id = %(campaign)s AND l.line_number = u.line_number AND l.delivery IS NULL
+  AND (l.claimed_by = %(worker)s OR l.claimed_by IS NULL)
 RETURNING l.line_number
 
 -- name: finish
@@ -84,7 +147,8 @@ SET state = CASE WHEN l.delivery IS NULL THEN u.state ELSE 'accepted' END,
     message_id = COALESCE(u.message_id, l.message_id),
     error = CASE WHEN l.delivery IS NULL THEN u.error ELSE NULL END,
     match_by_id = COALESCE(u.match_by_id, l.match_by_id),
-    updated_at = journal_now()
+    updated_at = journal_now(),
+    claimed_by = CASE WHEN l.delivery IS NULL AND u.state IN ('pending', 'unknown') THEN l.claimed_by END
 FROM unnest(%(line_numbers)s::integer[], %(states)s::text[], %(message_ids)s::text[], %(errors)s::text[],
             %(match_by_id)s::smallint[]) AS u (line_number, state, message_id, error, match_by_id)
 WHERE l.campaign_id = %(campaign)s AND l.line_number = u.line_number
