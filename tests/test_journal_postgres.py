@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -170,7 +171,12 @@ def test_a_killed_workers_lines_in_flight_become_unknown_and_its_claims_go_back(
             holder.wait()
             # The server releases the dead worker's lock: its lines in flight become unknown, and the lines
             # it had claimed (all ten, one batch) but not sent are claimed here.
-            assert [number for number, _, _ in alive.claimed_lines((PENDING,))] == list(range(3, 11))
+            taken: list[int] = []
+            deadline = time.monotonic() + 30
+            while not taken and time.monotonic() < deadline:  # until the server has seen the connection end
+                taken = [number for number, _, _ in alive.claimed_lines((PENDING,))]
+                time.sleep(0.02)
+            assert taken == list(range(3, 11))
             assert alive.counts()[UNKNOWN] == 2 and alive.counts()[SENDING] == 0
             assert sorted(worker["ended"] or "running" for worker in alive.workers()) == ["died", "running"]
     finally:

@@ -134,6 +134,10 @@ class SharedCampaignJournal(CampaignJournal, Protocol):
         """(line number, message, attempts) of lines to send, claimed for this worker alone."""
         ...
 
+    def held_by_others(self, states: tuple[str, ...]) -> int:
+        """Lines to send that other live workers hold (theirs, unless they die)."""
+        ...
+
     def workers(self) -> list[dict[str, Any]]:
         """The campaign's workers: host, pid, lines sent, last heartbeat, ..."""
         ...

@@ -21,6 +21,9 @@ from d360.concurrency import NumberedMessage, SendOutcome, send_many
 from d360.errors import AuthenticationError, D360Error, NotFoundError, PermissionDeniedError
 from d360.retry import is_transient
 
+SHARED_WAIT = 0.25
+"""Seconds a worker of a shared campaign waits, once it has sent all it could claim, before looking again at
+the lines other workers hold: if one of them died, its lines are taken back and sent by those still up."""
 # Errors that say the whole run is misconfigured: every other line would meet them too.
 FATAL_ERRORS = (AuthenticationError, PermissionDeniedError, NotFoundError)
 
@@ -236,24 +239,30 @@ async def send_remaining(
         return writes.mark_sending(line_number, attempt, own_data=line_number in own_tokens)
 
     states = journal.states_to_send(resend_unknown=resend_unknown)
-    if is_shared(journal):  # the journal hands this worker its lines, messages included
-        lines = _claimed_lines(journal, states, own_tokens, accepted_meanwhile)
-    elif bulk_input is not None:
-        lines = _lines_to_send(bulk_input, journal, states, own_tokens, accepted_meanwhile)
-    else:
-        raise JournalError("this journal keeps no messages: the run needs its input FILE")
-    outcomes = send_many(
-        client,
-        lines,
-        concurrency=concurrency,
-        rate=rate,
-        before_send=mark_sending,
-        after_send=record,
-        stop=stop,
-    )
     try:
-        async for _ in outcomes:
-            pass  # each outcome was recorded by its worker, before that worker took another line
+        while True:
+            if is_shared(journal):  # the journal hands this worker its lines, messages included
+                lines = _claimed_lines(journal, states, own_tokens, accepted_meanwhile)
+            elif bulk_input is not None:
+                lines = _lines_to_send(bulk_input, journal, states, own_tokens, accepted_meanwhile)
+            else:
+                raise JournalError("this journal keeps no messages: the run needs its input FILE")
+            outcomes = send_many(
+                client,
+                lines,
+                concurrency=concurrency,
+                rate=rate,
+                before_send=mark_sending,
+                after_send=record,
+                stop=stop,
+            )
+            async for _ in outcomes:
+                pass  # each outcome was recorded by its worker, before that worker took another line
+            # A worker of a shared campaign stays while others hold lines: if one dies, its lines come back
+            # to be claimed. Waiting here, not inside the claiming, keeps this worker's own sends going.
+            if not is_shared(journal) or stop.is_set() or not journal.held_by_others(states):
+                break
+            await asyncio.sleep(SHARED_WAIT)
     finally:
         writes.close()
     # Statuses with no d360 token that came before their line's own answer recorded its message id.

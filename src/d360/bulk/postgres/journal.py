@@ -57,9 +57,6 @@ POOL_SIZE = 4
 CLAIM_BATCH = 64
 """Lines a worker claims at once: few enough that a worker's death leaves little for the others to take
 back, enough that claiming costs one round trip per many sends."""
-WAIT_FOR_OTHERS = 0.2
-"""Seconds between two looks, once nothing is left to claim, at the lines other workers still hold: if one
-dies, its lines are taken back and sent by those still up."""
 INTERRUPTED = "interrupted while sending: may have been delivered"
 CONNECT_TIMEOUT = 10.0
 """Seconds to wait for the server before saying it cannot be reached."""
@@ -299,12 +296,12 @@ class PostgresJournal:
         connection.execute(self._queries["end_worker"], {"worker": worker, "ended": how})
         return unknown
 
-    def recover_dead_workers(self) -> int:
+    def recover_dead_workers(self) -> tuple[int, int]:
         """Every worker of the campaign whose lock is free is dead (its connection ended: killed, its host
         lost, its connection cut): its lines in flight become unknown, its claims go back to the others.
-        Return how many lines became unknown."""
+        Return how many workers were found dead, and how many lines became unknown."""
         campaign, me = self._bound(), self._worker
-        unknown = 0
+        unknown = dead = 0
         with self._writing() as connection:
             others = [row[0] for row in connection.execute(self._queries["other_workers"],
                                                            {"campaign": campaign, "worker": me})]  # fmt: skip
@@ -315,9 +312,10 @@ class PostgresJournal:
                     continue  # alive: its lines are its own
                 try:
                     unknown += self._end_worker(connection, other, "died")
+                    dead += 1
                 finally:
                     connection.execute(self._queries["unlock_worker"], {"worker": other})
-        return unknown
+        return dead, unknown
 
     @property
     def campaign(self) -> str | None:
@@ -427,7 +425,7 @@ class PostgresJournal:
         """Lines left `sending` by workers that died or ended become unknown (those a status spoke for:
         accepted); a live worker's are its own. Return how many became unknown."""
         self.settle_by_status()
-        unknown = self.recover_dead_workers()
+        _, unknown = self.recover_dead_workers()
         with self._writing() as connection:
             cursor = connection.execute(
                 self._queries["recover_interrupted"], self._with_campaign({"error": INTERRUPTED})
@@ -436,8 +434,8 @@ class PostgresJournal:
 
     def claimed_lines(self, states: tuple[str, ...]) -> Iterator[tuple[int, dict[str, Any] | None, int]]:
         """(line number, message, attempts) of lines to send, claimed for this worker in batches, in line
-        order within each batch. Once none is left to claim, lines other workers hold are waited for: if
-        one of those dies meanwhile, its lines are taken back, and claimed here."""
+        order within each batch, until none is left to claim (once dead workers' lines are taken back).
+        Lines live workers hold are theirs: see `held_by_others`."""
         campaign, worker = self._bound(), self._worker
         if worker is None:
             raise JournalError(f"the journal {self.path} was opened read-only: it sends nothing")
@@ -450,13 +448,16 @@ class PostgresJournal:
                 for line_number, _, attempts, message in sorted(claimed):
                     yield int(line_number), None if message is None else json.loads(message), int(attempts)
                 continue
-            if self.recover_dead_workers():
+            if self.recover_dead_workers()[0]:
                 continue
-            with self._writing() as connection:
-                row = connection.execute(self._queries["held_by_others"], parameters).fetchone()
-            if not (row and row[0]):
-                return
-            time.sleep(WAIT_FOR_OTHERS)
+            return
+
+    def held_by_others(self, states: tuple[str, ...]) -> int:
+        """Lines to send (in `states`) that other live workers hold: theirs to send, unless they die."""
+        parameters = {"campaign": self._bound(), "worker": self._worker, "states": list(states)}
+        with self._writing() as connection:
+            row = connection.execute(self._queries["held_by_others"], parameters).fetchone()
+        return int(row[0]) if row else 0
 
     def settle_by_status(self) -> int:
         with self._writing() as connection:
