@@ -21,6 +21,8 @@ from psycopg import sql
 from d360 import sandbox
 from d360.bulk.journals import open_journal
 from d360.sandbox import Faults
+from d360.webhooks import JournalSink
+from d360.webhooks.events import StatusUpdate
 from tests.postgres import POSTGRES_URL, query
 from tests.test_bulk import KEY, bodies_received, bulk, start_bulk, write_jsonl
 from tests.test_cli import D360
@@ -122,6 +124,37 @@ def test_a_filling_killed_midway_leaves_no_campaign(postgres_url: str, postgres_
         assert bodies_received(served) == {f"line {index}": 1 for index in range(1, 501)}
 
 
+def status(token: str | None, message_id: str, state: str = "delivered") -> StatusUpdate:
+    return StatusUpdate(dedup_key=f"{message_id}:{state}", raw={}, message_id=message_id, status=state,
+                        biz_opaque_callback_data=token)  # fmt: skip
+
+
+def test_a_listener_on_the_database_settles_lines_of_every_campaign(postgres_url: str) -> None:
+    with (
+        open_journal(postgres_url, campaign="spring") as spring,
+        open_journal(postgres_url, campaign="autumn") as autumn,
+    ):
+        spring.fill("fingerprint-1", "spring.jsonl", [(n, f"h{n}", "pending", None) for n in (1, 2)])
+        autumn.fill("fingerprint-2", "autumn.jsonl", [(n, f"h{n}", "pending", None) for n in (1, 2)])
+        spring.apply([("sending", 1), ("sending", 2)])
+        autumn.apply([("sending", 1, True)])
+        autumn.finish(1, "accepted", message_id="wamid.own", match_by_id=True)
+        spring.finish(2, "unknown", error="timed out")
+        first, second = JournalSink(postgres_url, heartbeat=None), JournalSink(postgres_url, heartbeat=None)
+        try:
+            assert first(status(spring.callback_token(1), "wamid.s1")) == "updated"
+            assert second(status(spring.callback_token(2), "wamid.s2", "read")) == "updated"  # any listener
+            assert first(status(None, "wamid.own", "read")) == "updated"  # by message id, in its campaign
+            assert first(status("d360:elsewhere:1", "wamid.x")) == "foreign"  # another database's campaign
+            assert first(status(None, "wamid.later")) == "waiting"
+        finally:
+            first.close()
+            second.close()
+        assert spring.counts()["accepted"] == 2 and spring.counts()["unknown"] == 0
+        assert {record.line_number: record.delivery for record in spring.records()} == {1: "delivered", 2: "read"}
+        assert [record.delivery for record in autumn.records() if record.line_number == 1] == ["read"]
+
+
 def worker_of(schema: str, pid: int) -> tuple[int, int] | None:
     """(worker id, backend pid) of the worker that process `pid` is."""
     rows = query(schema, "SELECT id, backend_pid FROM workers WHERE pid = %s", pid)
@@ -162,6 +195,18 @@ def test_one_of_two_workers_killed_the_other_finishes_and_nothing_is_sent_twice(
     assert {int(n) for (n,) in dead} == unknown  # type: ignore[call-overload]
     ended = dict(query(postgres_schema, "SELECT pid, ended FROM workers"))
     assert ended == {doomed.pid: "died", survivor.pid: "finished"}
+    # The dead worker's requests in flight never reached the sandbox (it counts a message once it has read it
+    # whole), but upstream may have taken such a request: its status, from a listener writing to the same
+    # database, settles the line.
+    with open_journal(postgres_url, read_only=True) as journal:
+        tokens = {number: journal.callback_token(number) for number in unknown}
+    sink = JournalSink(postgres_url, heartbeat=None)
+    try:
+        outcomes = {sink(status(tokens[number], f"wamid.lost-{number}")) for number in unknown}
+    finally:
+        sink.close()
+    assert outcomes == {"updated"}
+    assert set(states(postgres_schema).values()) == {"accepted"}
 
 
 def test_a_worker_that_loses_its_database_connection_stops_sending(

@@ -10,6 +10,7 @@ import io
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -211,14 +212,19 @@ def test_bulk_report_reads_a_postgresql_journal_in_every_format(postgres_url: st
 
     text = report()
     assert text.returncode == 0, text.stderr
-    assert f"journal {postgres_url} for campaign.jsonl" in text.stdout and "accepted  6" in text.stdout
+    assert f"journal {postgres_url} campaign " in text.stdout and "for campaign.jsonl" in text.stdout
+    assert "accepted  6" in text.stdout
+    assert "workers (1):" in text.stdout and "6 lines sent, last heartbeat 20" in text.stdout
     as_json = json.loads(report("--json").stdout)
     assert as_json["counts"]["accepted"] == 6 and as_json["input"] == "campaign.jsonl"
+    (worker,) = as_json["workers"]
+    assert (worker["lines_sent"], worker["state"], worker["host"]) == (6, "finished", socket.gethostname())
     rows = list(csv.DictReader(io.StringIO(report("--csv", "-").stdout)))
     assert [row["line_number"] for row in rows] == [str(index) for index in range(1, 7)]
     assert {row["state"] for row in rows} == {"accepted"}
     page = report("--html", "-").stdout
     assert page.startswith("<!doctype html>") and 'data-line-state="accepted">6<' in page
+    assert "<h2>Workers</h2>" in page and f"<td>{socket.gethostname()}</td>" in page
 
 
 def test_naming_a_campaign_of_a_sqlite_journal_is_refused(tmp_path: Path) -> None:

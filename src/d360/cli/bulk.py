@@ -446,8 +446,9 @@ def run_bulk_report(arguments: argparse.Namespace) -> int:
     unseen = funnel["delivery"]["no status"]
     if arguments.html:
         page = html_report(
-            f"Campaign {meta.get('input', arguments.journal)}", counts, funnel, journal=arguments.journal
-        )
+            f"Campaign {meta.get('input', arguments.journal)}", counts, funnel, journal=arguments.journal,
+            workers=summary.workers,
+        )  # fmt: skip
         with _output(arguments.html) as out:
             _write(out, page, arguments.html)
     if arguments.json:
@@ -460,6 +461,7 @@ def run_bulk_report(arguments: argparse.Namespace) -> int:
                     "lines": unseen,
                     "note": no_status_note(unseen, arguments.journal) if unseen else None,
                 },
+                "workers": summary.workers,
                 "problems": [
                     {
                         "line": record.line_number,
@@ -472,7 +474,8 @@ def run_bulk_report(arguments: argparse.Namespace) -> int:
             }
         )
         return EXIT_OK
-    say(f"journal {arguments.journal} for {meta.get('input', '?')}", file=text)
+    campaign = f" campaign {meta['journal_id']}" if summary.workers is not None and "journal_id" in meta else ""
+    say(f"journal {arguments.journal}{campaign} for {meta.get('input', '?')}", file=text)
     for state in STATES:
         say(f"  {state:<9} {counts[state]}", file=text)
     say("funnel (from status webhooks):", file=text)
@@ -486,6 +489,11 @@ def run_bulk_report(arguments: argparse.Namespace) -> int:
         say("delivery failures by error code:", file=text)
         for failure in funnel["failures"]:
             say(f"  {failure['code']}: {failure['lines']} lines ({failure['error'] or 'no description'})", file=text)
+    if summary.workers is not None:
+        say(f"workers ({len(summary.workers)}):", file=text)
+        for worker in summary.workers:
+            say(f"  {worker['host']} pid {worker['pid']}: {worker['lines_sent']} lines sent, last heartbeat "
+                f"{worker['last_heartbeat']}, {worker['state']}", file=text)  # fmt: skip
     for record in problems:
         say(f"line {record.line_number}: {record.state}: {record.error or ''} (attempts {record.attempts})", file=text)
     for written in (arguments.csv, arguments.html):

@@ -157,12 +157,25 @@ class PostgresJournal:
             raise
 
     @classmethod
-    def for_statuses(cls, url: str, *, campaign: str, max_silence: float | None = None) -> PostgresJournal:
-        """A campaign's journal opened to record status webhooks while runs send it: no run lock. Opening
-        it begins a listener session (see `d360.bulk.journal.Journal.for_statuses`)."""
-        journal = cls(url, campaign=campaign, read_only=True)
+    def for_statuses(cls, url: str, *, max_silence: float | None = None) -> PostgresJournal:
+        """The database's journal opened to record status webhooks for every campaign in it, while any
+        number of workers send them and any number of listeners record: no worker is registered. The
+        schema is made if it is not there yet. Opening it begins a listener session (see
+        `d360.bulk.journal.Journal.for_statuses`)."""
+        location = DatabaseLocation.parse(url)
+        journal = cls(url)  # made or migrated; bound to no campaign, so no worker
+        if location.campaign is not None:
+            raise JournalError(f"{journal.path}: a listener records statuses of every campaign; name none")
+        journal._read_only = True
         journal._begin_sessions(started_at=journal._now(), max_silence=max_silence)
         return journal
+
+    def knows_campaign(self, campaign: str) -> bool:
+        """Whether the database holds this campaign (a d360 token naming another is another database's)."""
+        known = self.__dict__.setdefault("_known_campaigns", set())
+        if campaign not in known and self._find(campaign) is not None:
+            known.add(campaign)  # a campaign is never renamed: once seen, known
+        return campaign in known
 
     # Connections.
 
@@ -328,9 +341,12 @@ class PostgresJournal:
         return self._campaign
 
     def is_still_here(self) -> bool:
-        """False if the campaign was deleted since it was opened (or the database cannot be reached)."""
+        """False if the campaign was deleted since it was opened (or the database cannot be reached); a
+        listener's journal, bound to no campaign, is the database's: always here."""
+        if self._campaign is None:
+            return True
         with contextlib.suppress(JournalError):
-            return self._find(self._bound()) is not None
+            return self._find(self._campaign) is not None
         return False
 
     # Identity: a campaign belongs to one input.
@@ -457,6 +473,8 @@ class PostgresJournal:
         parameters = {"campaign": self._bound(), "worker": self._worker, "states": list(states)}
         with self._writing() as connection:
             row = connection.execute(self._queries["held_by_others"], parameters).fetchone()
+            if self._worker is not None:  # a worker waiting for the others is still up
+                connection.execute(self._queries["worker_heartbeat"], {"worker": self._worker, "sent": 0})
         return int(row[0]) if row else 0
 
     def settle_by_status(self) -> int:
@@ -586,13 +604,18 @@ class PostgresJournal:
         status: str,
         code: int | None = None,
         error: str | None = None,
+        campaign: str | None = None,
     ) -> str:
-        """Apply one status webhook to a line of this campaign (see `d360.bulk.journal.Journal.record_status`):
-        `updated`, `stale`, `waiting` (no token, and no line has its message id yet), `unmatched` or
-        `ignored`."""
+        """Apply one status webhook (see `d360.bulk.journal.Journal.record_status`): `updated`, `stale`,
+        `waiting` (no token, and no line has its message id yet), `unmatched` or `ignored`. `campaign`:
+        the one the status's d360 token names (by default this journal's); with no token and no campaign,
+        the line is looked for by its message id in every campaign."""
         if status not in DELIVERY_RANK:
             return "ignored"
-        campaign = self._bound()
+        if campaign is None:
+            campaign = self._campaign
+        if campaign is None and line_number is not None:
+            raise JournalError("a status with a line number needs its campaign")
         message_id, error = _storable(message_id), _storable(error)
         with self._listening() as connection:
             received_at = _database_now(connection)  # one time for the arrival and the session's alive_at
@@ -614,7 +637,7 @@ class PostgresJournal:
     def _record(
         self,
         connection: psycopg.Connection[Any],
-        campaign: str,
+        campaign: str | None,
         line_number: int | None,
         message_id: str,
         status: str,
@@ -623,7 +646,14 @@ class PostgresJournal:
         received_at: float,
         session: int | None,
     ) -> str:
-        if line_number is None:
+        if line_number is None and campaign is None:
+            row = connection.execute(
+                self._queries["line_by_message_id_any_campaign"], {"message_id": message_id}
+            ).fetchone()
+            if row is None:
+                return "unmatched"
+            campaign, line_number = str(row[0]), int(row[1])
+        elif line_number is None:
             row = connection.execute(
                 self._queries["line_by_message_id"], {"campaign": campaign, "message_id": message_id}
             ).fetchone()

@@ -164,6 +164,10 @@ SELECT delivery IS NOT NULL FROM lines WHERE campaign_id = %(campaign)s AND line
 SELECT line_number FROM lines
 WHERE campaign_id = %(campaign)s AND message_id = %(message_id)s AND match_by_id = 1 LIMIT 1
 
+-- name: line_by_message_id_any_campaign
+-- A listener of the whole database: the line of any campaign that brought its own data.
+SELECT campaign_id, line_number FROM lines WHERE message_id = %(message_id)s AND match_by_id = 1 LIMIT 1
+
 -- name: line_exists
 SELECT EXISTS (SELECT 1 FROM lines WHERE campaign_id = %(campaign)s AND line_number = %(line_number)s)
 
