@@ -163,9 +163,9 @@ class PostgresJournal:
         schema is made if it is not there yet. Opening it begins a listener session (see
         `d360.bulk.journal.Journal.for_statuses`)."""
         location = DatabaseLocation.parse(url)
-        journal = cls(url)  # made or migrated; bound to no campaign, so no worker
         if location.campaign is not None:
-            raise JournalError(f"{journal.path}: a listener records statuses of every campaign; name none")
+            raise JournalError(f"{location.shown}: a listener records the statuses of every campaign; name none")
+        journal = cls(url)  # made or migrated; bound to no campaign, so no worker
         journal._read_only = True
         journal._begin_sessions(started_at=journal._now(), max_silence=max_silence)
         return journal
