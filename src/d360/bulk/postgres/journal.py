@@ -58,6 +58,9 @@ CLAIM_BATCH = 64
 """Lines a worker claims at once: few enough that a worker's death leaves little for the others to take
 back, enough that claiming costs one round trip per many sends."""
 INTERRUPTED = "interrupted while sending: may have been delivered"
+WORKER_HEARTBEAT = 1.0
+"""Seconds between two updates of a worker's row (its heartbeat, its lines sent): at most one a second,
+never one per commit. Whether a worker is alive is its lock, not this time."""
 CONNECT_TIMEOUT = 10.0
 """Seconds to wait for the server before saying it cannot be reached."""
 
@@ -127,6 +130,8 @@ class PostgresJournal:
         self._queries = journal_queries()
         self._worker_connection: psycopg.Connection[Any] | None = None
         self._worker: int | None = None
+        self._unreported_sent = 0
+        self._last_heartbeat = time.monotonic()
         self._begin_sessions(started_at=None, max_silence=None)
         schema = self.location.schema
         try:
@@ -209,6 +214,19 @@ class PostgresJournal:
         except (psycopg.Error, psycopg_pool.PoolTimeout) as exc:
             raise JournalWriteError(f"cannot write to the journal {self.path}: {_reason(exc)}") from None
 
+    @contextlib.contextmanager
+    def _statement(self) -> Iterator[psycopg.Connection[Any]]:
+        """Statements each atomic on its own (autocommit: no BEGIN and COMMIT round trips), with
+        `_writing`'s connection and errors."""
+        try:
+            if self._worker_connection is not None:
+                yield self._worker_connection
+            else:
+                with self._pool.connection() as connection:
+                    yield connection
+        except (psycopg.Error, psycopg_pool.PoolTimeout) as exc:
+            raise JournalWriteError(f"cannot write to the journal {self.path}: {_reason(exc)}") from None
+
     def _one(self, name: str, parameters: dict[str, Any] | None = None) -> Any:
         with self._reading() as connection:
             row = connection.execute(self._queries[name], self._with_campaign(parameters)).fetchone()
@@ -227,6 +245,7 @@ class PostgresJournal:
         if self._worker_connection is not None:
             # A lost connection: nothing more can be written, and the others find the worker dead.
             with contextlib.suppress(JournalError), self._writing() as connection:
+                self._heartbeat(connection)  # its last lines sent
                 connection.execute(self._queries["release_unsent_claims"], {"worker": self._worker})
                 connection.execute(self._queries["end_worker"], {"worker": self._worker, "ended": "finished"})
             self._worker_connection.close()
@@ -293,6 +312,11 @@ class PostgresJournal:
         except psycopg.Error as exc:
             raise JournalError(f"cannot use the journal {self.path}: {_reason(exc)}") from None
         self._worker_connection, self._worker = connection, int(row[0])
+
+    def _heartbeat(self, connection: psycopg.Connection[Any]) -> None:
+        """Inside the caller's transaction: the worker's row says it is up, and how many lines it has sent."""
+        connection.execute(self._queries["worker_heartbeat"], {"worker": self._worker, "sent": self._unreported_sent})
+        self._unreported_sent, self._last_heartbeat = 0, time.monotonic()
 
     @property
     def worker(self) -> int | None:
@@ -459,7 +483,7 @@ class PostgresJournal:
         while True:
             with self._writing() as connection:
                 claimed = connection.execute(self._queries["claim_lines"], parameters).fetchall()
-                connection.execute(self._queries["worker_heartbeat"], {"worker": worker, "sent": 0})
+                self._heartbeat(connection)
             if claimed:
                 for line_number, _, attempts, message in sorted(claimed):
                     yield int(line_number), None if message is None else json.loads(message), int(attempts)
@@ -474,7 +498,7 @@ class PostgresJournal:
         with self._writing() as connection:
             row = connection.execute(self._queries["held_by_others"], parameters).fetchone()
             if self._worker is not None:  # a worker waiting for the others is still up
-                connection.execute(self._queries["worker_heartbeat"], {"worker": self._worker, "sent": 0})
+                self._heartbeat(connection)
         return int(row[0]) if row else 0
 
     def settle_by_status(self) -> int:
@@ -498,52 +522,43 @@ class PostgresJournal:
         self.apply([("finish", line_number, state, message_id, error, match_by_id)])
 
     def apply(self, operations: list[tuple[Any, ...]]) -> set[int]:
-        """Several line updates in one transaction, two statements whatever their number (see
+        """Several line updates in one statement, one round trip whatever their number (see
         `d360.bulk.journal.Journal.apply`); the lines whose `sending` was refused, a status having spoken
-        for them. A line neither marked nor spoken for means the campaign was deleted: the run stops."""
+        for them. A line neither marked nor spoken for is another worker's, or the campaign was deleted:
+        the run stops."""
         campaign = self._bound()
         sending = [operation for operation in operations if operation[0] == SENDING]
         finished = [operation for operation in operations if operation[0] != SENDING]
+        numbers = [operation[1] for operation in sending]
+        parameters = {
+            "campaign": campaign,
+            "worker": self._worker,
+            "sending": numbers,
+            "own_data": [1 if len(operation) > 2 and operation[2] else 0 for operation in sending],
+            "finished": [operation[1] for operation in finished],
+            "states": [operation[2] for operation in finished],
+            "message_ids": [_storable(operation[3]) for operation in finished],
+            "errors": [_storable(operation[4]) for operation in finished],
+            "match_by_id": [1 if operation[5] else None for operation in finished],
+        }
         refused: set[int] = set()
-        with self._writing() as connection:
-            if sending:
-                numbers = [operation[1] for operation in sending]
-                own = [1 if len(operation) > 2 and operation[2] else 0 for operation in sending]
-                marked = {
-                    row[0]
-                    for row in connection.execute(
-                        self._queries["mark_sending"],
-                        {"campaign": campaign, "line_numbers": numbers, "own_data": own, "worker": self._worker},
-                    )
-                }
-                if len(marked) < len(numbers):
-                    rest = [number for number in numbers if number not in marked]
-                    refused = {
-                        row[0]
-                        for row in connection.execute(
-                            self._queries["spoken_for"], {"campaign": campaign, "line_numbers": rest}
-                        )
-                    }
-                    if len(refused) < len(rest):
-                        raise JournalError(
-                            f"lines of campaign {campaign} in {self.path} are held by another worker, or the "
-                            "campaign was deleted: stopped sending"
-                        )
-            if finished:
-                connection.execute(
-                    self._queries["finish"],
-                    {
-                        "campaign": campaign,
-                        "line_numbers": [operation[1] for operation in finished],
-                        "states": [operation[2] for operation in finished],
-                        "message_ids": [_storable(operation[3]) for operation in finished],
-                        "errors": [_storable(operation[4]) for operation in finished],
-                        "match_by_id": [1 if operation[5] else None for operation in finished],
-                    },
+        with self._statement() as connection:
+            marked = {row[0] for row in connection.execute(self._queries["apply_lines"], parameters)}
+            if len(marked) < len(numbers):  # rare: a status spoke for a line after it was claimed
+                rest = [number for number in numbers if number not in marked]
+                spoken_for = connection.execute(
+                    self._queries["spoken_for"], {"campaign": campaign, "line_numbers": rest}
                 )
+                refused = {row[0] for row in spoken_for}
+                if len(refused) < len(rest):
+                    raise JournalError(
+                        f"lines of campaign {campaign} in {self.path} are held by another worker, or the "
+                        "campaign was deleted: stopped sending"
+                    )
             if self._worker is not None:
-                sent = sum(1 for operation in finished if operation[2] == ACCEPTED)
-                connection.execute(self._queries["worker_heartbeat"], {"worker": self._worker, "sent": sent})
+                self._unreported_sent += sum(1 for operation in finished if operation[2] == ACCEPTED)
+                if time.monotonic() - self._last_heartbeat >= WORKER_HEARTBEAT:
+                    self._heartbeat(connection)
         return refused
 
     def has_status(self, line_number: int) -> bool:

@@ -129,29 +129,35 @@ WHERE campaign_id = %(campaign)s AND state = 'sending'
 UPDATE lines SET state = 'accepted', error = NULL, updated_at = journal_now()
 WHERE campaign_id = %(campaign)s AND state IN ('sending', 'unknown') AND delivery IS NOT NULL
 
--- name: mark_sending
--- Committed before the requests leave. A line a status has spoken for is refused (delivery IS NOT NULL):
--- upstream took it; so is a line another worker holds. The lines returned are those marked.
-UPDATE lines AS l
-SET state = 'sending', attempts = l.attempts + 1, updated_at = journal_now(), sent_at = journal_now(),
-    match_by_id = u.own_data, claimed_by = %(worker)s
-FROM unnest(%(line_numbers)s::integer[], %(own_data)s::smallint[]) AS u (line_number, own_data)
-WHERE l.campaign_id = %(campaign)s AND l.line_number = u.line_number AND l.delivery IS NULL
-  AND (l.claimed_by = %(worker)s OR l.claimed_by IS NULL)
-RETURNING l.line_number
-
--- name: finish
--- A try's outcome; a line a status webhook already spoke for stays accepted.
-UPDATE lines AS l
-SET state = CASE WHEN l.delivery IS NULL THEN u.state ELSE 'accepted' END,
-    message_id = COALESCE(u.message_id, l.message_id),
-    error = CASE WHEN l.delivery IS NULL THEN u.error ELSE NULL END,
-    match_by_id = COALESCE(u.match_by_id, l.match_by_id),
-    updated_at = journal_now(),
-    claimed_by = CASE WHEN l.delivery IS NULL AND u.state IN ('pending', 'unknown') THEN l.claimed_by END
-FROM unnest(%(line_numbers)s::integer[], %(states)s::text[], %(message_ids)s::text[], %(errors)s::text[],
-            %(match_by_id)s::smallint[]) AS u (line_number, state, message_id, error, match_by_id)
-WHERE l.campaign_id = %(campaign)s AND l.line_number = u.line_number
+-- name: apply_lines
+-- A group commit of a worker, one statement (so one round trip, and atomic on its own): lines marked
+-- `sending` before their requests leave, and outcomes. At most one operation per line (two updates of one
+-- row in one statement would not both take effect). Returns the lines marked sending.
+-- Marking: a line a status has spoken for is refused (delivery IS NOT NULL): upstream took it; so is a
+-- line another worker holds. An outcome: a line a status webhook already spoke for stays accepted; a final
+-- outcome drops the worker's claim.
+WITH marked AS (
+    UPDATE lines AS l
+    SET state = 'sending', attempts = l.attempts + 1, updated_at = journal_now(), sent_at = journal_now(),
+        match_by_id = u.own_data, claimed_by = %(worker)s
+    FROM unnest(%(sending)s::integer[], %(own_data)s::smallint[]) AS u (line_number, own_data)
+    WHERE l.campaign_id = %(campaign)s AND l.line_number = u.line_number AND l.delivery IS NULL
+      AND (l.claimed_by = %(worker)s OR l.claimed_by IS NULL)
+    RETURNING l.line_number
+), finished AS (
+    UPDATE lines AS l
+    SET state = CASE WHEN l.delivery IS NULL THEN u.state ELSE 'accepted' END,
+        message_id = COALESCE(u.message_id, l.message_id),
+        error = CASE WHEN l.delivery IS NULL THEN u.error ELSE NULL END,
+        match_by_id = COALESCE(u.match_by_id, l.match_by_id),
+        updated_at = journal_now(),
+        claimed_by = CASE WHEN l.delivery IS NULL AND u.state IN ('pending', 'unknown') THEN l.claimed_by END
+    FROM unnest(%(finished)s::integer[], %(states)s::text[], %(message_ids)s::text[], %(errors)s::text[],
+                %(match_by_id)s::smallint[]) AS u (line_number, state, message_id, error, match_by_id)
+    WHERE l.campaign_id = %(campaign)s AND l.line_number = u.line_number
+    RETURNING l.line_number
+)
+SELECT line_number FROM marked
 
 -- name: spoken_for
 SELECT line_number FROM lines
