@@ -9,6 +9,7 @@ from __future__ import annotations
 import collections
 import json
 import os
+import re
 import signal
 import subprocess
 import time
@@ -25,6 +26,7 @@ from d360.webhooks import JournalSink
 from d360.webhooks.events import StatusUpdate
 from tests.postgres import POSTGRES_URL, query
 from tests.test_bulk import KEY, bodies_received, bulk, start_bulk, write_jsonl
+from tests.test_bulk_delivery import FAST_RETRIES, SECRET
 from tests.test_cli import D360
 
 WAIT = 60.0
@@ -240,3 +242,52 @@ def test_a_worker_that_loses_its_database_connection_stops_sending(
         resumed = bulk(served.base_url, str(source), "--journal", postgres_url, "--rate", "0")
         assert resumed.returncode in (0, 4), resumed.stderr
         assert max(bodies_received(served).values()) == 1
+
+
+def kill_mid_send(run: subprocess.Popen[str], schema: str) -> None:
+    """SIGKILL the worker at a moment it has a line `sending` (stopped, looked at, killed)."""
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        run.send_signal(signal.SIGSTOP)
+        if query(schema, "SELECT count(*) FROM lines WHERE state = 'sending'") != [(0,)]:
+            run.send_signal(signal.SIGKILL)
+            run.wait(30)
+            return
+        run.send_signal(signal.SIGCONT)
+        time.sleep(0.005)
+    raise AssertionError("the worker never had a line in flight")
+
+
+def test_statuses_through_a_listener_on_the_database_settle_a_killed_workers_lines_across_runs(
+    postgres_url: str, postgres_schema: str, tmp_path: Path
+) -> None:
+    source = write_jsonl(tmp_path / "campaign.jsonl", 300)
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("D360_")}
+    # The real listener, started first, writing to the database every worker uses.
+    listener = subprocess.Popen(
+        [D360, "webhook", "listen", "--port", "0", "--secret", SECRET, "--journal", postgres_url],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=environment,
+    )  # fmt: skip
+    try:
+        assert listener.stderr is not None
+        url = re.search(r"receiving at (\S+)", listener.stderr.readline())
+        assert url is not None, "the listener did not start"
+        with sandbox.running(
+            [KEY], faults=Faults(latency=0.02), webhook_url=url.group(1), webhook_secret=SECRET, **FAST_RETRIES
+        ) as served:
+            run = start_bulk(served.base_url, str(source), "--journal", postgres_url, "--concurrency", "16")
+            wait_for("lines accepted", lambda: served.sandbox.accepted_count >= 120)
+            kill_mid_send(run, postgres_schema)
+            # Another worker, with no FILE: the dead one's lines in flight are unknown; statuses settle them,
+            # or prove them never accepted, and it sends the rest.
+            resumed = bulk(served.base_url, "--journal", postgres_url, "--await-statuses", "15")
+            assert served.sandbox.webhooks.wait_idle(60)
+            sent = bodies_received(served)
+    finally:
+        listener.send_signal(signal.SIGTERM)
+        listener.wait(20)
+    assert resumed.returncode == 0, resumed.stderr
+    assert collections.Counter(states(postgres_schema).values()) == {"accepted": 300}
+    assert len(sent) == 300 and max(sent.values()) == 1  # every line once, none twice
+    delivered = query(postgres_schema, "SELECT count(*) FROM lines WHERE delivery IS NOT NULL")
+    assert delivered == [(300,)]  # every status reached the database through the one listener
