@@ -291,3 +291,30 @@ def test_statuses_through_a_listener_on_the_database_settle_a_killed_workers_lin
     assert len(sent) == 300 and max(sent.values()) == 1  # every line once, none twice
     delivered = query(postgres_schema, "SELECT count(*) FROM lines WHERE delivery IS NOT NULL")
     assert delivered == [(300,)]  # every status reached the database through the one listener
+
+
+def busiest_second(times: list[float]) -> int:
+    """The most messages received within any one second."""
+    times = sorted(times)
+    busiest = start = 0
+    for end, at in enumerate(times):
+        while at - times[start] >= 1.0:
+            start += 1
+        busiest = max(busiest, end - start + 1)
+    return busiest
+
+
+def test_two_workers_share_one_rate(postgres_url: str, postgres_schema: str, tmp_path: Path) -> None:
+    rate, count = 50, 200
+    source = write_jsonl(tmp_path / "campaign.jsonl", count)
+    with sandbox.running(api_keys=[KEY]) as served:
+        arguments = ("--journal", postgres_url, "--rate", str(rate), "--concurrency", "8")
+        running = [start_bulk(served.base_url, str(source), *arguments) for _ in range(2)]
+        results = [finish(process) for process in running]
+        received = served.received()
+    for returncode, _out, err in results:
+        assert returncode == 0, err
+    assert len(received) == count and max(bodies_received(served).values()) == 1
+    # Each worker alone keeps to the rate; together they would send twice as fast without the shared one.
+    assert busiest_second([message.received_at for message in received]) <= rate + rate // 4
+    assert len(query(postgres_schema, "SELECT 1 FROM workers WHERE lines_sent > 0")) == 2  # both sent

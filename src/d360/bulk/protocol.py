@@ -130,8 +130,20 @@ class SharedCampaignJournal(CampaignJournal, Protocol):
         """Join a campaign with no input: the one named, or the only one."""
         ...
 
-    def claimed_lines(self, states: tuple[str, ...]) -> Iterator[tuple[int, dict[str, Any] | None, int]]:
-        """(line number, message, attempts) of lines to send, claimed for this worker alone."""
+    def claimed_lines(
+        self, states: tuple[str, ...], *, rate: float | None = None
+    ) -> Iterator[tuple[int, dict[str, Any] | None, int]]:
+        """(line number, message, attempts) of lines to send, claimed for this worker alone; with a `rate`,
+        each with a slot of the campaign's rate (`send_at`)."""
+        ...
+
+    def send_at(self, line_number: int, rate: float) -> float:
+        """When a claimed line's slot comes (monotonic clock); a line with no slot, or whose slot is long
+        gone, gets a new one."""
+        ...
+
+    def reserve_slots(self, count: int, rate: float) -> float:
+        """Slots of the campaign's rate outside a claim (a retry): when the first comes."""
         ...
 
     def held_by_others(self, states: tuple[str, ...]) -> int:

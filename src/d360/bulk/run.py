@@ -7,7 +7,8 @@ them), and so that a resumed run sends exactly the lines the journal says were n
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import attrs
@@ -238,11 +239,26 @@ async def send_remaining(
         # the journal refuses is among what the future resolves to: send_many skips it.
         return writes.mark_sending(line_number, attempt, own_data=line_number in own_tokens)
 
+    before_send: Callable[[int, int], Awaitable[frozenset[int] | None]] = mark_sending
+    local_rate = rate
+    if is_shared(journal) and rate:
+        # One rate for the campaign, whatever the number of workers: each line leaves at a slot it took from
+        # the journal with its batch, and this worker's own limiter stands aside (it still pauses on a 429).
+        shared = journal
+        local_rate = None
+
+        def paced(line_number: int, attempt: int) -> Awaitable[frozenset[int] | None]:
+            # A retry takes one more slot (rare); a first try, the slot its batch took.
+            at = shared.send_at(line_number, rate) if attempt == 1 else shared.reserve_slots(1, rate)
+            return _at_its_slot(at, lambda: mark_sending(line_number, attempt))
+
+        before_send = paced
+
     states = journal.states_to_send(resend_unknown=resend_unknown)
     try:
         while True:
             if is_shared(journal):  # the journal hands this worker its lines, messages included
-                lines = _claimed_lines(journal, states, own_tokens, accepted_meanwhile)
+                lines = _claimed_lines(journal, states, own_tokens, accepted_meanwhile, rate)
             elif bulk_input is not None:
                 lines = _lines_to_send(bulk_input, journal, states, own_tokens, accepted_meanwhile)
             else:
@@ -251,8 +267,8 @@ async def send_remaining(
                 client,
                 lines,
                 concurrency=concurrency,
-                rate=rate,
-                before_send=mark_sending,
+                rate=local_rate,
+                before_send=before_send,
                 after_send=record,
                 stop=stop,
             )
@@ -303,15 +319,25 @@ def _lines_to_send(
         next_wanted = next(wanted, None)
 
 
+async def _at_its_slot(at: float, mark: Callable[[], Awaitable[frozenset[int] | None]]) -> frozenset[int] | None:
+    """Wait for a line's slot of the campaign's rate (monotonic clock), then mark it `sending` and wait for
+    that commit: a line is `sending` only once it is about to leave."""
+    delay = at - time.monotonic()
+    if delay > 0:
+        await asyncio.sleep(delay)
+    return await mark()
+
+
 def _claimed_lines(
     journal: SharedCampaignJournal,
     states: tuple[str, ...],
     own_tokens: set[int],
     accepted_meanwhile: Callable[[int], None],
+    rate: float | None = None,
 ) -> Iterator[NumberedMessage]:
     """The lines the journal claims for this worker, as `_lines_to_send` gives them: a line sent before is
     checked for a status first, and a line gets its d360 token unless it brings its own data."""
-    for line_number, message, attempts in journal.claimed_lines(states):
+    for line_number, message, attempts in journal.claimed_lines(states, rate=rate):
         if attempts and journal.has_status(line_number):
             accepted_meanwhile(line_number)
             continue

@@ -58,6 +58,10 @@ CLAIM_BATCH = 64
 """Lines a worker claims at once: few enough that a worker's death leaves little for the others to take
 back, enough that claiming costs one round trip per many sends."""
 INTERRUPTED = "interrupted while sending: may have been delivered"
+BURST_SECONDS = 0.05
+"""How late a line may still leave on its slot of a shared rate: at most a twentieth of a second's worth
+of messages goes out at once, well within the burst upstream allows (a quarter of the rate), which leaves
+room for the jitter of the requests on their way."""
 WORKER_HEARTBEAT = 1.0
 """Seconds between two updates of a worker's row (its heartbeat, its lines sent): at most one a second,
 never one per commit. Whether a worker is alive is its lock, not this time."""
@@ -132,6 +136,7 @@ class PostgresJournal:
         self._worker: int | None = None
         self._unreported_sent = 0
         self._last_heartbeat = time.monotonic()
+        self._send_at: dict[int, float] = {}
         self._begin_sessions(started_at=None, max_silence=None)
         schema = self.location.schema
         try:
@@ -472,10 +477,38 @@ class PostgresJournal:
             )
         return unknown + cursor.rowcount
 
-    def claimed_lines(self, states: tuple[str, ...]) -> Iterator[tuple[int, dict[str, Any] | None, int]]:
+    def reserve_slots(self, count: int, rate: float) -> float:
+        """`count` send slots of the campaign's shared rate (one statement); return when the first may leave,
+        on this machine's monotonic clock (the next follow at 1/rate apart)."""
+        with self._statement() as connection:
+            row = connection.execute(
+                self._queries["reserve_slots"], {"campaign": self._bound(), "count": count, "rate": rate}
+            ).fetchone()
+        assert row is not None
+        return time.monotonic() + max(0.0, float(row[0]) - float(row[1]))
+
+    def send_at(self, line_number: int, rate: float) -> float:
+        """When a line claimed under the shared `rate` may leave (monotonic clock). A slot more than
+        BURST_SECONDS gone (this worker was held up) is not used: sending on it would add to the
+        sends of the slots now, past the burst allowed. It and every other gone slot of this worker are
+        replaced with new ones, in one statement."""
+        at = self._send_at.pop(line_number, None)
+        now = time.monotonic()
+        if at is not None and at >= now - BURST_SECONDS:
+            return at
+        gone = sorted(number for number, slot in self._send_at.items() if slot < now - BURST_SECONDS)
+        first = self.reserve_slots(len(gone) + 1, rate)
+        for place, number in enumerate(gone, start=1):
+            self._send_at[number] = first + place / rate
+        return first
+
+    def claimed_lines(
+        self, states: tuple[str, ...], *, rate: float | None = None
+    ) -> Iterator[tuple[int, dict[str, Any] | None, int]]:
         """(line number, message, attempts) of lines to send, claimed for this worker in batches, in line
         order within each batch, until none is left to claim (once dead workers' lines are taken back).
-        Lines live workers hold are theirs: see `held_by_others`."""
+        Lines live workers hold are theirs: see `held_by_others`. With a `rate`, each batch takes that many
+        slots of the campaign's shared rate, and `send_at` tells when each line may leave."""
         campaign, worker = self._bound(), self._worker
         if worker is None:
             raise JournalError(f"the journal {self.path} was opened read-only: it sends nothing")
@@ -485,6 +518,10 @@ class PostgresJournal:
                 claimed = connection.execute(self._queries["claim_lines"], parameters).fetchall()
                 self._heartbeat(connection)
             if claimed:
+                if rate:
+                    first = self.reserve_slots(len(claimed), rate)
+                    for slot, (line_number, *_) in enumerate(sorted(claimed)):
+                        self._send_at[int(line_number)] = first + slot / rate
                 for line_number, _, attempts, message in sorted(claimed):
                     yield int(line_number), None if message is None else json.loads(message), int(attempts)
                 continue

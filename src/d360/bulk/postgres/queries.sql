@@ -92,6 +92,15 @@ FROM free
 WHERE l.campaign_id = %(campaign)s AND l.line_number = free.line_number
 RETURNING l.line_number, l.content_hash, l.attempts, l.message
 
+-- name: reserve_slots
+-- `count` slots at `rate` a second for the whole campaign: the first at the later of now and the campaign's
+-- next free slot. Returns the first slot and now, both on the database's clock.
+INSERT INTO rate_limits AS r (campaign_id, next_free)
+VALUES (%(campaign)s, journal_now() + %(count)s::float8 / %(rate)s::float8)
+ON CONFLICT (campaign_id) DO UPDATE
+SET next_free = GREATEST(r.next_free, journal_now()) + %(count)s::float8 / %(rate)s::float8
+RETURNING next_free - %(count)s::float8 / %(rate)s::float8, journal_now()
+
 -- name: held_by_others
 -- Lines to send that live workers other than this one hold: their work, unless they die.
 SELECT count(*) FROM lines l JOIN workers w ON w.id = l.claimed_by
