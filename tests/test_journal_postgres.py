@@ -101,6 +101,14 @@ def test_an_unreachable_server_is_a_journal_error_without_the_password() -> None
     assert "s3cret" not in str(raised.value)
 
 
+@pytest.mark.parametrize("password", ["s3cret", "p%40ss%3Aword", "a:b"])
+def test_a_journal_url_is_shown_without_its_password(password: str) -> None:
+    from d360.bulk.postgres.journal import DatabaseLocation
+
+    shown = DatabaseLocation.parse(f"postgresql://d360:{password}@db.example:5433/campaigns?schema=spring").shown
+    assert shown == "postgresql://d360:***@db.example:5433/campaigns?schema=spring"
+
+
 def test_the_campaign_named_twice_differently_is_refused(postgres_url: str) -> None:
     with pytest.raises(JournalError, match="names campaign one and --campaign two"):
         open_journal(with_query(postgres_url, campaign="one"), campaign="two")

@@ -100,9 +100,11 @@ class DatabaseLocation:
 
 
 def _without_password(parts: urllib.parse.SplitResult) -> str:
+    """The URL with its password (as written: percent-encoded or not) replaced by `***`."""
     if parts.password is None:
         return urllib.parse.urlunsplit(parts)
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    userinfo, _, hosts = parts.netloc.rpartition("@")
+    netloc = f"{userinfo.split(':', 1)[0]}:***@{hosts}"
     return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
 
 
