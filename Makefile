@@ -61,6 +61,7 @@ demo: install
 
 bench: install
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py --journals-only
 
 docs: install
 	$(BIN)/mkdocs build --strict -d site

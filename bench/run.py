@@ -237,6 +237,127 @@ def bulk_scenario(server: Server, lines: int, repetitions: int) -> dict[str, flo
     return median_of(samples)
 
 
+# 3b. The journal on PostgreSQL: one worker against the SQLite journal, and two workers on one campaign.
+
+POSTGRES_URL = os.environ.get("D360_BENCH_POSTGRES_URL", os.environ.get("D360_TEST_POSTGRES_URL",
+                              "postgresql://127.0.0.1:5432/test"))  # fmt: skip
+
+
+def postgres_cpu_seconds() -> float | None:
+    """CPU the local PostgreSQL server has used: its live processes, and the backends that have ended (the
+    postmaster's reaped children). None when no server runs on this machine. Other clients of the same
+    server are counted too: figures from a busy shared server are upper bounds."""
+    processes = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)
+                processes[int(entry.name)] = (fields[0].split("(", 1)[1], fields[1].split())
+            except (OSError, IndexError):
+                continue
+    postgres = {pid: fields for pid, (name, fields) in processes.items() if name in ("postgres", "postmaster")}
+    if not postgres:
+        return None
+    ticks = sum(int(fields[11]) + int(fields[12]) for fields in postgres.values())
+    ticks += sum(
+        int(fields[13]) + int(fields[14]) for pid, fields in postgres.items() if int(fields[1]) not in postgres
+    )
+    return ticks / CLOCK_TICKS
+
+
+def journal_scenarios(server: Server, lines: int, repetitions: int) -> dict[str, dict[str, float]]:
+    """`d360 bulk` of the same file with the SQLite journal, with the PostgreSQL one (one worker), and with
+    two workers on one PostgreSQL campaign (started together; wall time until both end)."""
+    import psycopg
+    from psycopg import sql
+
+    samples: dict[str, list[dict[str, float]]] = {"sqlite": [], "postgresql, 1 worker": [], "postgresql, 2 workers": []}
+    with tempfile.TemporaryDirectory(prefix="d360-bench-") as folder:
+        source = Path(folder) / f"campaign-{lines}.jsonl"
+        with source.open("w") as stream:
+            for index in range(lines):
+                stream.write(json.dumps({**MESSAGE, "text": {"body": f"Order {index} has shipped"}}) + "\n")
+        for repetition in range(repetitions):
+            for name in samples:
+                schema = f"d360_bench_{os.getpid()}_{repetition}_{len(name)}"
+                if name == "sqlite":
+                    journal = str(Path(folder) / f"run-{repetition}.sqlite")
+                else:
+                    journal = f"{POSTGRES_URL}{'&' if '?' in POSTGRES_URL else '?'}schema={schema}"
+                try:
+                    samples[name].append(_bulk_workers(server, source, journal, lines, 2 if "2 workers" in name else 1))
+                finally:
+                    if name != "sqlite":
+                        with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
+                            connection.execute(
+                                sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema))
+                            )
+    return {name: median_of(values) for name, values in samples.items()}
+
+
+def _bulk_workers(server: Server, source: Path, journal: str, lines: int, workers: int) -> dict[str, float]:
+    environment = {**os.environ, "D360_API_KEY": "bench-key", "D360_BASE_URL": server.base_url}
+    command = [str(Path(sys.executable).parent / "d360"), "bulk", str(source), "--journal", journal, "--rate", "0",
+               "--concurrency", str(IN_FLIGHT)]  # fmt: skip
+    server_before, database_before = server.cpu_seconds(), postgres_cpu_seconds()
+    started = time.perf_counter()
+    processes = [
+        subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(workers)
+    ]
+    client_cpu = 0.0
+    for process in processes:
+        _, status, usage = os.wait4(process.pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"bench: d360 bulk --journal {journal} exited {os.waitstatus_to_exitcode(status)}")
+        client_cpu += usage.ru_utime + usage.ru_stime
+    wall = time.perf_counter() - started
+    database_after = postgres_cpu_seconds()
+    database = (
+        (database_after - database_before) / lines * 1e6
+        if database_before is not None and database_after is not None and "://" in journal
+        else 0.0
+    )
+    return {
+        "per_second": lines / wall,
+        "wall_s": wall,
+        "client_cpu_us": client_cpu / lines * 1e6,
+        "database_cpu_us": database,
+        "server_cpu_us": (server.cpu_seconds() - server_before) / lines * 1e6,
+    }
+
+
+def journal_report(journals: dict[str, dict[str, float]], raw_aiohttp: float, lines: int) -> list[str]:
+    rows = [
+        "",
+        f"**The journal on PostgreSQL**, `d360 bulk --rate 0 --concurrency {IN_FLIGHT}` of {lines:,} lines, the "
+        "whole command (start-up included), against the SQLite journal; the database's CPU is the local "
+        "server's, all its clients counted:",
+        "",
+        "| journal | lines/s | vs raw aiohttp | client CPU µs/line | database CPU µs/line |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, figures in journals.items():
+        rows.append(
+            f"| {name} | {figures['per_second']:.0f} | {figures['per_second'] / raw_aiohttp:.2f}x | "
+            f"{figures['client_cpu_us']:.0f} | {figures['database_cpu_us']:.0f} |"
+        )
+    return rows
+
+
+def journal_targets(journals: dict[str, dict[str, float]], raw_aiohttp: float) -> list[dict[str, Any]]:
+    one = journals["postgresql, 1 worker"]["per_second"]
+    return [
+        {
+            "name": "one PostgreSQL-journal worker at least 0.4x raw aiohttp",
+            "met": one / raw_aiohttp >= 0.4,
+            "measured": f"{one / raw_aiohttp:.2f}x ({one:.0f}/s; SQLite journal "
+            f"{journals['sqlite']['per_second']:.0f}/s; two workers "
+            f"{journals['postgresql, 2 workers']['per_second']:.0f}/s)",
+        }
+    ]
+
+
 # 4. The webhook receiver: events a second on one core, beside a bare endpoint.
 
 WEBHOOK_SECRET = "bench-webhook-secret"
@@ -548,7 +669,15 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer messages and repetitions, for a smoke run")
+    parser.add_argument(
+        "--journals-only",
+        action="store_true",
+        help="only the journals side by side (SQLite, PostgreSQL with one and two workers) and raw aiohttp",
+    )
     arguments = parser.parse_args()
+    if arguments.journals_only:
+        journals_only(quick=arguments.quick)
+        return
     repetitions = 3 if arguments.quick else 5
     sync_count, async_count = (500, 2000) if arguments.quick else (2000, 10_000)
     bulk_sizes = (2_000, 20_000) if arguments.quick else (10_000, 100_000, 1_000_000)
@@ -593,6 +722,28 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
     (RESULTS / "latest.md").write_text(table)
+    print(table)
+
+
+def journals_only(*, quick: bool) -> None:
+    """The journals and raw aiohttp, measured in one run: what `make bench` adds for the PostgreSQL journal."""
+    compile_bytecode()
+    server = Server()
+    lines, repetitions = (2_000, 1) if quick else (20_000, 3)
+    try:
+        print("bench: raw aiohttp ...", file=sys.stderr, flush=True)
+        raw = async_scenarios(server, 2000 if quick else 10_000, repetitions)["raw aiohttp (ceiling)"]["per_second"]
+        print(f"bench: journals, {lines:,} lines ...", file=sys.stderr, flush=True)
+        journals = journal_scenarios(server, lines, repetitions)
+    finally:
+        server.stop()
+    table = "\n".join(journal_report(journals, raw, lines)) + "\n"
+    for target in journal_targets(journals, raw):
+        table += f"\n- {'PASS' if target['met'] else 'MISS'}: {target['name']}: {target['measured']}\n"
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "journals.md").write_text(table)
+    (RESULTS / "journals.json").write_text(json.dumps({"lines": lines, "raw_aiohttp": raw, "journals": journals},
+                                                      indent=2) + "\n")  # fmt: skip
     print(table)
 
 

@@ -15,6 +15,9 @@ are mapped to free ones. An HTML comment just before a block, invisible on the p
     <!-- readme-test: own-ports -->        the block starts servers of its own (in the background): the
                                            README's ports are fresh ones, and its processes are stopped after
     <!-- readme-test: pytest -->           the block is a test module: pytest runs it (d360's plugin on)
+    <!-- readme-test: postgres -->         the block needs a PostgreSQL server: its URLs on 127.0.0.1:5432
+                                           are the test server's (tests/postgres.py), in a schema of its own
+                                           that is dropped after; no server is a skip (a failure in CI)
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ import attrs
 import pytest
 
 from d360 import sandbox
+from tests.postgres import POSTGRES_URL
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -164,18 +168,32 @@ def start(command: list[str], scratch: Path, environment: dict[str, str]) -> sub
     )  # fmt: skip
 
 
+README_POSTGRES = re.compile(r"postgresql://127\.0\.0\.1:5432/test(?:\?schema=\w+)?")
+"""A PostgreSQL URL as the README writes it."""
+
+
+def on_the_test_server(code: str, request: pytest.FixtureRequest) -> str:
+    """The block's PostgreSQL URLs, each the test server's in one fresh schema (skips with no server)."""
+    from tests.postgres import with_query
+
+    url = with_query(POSTGRES_URL, schema=request.getfixturevalue("postgres_schema"))
+    return README_POSTGRES.sub(url, code)
+
+
 RUNNABLE = [block for block in BLOCKS if block.language in _LANGUAGES and not block.directive.startswith("skip")]
 """The blocks run here; a block marked `skip` is never collected (so never a skip under CI=true): it needs
 what no test may use (upstream itself, the internet) or is shown elsewhere, as its reason says."""
 
 
 @pytest.mark.parametrize("block", RUNNABLE, ids=[block.name for block in RUNNABLE])
-def test_readme_block_runs_as_pasted(block: Block, stage: Stage, scratch: Path) -> None:
+def test_readme_block_runs_as_pasted(block: Block, stage: Stage, scratch: Path, request: pytest.FixtureRequest) -> None:
     verb, _, argument = block.directive.partition(" ")
     if verb in ("serves", "own-ports"):
         # Servers of the block's own: the README's ports are fresh ones, never the stage's sandbox's.
         stage = attrs.evolve(stage, ports={port: free_port() for port in README_PORTS})
     code = stage.localize(block.code)
+    if verb == "postgres":
+        code = on_the_test_server(code, request)
     if verb == "serves":
         port = stage.ports.get(int(argument), int(argument))
         for line in (line for line in code.splitlines() if line.strip() and not line.lstrip().startswith("#")):
@@ -221,7 +239,7 @@ def test_every_block_is_run_or_says_why_not() -> None:
     is a typo that would silently skip a block."""
     for block in BLOCKS:
         verb, _, argument = block.directive.partition(" ")
-        assert verb in ("", "skip", "exit", "serves", "own-ports", "pytest"), (
+        assert verb in ("", "skip", "exit", "serves", "own-ports", "pytest", "postgres"), (
             f"README line {block.line}: {block.directive!r}"
         )
         assert verb != "skip" or len(argument.split()) >= 3, f"README line {block.line}: a skip must say why"

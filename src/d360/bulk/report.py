@@ -7,16 +7,61 @@ spreadsheet in the CSV: a cell that starts like a formula would otherwise run wh
 
 from __future__ import annotations
 
+import datetime
 import html
 from typing import Any
 
-from d360.bulk.journal import DELIVERY_STATES, STATES
+import attrs
+
+from d360.bulk.journal import DELIVERY_STATES, FAILED, STATES, UNKNOWN, LineRecord
+from d360.bulk.protocol import CampaignJournal, is_shared
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 """How a cell a spreadsheet would run as a formula starts: OWASP's list, and the full-width signs some
 spreadsheets take for the same in East Asian locales."""
 
 COLOURS = {"sent": "#9db4c0", "delivered": "#5c6b73", "read": "#2a9d8f", "failed": "#e76f51", "no status": "#d9d9d9"}
+
+
+@attrs.frozen
+class CampaignReport:
+    """What a report shows of a campaign, read from its journal (SQLite or PostgreSQL) in one go."""
+
+    meta: dict[str, str]
+    counts: dict[str, int]
+    funnel: dict[str, Any]
+    problems: list[LineRecord]
+    """The failed and unknown lines, with their errors."""
+    workers: list[dict[str, Any]] | None = None
+    """A shared journal's workers (host, pid, lines sent, last heartbeat, how it ended); None for a journal
+    one run at a time sends (SQLite)."""
+
+
+def read_report(journal: CampaignJournal) -> CampaignReport:
+    return CampaignReport(
+        meta=journal.meta(),
+        counts=journal.counts(),
+        funnel=journal.funnel(),
+        problems=list(journal.records((FAILED, UNKNOWN))),
+        workers=[describe_worker(worker) for worker in journal.workers()] if is_shared(journal) else None,
+    )
+
+
+def describe_worker(worker: dict[str, Any]) -> dict[str, Any]:
+    """A worker as a report shows it: its times in UTC (ISO 8601), `state` running, finished or died."""
+    return {
+        "id": worker["id"],
+        "host": worker["host"],
+        "pid": worker["pid"],
+        "lines_sent": int(worker["lines_sent"]),
+        "started_at": _utc(worker["started_at"]),
+        "last_heartbeat": _utc(worker["heartbeat_at"]),
+        "state": worker["ended"] or "running",
+    }
+
+
+def _utc(seconds: float) -> str:
+    return datetime.datetime.fromtimestamp(seconds, datetime.UTC).isoformat(timespec="seconds")
 
 
 def spreadsheet_safe(text: str) -> str:
@@ -49,9 +94,16 @@ def funnel_rows(counts: dict[str, int], funnel: dict[str, Any]) -> list[tuple[st
     return rows
 
 
-def html_report(title: str, counts: dict[str, int], funnel: dict[str, Any], *, journal: str = "JOURNAL") -> str:
+def html_report(
+    title: str,
+    counts: dict[str, int],
+    funnel: dict[str, Any],
+    *,
+    journal: str = "JOURNAL",
+    workers: list[dict[str, Any]] | None = None,
+) -> str:
     """A self-contained page: the funnel as bars, the delivery states (with what "no status" means when
-    lines have none), the failures by error code."""
+    lines have none), the failures by error code, and a shared campaign's workers."""
     rows = funnel_rows(counts, funnel)
     width = 560
     bars = []
@@ -90,6 +142,21 @@ def html_report(title: str, counts: dict[str, int], funnel: dict[str, Any], *, j
         )
         or '<tr><td colspan="3">No delivery failures.</td></tr>'
     )
+    worker_section = ""
+    if workers is not None:
+        worker_rows = (
+            "".join(
+                f'<tr data-worker="{worker["id"]}"><td>{html.escape(str(worker["host"]))}</td>'
+                f'<td class="number">{worker["pid"]}</td><td class="number">{worker["lines_sent"]:,}</td>'
+                f"<td>{worker['last_heartbeat']}</td><td>{worker['state']}</td></tr>"
+                for worker in workers
+            )
+            or '<tr><td colspan="5">No worker has joined.</td></tr>'
+        )
+        worker_section = (
+            "<h2>Workers</h2><table><thead><tr><th>host</th><th>pid</th><th>lines sent</th>"
+            f"<th>last heartbeat (UTC)</th><th>state</th></tr></thead><tbody>{worker_rows}</tbody></table>"
+        )
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>
@@ -112,5 +179,6 @@ table {{ border-collapse: collapse; min-width: 320px; }} td, th {{ padding: 4px 
 <table><thead><tr><th>code</th><th>error</th><th>lines</th></tr></thead><tbody>{failures}</tbody></table>
 <h2>Lines</h2>
 <table><tbody>{line_rows}</tbody></table>
+{worker_section}
 </body></html>
 """

@@ -7,19 +7,24 @@ them), and so that a resumed run sends exactly the lines the journal says were n
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import attrs
 
 from d360.bulk.input import BulkInput, InputLine
-from d360.bulk.journal import ACCEPTED, FAILED, PENDING, SENDING, UNKNOWN, Journal, JournalError
+from d360.bulk.journal import ACCEPTED, FAILED, PENDING, SENDING, UNKNOWN, JournalError
 from d360.bulk.progress import Progress
+from d360.bulk.protocol import CampaignJournal, SharedCampaignJournal, is_shared
 from d360.client import AsyncClient
 from d360.concurrency import NumberedMessage, SendOutcome, send_many
 from d360.errors import AuthenticationError, D360Error, NotFoundError, PermissionDeniedError
 from d360.retry import is_transient
 
+SHARED_WAIT = 0.25
+"""Seconds a worker of a shared campaign waits, once it has sent all it could claim, before looking again at
+the lines other workers hold: if one of them died, its lines are taken back and sent by those still up."""
 # Errors that say the whole run is misconfigured: every other line would meet them too.
 FATAL_ERRORS = (AuthenticationError, PermissionDeniedError, NotFoundError)
 
@@ -56,9 +61,26 @@ def validate_input(
     return ValidationReport(total=total, invalid=tuple(invalid))
 
 
-def prepare_journal(journal: Journal, bulk_input: BulkInput, report: ValidationReport) -> int:
-    """Fill the journal from this input on the first run; return how many lines were found mid-send."""
+def prepare_journal(journal: CampaignJournal, bulk_input: BulkInput, report: ValidationReport) -> int:
+    """Fill the journal from this input on the first run; return how many lines were found mid-send. A
+    shared journal keeps each line's message too, for workers that have no copy of the input."""
     invalid = {line.line_number: "; ".join(line.problems) for line in report.invalid}
+    if is_shared(journal):
+        journal.fill_with_messages(
+            bulk_input.fingerprint(),
+            bulk_input.describe(),
+            (
+                (
+                    line.line_number,
+                    line.content_hash,
+                    FAILED if line.line_number in invalid else PENDING,
+                    f"invalid: {invalid[line.line_number]}" if line.line_number in invalid else None,
+                    None if line.line_number in invalid else line.message,
+                )
+                for line in bulk_input.lines(validate=False)
+            ),
+        )
+        return journal.recover_interrupted()
     journal.fill(
         bulk_input.fingerprint(),
         bulk_input.describe(),
@@ -72,6 +94,12 @@ def prepare_journal(journal: Journal, bulk_input: BulkInput, report: ValidationR
             for line_number, content_hash in bulk_input.hashes()
         ),
     )
+    return journal.recover_interrupted()
+
+
+def join_campaign(journal: SharedCampaignJournal) -> int:
+    """A worker with no input joins the campaign; return how many lines dead workers left mid-send."""
+    journal.join()
     return journal.recover_interrupted()
 
 
@@ -93,7 +121,7 @@ class GroupCommit:
     must not be sent. One future per batch, not a coroutine per line, keeps a run's cost per line as it was.
     """
 
-    def __init__(self, journal: Journal, *, on_refused: Callable[[int], None] | None = None) -> None:
+    def __init__(self, journal: CampaignJournal, *, on_refused: Callable[[int], None] | None = None) -> None:
         self.journal = journal
         self._on_refused = on_refused
         self._operations: list[tuple[Any, ...]] = []
@@ -159,8 +187,8 @@ class GroupCommit:
 
 async def send_remaining(
     client: AsyncClient,
-    bulk_input: BulkInput,
-    journal: Journal,
+    bulk_input: BulkInput | None,
+    journal: CampaignJournal,
     *,
     concurrency: int,
     rate: float | None,
@@ -211,20 +239,46 @@ async def send_remaining(
         # the journal refuses is among what the future resolves to: send_many skips it.
         return writes.mark_sending(line_number, attempt, own_data=line_number in own_tokens)
 
+    before_send: Callable[[int, int], Awaitable[frozenset[int] | None]] = mark_sending
+    local_rate = rate
+    if is_shared(journal) and rate:
+        # One rate for the campaign, whatever the number of workers: each line leaves at a slot it took from
+        # the journal with its batch, and this worker's own limiter stands aside (it still pauses on a 429).
+        shared = journal
+        local_rate = None
+
+        def paced(line_number: int, attempt: int) -> Awaitable[frozenset[int] | None]:
+            # A retry takes one more slot (rare); a first try, the slot its batch took.
+            at = shared.send_at(line_number, rate) if attempt == 1 else shared.reserve_slots(1, rate)
+            return _at_its_slot(at, lambda: mark_sending(line_number, attempt))
+
+        before_send = paced
+
     states = journal.states_to_send(resend_unknown=resend_unknown)
-    lines = _lines_to_send(bulk_input, journal, states, own_tokens, accepted_meanwhile)
-    outcomes = send_many(
-        client,
-        lines,
-        concurrency=concurrency,
-        rate=rate,
-        before_send=mark_sending,
-        after_send=record,
-        stop=stop,
-    )
     try:
-        async for _ in outcomes:
-            pass  # each outcome was recorded by its worker, before that worker took another line
+        while True:
+            if is_shared(journal):  # the journal hands this worker its lines, messages included
+                lines = _claimed_lines(journal, states, own_tokens, accepted_meanwhile, rate)
+            elif bulk_input is not None:
+                lines = _lines_to_send(bulk_input, journal, states, own_tokens, accepted_meanwhile)
+            else:
+                raise JournalError("this journal keeps no messages: the run needs its input FILE")
+            outcomes = send_many(
+                client,
+                lines,
+                concurrency=concurrency,
+                rate=local_rate,
+                before_send=before_send,
+                after_send=record,
+                stop=stop,
+            )
+            async for _ in outcomes:
+                pass  # each outcome was recorded by its worker, before that worker took another line
+            # A worker of a shared campaign stays while others hold lines: if one dies, its lines come back
+            # to be claimed. Waiting here, not inside the claiming, keeps this worker's own sends going.
+            if not is_shared(journal) or stop.is_set() or not journal.held_by_others(states):
+                break
+            await asyncio.sleep(SHARED_WAIT)
     finally:
         writes.close()
     # Statuses with no d360 token that came before their line's own answer recorded its message id.
@@ -236,7 +290,7 @@ async def send_remaining(
 
 def _lines_to_send(
     bulk_input: BulkInput,
-    journal: Journal,
+    journal: CampaignJournal,
     states: tuple[str, ...],
     own_tokens: set[int],
     accepted_meanwhile: Callable[[int], None],
@@ -261,14 +315,46 @@ def _lines_to_send(
         if attempts and journal.has_status(wanted_number):
             accepted_meanwhile(wanted_number)
         elif line.message is not None:
-            message = line.message
-            if "biz_opaque_callback_data" not in message:
-                # Ties the line's status webhooks back to it (`d360 webhook listen --journal`).
-                message = {**message, "biz_opaque_callback_data": journal.callback_token(line.line_number)}
-            else:  # its statuses will carry the line's own data: they find it by its message id
-                own_tokens.add(line.line_number)
-            yield NumberedMessage(line.line_number, message)
+            yield _with_token(journal, line.line_number, line.message, own_tokens)
         next_wanted = next(wanted, None)
+
+
+async def _at_its_slot(at: float, mark: Callable[[], Awaitable[frozenset[int] | None]]) -> frozenset[int] | None:
+    """Wait for a line's slot of the campaign's rate (monotonic clock), then mark it `sending` and wait for
+    that commit: a line is `sending` only once it is about to leave."""
+    delay = at - time.monotonic()
+    if delay > 0:
+        await asyncio.sleep(delay)
+    return await mark()
+
+
+def _claimed_lines(
+    journal: SharedCampaignJournal,
+    states: tuple[str, ...],
+    own_tokens: set[int],
+    accepted_meanwhile: Callable[[int], None],
+    rate: float | None = None,
+) -> Iterator[NumberedMessage]:
+    """The lines the journal claims for this worker, as `_lines_to_send` gives them: a line sent before is
+    checked for a status first, and a line gets its d360 token unless it brings its own data."""
+    for line_number, message, attempts in journal.claimed_lines(states, rate=rate):
+        if attempts and journal.has_status(line_number):
+            accepted_meanwhile(line_number)
+            continue
+        if message is None:
+            raise JournalError(f"line {line_number} has no message in the journal: run with its input FILE")
+        yield _with_token(journal, line_number, message, own_tokens)
+
+
+def _with_token(
+    journal: CampaignJournal, line_number: int, message: dict[str, Any], own_tokens: set[int]
+) -> NumberedMessage:
+    if "biz_opaque_callback_data" not in message:
+        # Ties the line's status webhooks back to it (`d360 webhook listen --journal`).
+        message = {**message, "biz_opaque_callback_data": journal.callback_token(line_number)}
+    else:  # its statuses will carry the line's own data: they find it by its message id
+        own_tokens.add(line_number)
+    return NumberedMessage(line_number, message)
 
 
 @attrs.frozen
@@ -292,7 +378,7 @@ class Settlement:
 
 
 async def settle_unknown(
-    journal: Journal, seconds: float, *, stop: asyncio.Event | None = None, poll: float = 0.2
+    journal: CampaignJournal, seconds: float, *, stop: asyncio.Event | None = None, poll: float = 0.2
 ) -> Settlement:
     """Give status webhooks up to `seconds` to speak for the unknown lines (those they speak for are
     accepted), then send back to pending only the lines the statuses prove upstream never accepted (see

@@ -15,7 +15,7 @@ import sqlite3
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import attrs
 
@@ -43,6 +43,9 @@ from d360.concurrency import check_concurrency
 from d360.config import MAX_CONCURRENCY
 from d360.errors import ConfigurationError, D360Error
 
+if TYPE_CHECKING:
+    from d360.bulk.protocol import CampaignJournal
+
 
 def add_bulk_commands(commands: Commands) -> None:
     bulk = commands.add_parser(
@@ -51,15 +54,34 @@ def add_bulk_commands(commands: Commands) -> None:
         parents=[connection_options()],
         description="Send every line of FILE: JSON Lines of full messages, or a CSV with a 'to' column whose "
         "other columns fill the body parameters of --template. Every line is validated before anything is "
-        "sent. The journal (SQLite) records each line, so running the same command again resumes: accepted "
+        "sent. The journal (a SQLite file, or a PostgreSQL database given as a postgresql:// URL) records each line, "
+        "so running the same command again resumes: accepted "
         "and failed lines are skipped, and lines that were in flight when a run died are 'unknown' and not "
         "sent again unless --resend-unknown, or unless --await-statuses finds status webhooks proving they were "
         "never accepted. `d360 bulk report JOURNAL` sums a journal up.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    bulk.add_argument("file", metavar="FILE", help="a .jsonl file of messages, or a .csv file")
-    bulk.add_argument("--journal", required=True, metavar="PATH", help="the SQLite journal (created if missing)")
+    bulk.add_argument(
+        "file",
+        metavar="FILE",
+        nargs="?",
+        help="a .jsonl file of messages, or a .csv file; with a PostgreSQL journal, leave it out to join a "
+        "campaign as one more worker (the journal holds every line's message)",
+    )
+    bulk.add_argument(
+        "--journal",
+        required=True,
+        metavar="PATH|URL",
+        help="the journal: a SQLite file (created if missing), or a PostgreSQL database, "
+        "postgresql://user@host/database[?schema=NAME] (its schema made or migrated by d360; default schema d360)",
+    )
+    bulk.add_argument(
+        "--campaign",
+        metavar="ID",
+        help="PostgreSQL journal: the campaign (made from FILE if it does not exist yet; by default the latest "
+        "campaign made from FILE, or a new one; with no FILE, the only campaign of the schema)",
+    )
     bulk.add_argument(
         "--rate",
         type=float,
@@ -112,7 +134,10 @@ def add_bulk_commands(commands: Commands) -> None:
         "and each failed or unknown line with its error. With --csv - or --html -, that report alone goes to "
         "standard output and the summary to stderr.",
     )
-    report.add_argument("journal", metavar="JOURNAL")
+    report.add_argument("journal", metavar="JOURNAL", help="a SQLite journal file, or a postgresql:// URL")
+    report.add_argument(
+        "--campaign", metavar="ID", help="PostgreSQL journal: the campaign (needed when it holds several)"
+    )
     report.add_argument(
         "--csv", metavar="OUT", help="also write every line's record to this CSV file (- for standard output)"
     )
@@ -154,9 +179,10 @@ def collector_tuned_for_a_run() -> Iterator[None]:
 
 
 def _bulk(arguments: argparse.Namespace) -> int:
-    from d360.bulk.input import BulkInput
-    from d360.bulk.journal import Journal, JournalWriteError
-    from d360.bulk.run import prepare_journal, validate_input
+    from d360.bulk.journal import JournalError, JournalWriteError
+    from d360.bulk.journals import is_postgres_url, open_journal
+    from d360.bulk.protocol import is_shared
+    from d360.bulk.run import join_campaign, prepare_journal
 
     try:
         check_concurrency(arguments.concurrency)
@@ -166,7 +192,11 @@ def _bulk(arguments: argparse.Namespace) -> int:
         raise UsageError(f"--rate must be 0 (no limit) or a positive number, not {arguments.rate}")
     if not (math.isfinite(arguments.await_statuses) and arguments.await_statuses >= 0):
         raise UsageError(f"--await-statuses must be 0 or more seconds, not {arguments.await_statuses}")
-    bulk_input = BulkInput(Path(arguments.file), template=arguments.template, language=arguments.language)
+    if arguments.file is None and not is_postgres_url(arguments.journal):
+        raise UsageError(
+            "FILE is needed: only a PostgreSQL journal (--journal postgresql://...) keeps the messages a worker "
+            "with no FILE sends"
+        )
     client = AsyncClient(
         api_key=arguments.api_key,
         base_url=arguments.base_url,
@@ -174,6 +204,55 @@ def _bulk(arguments: argparse.Namespace) -> int:
         max_retries=arguments.max_retries,
         validate=False,
     )
+    bulk_input, report = (None, None) if arguments.file is None else _validated_input(arguments)
+    recovered = 0
+    settlement = None
+    sending_began = False
+    with open_journal(arguments.journal, campaign=arguments.campaign) as journal:
+        try:
+            if bulk_input is not None and report is not None:
+                recovered = prepare_journal(journal, bulk_input, report)
+            else:
+                assert is_shared(journal)
+                recovered = join_campaign(journal)
+            if recovered and not arguments.await_statuses:
+                print(
+                    f"bulk: {recovered} lines were being sent when the last run stopped: marked unknown "
+                    "(they may have been delivered; --await-statuses SECONDS sends again those that status "
+                    "webhooks prove were never accepted, --resend-unknown all of them)",
+                    file=sys.stderr,
+                )
+            sending_began = True
+            stopped, settlement = asyncio.run(_run_campaign(client, bulk_input, journal, arguments))
+        except (JournalWriteError, OSError) as failure:
+            if not (sending_began or isinstance(failure, JournalWriteError)):
+                raise  # the input or the journal unusable before anything was sent: exit 2, as always
+            # A local failure (a full disk): lines may have been sent, so not exit 2. The error, then
+            # the summary of what the journal holds, then a code of its own.
+            error_line(_describe_local_failure(failure) + ("; lines may have been sent" if sending_began else ""))
+            stopped, local_failure = LOCAL_FAILURE, True
+        else:
+            local_failure = False
+        try:
+            counts = journal.counts()
+        except (sqlite3.Error, JournalError):  # a full disk, a database that went away
+            if not local_failure:
+                raise
+            return EXIT_LOCAL_FAILURE  # the disk refuses even reads: the error line said all there is
+    if arguments.json:
+        print(json.dumps({"counts": counts, "recovered_unknown": recovered, "stopped_early": stopped,
+                          "statuses": None if settlement is None else attrs.asdict(settlement)}))  # fmt: skip
+    elif not (local_failure and not any(counts.values())):  # a journal left empty has nothing to sum up
+        say(f"bulk: {_summary(counts)}" + (f"  (stopped early: {stopped})" if stopped else ""))
+    return bulk_exit_code(counts, stopped, local_failure=local_failure)
+
+
+def _validated_input(arguments: argparse.Namespace) -> tuple[Any, Any]:
+    """FILE, every line checked (and each template line against its template) before anything is sent."""
+    from d360.bulk.input import BulkInput
+    from d360.bulk.run import validate_input
+
+    bulk_input = BulkInput(Path(arguments.file), template=arguments.template, language=arguments.language)
     bulk_input.check()
     templates = None
     if not arguments.no_template_check:  # each template line against its template, before anything is sent
@@ -200,42 +279,7 @@ def _bulk(arguments: argparse.Namespace) -> int:
             f"{len(report.invalid)} of {report.total} lines are invalid; nothing was sent "
             "(--skip-invalid sends the rest)"
         )
-    recovered = 0
-    settlement = None
-    sending_began = False
-    with Journal(arguments.journal) as journal:
-        try:
-            recovered = prepare_journal(journal, bulk_input, report)
-            if recovered and not arguments.await_statuses:
-                print(
-                    f"bulk: {recovered} lines were being sent when the last run stopped: marked unknown "
-                    "(they may have been delivered; --await-statuses SECONDS sends again those that status "
-                    "webhooks prove were never accepted, --resend-unknown all of them)",
-                    file=sys.stderr,
-                )
-            sending_began = True
-            stopped, settlement = asyncio.run(_run_campaign(client, bulk_input, journal, arguments))
-        except (JournalWriteError, OSError) as failure:
-            if not (sending_began or isinstance(failure, JournalWriteError)):
-                raise  # the input or the journal unusable before anything was sent: exit 2, as always
-            # A local failure (a full disk): lines may have been sent, so not exit 2. The error, then
-            # the summary of what the journal holds, then a code of its own.
-            error_line(_describe_local_failure(failure) + ("; lines may have been sent" if sending_began else ""))
-            stopped, local_failure = LOCAL_FAILURE, True
-        else:
-            local_failure = False
-        try:
-            counts = journal.counts()
-        except sqlite3.Error:
-            if not local_failure:
-                raise
-            return EXIT_LOCAL_FAILURE  # the disk refuses even reads: the error line said all there is
-    if arguments.json:
-        print(json.dumps({"counts": counts, "recovered_unknown": recovered, "stopped_early": stopped,
-                          "statuses": None if settlement is None else attrs.asdict(settlement)}))  # fmt: skip
-    elif not (local_failure and not any(counts.values())):  # a journal left empty has nothing to sum up
-        say(f"bulk: {_summary(counts)}" + (f"  (stopped early: {stopped})" if stopped else ""))
-    return bulk_exit_code(counts, stopped, local_failure=local_failure)
+    return bulk_input, report
 
 
 LOCAL_FAILURE = "a local failure: fix it and run the same command again to resume"
@@ -276,7 +320,7 @@ def bulk_exit_code(counts: dict[str, int], stopped: str | None, *, local_failure
 
 
 async def _run_campaign(
-    client: AsyncClient, bulk_input: Any, journal: Any, arguments: argparse.Namespace
+    client: AsyncClient, bulk_input: Any, journal: CampaignJournal, arguments: argparse.Namespace
 ) -> tuple[str | None, Any]:
     """Send what is left; with --await-statuses, then wait for statuses and send again the unknown lines
     they prove were never accepted. Returns why the run stopped early (if it did), and what the wait did."""
@@ -343,7 +387,7 @@ async def _health_refusal(client: AsyncClient, journal: Any, arguments: argparse
 
 
 async def _send_pass(
-    client: AsyncClient, bulk_input: Any, journal: Any, arguments: argparse.Namespace, stop: asyncio.Event
+    client: AsyncClient, bulk_input: Any, journal: CampaignJournal, arguments: argparse.Namespace, stop: asyncio.Event
 ) -> str | None:
     from d360.bulk.run import send_remaining
 
@@ -404,8 +448,9 @@ def _tell_settlement(settlement: Any, journal: str) -> None:
 
 
 def run_bulk_report(arguments: argparse.Namespace) -> int:
-    from d360.bulk.journal import FAILED, STATES, UNKNOWN, Journal
-    from d360.bulk.report import funnel_rows, html_report, no_status_note
+    from d360.bulk.journal import STATES
+    from d360.bulk.journals import open_journal
+    from d360.bulk.report import funnel_rows, html_report, no_status_note, read_report
 
     to_stdout = [flag for flag, path in (("--csv", arguments.csv), ("--html", arguments.html)) if path == "-"]
     if len(to_stdout) > 1:
@@ -419,19 +464,18 @@ def run_bulk_report(arguments: argparse.Namespace) -> int:
             raise UsageError(f"{flag} {path} is the journal or one of its files: it would be overwritten; name another")
     # With a report on standard output, the lines for a person go to stderr: stdout holds the report alone.
     text = sys.stderr if to_stdout else None
-    with Journal(arguments.journal, read_only=True) as journal:
-        counts = journal.counts()
-        funnel = journal.funnel()
-        problems = list(journal.records((FAILED, UNKNOWN)))
+    with open_journal(arguments.journal, campaign=arguments.campaign, read_only=True) as journal:
+        summary = read_report(journal)
         if arguments.csv:
             with _output(arguments.csv) as out:
                 _write_csv(out, journal.records(STATES), arguments.csv)
-        meta = journal.meta()
+    counts, funnel, problems, meta = summary.counts, summary.funnel, summary.problems, summary.meta
     unseen = funnel["delivery"]["no status"]
     if arguments.html:
         page = html_report(
-            f"Campaign {meta.get('input', arguments.journal)}", counts, funnel, journal=arguments.journal
-        )
+            f"Campaign {meta.get('input', arguments.journal)}", counts, funnel, journal=arguments.journal,
+            workers=summary.workers,
+        )  # fmt: skip
         with _output(arguments.html) as out:
             _write(out, page, arguments.html)
     if arguments.json:
@@ -444,6 +488,7 @@ def run_bulk_report(arguments: argparse.Namespace) -> int:
                     "lines": unseen,
                     "note": no_status_note(unseen, arguments.journal) if unseen else None,
                 },
+                "workers": summary.workers,
                 "problems": [
                     {
                         "line": record.line_number,
@@ -456,7 +501,8 @@ def run_bulk_report(arguments: argparse.Namespace) -> int:
             }
         )
         return EXIT_OK
-    say(f"journal {arguments.journal} for {meta.get('input', '?')}", file=text)
+    campaign = f" campaign {meta['journal_id']}" if summary.workers is not None and "journal_id" in meta else ""
+    say(f"journal {arguments.journal}{campaign} for {meta.get('input', '?')}", file=text)
     for state in STATES:
         say(f"  {state:<9} {counts[state]}", file=text)
     say("funnel (from status webhooks):", file=text)
@@ -470,6 +516,11 @@ def run_bulk_report(arguments: argparse.Namespace) -> int:
         say("delivery failures by error code:", file=text)
         for failure in funnel["failures"]:
             say(f"  {failure['code']}: {failure['lines']} lines ({failure['error'] or 'no description'})", file=text)
+    if summary.workers is not None:
+        say(f"workers ({len(summary.workers)}):", file=text)
+        for worker in summary.workers:
+            say(f"  {worker['host']} pid {worker['pid']}: {worker['lines_sent']} lines sent, last heartbeat "
+                f"{worker['last_heartbeat']}, {worker['state']}", file=text)  # fmt: skip
     for record in problems:
         say(f"line {record.line_number}: {record.state}: {record.error or ''} (attempts {record.attempts})", file=text)
     for written in (arguments.csv, arguments.html):

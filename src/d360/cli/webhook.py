@@ -80,9 +80,10 @@ def add_webhook_commands(commands: Commands) -> None:
     )
     listen.add_argument(
         "--journal",
-        metavar="PATH",
+        metavar="PATH|URL",
         help="record each status in this d360 bulk journal: every line learns its fate, and lines a crash left "
-        "unknown become accepted (works while the run is going)",
+        "unknown become accepted (works while the run is going); a postgresql:// URL records the statuses of "
+        "every campaign in that database, and any number of listeners may",
     )
     listen.set_defaults(handler=run_listen)
 

@@ -1,12 +1,16 @@
 """Status webhooks into a bulk journal: each line learns its fate (sent, delivered, read, failed).
 
     receiver.on_status(JournalSink("campaign.sqlite"))     # or: d360 webhook listen --journal campaign.sqlite
+    receiver.on_status(JournalSink("postgresql://db.example/campaigns"))   # every campaign in that database
 
 `d360 bulk` sends every line with `biz_opaque_callback_data` `d360:<journal id>:<line>` (unless the line
 brings its own: then its message id finds it). A status for a line left `unknown` by a crash makes it
 `accepted`, so a resume never sends it again; the journal's run lock is not needed (SQLite orders the
 writes), so this works while a run is going. The journal need not exist yet: the sink makes it, and the
 campaign fills it later; a status that comes before its line waits in the journal for it.
+
+With a PostgreSQL URL the sink records statuses for every campaign in the database (the d360 token names
+the campaign), and any number of receivers may do so at once.
 """
 
 from __future__ import annotations
@@ -16,10 +20,16 @@ import contextlib
 import os
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from d360.bulk.journal import HEARTBEAT_SECONDS, TOKEN_PREFIX, Journal, JournalError
+from d360.bulk.journals import is_postgres_url
+from d360.bulk.protocol import StatusJournal
 from d360.numbers import read_int
 from d360.webhooks.events import StatusUpdate
+
+if TYPE_CHECKING:
+    from d360.bulk.postgres.journal import PostgresJournal
 
 
 class JournalSink:
@@ -36,9 +46,11 @@ class JournalSink:
     """
 
     def __init__(self, journal: str | os.PathLike[str], *, heartbeat: float | None = HEARTBEAT_SECONDS) -> None:
+        self._url = os.fspath(journal) if is_postgres_url(os.fspath(journal)) else None
         self.path = Path(journal)
         self._max_silence = None if heartbeat is None else 3 * heartbeat
-        self._journal = Journal.for_statuses(self.path, max_silence=self._max_silence)
+        self._database: PostgresJournal | None = None
+        self._journal: StatusJournal = self._open()
         self._lock = threading.Lock()
         self._closing = threading.Event()
         self._beating: threading.Thread | None = None
@@ -52,6 +64,16 @@ class JournalSink:
         `foreign` (another journal's token), `unmatched` (a token naming no line of this journal),
         `ignored` (not a delivery state)."""
 
+    def _open(self) -> StatusJournal:
+        if self._url is None:
+            return Journal.for_statuses(self.path, max_silence=self._max_silence)
+        try:
+            from d360.bulk.postgres.journal import PostgresJournal
+        except ImportError as exc:  # psycopg is an extra
+            raise JournalError(f"a PostgreSQL journal needs the postgres extra: {exc}") from None
+        self._database = PostgresJournal.for_statuses(self._url, max_silence=self._max_silence)
+        return self._database
+
     @property
     def journal_id(self) -> str:
         """The id this journal's tokens carry (the run that fills the journal keeps it)."""
@@ -61,12 +83,17 @@ class JournalSink:
         with self._lock:
             if not self._journal.is_still_here():
                 self._journal.close()
-                self._journal = Journal.for_statuses(self.path, max_silence=self._max_silence)
+                self._journal = self._open()
             line_number = None
+            campaign = None
             token = update.biz_opaque_callback_data
             if token is not None and token.startswith(TOKEN_PREFIX):
                 journal_id, _, number = token[len(TOKEN_PREFIX) :].partition(":")
-                if journal_id != self._journal.journal_id:
+                if self._database is not None:  # a database of campaigns: the token names one of them
+                    if not self._database.knows_campaign(journal_id):
+                        return self._count("foreign")
+                    campaign = journal_id
+                elif journal_id != self._journal.journal_id:
                     return self._count("foreign")
                 line_number = read_int(number)
                 if line_number is None:  # our prefix and id, but no line number: no line of ours
@@ -75,13 +102,17 @@ class JournalSink:
             described = None
             if error is not None:
                 described = " ".join(part for part in (error.title or error.message, error.details) if part) or None
-            outcome = self._journal.record_status(
-                line_number=line_number,
-                message_id=update.message_id,
-                status=update.status,
-                code=_code(error.code) if error is not None else None,
-                error=described,
-            )
+            code = _code(error.code) if error is not None else None
+            if self._database is not None:
+                outcome = self._database.record_status(
+                    line_number=line_number, message_id=update.message_id, status=update.status, code=code,
+                    error=described, campaign=campaign,
+                )  # fmt: skip
+            else:
+                outcome = self._journal.record_status(
+                    line_number=line_number, message_id=update.message_id, status=update.status, code=code,
+                    error=described,
+                )  # fmt: skip
             return self._count(outcome)
 
     def _count(self, outcome: str) -> str:

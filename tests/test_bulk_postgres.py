@@ -1,0 +1,320 @@
+"""Many senders, one campaign: `d360 bulk` workers (real subprocesses) sharing a PostgreSQL journal against
+the sandbox, which counts what it received. Every line is sent once however many workers share it, a worker
+needs no copy of the input, a filling killed midway leaves nothing, a worker killed mid-run leaves its
+lines in flight `unknown` and the rest to the others, and a worker that loses its database connection
+stops sending."""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+import re
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from d360 import sandbox
+from d360.bulk.journals import open_journal
+from d360.sandbox import Faults
+from d360.webhooks import JournalSink
+from d360.webhooks.events import StatusUpdate
+from tests.postgres import POSTGRES_URL, query
+from tests.test_bulk import KEY, bodies_received, bulk, start_bulk, write_jsonl
+from tests.test_bulk_delivery import FAST_RETRIES, SECRET
+from tests.test_cli import D360
+
+WAIT = 60.0
+"""Seconds a test waits for a state it brings about (never a measure of speed: it passes as soon as it sees it)."""
+
+
+def wait_for(what: str, check: object) -> None:
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        if check():  # type: ignore[operator]
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"{what}: not seen within {WAIT} s")
+
+
+def finish(process: subprocess.Popen[str]) -> tuple[int, str, str]:
+    out, err = process.communicate(timeout=120)
+    return process.returncode, out, err
+
+
+def states(schema: str) -> dict[int, str]:
+    return {int(n): str(state) for n, state in query(schema, "SELECT line_number, state FROM lines")}  # type: ignore[call-overload]
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_workers_on_one_campaign_send_every_line_exactly_once(
+    workers: int, postgres_url: str, postgres_schema: str, tmp_path: Path
+) -> None:
+    count = 240
+    source = write_jsonl(tmp_path / "campaign.jsonl", count)
+    with sandbox.running(api_keys=[KEY], faults=Faults(latency=0.01)) as served:
+        arguments = ("--journal", postgres_url, "--rate", "0", "--concurrency", "4", "--json")
+        running = [start_bulk(served.base_url, str(source), *arguments) for _ in range(workers)]
+        results = [finish(process) for process in running]
+        received = bodies_received(served)
+    for returncode, _out, err in results:
+        assert returncode == 0, err
+    assert received == {f"line {index}": 1 for index in range(1, count + 1)}
+    assert collections.Counter(states(postgres_schema).values()) == {"accepted": count}
+    rows = query(postgres_schema, "SELECT ended, lines_sent FROM workers")
+    assert len(rows) == workers and {ended for ended, _ in rows} == {"finished"}
+    assert sum(int(sent) for _, sent in rows) == count  # type: ignore[call-overload]
+
+
+def test_a_worker_with_no_file_sends_the_campaign_from_the_journal(
+    postgres_url: str, postgres_schema: str, tmp_path: Path
+) -> None:
+    source = write_jsonl(tmp_path / "campaign.jsonl", 30)
+    with sandbox.running(api_keys=[KEY]) as served:
+        environment = {**os.environ, "D360_API_KEY": "not-the-key", "D360_BASE_URL": served.base_url}
+        refused = subprocess.run([D360, "bulk", str(source), "--journal", postgres_url], capture_output=True,
+                                 text=True, env=environment, timeout=120, check=False)  # fmt: skip
+        assert refused.returncode != 0 and "upstream refused the run" in refused.stdout + refused.stderr
+        assert served.received() == []
+        source.unlink()  # the worker has no copy of the input
+        joined = bulk(served.base_url, "--journal", postgres_url, "--rate", "0", "--json")
+        received = bodies_received(served)
+    assert joined.returncode == 0, joined.stderr
+    assert json.loads(joined.stdout)["counts"]["accepted"] == 30
+    assert received == {f"line {index}": 1 for index in range(1, 31)}
+
+
+def test_with_no_file_a_sqlite_journal_is_refused(tmp_path: Path) -> None:
+    done = bulk("http://127.0.0.1:9", "--journal", str(tmp_path / "campaign.sqlite"))
+    assert done.returncode == 2 and "FILE is needed" in done.stderr
+
+
+def test_a_filling_killed_midway_leaves_no_campaign(postgres_url: str, postgres_schema: str, tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "campaign.jsonl", 500)
+    open_journal(postgres_url).close()  # the schema, made
+    with sandbox.running(api_keys=[KEY]) as served:
+        # The filling's COPY waits for a lock this test holds: the run is killed inside its fill transaction.
+        with psycopg.connect(POSTGRES_URL) as blocker, psycopg.connect(POSTGRES_URL, autocommit=True) as watcher:
+            blocker.execute(
+                sql.SQL("LOCK TABLE {}.lines IN ACCESS EXCLUSIVE MODE").format(sql.Identifier(postgres_schema))
+            )
+            run = start_bulk(served.base_url, str(source), "--journal", postgres_url, "--rate", "0")
+            copying: list[int] = []
+
+            def filling() -> bool:
+                copying[:] = [pid for (pid,) in watcher.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'COPY lines%'"
+                )]  # fmt: skip
+                return bool(copying)
+
+            wait_for("the run filling its campaign", filling)
+            os.kill(run.pid, signal.SIGKILL)
+            run.wait()
+            blocker.rollback()  # the lock goes: the killed run's backend finds its client gone
+            wait_for("the killed run's transaction ending", lambda: not watcher.execute(
+                "SELECT 1 FROM pg_stat_activity WHERE pid = ANY (%s)", (copying,)).fetchall())  # fmt: skip
+        assert query(postgres_schema, "SELECT count(*) FROM campaigns") == [(0,)]
+        assert query(postgres_schema, "SELECT count(*) FROM lines") == [(0,)]
+        assert served.received() == []
+        again = bulk(served.base_url, str(source), "--journal", postgres_url, "--rate", "0")
+        assert again.returncode == 0, again.stderr
+        assert bodies_received(served) == {f"line {index}": 1 for index in range(1, 501)}
+
+
+def status(token: str | None, message_id: str, state: str = "delivered") -> StatusUpdate:
+    return StatusUpdate(dedup_key=f"{message_id}:{state}", raw={}, message_id=message_id, status=state,
+                        biz_opaque_callback_data=token)  # fmt: skip
+
+
+def test_a_listener_on_the_database_settles_lines_of_every_campaign(postgres_url: str) -> None:
+    with (
+        open_journal(postgres_url, campaign="spring") as spring,
+        open_journal(postgres_url, campaign="autumn") as autumn,
+    ):
+        spring.fill("fingerprint-1", "spring.jsonl", [(n, f"h{n}", "pending", None) for n in (1, 2)])
+        autumn.fill("fingerprint-2", "autumn.jsonl", [(n, f"h{n}", "pending", None) for n in (1, 2)])
+        spring.apply([("sending", 1), ("sending", 2)])
+        autumn.apply([("sending", 1, True)])
+        autumn.finish(1, "accepted", message_id="wamid.own", match_by_id=True)
+        spring.finish(2, "unknown", error="timed out")
+        first, second = JournalSink(postgres_url, heartbeat=None), JournalSink(postgres_url, heartbeat=None)
+        try:
+            assert first(status(spring.callback_token(1), "wamid.s1")) == "updated"
+            assert second(status(spring.callback_token(2), "wamid.s2", "read")) == "updated"  # any listener
+            assert first(status(None, "wamid.own", "read")) == "updated"  # by message id, in its campaign
+            assert first(status("d360:elsewhere:1", "wamid.x")) == "foreign"  # another database's campaign
+            assert first(status(None, "wamid.later")) == "waiting"
+        finally:
+            first.close()
+            second.close()
+        assert spring.counts()["accepted"] == 2 and spring.counts()["unknown"] == 0
+        assert {record.line_number: record.delivery for record in spring.records()} == {1: "delivered", 2: "read"}
+        assert [record.delivery for record in autumn.records() if record.line_number == 1] == ["read"]
+
+
+def worker_of(schema: str, pid: int) -> tuple[int, int] | None:
+    """(worker id, backend pid) of the worker that process `pid` is."""
+    rows = query(schema, "SELECT id, backend_pid FROM workers WHERE pid = %s", pid)
+    return (int(rows[0][0]), int(rows[0][1])) if rows else None  # type: ignore[call-overload]
+
+
+def test_one_of_two_workers_killed_the_other_finishes_and_nothing_is_sent_twice(
+    postgres_url: str, postgres_schema: str, tmp_path: Path
+) -> None:
+    count = 200
+    source = write_jsonl(tmp_path / "campaign.jsonl", count)
+    arguments = ("--journal", postgres_url, "--rate", "0", "--concurrency", "4")
+    open_journal(postgres_url).close()  # the schema, made: the test looks into it from the start
+    with sandbox.running(api_keys=[KEY], faults=Faults(latency=0.1)) as served:
+        doomed = start_bulk(served.base_url, str(source), *arguments)
+        wait_for("the first worker sending", lambda: worker_of(postgres_schema, doomed.pid) is not None and query(
+            postgres_schema, "SELECT count(*) FROM lines WHERE state = 'accepted'") != [(0,)])  # fmt: skip
+        survivor = start_bulk(served.base_url, str(source), *arguments)
+        doomed_worker = worker_of(postgres_schema, doomed.pid)
+        assert doomed_worker is not None
+        in_flight = f"SELECT count(*) FROM lines WHERE claimed_by = {doomed_worker[0]} AND state = 'sending'"
+        wait_for("the survivor joining, and the first worker with lines in flight",
+                 lambda: worker_of(postgres_schema, survivor.pid) is not None and query(
+                     postgres_schema, in_flight) != [(0,)])  # fmt: skip
+        os.kill(doomed.pid, signal.SIGKILL)
+        doomed.wait()
+        returncode, _out, err = finish(survivor)
+        received = bodies_received(served)
+    assert returncode in (0, 4), err  # 4: the dead worker's lines in flight are unknown
+    final = states(postgres_schema)
+    unknown = {number for number, state in final.items() if state == "unknown"}
+    assert unknown and set(final.values()) == {"accepted", "unknown"}
+    assert max(received.values()) == 1  # nothing twice
+    assert {f"line {number}" for number, state in final.items() if state == "accepted"} <= set(received)
+    dead = query(
+        postgres_schema, "SELECT line_number FROM lines WHERE state = 'unknown' AND error LIKE 'interrupted%%'"
+    )
+    assert {int(n) for (n,) in dead} == unknown  # type: ignore[call-overload]
+    ended = dict(query(postgres_schema, "SELECT pid, ended FROM workers"))
+    assert ended == {doomed.pid: "died", survivor.pid: "finished"}
+    # The dead worker's requests in flight never reached the sandbox (it counts a message once it has read it
+    # whole), but upstream may have taken such a request: its status, from a listener writing to the same
+    # database, settles the line.
+    with open_journal(postgres_url, read_only=True) as journal:
+        tokens = {number: journal.callback_token(number) for number in unknown}
+    sink = JournalSink(postgres_url, heartbeat=None)
+    try:
+        outcomes = {sink(status(tokens[number], f"wamid.lost-{number}")) for number in unknown}
+    finally:
+        sink.close()
+    assert outcomes == {"updated"}
+    assert set(states(postgres_schema).values()) == {"accepted"}
+
+
+def test_a_worker_that_loses_its_database_connection_stops_sending(
+    postgres_url: str, postgres_schema: str, tmp_path: Path
+) -> None:
+    count = 400
+    source = write_jsonl(tmp_path / "campaign.jsonl", count)
+    open_journal(postgres_url).close()  # the schema, made: the test looks into it from the start
+    with sandbox.running(api_keys=[KEY], faults=Faults(latency=0.05)) as served:
+        worker = start_bulk(served.base_url, str(source), "--journal", postgres_url, "--rate", "0",
+                            "--concurrency", "4")  # fmt: skip
+        wait_for("the worker sending", lambda: worker_of(postgres_schema, worker.pid) is not None and query(
+            postgres_schema, "SELECT count(*) FROM lines WHERE state = 'accepted'") != [(0,)])  # fmt: skip
+        found = worker_of(postgres_schema, worker.pid)
+        assert found is not None
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (found[1],))
+        returncode, _out, err = finish(worker)
+        received = bodies_received(served)
+        marked = {
+            int(n)
+            for (n,) in query(  # type: ignore[call-overload]
+                postgres_schema, "SELECT line_number FROM lines WHERE state IN ('sending', 'accepted', 'unknown')"
+            )
+        }
+        assert returncode == 74, err
+        assert "cannot write to the journal" in err
+        # Every message the sandbox got was marked sending first; the rest were never sent.
+        assert {f"line {number}" for number in marked} >= set(received)
+        assert len(received) < count
+        resumed = bulk(served.base_url, str(source), "--journal", postgres_url, "--rate", "0")
+        assert resumed.returncode in (0, 4), resumed.stderr
+        assert max(bodies_received(served).values()) == 1
+
+
+def kill_mid_send(run: subprocess.Popen[str], schema: str) -> None:
+    """SIGKILL the worker at a moment it has a line `sending` (stopped, looked at, killed)."""
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        run.send_signal(signal.SIGSTOP)
+        if query(schema, "SELECT count(*) FROM lines WHERE state = 'sending'") != [(0,)]:
+            run.send_signal(signal.SIGKILL)
+            run.wait(30)
+            return
+        run.send_signal(signal.SIGCONT)
+        time.sleep(0.005)
+    raise AssertionError("the worker never had a line in flight")
+
+
+def test_statuses_through_a_listener_on_the_database_settle_a_killed_workers_lines_across_runs(
+    postgres_url: str, postgres_schema: str, tmp_path: Path
+) -> None:
+    source = write_jsonl(tmp_path / "campaign.jsonl", 300)
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("D360_")}
+    # The real listener, started first, writing to the database every worker uses.
+    listener = subprocess.Popen(
+        [D360, "webhook", "listen", "--port", "0", "--secret", SECRET, "--journal", postgres_url],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=environment,
+    )  # fmt: skip
+    try:
+        assert listener.stderr is not None
+        url = re.search(r"receiving at (\S+)", listener.stderr.readline())
+        assert url is not None, "the listener did not start"
+        with sandbox.running(
+            [KEY], faults=Faults(latency=0.02), webhook_url=url.group(1), webhook_secret=SECRET, **FAST_RETRIES
+        ) as served:
+            run = start_bulk(served.base_url, str(source), "--journal", postgres_url, "--concurrency", "16")
+            wait_for("lines accepted", lambda: served.sandbox.accepted_count >= 120)
+            kill_mid_send(run, postgres_schema)
+            # Another worker, with no FILE: the dead one's lines in flight are unknown; statuses settle them,
+            # or prove them never accepted, and it sends the rest.
+            resumed = bulk(served.base_url, "--journal", postgres_url, "--await-statuses", "15")
+            assert served.sandbox.webhooks.wait_idle(60)
+            sent = bodies_received(served)
+    finally:
+        listener.send_signal(signal.SIGTERM)
+        listener.wait(20)
+    assert resumed.returncode == 0, resumed.stderr
+    assert collections.Counter(states(postgres_schema).values()) == {"accepted": 300}
+    assert len(sent) == 300 and max(sent.values()) == 1  # every line once, none twice
+    delivered = query(postgres_schema, "SELECT count(*) FROM lines WHERE delivery IS NOT NULL")
+    assert delivered == [(300,)]  # every status reached the database through the one listener
+
+
+def busiest_second(times: list[float]) -> int:
+    """The most messages received within any one second."""
+    times = sorted(times)
+    busiest = start = 0
+    for end, at in enumerate(times):
+        while at - times[start] >= 1.0:
+            start += 1
+        busiest = max(busiest, end - start + 1)
+    return busiest
+
+
+def test_two_workers_share_one_rate(postgres_url: str, postgres_schema: str, tmp_path: Path) -> None:
+    rate, count = 50, 200
+    source = write_jsonl(tmp_path / "campaign.jsonl", count)
+    with sandbox.running(api_keys=[KEY]) as served:
+        arguments = ("--journal", postgres_url, "--rate", str(rate), "--concurrency", "8")
+        running = [start_bulk(served.base_url, str(source), *arguments) for _ in range(2)]
+        results = [finish(process) for process in running]
+        received = served.received()
+    for returncode, _out, err in results:
+        assert returncode == 0, err
+    assert len(received) == count and max(bodies_received(served).values()) == 1
+    # Each worker alone keeps to the rate; together they would send twice as fast without the shared one.
+    assert busiest_second([message.received_at for message in received]) <= rate + rate // 4
+    assert len(query(postgres_schema, "SELECT 1 FROM workers WHERE lines_sent > 0")) == 2  # both sent
