@@ -55,6 +55,7 @@ from d360.resources.template_cache import RECHECK_AFTER, RETRY, Entry, TemplateC
 if TYPE_CHECKING:
     from d360.concurrency import SendOutcome
     from d360.media import AsyncMedia, Media
+    from d360.resources.automation import AsyncAutomation, Automation
     from d360.resources.block_users import AsyncBlockUsers, BlockUsers
     from d360.resources.health import Health
     from d360.resources.profile import AsyncProfile, Profile
@@ -479,6 +480,14 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
         return BlockUsers(self)
 
     @property
+    def automation(self) -> Automation:
+        """The conversational automation: `get()`, `update(enable_welcome_message=..., prompts=[...],
+        commands={...})` (checked first)."""
+        from d360.resources.automation import Automation
+
+        return Automation(self)
+
+    @property
     def templates(self) -> Templates:
         """Message templates: `list`, `get`, `create` (checked first), `delete`, and the template `library`."""
         from d360.resources.templates import Templates
@@ -719,6 +728,13 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
         from d360.resources.block_users import AsyncBlockUsers
 
         return AsyncBlockUsers(self)
+
+    @property
+    def automation(self) -> AsyncAutomation:
+        """The conversational automation, awaited: `await client.automation.get()`; see `Client.automation`."""
+        from d360.resources.automation import AsyncAutomation
+
+        return AsyncAutomation(self)
 
     @property
     def templates(self) -> AsyncTemplates:

@@ -12,6 +12,8 @@ from .block_users_result import BlockUsersResult
 from .blocked_user_result import BlockedUserResult
 from .body_object import BodyObject
 from .business_profile_data import BusinessProfileData
+from .command import Command
+from .command_request import CommandRequest
 from .contact_card import ContactCard
 from .contact_card_addresses_item import ContactCardAddressesItem
 from .contact_card_emails_item import ContactCardEmailsItem
@@ -19,6 +21,9 @@ from .contact_card_name import ContactCardName
 from .contact_card_org import ContactCardOrg
 from .contact_card_phones_item import ContactCardPhonesItem
 from .contact_card_urls_item import ContactCardUrlsItem
+from .conversational_automation import ConversationalAutomation
+from .conversational_automation_request import ConversationalAutomationRequest
+from .conversational_automation_response import ConversationalAutomationResponse
 from .create_template import CreateTemplate
 from .currency import Currency
 from .date_time import DateTime
@@ -30,6 +35,7 @@ from .footer_object import FooterObject
 from .get_blocked_users_data_item import GetBlockedUsersDataItem
 from .get_blocked_users_response import GetBlockedUsersResponse
 from .get_business_profile_response import GetBusinessProfileResponse
+from .get_conversational_automation_response import GetConversationalAutomationResponse
 from .get_health_status_response import GetHealthStatusResponse
 from .get_message_template_library_response import GetMessageTemplateLibraryResponse
 from .header_object import HeaderObject
@@ -125,6 +131,8 @@ __all__ = (
     "BlockedUserResult",
     "BodyObject",
     "BusinessProfileData",
+    "Command",
+    "CommandRequest",
     "ContactCard",
     "ContactCardAddressesItem",
     "ContactCardEmailsItem",
@@ -132,6 +140,9 @@ __all__ = (
     "ContactCardOrg",
     "ContactCardPhonesItem",
     "ContactCardUrlsItem",
+    "ConversationalAutomation",
+    "ConversationalAutomationRequest",
+    "ConversationalAutomationResponse",
     "CreateTemplate",
     "Currency",
     "DateTime",
@@ -143,6 +154,7 @@ __all__ = (
     "GetBlockedUsersDataItem",
     "GetBlockedUsersResponse",
     "GetBusinessProfileResponse",
+    "GetConversationalAutomationResponse",
     "GetHealthStatusResponse",
     "GetMessageTemplateLibraryResponse",
     "HeaderObject",

@@ -15,6 +15,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from d360.resources.automation import AsyncAutomation, Automation, Command, ConversationalAutomation
     from d360.resources.block_users import AsyncBlockUsers, BlockedUser, BlockResult, BlockUsers
     from d360.resources.health import Health, HealthEntity
     from d360.resources.profile import AsyncProfile, BusinessProfile, Profile
@@ -26,10 +27,13 @@ _MODULES = {
     "BlockUsers": "block_users", "AsyncBlockUsers": "block_users", "BlockedUser": "block_users",
     "BlockResult": "block_users",
     "Profile": "profile", "AsyncProfile": "profile", "BusinessProfile": "profile",
+    "Automation": "automation", "AsyncAutomation": "automation", "Command": "automation",
+    "ConversationalAutomation": "automation",
 }  # fmt: skip
 __all__ = [
-    "AsyncBlockUsers", "AsyncProfile", "AsyncTemplates", "BlockResult", "BlockUsers", "BlockedUser",
-    "BusinessProfile", "Health", "HealthEntity", "LibraryTemplate", "Profile", "Template", "Templates",
+    "AsyncAutomation", "AsyncBlockUsers", "AsyncProfile", "AsyncTemplates", "Automation", "BlockResult",
+    "BlockUsers", "BlockedUser", "BusinessProfile", "Command", "ConversationalAutomation", "Health",
+    "HealthEntity", "LibraryTemplate", "Profile", "Template", "Templates",
 ]  # fmt: skip
 
 

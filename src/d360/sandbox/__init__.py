@@ -38,6 +38,7 @@ from d360.media.client import MEDIA_ID_DIGITS
 from d360.media.limits import LARGEST, check_upload, media_kind
 from d360.messages import with_cloud_api_defaults
 from d360.numbers import read_int
+from d360.sandbox.automation import AutomationEndpoints, AutomationStore
 from d360.sandbox.block_users import BlockList, BlockUserEndpoints
 from d360.sandbox.health import HealthEndpoints, HealthState
 from d360.sandbox.media import DEFAULT_KEEP as DEFAULT_MEDIA_KEEP
@@ -247,6 +248,10 @@ class Sandbox:
         self.profile = ProfileStore()
         """The business profile (GET and POST /whatsapp_business_profile); `profile.fields()` reads it."""
         self._profile_endpoints = ProfileEndpoints(self.profile, self._authorized, _read_body)
+        self.automation = AutomationStore()
+        """The welcome message switch, ice breakers and commands (GET and POST /conversational_automation);
+        `automation.fields()` reads them."""
+        self._automation_endpoints = AutomationEndpoints(self.automation, self._authorized, _read_body)
         self.app = self._build_app()
 
     def received(self) -> list[ReceivedMessage]:
@@ -267,8 +272,9 @@ class Sandbox:
         """Everything back to how the sandbox was made: no kept messages, read receipts or typing indicators
         (`accepted_count` 0), the faults it was given (their dice re-seeded, the rate limit's window empty),
         the webhook URL, secret and headers it was given (no pending delivery, stats zeroed), no media or
-        upload sessions, only the templates it starts with, a healthy number, an empty block list and the
-        first business profile. Safe from any thread while it serves; `d360_sandbox` calls it around each test.
+        upload sessions, only the templates it starts with, a healthy number, an empty block list, the
+        first business profile and no conversational automation. Safe from any thread while it serves;
+        `d360_sandbox` calls it around each test.
 
         Whatever the sandbox comes to hold must be emptied here, so that one call empties it all.
         """
@@ -283,6 +289,7 @@ class Sandbox:
         self.health.reset()
         self.blocked.clear()
         self.profile.reset()
+        self.automation.reset()
 
     def _fresh_webhook_settings(self) -> WebhookSettings:
         """A copy of the webhook settings the sandbox was made with, for its sender to change at will."""
@@ -316,6 +323,7 @@ class Sandbox:
                 *self._health_endpoints.routes(),
                 *self._block_user_endpoints.routes(),
                 *self._profile_endpoints.routes(),
+                *self._automation_endpoints.routes(),
                 *self._template_endpoints.routes(),  # before /{media_id}, which would take /message_template_library
                 Route("/{media_id}", self._media_by_id, methods=["GET", "DELETE"]),
             ]
@@ -691,6 +699,7 @@ _FIXED_PATHS = {
     "health_status": "GET",
     "block_users": "GET, POST, DELETE",
     "whatsapp_business_profile": "GET, POST",
+    "conversational_automation": "GET, POST",
 }
 """The one-segment paths of the other routes, with the methods they take: `/{media_id}` would otherwise take
 them for media ids when asked with another method."""
