@@ -11,6 +11,7 @@ from .block_users_response import BlockUsersResponse
 from .block_users_result import BlockUsersResult
 from .blocked_user_result import BlockedUserResult
 from .body_object import BodyObject
+from .business_encryption_info import BusinessEncryptionInfo
 from .business_profile_data import BusinessProfileData
 from .command import Command
 from .command_request import CommandRequest
@@ -35,6 +36,7 @@ from .footer_object import FooterObject
 from .get_blocked_users_data_item import GetBlockedUsersDataItem
 from .get_blocked_users_response import GetBlockedUsersResponse
 from .get_business_profile_response import GetBusinessProfileResponse
+from .get_business_public_key_response import GetBusinessPublicKeyResponse
 from .get_conversational_automation_response import GetConversationalAutomationResponse
 from .get_health_status_response import GetHealthStatusResponse
 from .get_message_template_library_response import GetMessageTemplateLibraryResponse
@@ -72,6 +74,8 @@ from .read_receipt_typing_indicator_type import ReadReceiptTypingIndicatorType
 from .response_contact import ResponseContact
 from .response_message import ResponseMessage
 from .response_message_message_status import ResponseMessageMessageStatus
+from .set_business_public_key_request import SetBusinessPublicKeyRequest
+from .set_business_public_key_response import SetBusinessPublicKeyResponse
 from .template import Template
 from .template_category import TemplateCategory
 from .template_component import TemplateComponent
@@ -130,6 +134,7 @@ __all__ = (
     "BlockUsersResult",
     "BlockedUserResult",
     "BodyObject",
+    "BusinessEncryptionInfo",
     "BusinessProfileData",
     "Command",
     "CommandRequest",
@@ -154,6 +159,7 @@ __all__ = (
     "GetBlockedUsersDataItem",
     "GetBlockedUsersResponse",
     "GetBusinessProfileResponse",
+    "GetBusinessPublicKeyResponse",
     "GetConversationalAutomationResponse",
     "GetHealthStatusResponse",
     "GetMessageTemplateLibraryResponse",
@@ -191,6 +197,8 @@ __all__ = (
     "ResponseContact",
     "ResponseMessage",
     "ResponseMessageMessageStatus",
+    "SetBusinessPublicKeyRequest",
+    "SetBusinessPublicKeyResponse",
     "Template",
     "TemplateCategory",
     "TemplateComponent",

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from d360.resources.automation import AsyncAutomation, Automation, Command, ConversationalAutomation
     from d360.resources.block_users import AsyncBlockUsers, BlockedUser, BlockResult, BlockUsers
+    from d360.resources.encryption import AsyncEncryption, BusinessPublicKey, Encryption
     from d360.resources.health import Health, HealthEntity
     from d360.resources.profile import AsyncProfile, BusinessProfile, Profile
     from d360.resources.templates import AsyncTemplates, LibraryTemplate, Template, Templates
@@ -29,11 +30,13 @@ _MODULES = {
     "Profile": "profile", "AsyncProfile": "profile", "BusinessProfile": "profile",
     "Automation": "automation", "AsyncAutomation": "automation", "Command": "automation",
     "ConversationalAutomation": "automation",
+    "Encryption": "encryption", "AsyncEncryption": "encryption", "BusinessPublicKey": "encryption",
 }  # fmt: skip
 __all__ = [
-    "AsyncAutomation", "AsyncBlockUsers", "AsyncProfile", "AsyncTemplates", "Automation", "BlockResult",
-    "BlockUsers", "BlockedUser", "BusinessProfile", "Command", "ConversationalAutomation", "Health",
-    "HealthEntity", "LibraryTemplate", "Profile", "Template", "Templates",
+    "AsyncAutomation", "AsyncBlockUsers", "AsyncEncryption", "AsyncProfile", "AsyncTemplates", "Automation",
+    "BlockResult", "BlockUsers", "BlockedUser", "BusinessProfile", "BusinessPublicKey", "Command",
+    "ConversationalAutomation", "Encryption", "Health", "HealthEntity", "LibraryTemplate", "Profile", "Template",
+    "Templates",
 ]  # fmt: skip
 
 

@@ -40,6 +40,7 @@ from d360.messages import with_cloud_api_defaults
 from d360.numbers import read_int
 from d360.sandbox.automation import AutomationEndpoints, AutomationStore
 from d360.sandbox.block_users import BlockList, BlockUserEndpoints
+from d360.sandbox.encryption import EncryptionEndpoints, EncryptionKey
 from d360.sandbox.health import HealthEndpoints, HealthState
 from d360.sandbox.media import DEFAULT_KEEP as DEFAULT_MEDIA_KEEP
 from d360.sandbox.media import DEFAULT_KEEP_BYTES as DEFAULT_MEDIA_KEEP_BYTES
@@ -252,6 +253,10 @@ class Sandbox:
         """The welcome message switch, ice breakers and commands (GET and POST /conversational_automation);
         `automation.fields()` reads them."""
         self._automation_endpoints = AutomationEndpoints(self.automation, self._authorized, _read_body)
+        self.encryption = EncryptionKey()
+        """The business public key (GET and POST /whatsapp_business_encryption): `public_key`,
+        `signature_status`, and `set_status("MISMATCH")`."""
+        self._encryption_endpoints = EncryptionEndpoints(self.encryption, self._authorized)
         self.app = self._build_app()
 
     def received(self) -> list[ReceivedMessage]:
@@ -273,8 +278,8 @@ class Sandbox:
         (`accepted_count` 0), the faults it was given (their dice re-seeded, the rate limit's window empty),
         the webhook URL, secret and headers it was given (no pending delivery, stats zeroed), no media or
         upload sessions, only the templates it starts with, a healthy number, an empty block list, the
-        first business profile and no conversational automation. Safe from any thread while it serves;
-        `d360_sandbox` calls it around each test.
+        first business profile, no conversational automation and no business public key. Safe from any thread
+        while it serves; `d360_sandbox` calls it around each test.
 
         Whatever the sandbox comes to hold must be emptied here, so that one call empties it all.
         """
@@ -290,6 +295,7 @@ class Sandbox:
         self.blocked.clear()
         self.profile.reset()
         self.automation.reset()
+        self.encryption.reset()
 
     def _fresh_webhook_settings(self) -> WebhookSettings:
         """A copy of the webhook settings the sandbox was made with, for its sender to change at will."""
@@ -324,6 +330,7 @@ class Sandbox:
                 *self._block_user_endpoints.routes(),
                 *self._profile_endpoints.routes(),
                 *self._automation_endpoints.routes(),
+                *self._encryption_endpoints.routes(),
                 *self._template_endpoints.routes(),  # before /{media_id}, which would take /message_template_library
                 Route("/{media_id}", self._media_by_id, methods=["GET", "DELETE"]),
             ]
@@ -700,6 +707,7 @@ _FIXED_PATHS = {
     "block_users": "GET, POST, DELETE",
     "whatsapp_business_profile": "GET, POST",
     "conversational_automation": "GET, POST",
+    "whatsapp_business_encryption": "GET, POST",
 }
 """The one-segment paths of the other routes, with the methods they take: `/{media_id}` would otherwise take
 them for media ids when asked with another method."""
