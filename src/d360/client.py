@@ -62,6 +62,7 @@ if TYPE_CHECKING:
     from d360.resources.profile import AsyncProfile, Profile
     from d360.resources.template_check import CheckedTemplate, TemplateKey, TemplateLookup
     from d360.resources.templates import AsyncTemplates, Templates
+    from d360.resources.webhook_destinations import AsyncWebhookDestinations, WebhookDestinations
 from d360.responses import (
     ResponseParser,
     SendResult,
@@ -496,6 +497,14 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
         return Encryption(self)
 
     @property
+    def webhook_destinations(self) -> WebhookDestinations:
+        """The extra webhooks beside `set_webhook`'s: `list()`, `enable([...])`, `append([...])`,
+        `update(name, url=...)`, `delete(name)`, `disable()` (checked first)."""
+        from d360.resources.webhook_destinations import WebhookDestinations
+
+        return WebhookDestinations(self)
+
+    @property
     def templates(self) -> Templates:
         """Message templates: `list`, `get`, `create` (checked first), `delete`, and the template `library`."""
         from d360.resources.templates import Templates
@@ -763,6 +772,13 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
         from d360.resources.encryption import AsyncEncryption
 
         return AsyncEncryption(self)
+
+    @property
+    def webhook_destinations(self) -> AsyncWebhookDestinations:
+        """The extra webhooks, awaited: `await client.webhook_destinations.list()`; see `Client`'s."""
+        from d360.resources.webhook_destinations import AsyncWebhookDestinations
+
+        return AsyncWebhookDestinations(self)
 
     @property
     def templates(self) -> AsyncTemplates:

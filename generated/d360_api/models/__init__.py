@@ -1,6 +1,7 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .action_object import ActionObject
+from .append_request import AppendRequest
 from .block_user import BlockUser
 from .block_users_api_error import BlockUsersAPIError
 from .block_users_api_error_error_data import BlockUsersAPIErrorErrorData
@@ -28,11 +29,18 @@ from .conversational_automation_response import ConversationalAutomationResponse
 from .create_template import CreateTemplate
 from .currency import Currency
 from .date_time import DateTime
+from .delete_destination_request import DeleteDestinationRequest
 from .delete_response import DeleteResponse
 from .delete_template_response import DeleteTemplateResponse
+from .destination import Destination
+from .destination_headers import DestinationHeaders
+from .destination_request import DestinationRequest
+from .destination_request_headers import DestinationRequestHeaders
+from .enable_request import EnableRequest
 from .error_resp import ErrorResp
 from .failed_user import FailedUser
 from .footer_object import FooterObject
+from .get_all_multi_webhooks_resp import GetAllMultiWebhooksResp
 from .get_blocked_users_data_item import GetBlockedUsersDataItem
 from .get_blocked_users_response import GetBlockedUsersResponse
 from .get_business_profile_response import GetBusinessProfileResponse
@@ -76,6 +84,7 @@ from .response_message import ResponseMessage
 from .response_message_message_status import ResponseMessageMessageStatus
 from .set_business_public_key_request import SetBusinessPublicKeyRequest
 from .set_business_public_key_response import SetBusinessPublicKeyResponse
+from .success_resp import SuccessResp
 from .template import Template
 from .template_category import TemplateCategory
 from .template_component import TemplateComponent
@@ -124,6 +133,7 @@ from .webhook_config_response_headers import WebhookConfigResponseHeaders
 
 __all__ = (
     "ActionObject",
+    "AppendRequest",
     "BlockUser",
     "BlockUsersAPIError",
     "BlockUsersAPIErrorErrorData",
@@ -151,11 +161,18 @@ __all__ = (
     "CreateTemplate",
     "Currency",
     "DateTime",
+    "DeleteDestinationRequest",
     "DeleteResponse",
     "DeleteTemplateResponse",
+    "Destination",
+    "DestinationHeaders",
+    "DestinationRequest",
+    "DestinationRequestHeaders",
+    "EnableRequest",
     "ErrorResp",
     "FailedUser",
     "FooterObject",
+    "GetAllMultiWebhooksResp",
     "GetBlockedUsersDataItem",
     "GetBlockedUsersResponse",
     "GetBusinessProfileResponse",
@@ -199,6 +216,7 @@ __all__ = (
     "ResponseMessageMessageStatus",
     "SetBusinessPublicKeyRequest",
     "SetBusinessPublicKeyResponse",
+    "SuccessResp",
     "Template",
     "TemplateCategory",
     "TemplateComponent",

@@ -21,6 +21,12 @@ if TYPE_CHECKING:
     from d360.resources.health import Health, HealthEntity
     from d360.resources.profile import AsyncProfile, BusinessProfile, Profile
     from d360.resources.templates import AsyncTemplates, LibraryTemplate, Template, Templates
+    from d360.resources.webhook_destinations import (
+        AsyncWebhookDestinations,
+        Destination,
+        MultiWebhook,
+        WebhookDestinations,
+    )
 
 _MODULES = {
     "AsyncTemplates": "templates", "LibraryTemplate": "templates", "Template": "templates", "Templates": "templates",
@@ -31,12 +37,34 @@ _MODULES = {
     "Automation": "automation", "AsyncAutomation": "automation", "Command": "automation",
     "ConversationalAutomation": "automation",
     "Encryption": "encryption", "AsyncEncryption": "encryption", "BusinessPublicKey": "encryption",
+    "WebhookDestinations": "webhook_destinations", "AsyncWebhookDestinations": "webhook_destinations",
+    "Destination": "webhook_destinations", "MultiWebhook": "webhook_destinations",
 }  # fmt: skip
 __all__ = [
-    "AsyncAutomation", "AsyncBlockUsers", "AsyncEncryption", "AsyncProfile", "AsyncTemplates", "Automation",
-    "BlockResult", "BlockUsers", "BlockedUser", "BusinessProfile", "BusinessPublicKey", "Command",
-    "ConversationalAutomation", "Encryption", "Health", "HealthEntity", "LibraryTemplate", "Profile", "Template",
+    "AsyncAutomation",
+    "AsyncBlockUsers",
+    "AsyncEncryption",
+    "AsyncProfile",
+    "AsyncTemplates",
+    "AsyncWebhookDestinations",
+    "Automation",
+    "BlockResult",
+    "BlockUsers",
+    "BlockedUser",
+    "BusinessProfile",
+    "BusinessPublicKey",
+    "Command",
+    "ConversationalAutomation",
+    "Destination",
+    "Encryption",
+    "Health",
+    "HealthEntity",
+    "LibraryTemplate",
+    "MultiWebhook",
+    "Profile",
+    "Template",
     "Templates",
+    "WebhookDestinations",
 ]  # fmt: skip
 
 

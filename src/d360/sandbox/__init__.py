@@ -47,6 +47,7 @@ from d360.sandbox.media import DEFAULT_KEEP_BYTES as DEFAULT_MEDIA_KEEP_BYTES
 from d360.sandbox.media import DEFAULT_SESSION_TTL, LOOKASIDE, MAX_UPLOAD_BYTES, MediaStore, NoRoom
 from d360.sandbox.profile import ProfileEndpoints, ProfileStore
 from d360.sandbox.templates import DEFAULT_MAX_TEMPLATES, DEFAULT_REVIEW_SECONDS, TemplateEndpoints, TemplateStore
+from d360.sandbox.webhook_destinations import DestinationEndpoints, Destinations
 from d360.sandbox.webhooks import (
     DEFAULT_GIVE_UP_AFTER,
     DEFAULT_INITIAL_BACKOFF,
@@ -257,6 +258,10 @@ class Sandbox:
         """The business public key (GET and POST /whatsapp_business_encryption): `public_key`,
         `signature_status`, and `set_status("MISMATCH")`."""
         self._encryption_endpoints = EncryptionEndpoints(self.encryption, self._authorized)
+        self.webhook_destinations = Destinations()
+        """The extra webhooks (/multi_webhook): `enabled`, `destinations()`, `max_destinations` (3). Kept only:
+        the sandbox delivers to its main webhook URL."""
+        self._destination_endpoints = DestinationEndpoints(self.webhook_destinations, self._authorized, _read_body)
         self.app = self._build_app()
 
     def received(self) -> list[ReceivedMessage]:
@@ -278,8 +283,8 @@ class Sandbox:
         (`accepted_count` 0), the faults it was given (their dice re-seeded, the rate limit's window empty),
         the webhook URL, secret and headers it was given (no pending delivery, stats zeroed), no media or
         upload sessions, only the templates it starts with, a healthy number, an empty block list, the
-        first business profile, no conversational automation and no business public key. Safe from any thread
-        while it serves; `d360_sandbox` calls it around each test.
+        first business profile, no conversational automation, no business public key and no extra webhook
+        destinations. Safe from any thread while it serves; `d360_sandbox` calls it around each test.
 
         Whatever the sandbox comes to hold must be emptied here, so that one call empties it all.
         """
@@ -296,6 +301,7 @@ class Sandbox:
         self.profile.reset()
         self.automation.reset()
         self.encryption.reset()
+        self.webhook_destinations.reset()
 
     def _fresh_webhook_settings(self) -> WebhookSettings:
         """A copy of the webhook settings the sandbox was made with, for its sender to change at will."""
@@ -331,6 +337,7 @@ class Sandbox:
                 *self._profile_endpoints.routes(),
                 *self._automation_endpoints.routes(),
                 *self._encryption_endpoints.routes(),
+                *self._destination_endpoints.routes(),
                 *self._template_endpoints.routes(),  # before /{media_id}, which would take /message_template_library
                 Route("/{media_id}", self._media_by_id, methods=["GET", "DELETE"]),
             ]
@@ -708,6 +715,7 @@ _FIXED_PATHS = {
     "whatsapp_business_profile": "GET, POST",
     "conversational_automation": "GET, POST",
     "whatsapp_business_encryption": "GET, POST",
+    "multi_webhook": "GET, POST, PUT, PATCH, DELETE",
 }
 """The one-segment paths of the other routes, with the methods they take: `/{media_id}` would otherwise take
 them for media ids when asked with another method."""
