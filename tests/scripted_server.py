@@ -119,7 +119,7 @@ class ScriptedServer:
                 self.end_headers()
                 self.wfile.write(payload)
 
-            do_GET = do_DELETE = do_POST
+            do_GET = do_DELETE = do_PUT = do_PATCH = do_POST
 
         self._server = _QuietServer(("127.0.0.1", 0), Handler)
         self.scheme = "http"

@@ -55,11 +55,14 @@ from d360.resources.template_cache import RECHECK_AFTER, RETRY, Entry, TemplateC
 if TYPE_CHECKING:
     from d360.concurrency import SendOutcome
     from d360.media import AsyncMedia, Media
+    from d360.resources.automation import AsyncAutomation, Automation
     from d360.resources.block_users import AsyncBlockUsers, BlockUsers
+    from d360.resources.encryption import AsyncEncryption, Encryption
     from d360.resources.health import Health
     from d360.resources.profile import AsyncProfile, Profile
     from d360.resources.template_check import CheckedTemplate, TemplateKey, TemplateLookup
     from d360.resources.templates import AsyncTemplates, Templates
+    from d360.resources.webhook_destinations import AsyncWebhookDestinations, WebhookDestinations
 from d360.responses import (
     ResponseParser,
     SendResult,
@@ -479,6 +482,29 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
         return BlockUsers(self)
 
     @property
+    def automation(self) -> Automation:
+        """The conversational automation: `get()`, `update(enable_welcome_message=..., prompts=[...],
+        commands={...})` (checked first)."""
+        from d360.resources.automation import Automation
+
+        return Automation(self)
+
+    @property
+    def encryption(self) -> Encryption:
+        """The business public key Flows use: `get()`, `upload(Path("public.pem"))` (checked first)."""
+        from d360.resources.encryption import Encryption
+
+        return Encryption(self)
+
+    @property
+    def webhook_destinations(self) -> WebhookDestinations:
+        """The extra webhooks beside `set_webhook`'s: `list()`, `enable([...])`, `append([...])`,
+        `update(name, url=...)`, `delete(name)`, `disable()` (checked first)."""
+        from d360.resources.webhook_destinations import WebhookDestinations
+
+        return WebhookDestinations(self)
+
+    @property
     def templates(self) -> Templates:
         """Message templates: `list`, `get`, `create` (checked first), `delete`, and the template `library`."""
         from d360.resources.templates import Templates
@@ -493,13 +519,21 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
         return self.send(messages.media(kind, to, media_id=media_id, **fields))
 
     def _call(
-        self, method: str, url: str, content: bytes | None, parse: ResponseParser[T], *, idempotent: bool = False
+        self,
+        method: str,
+        url: str,
+        content: bytes | None,
+        parse: ResponseParser[T],
+        *,
+        idempotent: bool = False,
+        content_type: str | None = None,
     ) -> T:
+        headers = _with_content_type(self._config.headers, content_type)
         retries_done = 0
         while True:
             self._log_request(method, url, retries_done + 1)
             try:
-                response = self._transport.request(method, url, content, self._config.headers, self._request_timeout())
+                response = self._transport.request(method, url, content, headers, self._request_timeout())
             except TransportFailure as exc:
                 # An idempotent request (a read, a deletion, the webhook's setting) never sends a message.
                 cause = exc.__cause__ or exc
@@ -538,6 +572,11 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _with_content_type(headers: dict[str, str], content_type: str | None) -> dict[str, str]:
+    """The client's headers, with another body type than JSON when a request sends one (a form)."""
+    return headers if content_type is None else {**headers, "Content-Type": content_type}
 
 
 async def _asyncio_sleep(seconds: float) -> None:
@@ -721,6 +760,27 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
         return AsyncBlockUsers(self)
 
     @property
+    def automation(self) -> AsyncAutomation:
+        """The conversational automation, awaited: `await client.automation.get()`; see `Client.automation`."""
+        from d360.resources.automation import AsyncAutomation
+
+        return AsyncAutomation(self)
+
+    @property
+    def encryption(self) -> AsyncEncryption:
+        """The business public key, awaited: `await client.encryption.get()`; see `Client.encryption`."""
+        from d360.resources.encryption import AsyncEncryption
+
+        return AsyncEncryption(self)
+
+    @property
+    def webhook_destinations(self) -> AsyncWebhookDestinations:
+        """The extra webhooks, awaited: `await client.webhook_destinations.list()`; see `Client`'s."""
+        from d360.resources.webhook_destinations import AsyncWebhookDestinations
+
+        return AsyncWebhookDestinations(self)
+
+    @property
     def templates(self) -> AsyncTemplates:
         """Message templates, awaited: `await client.templates.get("order_update", "en")`; see `Client.templates`."""
         from d360.resources.templates import AsyncTemplates
@@ -735,15 +795,21 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
         return await self.send(messages.media(kind, to, media_id=media_id, **fields))
 
     async def _call(
-        self, method: str, url: str, content: bytes | None, parse: ResponseParser[T], *, idempotent: bool = False
+        self,
+        method: str,
+        url: str,
+        content: bytes | None,
+        parse: ResponseParser[T],
+        *,
+        idempotent: bool = False,
+        content_type: str | None = None,
     ) -> T:
+        headers = _with_content_type(self._config.headers, content_type)
         retries_done = 0
         while True:
             self._log_request(method, url, retries_done + 1)
             try:
-                response = await self._transport.request(
-                    method, url, content, self._config.headers, self._request_timeout()
-                )
+                response = await self._transport.request(method, url, content, headers, self._request_timeout())
             except TransportFailure as exc:
                 # An idempotent request (a read, a deletion, the webhook's setting) never sends a message.
                 cause = exc.__cause__ or exc

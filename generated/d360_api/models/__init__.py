@@ -1,6 +1,7 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .action_object import ActionObject
+from .append_request import AppendRequest
 from .block_user import BlockUser
 from .block_users_api_error import BlockUsersAPIError
 from .block_users_api_error_error_data import BlockUsersAPIErrorErrorData
@@ -11,7 +12,10 @@ from .block_users_response import BlockUsersResponse
 from .block_users_result import BlockUsersResult
 from .blocked_user_result import BlockedUserResult
 from .body_object import BodyObject
+from .business_encryption_info import BusinessEncryptionInfo
 from .business_profile_data import BusinessProfileData
+from .command import Command
+from .command_request import CommandRequest
 from .contact_card import ContactCard
 from .contact_card_addresses_item import ContactCardAddressesItem
 from .contact_card_emails_item import ContactCardEmailsItem
@@ -19,17 +23,29 @@ from .contact_card_name import ContactCardName
 from .contact_card_org import ContactCardOrg
 from .contact_card_phones_item import ContactCardPhonesItem
 from .contact_card_urls_item import ContactCardUrlsItem
+from .conversational_automation import ConversationalAutomation
+from .conversational_automation_request import ConversationalAutomationRequest
+from .conversational_automation_response import ConversationalAutomationResponse
 from .create_template import CreateTemplate
 from .currency import Currency
 from .date_time import DateTime
+from .delete_destination_request import DeleteDestinationRequest
 from .delete_response import DeleteResponse
 from .delete_template_response import DeleteTemplateResponse
+from .destination import Destination
+from .destination_headers import DestinationHeaders
+from .destination_request import DestinationRequest
+from .destination_request_headers import DestinationRequestHeaders
+from .enable_request import EnableRequest
 from .error_resp import ErrorResp
 from .failed_user import FailedUser
 from .footer_object import FooterObject
+from .get_all_multi_webhooks_resp import GetAllMultiWebhooksResp
 from .get_blocked_users_data_item import GetBlockedUsersDataItem
 from .get_blocked_users_response import GetBlockedUsersResponse
 from .get_business_profile_response import GetBusinessProfileResponse
+from .get_business_public_key_response import GetBusinessPublicKeyResponse
+from .get_conversational_automation_response import GetConversationalAutomationResponse
 from .get_health_status_response import GetHealthStatusResponse
 from .get_message_template_library_response import GetMessageTemplateLibraryResponse
 from .header_object import HeaderObject
@@ -66,6 +82,9 @@ from .read_receipt_typing_indicator_type import ReadReceiptTypingIndicatorType
 from .response_contact import ResponseContact
 from .response_message import ResponseMessage
 from .response_message_message_status import ResponseMessageMessageStatus
+from .set_business_public_key_request import SetBusinessPublicKeyRequest
+from .set_business_public_key_response import SetBusinessPublicKeyResponse
+from .success_resp import SuccessResp
 from .template import Template
 from .template_category import TemplateCategory
 from .template_component import TemplateComponent
@@ -114,6 +133,7 @@ from .webhook_config_response_headers import WebhookConfigResponseHeaders
 
 __all__ = (
     "ActionObject",
+    "AppendRequest",
     "BlockUser",
     "BlockUsersAPIError",
     "BlockUsersAPIErrorErrorData",
@@ -124,7 +144,10 @@ __all__ = (
     "BlockUsersResult",
     "BlockedUserResult",
     "BodyObject",
+    "BusinessEncryptionInfo",
     "BusinessProfileData",
+    "Command",
+    "CommandRequest",
     "ContactCard",
     "ContactCardAddressesItem",
     "ContactCardEmailsItem",
@@ -132,17 +155,29 @@ __all__ = (
     "ContactCardOrg",
     "ContactCardPhonesItem",
     "ContactCardUrlsItem",
+    "ConversationalAutomation",
+    "ConversationalAutomationRequest",
+    "ConversationalAutomationResponse",
     "CreateTemplate",
     "Currency",
     "DateTime",
+    "DeleteDestinationRequest",
     "DeleteResponse",
     "DeleteTemplateResponse",
+    "Destination",
+    "DestinationHeaders",
+    "DestinationRequest",
+    "DestinationRequestHeaders",
+    "EnableRequest",
     "ErrorResp",
     "FailedUser",
     "FooterObject",
+    "GetAllMultiWebhooksResp",
     "GetBlockedUsersDataItem",
     "GetBlockedUsersResponse",
     "GetBusinessProfileResponse",
+    "GetBusinessPublicKeyResponse",
+    "GetConversationalAutomationResponse",
     "GetHealthStatusResponse",
     "GetMessageTemplateLibraryResponse",
     "HeaderObject",
@@ -179,6 +214,9 @@ __all__ = (
     "ResponseContact",
     "ResponseMessage",
     "ResponseMessageMessageStatus",
+    "SetBusinessPublicKeyRequest",
+    "SetBusinessPublicKeyResponse",
+    "SuccessResp",
     "Template",
     "TemplateCategory",
     "TemplateComponent",

@@ -15,10 +15,18 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from d360.resources.automation import AsyncAutomation, Automation, Command, ConversationalAutomation
     from d360.resources.block_users import AsyncBlockUsers, BlockedUser, BlockResult, BlockUsers
+    from d360.resources.encryption import AsyncEncryption, BusinessPublicKey, Encryption
     from d360.resources.health import Health, HealthEntity
     from d360.resources.profile import AsyncProfile, BusinessProfile, Profile
     from d360.resources.templates import AsyncTemplates, LibraryTemplate, Template, Templates
+    from d360.resources.webhook_destinations import (
+        AsyncWebhookDestinations,
+        Destination,
+        MultiWebhook,
+        WebhookDestinations,
+    )
 
 _MODULES = {
     "AsyncTemplates": "templates", "LibraryTemplate": "templates", "Template": "templates", "Templates": "templates",
@@ -26,10 +34,37 @@ _MODULES = {
     "BlockUsers": "block_users", "AsyncBlockUsers": "block_users", "BlockedUser": "block_users",
     "BlockResult": "block_users",
     "Profile": "profile", "AsyncProfile": "profile", "BusinessProfile": "profile",
+    "Automation": "automation", "AsyncAutomation": "automation", "Command": "automation",
+    "ConversationalAutomation": "automation",
+    "Encryption": "encryption", "AsyncEncryption": "encryption", "BusinessPublicKey": "encryption",
+    "WebhookDestinations": "webhook_destinations", "AsyncWebhookDestinations": "webhook_destinations",
+    "Destination": "webhook_destinations", "MultiWebhook": "webhook_destinations",
 }  # fmt: skip
 __all__ = [
-    "AsyncBlockUsers", "AsyncProfile", "AsyncTemplates", "BlockResult", "BlockUsers", "BlockedUser",
-    "BusinessProfile", "Health", "HealthEntity", "LibraryTemplate", "Profile", "Template", "Templates",
+    "AsyncAutomation",
+    "AsyncBlockUsers",
+    "AsyncEncryption",
+    "AsyncProfile",
+    "AsyncTemplates",
+    "AsyncWebhookDestinations",
+    "Automation",
+    "BlockResult",
+    "BlockUsers",
+    "BlockedUser",
+    "BusinessProfile",
+    "BusinessPublicKey",
+    "Command",
+    "ConversationalAutomation",
+    "Destination",
+    "Encryption",
+    "Health",
+    "HealthEntity",
+    "LibraryTemplate",
+    "MultiWebhook",
+    "Profile",
+    "Template",
+    "Templates",
+    "WebhookDestinations",
 ]  # fmt: skip
 
 

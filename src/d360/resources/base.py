@@ -37,6 +37,8 @@ class Request(Generic[T]):
     body: bytes | None = attrs.field(default=None, repr=False)
     idempotent: bool = False
     """Safe to repeat after a failure that may have reached upstream (a read, a deletion): retried then too."""
+    content_type: str | None = None
+    """The body's type when it is not JSON (a multipart form); None: the client's `application/json`."""
 
     def url(self, base_url: str) -> str:
         return f"{base_url}{self.path}{'?' + urlencode(self.query) if self.query else ''}"
@@ -57,7 +59,14 @@ class BlockingCaller(Protocol):
     _template_cache: TemplateCache[Any, Any]
 
     def _call(
-        self, method: str, url: str, content: bytes | None, parse: ResponseParser[T], *, idempotent: bool = False
+        self,
+        method: str,
+        url: str,
+        content: bytes | None,
+        parse: ResponseParser[T],
+        *,
+        idempotent: bool = False,
+        content_type: str | None = None,
     ) -> T: ...
 
 
@@ -68,7 +77,14 @@ class AwaitingCaller(Protocol):
     _template_cache: TemplateCache[Any, Any]
 
     async def _call(
-        self, method: str, url: str, content: bytes | None, parse: ResponseParser[T], *, idempotent: bool = False
+        self,
+        method: str,
+        url: str,
+        content: bytes | None,
+        parse: ResponseParser[T],
+        *,
+        idempotent: bool = False,
+        content_type: str | None = None,
     ) -> T: ...
 
 
@@ -107,7 +123,14 @@ class BlockingRunner:
     def run(self, request: Request[T]) -> T:
         client = self._client
         url = request.url(client._config.base_url)
-        return client._call(request.method, url, request.body, request.parse, idempotent=request.idempotent)
+        return client._call(
+            request.method,
+            url,
+            request.body,
+            request.parse,
+            idempotent=request.idempotent,
+            content_type=request.content_type,
+        )
 
     def pages(self, first: Request[Page[T]]) -> Iterator[T]:
         """Every item of every page, each page requested only when the previous one is used up."""
@@ -138,7 +161,14 @@ class AwaitingRunner:
     async def run(self, request: Request[T]) -> T:
         client = self._client
         url = request.url(client._config.base_url)
-        return await client._call(request.method, url, request.body, request.parse, idempotent=request.idempotent)
+        return await client._call(
+            request.method,
+            url,
+            request.body,
+            request.parse,
+            idempotent=request.idempotent,
+            content_type=request.content_type,
+        )
 
     async def pages(self, first: Request[Page[T]]) -> AsyncIterator[T]:
         request: Request[Page[T]] | None = first

@@ -38,13 +38,16 @@ from d360.media.client import MEDIA_ID_DIGITS
 from d360.media.limits import LARGEST, check_upload, media_kind
 from d360.messages import with_cloud_api_defaults
 from d360.numbers import read_int
+from d360.sandbox.automation import AutomationEndpoints, AutomationStore
 from d360.sandbox.block_users import BlockList, BlockUserEndpoints
+from d360.sandbox.encryption import EncryptionEndpoints, EncryptionKey
 from d360.sandbox.health import HealthEndpoints, HealthState
 from d360.sandbox.media import DEFAULT_KEEP as DEFAULT_MEDIA_KEEP
 from d360.sandbox.media import DEFAULT_KEEP_BYTES as DEFAULT_MEDIA_KEEP_BYTES
 from d360.sandbox.media import DEFAULT_SESSION_TTL, LOOKASIDE, MAX_UPLOAD_BYTES, MediaStore, NoRoom
 from d360.sandbox.profile import ProfileEndpoints, ProfileStore
 from d360.sandbox.templates import DEFAULT_MAX_TEMPLATES, DEFAULT_REVIEW_SECONDS, TemplateEndpoints, TemplateStore
+from d360.sandbox.webhook_destinations import DestinationEndpoints, Destinations
 from d360.sandbox.webhooks import (
     DEFAULT_GIVE_UP_AFTER,
     DEFAULT_INITIAL_BACKOFF,
@@ -247,6 +250,18 @@ class Sandbox:
         self.profile = ProfileStore()
         """The business profile (GET and POST /whatsapp_business_profile); `profile.fields()` reads it."""
         self._profile_endpoints = ProfileEndpoints(self.profile, self._authorized, _read_body)
+        self.automation = AutomationStore()
+        """The welcome message switch, ice breakers and commands (GET and POST /conversational_automation);
+        `automation.fields()` reads them."""
+        self._automation_endpoints = AutomationEndpoints(self.automation, self._authorized, _read_body)
+        self.encryption = EncryptionKey()
+        """The business public key (GET and POST /whatsapp_business_encryption): `public_key`,
+        `signature_status`, and `set_status("MISMATCH")`."""
+        self._encryption_endpoints = EncryptionEndpoints(self.encryption, self._authorized)
+        self.webhook_destinations = Destinations()
+        """The extra webhooks (/multi_webhook): `enabled`, `destinations()`, `max_destinations` (3). Kept only:
+        the sandbox delivers to its main webhook URL."""
+        self._destination_endpoints = DestinationEndpoints(self.webhook_destinations, self._authorized, _read_body)
         self.app = self._build_app()
 
     def received(self) -> list[ReceivedMessage]:
@@ -267,8 +282,9 @@ class Sandbox:
         """Everything back to how the sandbox was made: no kept messages, read receipts or typing indicators
         (`accepted_count` 0), the faults it was given (their dice re-seeded, the rate limit's window empty),
         the webhook URL, secret and headers it was given (no pending delivery, stats zeroed), no media or
-        upload sessions, only the templates it starts with, a healthy number, an empty block list and the
-        first business profile. Safe from any thread while it serves; `d360_sandbox` calls it around each test.
+        upload sessions, only the templates it starts with, a healthy number, an empty block list, the
+        first business profile, no conversational automation, no business public key and no extra webhook
+        destinations. Safe from any thread while it serves; `d360_sandbox` calls it around each test.
 
         Whatever the sandbox comes to hold must be emptied here, so that one call empties it all.
         """
@@ -283,6 +299,9 @@ class Sandbox:
         self.health.reset()
         self.blocked.clear()
         self.profile.reset()
+        self.automation.reset()
+        self.encryption.reset()
+        self.webhook_destinations.reset()
 
     def _fresh_webhook_settings(self) -> WebhookSettings:
         """A copy of the webhook settings the sandbox was made with, for its sender to change at will."""
@@ -316,6 +335,9 @@ class Sandbox:
                 *self._health_endpoints.routes(),
                 *self._block_user_endpoints.routes(),
                 *self._profile_endpoints.routes(),
+                *self._automation_endpoints.routes(),
+                *self._encryption_endpoints.routes(),
+                *self._destination_endpoints.routes(),
                 *self._template_endpoints.routes(),  # before /{media_id}, which would take /message_template_library
                 Route("/{media_id}", self._media_by_id, methods=["GET", "DELETE"]),
             ]
@@ -691,6 +713,9 @@ _FIXED_PATHS = {
     "health_status": "GET",
     "block_users": "GET, POST, DELETE",
     "whatsapp_business_profile": "GET, POST",
+    "conversational_automation": "GET, POST",
+    "whatsapp_business_encryption": "GET, POST",
+    "multi_webhook": "GET, POST, PUT, PATCH, DELETE",
 }
 """The one-segment paths of the other routes, with the methods they take: `/{media_id}` would otherwise take
 them for media ids when asked with another method."""

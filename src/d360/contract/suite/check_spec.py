@@ -26,12 +26,17 @@ with resources.as_file(resources.files("d360_api").joinpath("openapi.json")) as 
 # Setting the webhook would point a real target's traffic at generated URLs, deleting media could delete a
 # real file, creating a template submits it to Meta's review and deleting one by a generated name could
 # delete a real template, blocking generated numbers could block real users (and a blocked recipient makes
-# a later send's refusal depend on the order of the checks), and updating the profile would change what a
-# real business shows its customers: d360's own tests cover them against the sandbox.
+# a later send's refusal depend on the order of the checks), and updating the profile or the conversational
+# automation would change what a real business shows its customers, and uploading a generated public key
+# would break a real number's Flows, and changing the extra webhooks would send a real number's traffic to
+# generated URLs: d360's own tests cover them against the sandbox.
 schema = full_schema.exclude(
     operation_id=[
         "set-webhook", "delete-media", "create-template", "delete-template",
         "block-users", "unblock-users", "update-whatsapp-business-profile",
+        "configure-conversational-automation", "set-business-public-key",
+        "enable-multi-webhook", "append-multi-webhook-destinations", "update-multi-webhook-destination",
+        "delete-multi-webhook-destination",
     ]
 )  # fmt: skip
 

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.destination import Destination
+
+
+T = TypeVar("T", bound="GetAllMultiWebhooksResp")
+
+
+@_attrs_define
+class GetAllMultiWebhooksResp:
+    """Response containing the multi-webhook enabled state and all configured destinations
+
+    Attributes:
+        destinations (list[Destination] | Unset):
+        enabled (bool | Unset):
+    """
+
+    destinations: list[Destination] | Unset = UNSET
+    enabled: bool | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        destinations: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.destinations, Unset):
+            destinations = []
+            for destinations_item_data in self.destinations:
+                destinations_item = destinations_item_data.to_dict()
+                destinations.append(destinations_item)
+
+        enabled = self.enabled
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if destinations is not UNSET:
+            field_dict["destinations"] = destinations
+        if enabled is not UNSET:
+            field_dict["enabled"] = enabled
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.destination import Destination
+
+        d = dict(src_dict)
+        _destinations = d.pop("destinations", UNSET)
+        destinations: list[Destination] | Unset = UNSET
+        if _destinations is not UNSET:
+            destinations = []
+            for destinations_item_data in _destinations:
+                destinations_item = Destination.from_dict(destinations_item_data)
+
+                destinations.append(destinations_item)
+
+        enabled = d.pop("enabled", UNSET)
+
+        get_all_multi_webhooks_resp = cls(
+            destinations=destinations,
+            enabled=enabled,
+        )
+
+        get_all_multi_webhooks_resp.additional_properties = d
+        return get_all_multi_webhooks_resp
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
