@@ -668,10 +668,12 @@ class Sandbox:
             while self._received and (len(self._received) > self.keep or self._kept_bytes > self.keep_bytes):
                 self._kept_bytes -= self._received.popleft().size
             self.accepted_count += 1
-        to = body.get("to")
-        if not isinstance(to, str):  # no `to` (or a null one): a business-scoped user id, answered as the user's id
-            user_id = body["recipient"]
+        to, user_id = body.get("to"), body.get("recipient")
+        if not isinstance(to, str) and isinstance(user_id, str):  # a business-scoped user id, answered as such
             contact = {"input": user_id, "user_id": user_id}
+        elif not isinstance(to, str):
+            # Neither: refused by d360's checks (and here with --enforce-limits), but the spec alone allows it.
+            contact = {"input": "", "wa_id": ""}
         else:
             wa_id = "".join(character for character in to if "0" <= character <= "9") or to
             contact = {"input": to, "wa_id": to if body.get("recipient_type") == "group" else wa_id}
