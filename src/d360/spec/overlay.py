@@ -210,6 +210,9 @@ def _merge(target: dict[str, Any], update: dict[str, Any]) -> None:
 
 
 def _append_new(target: list[Any], items: list[Any]) -> None:
+    # An item named as one already there (a tag an upstream page now has) is that item: never a second one.
+    names = {entry["name"] for entry in target if isinstance(entry, dict) and isinstance(entry.get("name"), str)}
     for item in items:
-        if item not in target:
+        named = isinstance(item, dict) and isinstance(item.get("name"), str)
+        if item not in target and not (named and item["name"] in names):
             target.append(copy.deepcopy(item))
