@@ -14,6 +14,46 @@ from .blocked_user_result import BlockedUserResult
 from .body_object import BodyObject
 from .business_encryption_info import BusinessEncryptionInfo
 from .business_profile_data import BusinessProfileData
+from .call_action_request import CallActionRequest
+from .call_action_request_action import CallActionRequestAction
+from .call_action_response import CallActionResponse
+from .call_info import CallInfo
+from .call_permissions_response import CallPermissionsResponse
+from .call_permissions_response_actions_item import CallPermissionsResponseActionsItem
+from .call_permissions_response_actions_item_limits_item import (
+    CallPermissionsResponseActionsItemLimitsItem,
+)
+from .call_permissions_response_permission import CallPermissionsResponsePermission
+from .call_session import CallSession
+from .call_session_sdp_type import CallSessionSdpType
+from .calling_settings_request import CallingSettingsRequest
+from .calling_settings_request_call_hours import CallingSettingsRequestCallHours
+from .calling_settings_request_call_hours_status import (
+    CallingSettingsRequestCallHoursStatus,
+)
+from .calling_settings_request_call_icon_visibility import (
+    CallingSettingsRequestCallIconVisibility,
+)
+from .calling_settings_request_callback_permission_status import (
+    CallingSettingsRequestCallbackPermissionStatus,
+)
+from .calling_settings_request_sip import CallingSettingsRequestSip
+from .calling_settings_request_sip_status import CallingSettingsRequestSipStatus
+from .calling_settings_request_srtp_key_exchange_protocol import (
+    CallingSettingsRequestSrtpKeyExchangeProtocol,
+)
+from .calling_settings_request_status import CallingSettingsRequestStatus
+from .calling_settings_response import CallingSettingsResponse
+from .calling_settings_response_audio import CallingSettingsResponseAudio
+from .calling_settings_response_call_hours import CallingSettingsResponseCallHours
+from .calling_settings_response_call_icons import CallingSettingsResponseCallIcons
+from .calling_settings_response_ip_addresses import CallingSettingsResponseIpAddresses
+from .calling_settings_response_restrictions import CallingSettingsResponseRestrictions
+from .calling_settings_response_sip import CallingSettingsResponseSip
+from .calling_settings_response_sip_servers_item import (
+    CallingSettingsResponseSipServersItem,
+)
+from .calling_settings_response_video import CallingSettingsResponseVideo
 from .command import Command
 from .command_request import CommandRequest
 from .contact_card import ContactCard
@@ -72,6 +112,13 @@ from .paging import Paging
 from .paging_cursors import PagingCursors
 from .paging_info import PagingInfo
 from .paging_info_cursors import PagingInfoCursors
+from .phone_number_settings_response import PhoneNumberSettingsResponse
+from .phone_number_settings_response_payload_encryption import (
+    PhoneNumberSettingsResponsePayloadEncryption,
+)
+from .phone_number_settings_response_storage_configuration import (
+    PhoneNumberSettingsResponseStorageConfiguration,
+)
 from .pin_object import PinObject
 from .pin_object_type import PinObjectType
 from .reaction_message import ReactionMessage
@@ -120,6 +167,8 @@ from .update_business_profile_request_messaging_product import (
     UpdateBusinessProfileRequestMessagingProduct,
 )
 from .update_business_profile_response import UpdateBusinessProfileResponse
+from .update_settings_request import UpdateSettingsRequest
+from .update_settings_response import UpdateSettingsResponse
 from .upload import Upload
 from .upload_handle import UploadHandle
 from .upload_messaging_product import UploadMessagingProduct
@@ -146,6 +195,34 @@ __all__ = (
     "BodyObject",
     "BusinessEncryptionInfo",
     "BusinessProfileData",
+    "CallActionRequest",
+    "CallActionRequestAction",
+    "CallActionResponse",
+    "CallInfo",
+    "CallPermissionsResponse",
+    "CallPermissionsResponseActionsItem",
+    "CallPermissionsResponseActionsItemLimitsItem",
+    "CallPermissionsResponsePermission",
+    "CallSession",
+    "CallSessionSdpType",
+    "CallingSettingsRequest",
+    "CallingSettingsRequestCallHours",
+    "CallingSettingsRequestCallHoursStatus",
+    "CallingSettingsRequestCallIconVisibility",
+    "CallingSettingsRequestCallbackPermissionStatus",
+    "CallingSettingsRequestSip",
+    "CallingSettingsRequestSipStatus",
+    "CallingSettingsRequestSrtpKeyExchangeProtocol",
+    "CallingSettingsRequestStatus",
+    "CallingSettingsResponse",
+    "CallingSettingsResponseAudio",
+    "CallingSettingsResponseCallHours",
+    "CallingSettingsResponseCallIcons",
+    "CallingSettingsResponseIpAddresses",
+    "CallingSettingsResponseRestrictions",
+    "CallingSettingsResponseSip",
+    "CallingSettingsResponseSipServersItem",
+    "CallingSettingsResponseVideo",
     "Command",
     "CommandRequest",
     "ContactCard",
@@ -204,6 +281,9 @@ __all__ = (
     "PagingCursors",
     "PagingInfo",
     "PagingInfoCursors",
+    "PhoneNumberSettingsResponse",
+    "PhoneNumberSettingsResponsePayloadEncryption",
+    "PhoneNumberSettingsResponseStorageConfiguration",
     "PinObject",
     "PinObjectType",
     "ReactionMessage",
@@ -244,6 +324,8 @@ __all__ = (
     "UpdateBusinessProfileRequest",
     "UpdateBusinessProfileRequestMessagingProduct",
     "UpdateBusinessProfileResponse",
+    "UpdateSettingsRequest",
+    "UpdateSettingsResponse",
     "Upload",
     "UploadHandle",
     "UploadMessagingProduct",

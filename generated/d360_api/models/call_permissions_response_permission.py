@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="CallPermissionsResponsePermission")
+
+
+@_attrs_define
+class CallPermissionsResponsePermission:
+    """
+    Attributes:
+        expiration_time (int | Unset):
+        status (str | Unset): granted, pending, denied or expired (Meta's values); open, as a newer one may come.
+    """
+
+    expiration_time: int | Unset = UNSET
+    status: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        expiration_time = self.expiration_time
+
+        status = self.status
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if expiration_time is not UNSET:
+            field_dict["expiration_time"] = expiration_time
+        if status is not UNSET:
+            field_dict["status"] = status
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        expiration_time = d.pop("expiration_time", UNSET)
+
+        status = d.pop("status", UNSET)
+
+        call_permissions_response_permission = cls(
+            expiration_time=expiration_time,
+            status=status,
+        )
+
+        call_permissions_response_permission.additional_properties = d
+        return call_permissions_response_permission
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
