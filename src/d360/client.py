@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from d360.media import AsyncMedia, Media
     from d360.resources.automation import AsyncAutomation, Automation
     from d360.resources.block_users import AsyncBlockUsers, BlockUsers
+    from d360.resources.calling import AsyncCalling, Calling
     from d360.resources.encryption import AsyncEncryption, Encryption
     from d360.resources.health import Health
     from d360.resources.profile import AsyncProfile, Profile
@@ -490,6 +491,14 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
         return Automation(self)
 
     @property
+    def calling(self) -> Calling:
+        """WhatsApp calling: `settings()`, `update_settings(...)`, `permissions(user)`, and the call actions
+        `connect`, `pre_accept`, `accept`, `reject`, `terminate` (the SDP sent as given)."""
+        from d360.resources.calling import Calling
+
+        return Calling(self)
+
+    @property
     def encryption(self) -> Encryption:
         """The business public key Flows use: `get()`, `upload(Path("public.pem"))` (checked first)."""
         from d360.resources.encryption import Encryption
@@ -765,6 +774,13 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
         from d360.resources.automation import AsyncAutomation
 
         return AsyncAutomation(self)
+
+    @property
+    def calling(self) -> AsyncCalling:
+        """WhatsApp calling, awaited: `await client.calling.settings()`; see `Client.calling`."""
+        from d360.resources.calling import AsyncCalling
+
+        return AsyncCalling(self)
 
     @property
     def encryption(self) -> AsyncEncryption:

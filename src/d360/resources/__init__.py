@@ -17,6 +17,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from d360.resources.automation import AsyncAutomation, Automation, Command, ConversationalAutomation
     from d360.resources.block_users import AsyncBlockUsers, BlockedUser, BlockResult, BlockUsers
+    from d360.resources.calling import (
+        AsyncCalling,
+        Calling,
+        CallingSettings,
+        CallPermissions,
+        CallResult,
+    )
     from d360.resources.encryption import AsyncEncryption, BusinessPublicKey, Encryption
     from d360.resources.health import Health, HealthEntity
     from d360.resources.profile import AsyncProfile, BusinessProfile, Profile
@@ -39,10 +46,13 @@ _MODULES = {
     "Encryption": "encryption", "AsyncEncryption": "encryption", "BusinessPublicKey": "encryption",
     "WebhookDestinations": "webhook_destinations", "AsyncWebhookDestinations": "webhook_destinations",
     "Destination": "webhook_destinations", "MultiWebhook": "webhook_destinations",
+    "Calling": "calling", "AsyncCalling": "calling", "CallingSettings": "calling", "CallPermissions": "calling",
+    "CallResult": "calling",
 }  # fmt: skip
 __all__ = [
     "AsyncAutomation",
     "AsyncBlockUsers",
+    "AsyncCalling",
     "AsyncEncryption",
     "AsyncProfile",
     "AsyncTemplates",
@@ -53,6 +63,10 @@ __all__ = [
     "BlockedUser",
     "BusinessProfile",
     "BusinessPublicKey",
+    "CallPermissions",
+    "CallResult",
+    "Calling",
+    "CallingSettings",
     "Command",
     "ConversationalAutomation",
     "Destination",

@@ -40,6 +40,7 @@ from d360.messages import with_cloud_api_defaults
 from d360.numbers import read_int
 from d360.sandbox.automation import AutomationEndpoints, AutomationStore
 from d360.sandbox.block_users import BlockList, BlockUserEndpoints
+from d360.sandbox.calling import CallingEndpoints, CallingState
 from d360.sandbox.encryption import EncryptionEndpoints, EncryptionKey
 from d360.sandbox.health import HealthEndpoints, HealthState
 from d360.sandbox.media import DEFAULT_KEEP as DEFAULT_MEDIA_KEEP
@@ -254,6 +255,11 @@ class Sandbox:
         """The welcome message switch, ice breakers and commands (GET and POST /conversational_automation);
         `automation.fields()` reads them."""
         self._automation_endpoints = AutomationEndpoints(self.automation, self._authorized, _read_body)
+        self.calling = CallingState(self.webhooks.deliver)
+        """Calling settings, each user's call permission and the calls (GET and POST /calling/settings,
+        GET /calling/permissions/{user}, POST /calling/calls); `calling.incoming_call(user, sdp=...)` and
+        `calling.user_answers(call_id)` play the user's side."""
+        self._calling_endpoints = CallingEndpoints(self.calling, self._authorized, _read_body)
         self.encryption = EncryptionKey()
         """The business public key (GET and POST /whatsapp_business_encryption): `public_key`,
         `signature_status`, and `set_status("MISMATCH")`."""
@@ -300,6 +306,7 @@ class Sandbox:
         self.blocked.clear()
         self.profile.reset()
         self.automation.reset()
+        self.calling.reset()
         self.encryption.reset()
         self.webhook_destinations.reset()
 
@@ -336,6 +343,7 @@ class Sandbox:
                 *self._block_user_endpoints.routes(),
                 *self._profile_endpoints.routes(),
                 *self._automation_endpoints.routes(),
+                *self._calling_endpoints.routes(),
                 *self._encryption_endpoints.routes(),
                 *self._destination_endpoints.routes(),
                 *self._template_endpoints.routes(),  # before /{media_id}, which would take /message_template_library

@@ -266,3 +266,137 @@ def template_category_update(
     return change_delivery(
         "template_category_update", value, business_account_id=business_account_id, time_sent=time_sent
     )
+
+
+# Call webhooks: the `calls` field, in the shapes of Meta's Calling API reference (call connect, call
+# terminate, call status), and a user's answer to a call permission request (an interactive message).
+
+
+def new_call_id() -> str:
+    """An id in the shape upstream gives calls (`wacid.` and base64)."""
+    return "wacid." + base64.urlsafe_b64encode(uuid.uuid4().bytes + b"d360").decode().rstrip("=")
+
+
+def calls_delivery(
+    *,
+    calls: Iterable[Mapping[str, Any]] = (),
+    statuses: Iterable[Mapping[str, Any]] = (),
+    contacts: Iterable[Mapping[str, Any]] = (),
+    business_account_id: str = SANDBOX_BUSINESS_ACCOUNT_ID,
+    phone_number_id: str = SANDBOX_PHONE_NUMBER_ID,
+    display_phone_number: str = SANDBOX_DISPLAY_PHONE_NUMBER,
+) -> dict[str, Any]:
+    """One webhook body: one `calls` change holding the calls (connect, terminate) or call statuses given."""
+    value: dict[str, Any] = {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": display_phone_number, "phone_number_id": phone_number_id},
+    }
+    for name, items in (("contacts", contacts), ("calls", calls), ("statuses", statuses)):
+        listed = [dict(item) for item in items]
+        if listed:
+            value[name] = listed
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [{"id": business_account_id, "changes": [{"value": value, "field": "calls"}]}],
+    }
+
+
+def call_connect(
+    call_id: str,
+    from_: str,
+    to: str,
+    *,
+    sdp: str,
+    sdp_type: str = "offer",
+    direction: str = "USER_INITIATED",
+    timestamp: float | None = None,
+) -> dict[str, Any]:
+    """A call connecting: a user's call with their SDP offer, or the answer to a business's call."""
+    return {
+        "id": call_id,
+        "to": to,
+        "from": from_,
+        "event": "connect",
+        "timestamp": str(int(timestamp if timestamp is not None else time.time())),
+        "direction": direction,
+        "session": {"sdp_type": sdp_type, "sdp": sdp},
+    }
+
+
+def call_terminate(
+    call_id: str,
+    from_: str,
+    to: str,
+    *,
+    status: str = "COMPLETED",
+    direction: str = "USER_INITIATED",
+    start_time: float | None = None,
+    end_time: float | None = None,
+    biz_opaque_callback_data: str | None = None,
+    timestamp: float | None = None,
+) -> dict[str, Any]:
+    """A call that ended: COMPLETED (it was answered: start, end and duration) or FAILED."""
+    ended = end_time if end_time is not None else time.time()
+    call: dict[str, Any] = {
+        "id": call_id,
+        "to": to,
+        "from": from_,
+        "event": "terminate",
+        "direction": direction,
+        "timestamp": str(int(timestamp if timestamp is not None else ended)),
+        "status": status,
+    }
+    if start_time is not None:
+        call["start_time"] = str(int(start_time))
+        call["end_time"] = str(int(ended))
+        call["duration"] = max(0, int(ended) - int(start_time))
+    if biz_opaque_callback_data is not None:
+        call["biz_opaque_callback_data"] = biz_opaque_callback_data
+    return call
+
+
+def call_status(
+    call_id: str,
+    status: str,
+    recipient_id: str,
+    *,
+    biz_opaque_callback_data: str | None = None,
+    timestamp: float | None = None,
+) -> dict[str, Any]:
+    """A business-initiated call's progress: RINGING, ACCEPTED or REJECTED (`type: call`)."""
+    update: dict[str, Any] = {
+        "id": call_id,
+        "timestamp": str(int(timestamp if timestamp is not None else time.time())),
+        "type": "call",
+        "status": status,
+        "recipient_id": recipient_id,
+    }
+    if biz_opaque_callback_data is not None:
+        update["biz_opaque_callback_data"] = biz_opaque_callback_data
+    return update
+
+
+def call_permission_reply(
+    from_: str,
+    response: str = "accept",
+    *,
+    is_permanent: bool = False,
+    expiration_timestamp: int | None = None,
+    response_source: str = "user_action",
+    context_id: str | None = None,
+    id: str | None = None,
+    timestamp: float | None = None,
+) -> dict[str, Any]:
+    """A user's answer to a call permission request: an `interactive` message of type
+    `call_permission_reply` (put it in `delivery(messages=[...])`)."""
+    reply: dict[str, Any] = {"response": response, "is_permanent": is_permanent, "response_source": response_source}
+    if expiration_timestamp is not None:
+        reply["expiration_timestamp"] = expiration_timestamp
+    return inbound(
+        from_,
+        "interactive",
+        {"type": "call_permission_reply", "call_permission_reply": reply},
+        id=id,
+        timestamp=timestamp,
+        context={"from": SANDBOX_DISPLAY_PHONE_NUMBER, "id": context_id or new_message_id()},
+    )
