@@ -267,7 +267,9 @@ def _jsonable(event: AnyEvent) -> dict[str, Any]:
         return value.isoformat() if isinstance(value, datetime) else value
 
     fields = attrs.asdict(event, value_serializer=serialize)
-    if "event" in fields:  # a TemplateStatusUpdate's own `event` (APPROVED...): "event" names the type here
+    if "event" in fields and "call_id" in fields:  # a CallEvent's own `event` (connect...) beside its status
+        fields["call_event"] = fields.pop("event")
+    elif "event" in fields:  # a TemplateStatusUpdate's own `event` (APPROVED...): "event" names the type here
         fields["status"] = fields.pop("event")
     return {"event": type(event).__name__, **fields}
 
@@ -275,6 +277,7 @@ def _jsonable(event: AnyEvent) -> dict[str, Any]:
 def describe(event: AnyEvent) -> str:
     """One readable line for an event, safe for a terminal."""
     from d360.webhooks import (
+        CallEvent,
         GroupEvent,
         IncomingMessage,
         StatusUpdate,
@@ -313,6 +316,12 @@ def describe(event: AnyEvent) -> str:
             text += f" at {due.isoformat()}" if due is not None else " soon"
         else:
             text = f"template {_template(event)} category {event.previous_category or '?'} -> {event.new_category}"
+    elif isinstance(event, CallEvent):
+        text = f"call {event.call_id} {event.event}"
+        text += f" {event.status}" if event.status else ""
+        text += f" from {event.from_}" if event.from_ else ""
+        text += f" to {event.to or event.recipient_id}" if event.to or event.recipient_id else ""
+        text += f" ({event.duration} s)" if event.duration is not None else ""
     else:
         text = f"unknown ({event.reason}): {json.dumps(event.raw, default=str)[:200]}"
     return terminal_safe(f"{when} {text}")

@@ -15,6 +15,9 @@ from d360.errors import WebhookPayloadError, WebhookVerificationError
 from d360.webhooks.dedup import Deduplicator, DedupStore, MemoryDedupStore, SQLiteDedupStore
 from d360.webhooks.events import (
     AnyEvent,
+    CallEvent,
+    CallPermissionReply,
+    CallSession,
     Contact,
     Conversation,
     ErrorDetail,
@@ -49,6 +52,9 @@ from d360.webhooks.verify import sign, verify
 
 __all__ = [
     "AnyEvent",
+    "CallEvent",
+    "CallPermissionReply",
+    "CallSession",
     "Contact",
     "Conversation",
     "DedupStore",

@@ -1,5 +1,5 @@
 """The typed events a webhook delivery holds: inbound messages, status updates, errors, group events,
-and a template's review, quality and category changes.
+a template's review, quality and category changes, and calls.
 
 Written on attrs, not generated: Meta's published schema describes inbound messages with the shapes of
 outbound ones (and closes them with `additionalProperties: false`), so a generated model would refuse
@@ -444,6 +444,63 @@ class TemplateCategoryUpdate(Event):
 
 
 @attrs.frozen(kw_only=True)
+class CallSession:
+    """A call's SDP, exactly as upstream sent it: an `offer` (a user's call) or an `answer` (to yours)."""
+
+    sdp_type: str | None = None
+    sdp: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class CallEvent(Event):
+    """A call's webhook (the `calls` field): it connects, it ends, or a business's call changes status.
+
+    `event` is `connect` (a user calls, with their SDP offer in `session`; or a user accepted your call,
+    with their SDP answer), `terminate` (the call ended: `status` COMPLETED or FAILED, `start_time`,
+    `end_time`, `duration` in seconds), or `status` for a business-initiated call's progress, whose
+    `status` is RINGING, ACCEPTED or REJECTED. Values are kept as sent, new ones included.
+    """
+
+    event: str
+    call_id: str
+    from_: str | None = None
+    to: str | None = None
+    direction: str | None = None
+    """USER_INITIATED or BUSINESS_INITIATED."""
+    timestamp: datetime | None = None
+    session: CallSession | None = None
+    status: str | None = None
+    start_time: datetime | None = None
+    end_time: datetime | None = None
+    duration: int | str | None = None
+    """Seconds; the text as sent when it is not a whole number d360 can read."""
+    recipient_id: str | None = None
+    """The user a status update is about."""
+    biz_opaque_callback_data: str | None = None
+    """The string you sent with connect or accept, echoed back."""
+    contact: Contact | None = None
+    errors: tuple[ErrorDetail, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class CallPermissionReply(IncomingMessage):
+    """A user's answer to your call permission request: an interactive message of type
+    `call_permission_reply`, still an `IncomingMessage` (so `on_message` sees it), routed to `on_call` too."""
+
+    response: str | None = None
+    """`accept` or `reject`."""
+    is_permanent: bool | None = None
+    expiration_timestamp: datetime | None = None
+    """Until when a temporary permission lasts."""
+    response_source: str | None = None
+    """`user_action` or `automatic`."""
+
+    @property
+    def accepted(self) -> bool:
+        return self.response == "accept"
+
+
+@attrs.frozen(kw_only=True)
 class UnknownEvent(Event):
     """A change, or a part of one, that d360 does not know yet: kept whole in `raw`, never dropped."""
 
@@ -459,5 +516,7 @@ AnyEvent = (
     | TemplateStatusUpdate
     | TemplateQualityUpdate
     | TemplateCategoryUpdate
+    | CallEvent
+    | CallPermissionReply
     | UnknownEvent
 )

@@ -24,6 +24,9 @@ from d360.numbers import read_int
 from d360.unicode import utf8_encodable, utf8_escaped
 from d360.webhooks.events import (
     AnyEvent,
+    CallEvent,
+    CallPermissionReply,
+    CallSession,
     Contact,
     ContactAddress,
     ContactEmail,
@@ -66,6 +69,8 @@ TEMPLATE_STATUS_FIELD = "message_template_status_update"
 TEMPLATE_QUALITY_FIELD = "message_template_quality_update"
 TEMPLATE_CATEGORY_FIELD = "template_category_update"
 TEMPLATE_FIELDS = frozenset({TEMPLATE_STATUS_FIELD, TEMPLATE_QUALITY_FIELD, TEMPLATE_CATEGORY_FIELD})
+CALLS_FIELD = "calls"
+_KNOWN_CALLS_KEYS = frozenset({"messaging_product", "metadata", "contacts", "calls", "statuses", "errors"})
 # The parts of a `messages` change's value that are read; any other part arrives as an UnknownEvent.
 _KNOWN_VALUE_KEYS = frozenset({"messaging_product", "metadata", "contacts", "messages", "statuses", "errors"})
 
@@ -155,6 +160,9 @@ def _events_of_change(change: Any, business_account_id: str | None, sent_at: Any
     if field in TEMPLATE_FIELDS:
         yield _template_event(field, value, where, sent_at)
         return
+    if field == CALLS_FIELD:
+        yield from _call_events(change, value, where)
+        return
     if field != "messages":
         yield _unknown(change, f"a field d360 does not know yet: {field!r}", **where)
         return
@@ -203,7 +211,12 @@ def _message(item: Mapping[str, Any], where: dict[str, Any], contacts: _Contacts
         if isinstance(part, Mapping):
             content[name] = read(part)
     content["contacts"] = tuple(_shared_contact(card) for card in _objects(item.get("contacts")))
-    return IncomingMessage(
+    kind_of_event: type[IncomingMessage] = IncomingMessage
+    interactive = item.get("interactive")
+    if isinstance(interactive, Mapping) and interactive.get("type") == "call_permission_reply":
+        kind_of_event = CallPermissionReply
+        content.update(_permission_reply(interactive.get("call_permission_reply")))
+    return kind_of_event(
         dedup_key=_key(f"message:{message_id}"),
         raw=item,
         id=message_id,
@@ -220,7 +233,9 @@ def _message(item: Mapping[str, Any], where: dict[str, Any], contacts: _Contacts
     )
 
 
-def _status(item: Mapping[str, Any], where: dict[str, Any]) -> StatusUpdate | None:
+def _status(item: Mapping[str, Any], where: dict[str, Any]) -> StatusUpdate | CallEvent | None:
+    if item.get("type") == "call":  # a call's status, sent under `messages` too: read as the call's
+        return _call_status(item, where)
     message_id, status = _text(item.get("id")), _text(item.get("status"))
     if not message_id or not status:
         return None
@@ -334,6 +349,80 @@ def _template_event(field: str, value: Mapping[str, Any], where: dict[str, Any],
         **template,
         **where,
     )
+
+
+def _call_events(change: Mapping[str, Any], value: Mapping[str, Any], where: dict[str, Any]) -> Iterator[AnyEvent]:
+    """A `calls` change: its calls (connect, terminate), its call statuses, its errors, in that order."""
+    contacts = _Contacts(_objects(value.get("contacts")))
+    for call in _list(value.get("calls")):
+        yield _guarded(lambda item, place: _call(item, place, contacts), call, where)
+    for status in _list(value.get("statuses")):
+        yield _guarded(_call_status, status, where)
+    for error in _list(value.get("errors")):
+        yield _guarded(_webhook_error, error, where)
+    for key in sorted(value.keys() - _KNOWN_CALLS_KEYS, key=str):
+        yield _unknown(change, f"an unknown part of a calls change: {key!r}", **where)
+
+
+def _call(item: Mapping[str, Any], where: dict[str, Any], contacts: _Contacts) -> CallEvent | None:
+    call_id, event = _text(item.get("id")), _text(item.get("event"))
+    if not call_id or not event:
+        return None
+    session = item.get("session")
+    caller = _text(item.get("from"))
+    return CallEvent(
+        dedup_key=_key(f"call:{call_id}:{event}"),
+        raw=item,
+        event=event,
+        call_id=call_id,
+        from_=caller,
+        to=_text(item.get("to")),
+        direction=_text(item.get("direction")),
+        timestamp=_timestamp(item.get("timestamp")),
+        # The SDP as sent, never re-formatted: a WebRTC stack reads it byte for byte.
+        session=CallSession(sdp_type=_text(session.get("sdp_type")), sdp=_text(session.get("sdp")))
+        if isinstance(session, Mapping)
+        else None,
+        status=_text(item.get("status")),
+        start_time=_timestamp(item.get("start_time")),
+        end_time=_timestamp(item.get("end_time")),
+        duration=_whole_number(item.get("duration")),
+        biz_opaque_callback_data=_text(item.get("biz_opaque_callback_data")),
+        contact=contacts.of(caller or ""),
+        errors=_errors(item.get("errors")),
+        **where,
+    )
+
+
+def _call_status(item: Mapping[str, Any], where: dict[str, Any]) -> CallEvent | None:
+    call_id, status = _text(item.get("id")), _text(item.get("status"))
+    if not call_id or not status:
+        return None
+    return CallEvent(
+        dedup_key=_key(f"call:{call_id}:status:{status}"),
+        raw=item,
+        event="status",
+        call_id=call_id,
+        status=status,
+        recipient_id=_text(item.get("recipient_id")),
+        timestamp=_timestamp(item.get("timestamp")),
+        biz_opaque_callback_data=_text(item.get("biz_opaque_callback_data")),
+        errors=_errors(item.get("errors")),
+        **where,
+    )
+
+
+def _permission_reply(part: Any) -> dict[str, Any]:
+    """The fields of a `call_permission_reply` (none when it is not an object)."""
+    if not isinstance(part, Mapping):
+        return {}
+    permanent = part.get("is_permanent")
+    return {
+        "response": _text(part.get("response")),
+        "is_permanent": permanent if isinstance(permanent, bool) else None,
+        "expiration_timestamp": _timestamp(part.get("expiration_timestamp")),
+        "response_source": _text(part.get("response_source")),
+    }
 
 
 def _unknown(

@@ -34,6 +34,8 @@ from d360.webhooks.answer import Answer, Handler
 from d360.webhooks.dedup import Deduplicator, DedupStore
 from d360.webhooks.events import (
     AnyEvent,
+    CallEvent,
+    CallPermissionReply,
     Event,
     GroupEvent,
     IncomingMessage,
@@ -175,6 +177,22 @@ class Receiver:
     def on_group(self, handler: F) -> F:
         """Run the handler for group events (created, deleted, settings, participants)."""
         return self._register(handler, (GroupEvent,), lambda event: True)  # type: ignore[no-any-return]
+
+    def on_call(self, handler: F | None = None, /, *, event: str | Iterable[str] | None = None) -> Any:
+        """Run the handler for call events (`CallEvent`) and users' answers to call permission requests
+        (`CallPermissionReply`). `event=` runs it only for those: "connect", "terminate", "status" (every
+        status of a business's call), a status itself ("RINGING", "ACCEPTED", "REJECTED"), or
+        "permission_reply"."""
+        events = _names("event", event)
+
+        def wanted(call: CallEvent | CallPermissionReply) -> bool:
+            if events is None:
+                return True
+            if isinstance(call, CallPermissionReply):
+                return "permission_reply" in events
+            return call.event in events or (call.event == "status" and call.status in events)
+
+        return self._register(handler, (CallEvent, CallPermissionReply), wanted)
 
     def on_template_status(self, handler: F | None = None, /, *, event: str | Iterable[str] | None = None) -> Any:
         """Run the handler when a template is reviewed or changes state; `event="APPROVED"` (or several:
