@@ -255,10 +255,10 @@ class Sandbox:
         """The welcome message switch, ice breakers and commands (GET and POST /conversational_automation);
         `automation.fields()` reads them."""
         self._automation_endpoints = AutomationEndpoints(self.automation, self._authorized, _read_body)
-        self.calling = CallingState(self.webhooks.deliver)
+        self.calling = CallingState(self.webhooks.deliver, self.webhooks.inbound)
         """Calling settings, each user's call permission and the calls (GET and POST /calling/settings,
-        GET /calling/permissions/{user}, POST /calling/calls); `calling.incoming_call(user, sdp=...)` and
-        `calling.user_answers(call_id)` play the user's side."""
+        GET /calling/permissions/{user}, POST /calling/calls); the user's side through POST /_sandbox/calls,
+        /_sandbox/calls/{call_id} and /_sandbox/call_permissions (`sandbox/calling.py`)."""
         self._calling_endpoints = CallingEndpoints(self.calling, self._authorized, _read_body)
         self.encryption = EncryptionKey()
         """The business public key (GET and POST /whatsapp_business_encryption): `public_key`,

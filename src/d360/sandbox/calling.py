@@ -12,6 +12,12 @@ refused with 400 and a Cloud API error; connect needs calling ENABLED (138000) a
 (138006, Meta's spec). Where a webhook URL is set, the calls' webhooks are sent as Meta documents them: a
 user's call connecting (with its SDP offer), a business's call RINGING, ACCEPTED (and connecting, with the
 user's SDP answer) or REJECTED, and every call's end. `reset()` empties it all.
+
+The user's side is played through the sandbox's own routes (the webhooks are sent from its event loop):
+POST /_sandbox/calls {from, sdp} (a user calls), POST /_sandbox/calls/{call_id} {answer: accept, reject or
+hang_up, sdp} and POST /_sandbox/call_permissions {from, response: accept or reject, is_permanent} (a user
+answers a call permission request: the permission is set and the reply's webhook sent). From a test's
+thread, the `CallingState` methods of the same names do it too when no webhook URL is set.
 """
 
 from __future__ import annotations
@@ -61,6 +67,10 @@ INITIAL_SETTINGS: dict[str, Any] = {
     "ip_addresses": {"default": ["157.240.0.53"]},
 }
 LIVE_STATES = frozenset({"ringing", "pre_accepted", "accepted"})
+USER_CALLS_PATH = "/_sandbox/calls"
+USER_PERMISSIONS_PATH = "/_sandbox/call_permissions"
+PERMISSION_LIFETIME = 7 * 86_400
+"""Seconds a temporary permission lasts (Meta's calling docs: 7 days)."""
 
 
 @attrs.define
@@ -89,8 +99,13 @@ class CallingState:
     `deliver` queues one webhook body (the sandbox's sender; False when no URL is set).
     """
 
-    def __init__(self, deliver: Callable[[Mapping[str, Any]], bool] | None = None) -> None:
+    def __init__(
+        self,
+        deliver: Callable[[Mapping[str, Any]], bool] | None = None,
+        deliver_message: Callable[[Mapping[str, Any], str], bool] | None = None,
+    ) -> None:
         self._deliver = deliver
+        self._deliver_message = deliver_message
         self._lock = threading.Lock()
         self._settings: dict[str, Any] = {}
         self._permissions: dict[str, tuple[str, int | None]] = {}
@@ -133,6 +148,18 @@ class CallingState:
         """What `user` answered to a call permission request: granted, pending, denied or expired."""
         with self._lock:
             self._permissions[normalize_phone(user)] = (status, expiration_time)
+
+    def permission_reply(self, user: str, response: str = "accept", *, is_permanent: bool = False) -> str:
+        """A user answers a call permission request: granted (for 7 days, or for good) or denied, and the
+        reply's webhook (an interactive message) sent. Its message id."""
+        expiration = None if is_permanent or response != "accept" else int(time.time()) + PERMISSION_LIFETIME
+        self.set_permission(user, "granted" if response == "accept" else "denied", expiration_time=expiration)
+        message = payloads.call_permission_reply(
+            normalize_phone(user), response, is_permanent=is_permanent, expiration_timestamp=expiration
+        )
+        if self._deliver_message is not None:
+            self._deliver_message(message, "Sandbox Customer")
+        return str(message["id"])
 
     def permission(self, user: str) -> str:
         with self._lock:
@@ -312,6 +339,9 @@ class CallingEndpoints:
             Route(SETTINGS_PATH, self.settings, methods=["GET", "POST"]),
             Route(PERMISSIONS_PATH + "/{consumer_whatsapp_id}", self.permissions, methods=["GET"]),
             Route(CALLS_PATH, self.calls, methods=["POST"]),
+            Route(USER_CALLS_PATH, self.user_calls, methods=["POST"]),
+            Route(USER_CALLS_PATH + "/{call_id}", self.user_answers, methods=["POST"]),
+            Route(USER_PERMISSIONS_PATH, self.user_permission_reply, methods=["POST"]),
         ]
 
     async def _json_object(self, request: Request, what: str) -> dict[str, Any] | Response:
@@ -377,3 +407,52 @@ class CallingEndpoints:
             )
         status, answer = self.state.act(body)
         return JSONResponse(answer, status)
+
+    # The user's side, for tests and examples.
+
+    async def user_calls(self, request: Request) -> Response:
+        """POST /_sandbox/calls {from, sdp}: a user calls the business; answers {call_id}."""
+        from starlette.responses import JSONResponse
+
+        body = await self._json_object(request, "{from, sdp}: the user calling, and their SDP offer")
+        if not isinstance(body, dict):
+            return body
+        user, sdp = body.get("from"), body.get("sdp")
+        if not isinstance(user, str) or user_id_problem(user) is not None or not isinstance(sdp, str) or not sdp:
+            return JSONResponse({"error": "a user's call needs `from` (a WhatsApp id) and `sdp` (a string)"}, 400)
+        return JSONResponse({"call_id": self.state.incoming_call(user, sdp=sdp)})
+
+    async def user_answers(self, request: Request) -> Response:
+        """POST /_sandbox/calls/{call_id} {answer: accept, reject or hang_up, sdp}: the user's side of a call."""
+        from starlette.responses import JSONResponse
+
+        body = await self._json_object(request, "{answer: accept, reject or hang_up, sdp}")
+        if not isinstance(body, dict):
+            return body
+        call_id, answer, sdp = request.path_params["call_id"], body.get("answer"), body.get("sdp", "v=0\r\n")
+        if answer not in ("accept", "reject", "hang_up") or not isinstance(sdp, str):
+            return JSONResponse({"error": "`answer` must be accept, reject or hang_up (and `sdp` a string)"}, 400)
+        try:
+            if answer == "hang_up":
+                self.state.user_hangs_up(call_id)
+            else:
+                self.state.user_answers(call_id, accept=answer == "accept", sdp=sdp)
+        except KeyError:
+            return JSONResponse({"error": f"no call {call_id!r}"}, 404)
+        except ValueError as refused:
+            return JSONResponse({"error": str(refused)}, 409)
+        return JSONResponse({"success": True})
+
+    async def user_permission_reply(self, request: Request) -> Response:
+        """POST /_sandbox/call_permissions {from, response, is_permanent}: a user answers a permission request."""
+        from starlette.responses import JSONResponse
+
+        body = await self._json_object(request, "{from, response: accept or reject, is_permanent}")
+        if not isinstance(body, dict):
+            return body
+        user, response, permanent = body.get("from"), body.get("response", "accept"), body.get("is_permanent", False)
+        if not isinstance(user, str) or user_id_problem(user) is not None or response not in ("accept", "reject"):
+            return JSONResponse({"error": "needs `from` (a WhatsApp id) and `response` accept or reject"}, 400)
+        if not isinstance(permanent, bool):
+            return JSONResponse({"error": "`is_permanent` must be true or false"}, 400)
+        return JSONResponse({"message_id": self.state.permission_reply(user, response, is_permanent=permanent)})
