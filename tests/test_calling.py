@@ -523,3 +523,13 @@ def test_a_users_permission_reply_reaches_on_call_and_lets_the_business_call(tmp
         wait_for(lambda: len(replies) == 1)
     assert replies[0].id == message_id and replies[0].accepted and replies[0].from_ == USER
     assert replies[0].expiration_timestamp is not None
+
+
+def test_d360_webhook_listen_describes_call_events() -> None:
+    from d360.cli.webhook import _jsonable, describe
+
+    ended = payloads.call_terminate("wacid.A", USER, "15550783881", start_time=1_700_000_000, end_time=1_700_000_042)
+    (event,) = parse(calls_body(calls=[ended]))
+    assert f"call wacid.A terminate COMPLETED from {USER} to 15550783881 (42 s)" in describe(event)
+    record = _jsonable(event)
+    assert record["event"] == "CallEvent" and record["call_event"] == "terminate" and record["status"] == "COMPLETED"
