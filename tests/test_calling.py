@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import subprocess
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -18,6 +20,7 @@ from d360.sandbox.calling import CALLING_NOT_ENABLED_CODE, INITIAL_SETTINGS, INV
 from d360.webhooks import CallEvent, CallPermissionReply, IncomingMessage, Receiver, UnknownEvent, parse, payloads, sign
 from tests.scripted_server import Reply, ScriptedServer
 from tests.servers import serving_asgi, wait_for
+from tests.test_cli import D360
 
 USER = "4915112345678"
 SECRET = "call-secret"
@@ -533,3 +536,35 @@ def test_d360_webhook_listen_describes_call_events() -> None:
     assert f"call wacid.A terminate COMPLETED from {USER} to 15550783881 (42 s)" in describe(event)
     record = _jsonable(event)
     assert record["event"] == "CallEvent" and record["call_event"] == "terminate" and record["status"] == "COMPLETED"
+
+
+# d360 calling settings.
+
+
+def d360_calling(served: sandbox.RunningSandbox, *arguments: str) -> subprocess.CompletedProcess[str]:
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("D360_")}
+    environment |= {"D360_API_KEY": served.api_key, "D360_BASE_URL": served.base_url}
+    return subprocess.run([D360, "calling", "settings", *arguments], capture_output=True, text=True,
+                          env=environment, timeout=60, check=False)  # fmt: skip
+
+
+def test_d360_calling_settings_set_then_get(served: sandbox.RunningSandbox) -> None:
+    changed = d360_calling(served, "set", "--status", "enabled", "--call-icon-visibility", "DISABLE_ALL")
+    assert changed.returncode == 0, changed.stderr
+    assert changed.stdout == "calling settings updated: call_icon_visibility, status\n"
+    shown = d360_calling(served, "get")
+    assert "status:               ENABLED\n" in shown.stdout and "call icon:            DISABLE_ALL\n" in shown.stdout
+    record = json.loads(d360_calling(served, "get", "--json").stdout)
+    assert record["ok"] is True and record["settings"]["calling"]["status"] == "ENABLED"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [((), "nothing to change"), (("--status", "on"), "invalid choice: 'ON'")],
+)
+def test_d360_calling_settings_set_refuses_bad_input_with_exit_2(
+    served: sandbox.RunningSandbox, arguments: tuple[str, ...], expected: str
+) -> None:
+    result = d360_calling(served, "set", *arguments)
+    assert result.returncode == 2 and expected in result.stderr, result.stderr
+    assert served.sandbox.calling.settings() == INITIAL_SETTINGS

@@ -20,6 +20,7 @@ from d360.bulk.input import BulkInputError
 from d360.bulk.journal import JournalError, JournalWriteError
 from d360.cli.block import add_block_commands
 from d360.cli.bulk import add_bulk_commands
+from d360.cli.calling import add_calling_commands
 from d360.cli.check import add_spec_command, add_validate_command
 from d360.cli.common import (
     EPILOG,
@@ -70,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_health_command(commands)
     add_block_commands(commands)
     add_profile_commands(commands)
+    add_calling_commands(commands)
     add_sandbox_command(commands)
     add_webhook_commands(commands)
     add_contract_command(commands)
