@@ -260,3 +260,44 @@ def test_a_store_that_cannot_be_reached_is_refused_without_its_password() -> Non
         Deduplicator("redis://user:hunter2-secret@127.0.0.1:1/0")
     assert "cannot use the Redis at redis://user:***@127.0.0.1:1/0" in str(raised.value)
     assert "hunter2-secret" not in str(raised.value)
+
+
+# `d360 webhook listen --store`: real subprocesses on a shared store.
+
+
+@pytest.mark.parametrize("location", ["postgres", "redis"], indirect=True)
+def test_a_second_listener_on_the_same_store_does_not_print_what_the_first_printed(location: str) -> None:
+    from d360.webhooks.payloads import contact, delivery, inbound
+    from tests.test_cli_webhook import SECRET, TO, post, process, readline, stop, url_in
+
+    def text(message_id: str) -> dict[str, Any]:
+        return delivery(
+            messages=[inbound(TO, "text", {"body": message_id}, id=message_id)], contacts=[contact(TO, "Kim")]
+        )
+
+    with process("webhook", "listen", "--port", "0", "--secret", SECRET, "--store", location) as first:
+        url = url_in(first.stderr, r"receiving at (\S+)")
+        assert post(url, text("wamid.first")).status_code == 200
+        assert "wamid.first" in readline(first.stdout)
+        out, _ = stop(first)
+    with process("webhook", "listen", "--port", "0", "--secret", SECRET, "--store", location) as second:
+        url = url_in(second.stderr, r"receiving at (\S+)")
+        assert post(url, text("wamid.first")).json() == {"received": 1, "new": 0}
+        assert post(url, text("wamid.second")).json() == {"received": 1, "new": 1}
+        assert "wamid.second" in readline(second.stdout)
+        out, _ = stop(second)
+    assert "wamid.first" not in out
+
+
+def test_listen_refuses_a_store_it_cannot_use_with_exit_2_naming_it() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "d360", "webhook", "listen", "--port", "0", "--store", "mysql://db/app"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "--store: mysql://db/app: d360 keeps seen webhook events in redis://" in done.stderr
