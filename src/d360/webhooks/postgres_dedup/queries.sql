@@ -11,6 +11,10 @@ CREATE SCHEMA IF NOT EXISTS {schema}
 -- name: use_schema
 SELECT set_config('search_path', quote_ident(%(schema)s), %(local)s)
 
+-- name: synchronous_commit
+-- For this connection only (see PostgresDedupStore: off unless asked for).
+SELECT set_config('synchronous_commit', %(value)s, false)
+
 -- name: create_migrations_table
 -- Named for this store: a schema shared with the bulk journal keeps both stores' versions apart.
 CREATE TABLE IF NOT EXISTS dedup_migrations (
