@@ -5,14 +5,19 @@ threads and processes claiming the same keys at once exactly one wins each."""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import multiprocessing
 import random
+import socket
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from d360 import ConfigurationError
@@ -317,3 +322,85 @@ def test_postgres_claims_commit_without_waiting_for_the_disk_unless_asked(
         assert store.claim(["k"]) == [True]
     finally:
         store.close()
+
+
+# A store that goes away: the delivery is not answered 200, so upstream redelivers it.
+
+
+@contextlib.contextmanager
+def cuttable_proxy(target: str) -> Iterator[tuple[str, Callable[[], None]]]:
+    """`target` (a URL) reached through a TCP proxy on a port of its own; calling `cut()` closes it and every
+    connection through it, as a network failure or a server going down would."""
+    parts = urllib.parse.urlsplit(target)
+    upstream_address = (parts.hostname or "127.0.0.1", parts.port or 0)
+    listener = socket.create_server(("127.0.0.1", 0))
+    sockets: list[socket.socket] = [listener]
+
+    def pump(source: socket.socket, sink: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                sink.sendall(data)
+        for one in (source, sink):
+            with contextlib.suppress(OSError):
+                one.shutdown(socket.SHUT_RDWR)
+
+    def serve() -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(upstream_address)
+            sockets.extend([client, upstream])
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=pump, args=(source, sink), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+
+    def cut() -> None:
+        for one in sockets:
+            with contextlib.suppress(OSError):
+                one.shutdown(socket.SHUT_RDWR)
+            one.close()
+
+    port = listener.getsockname()[1]
+    try:
+        yield urllib.parse.urlunsplit(parts._replace(netloc=f"127.0.0.1:{port}")), cut
+    finally:
+        cut()
+
+
+@pytest.mark.parametrize("location", ["postgres", "redis"], indirect=True)
+def test_a_receiver_whose_store_is_gone_answers_an_error_so_upstream_redelivers(location: str) -> None:
+    from d360.webhooks import Receiver, parse, sign
+    from d360.webhooks.payloads import contact, delivery, inbound
+    from tests.servers import serving_asgi, wait_for
+
+    def signed(message_id: str) -> dict[str, Any]:
+        body = json.dumps(
+            delivery(
+                messages=[inbound("4915112345678", "text", {"body": "hi"}, id=message_id)],
+                contacts=[contact("4915112345678", "Kim")],
+            )
+        ).encode()
+        return {"content": body, "headers": {"x-360dialog-signature": sign(body, "s3cret")}, "timeout": 60}
+
+    handled: list[str] = []
+    with cuttable_proxy(location) as (proxied, cut):
+        receiver = Receiver(secret="s3cret", dedup=Deduplicator(proxied))
+        receiver.on_message(lambda message: handled.append(message.id))
+        with serving_asgi(receiver.asgi) as base:
+            assert httpx.post(base + "/", **signed("wamid.before")).status_code == 200
+            wait_for(lambda: handled == ["wamid.before"])
+            cut()
+            answer = httpx.post(base + "/", **signed("wamid.after"))
+            assert answer.status_code >= 500
+        receiver.dedup.close()  # type: ignore[union-attr]
+    assert handled == ["wamid.before"]
+    # The refused event was never claimed: a receiver on the store, reachable again, takes upstream's redelivery.
+    keys = [parse(signed(message_id)["content"])[0].dedup_key for message_id in ("wamid.before", "wamid.after")]
+    store = open_store(location)
+    try:
+        assert store.claim(keys) == [False, True]
+    finally:
+        store.close()  # type: ignore[attr-defined]
