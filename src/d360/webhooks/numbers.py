@@ -85,7 +85,8 @@ class NumberRegistry:
         """The numbers in `D360_NUMBERS` (`pnid:key,pnid:key`) and in `D360_API_KEY_<PNID>` variables.
 
         Also reads D360_BASE_URL, as every client does. A malformed entry is refused, naming the variable
-        and the number, never the key."""
+        and the number, never the key. `D360_API_KEY_<name>` variables whose name is not all digits are not
+        numbers, and are left alone."""
         environ = os.environ if environ is None else environ
         registry = cls(**client_options)
         listed = environ.get(NUMBERS_ENVIRONMENT, "")
@@ -99,8 +100,11 @@ class NumberRegistry:
                 )
             registry.add(_phone_number_id(phone_number_id.strip(), f"${NUMBERS_ENVIRONMENT} entry {position}"), api_key)
         for name, api_key in environ.items():
-            if name.startswith(KEY_ENVIRONMENT_PREFIX) and name != KEY_ENVIRONMENT_PREFIX:
-                registry.add(_phone_number_id(name[len(KEY_ENVIRONMENT_PREFIX) :], f"${name}"), api_key)
+            suffix = name[len(KEY_ENVIRONMENT_PREFIX) :]
+            # Only digits name a number: D360_API_KEY_FILE and the like are someone else's. A number mistyped
+            # here is still caught: its events raise UnknownNumberError naming it.
+            if name.startswith(KEY_ENVIRONMENT_PREFIX) and suffix.isascii() and suffix.isdigit():
+                registry.add(suffix, api_key)
         return registry
 
     @property
@@ -162,7 +166,9 @@ class NumberRegistry:
 
     def async_client_for(self, event_or_number: Event | str) -> AsyncClient:
         """The asyncio client answering from the number an event came to, for the running event loop: one
-        per number and loop, kept until `aclose`. Call it inside the coroutine that uses it."""
+        per number and loop, kept until `aclose`. Call it inside the coroutine that uses it. (Under WSGI each
+        coroutine handler runs in an `asyncio.run` of its own, so each gets a new client: use `client_for`
+        there.)"""
         from d360.client import AsyncClient
 
         number = self.number_of(event_or_number)
