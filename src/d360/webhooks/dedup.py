@@ -18,7 +18,6 @@ import os
 import sqlite3
 import threading
 import time
-import urllib.parse
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from pathlib import Path
@@ -27,12 +26,16 @@ from typing import Protocol, TypeVar, runtime_checkable
 from d360.errors import ConfigurationError
 from d360.sqlite_files import use_wal
 from d360.webhooks.events import Event
+from d360.webhooks.store_settings import (
+    DEFAULT_MAX_AGE,
+    POSTGRES_SCHEMES,
+    PRUNE_EVERY,
+    REDIS_SCHEMES,
+    _seconds,
+    shown_url,
+)
 
 DEFAULT_PATH = "d360-webhooks.sqlite"
-DEFAULT_MAX_AGE = timedelta(days=8)
-"""Upstream redelivers for up to seven days; a key is kept a day longer."""
-PRUNE_EVERY = 60.0
-"""Seconds between sweeps of keys older than `max_age`."""
 
 E = TypeVar("E", bound=Event)
 
@@ -51,10 +54,6 @@ class DedupStore(Protocol):
     def forget(self, keys: Sequence[str]) -> None:
         """Drop keys claimed for events that will not be handled after all (the delivery was refused)."""
         ...
-
-
-REDIS_SCHEMES = ("redis", "rediss")
-POSTGRES_SCHEMES = ("postgresql", "postgres")
 
 
 def open_store(location: str | os.PathLike[str], *, max_age: timedelta | float = DEFAULT_MAX_AGE) -> DedupStore:
@@ -78,19 +77,6 @@ def open_store(location: str | os.PathLike[str], *, max_age: timedelta | float =
     if isinstance(location, str) and not location:
         raise ConfigurationError("an empty de-duplication store: give a file path, or a redis:// or postgresql:// URL")
     return SQLiteDedupStore(location, max_age=max_age)
-
-
-def shown_url(url: str) -> str:
-    """The URL as a message may show it: its password replaced by `***`."""
-    try:
-        parts = urllib.parse.urlsplit(url)
-        password = parts.password
-    except ValueError:
-        return "a URL that cannot be read"
-    if password is None:
-        return url
-    userinfo, _, hosts = parts.netloc.rpartition("@")
-    return urllib.parse.urlunsplit(parts._replace(netloc=f"{userinfo.split(':', 1)[0]}:***@{hosts}"))
 
 
 class Deduplicator:
@@ -131,13 +117,6 @@ class Deduplicator:
         close = getattr(self.store, "close", None)
         if callable(close):
             close()
-
-
-def _seconds(max_age: timedelta | float) -> float:
-    seconds = max_age.total_seconds() if isinstance(max_age, timedelta) else max_age
-    if not isinstance(seconds, int | float) or isinstance(seconds, bool) or not seconds > 0:
-        raise ConfigurationError(f"max_age must be a positive duration, not {max_age!r}")
-    return float(seconds)
 
 
 class MemoryDedupStore:

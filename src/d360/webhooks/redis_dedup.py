@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from d360.errors import ConfigurationError
-from d360.webhooks.dedup import DEFAULT_MAX_AGE, REDIS_SCHEMES, _seconds, shown_url
+from d360.webhooks.store_settings import DEFAULT_MAX_AGE, REDIS_SCHEMES, _seconds, shown_url
 
 DEFAULT_PREFIX = "d360:webhooks:seen:"
 """Put before every key, so d360's keys are told apart from the rest of a shared Redis."""

@@ -18,7 +18,7 @@ from importlib import resources
 from typing import Any
 
 from d360.errors import ConfigurationError
-from d360.webhooks.dedup import DEFAULT_MAX_AGE, POSTGRES_SCHEMES, PRUNE_EVERY, _seconds, shown_url
+from d360.webhooks.store_settings import DEFAULT_MAX_AGE, POSTGRES_SCHEMES, PRUNE_EVERY, _seconds, shown_url
 
 try:
     import psycopg
