@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, settings
 
 import d360
 from tests.postgres import postgres_schema, postgres_url  # noqa: F401 - fixtures for every test file
+from tests.redis_server import redis_prefix, redis_url  # noqa: F401 - fixtures for every test file
 from tests.scripted_server import ScriptedServer, scripted_server
 
 # Every `d360` subprocess a test starts imports the d360 these tests import, not whatever is installed:

@@ -18,6 +18,9 @@ are mapped to free ones. An HTML comment just before a block, invisible on the p
     <!-- readme-test: postgres -->         the block needs a PostgreSQL server: its URLs on 127.0.0.1:5432
                                            are the test server's (tests/postgres.py), in a schema of its own
                                            that is dropped after; no server is a skip (a failure in CI)
+    <!-- readme-test: redis -->            the block needs a Redis server: its URLs on 127.0.0.1:6379/0 are
+                                           the test server's (tests/redis_server.py), with a key prefix of its
+                                           own whose keys are deleted after; no server is a skip
 """
 
 from __future__ import annotations
@@ -180,6 +183,15 @@ def on_the_test_server(code: str, request: pytest.FixtureRequest) -> str:
     return README_POSTGRES.sub(url, code)
 
 
+README_REDIS = re.compile(r"redis://127\.0\.0\.1:6379/0(?:\?prefix=[\w:.-]+)?")
+"""A Redis URL as the README writes it."""
+
+
+def on_the_redis_test_server(code: str, request: pytest.FixtureRequest) -> str:
+    """The block's Redis URLs, each the test server's with one fresh key prefix (skips with no server)."""
+    return README_REDIS.sub(str(request.getfixturevalue("redis_url")), code)
+
+
 RUNNABLE = [block for block in BLOCKS if block.language in _LANGUAGES and not block.directive.startswith("skip")]
 """The blocks run here; a block marked `skip` is never collected (so never a skip under CI=true): it needs
 what no test may use (upstream itself, the internet) or is shown elsewhere, as its reason says."""
@@ -194,6 +206,8 @@ def test_readme_block_runs_as_pasted(block: Block, stage: Stage, scratch: Path, 
     code = stage.localize(block.code)
     if verb == "postgres":
         code = on_the_test_server(code, request)
+    if verb == "redis":
+        code = on_the_redis_test_server(code, request)
     if verb == "serves":
         port = stage.ports.get(int(argument), int(argument))
         for line in (line for line in code.splitlines() if line.strip() and not line.lstrip().startswith("#")):
@@ -239,7 +253,7 @@ def test_every_block_is_run_or_says_why_not() -> None:
     is a typo that would silently skip a block."""
     for block in BLOCKS:
         verb, _, argument = block.directive.partition(" ")
-        assert verb in ("", "skip", "exit", "serves", "own-ports", "pytest", "postgres"), (
+        assert verb in ("", "skip", "exit", "serves", "own-ports", "pytest", "postgres", "redis"), (
             f"README line {block.line}: {block.directive!r}"
         )
         assert verb != "skip" or len(argument.split()) >= 3, f"README line {block.line}: a skip must say why"

@@ -85,6 +85,13 @@ def add_webhook_commands(commands: Commands) -> None:
         "unknown become accepted (works while the run is going); a postgresql:// URL records the statuses of "
         "every campaign in that database, and any number of listeners may",
     )
+    listen.add_argument(
+        "--store",
+        metavar="PATH|URL",
+        help="remember seen events here, so a restart or another listener on the same store does not print them "
+        "again: a SQLite file, redis://host:6379/0 (?prefix= for the keys' prefix) or postgresql://host/db "
+        "(?schema=, default d360_webhooks); default: in memory, forgotten at exit",
+    )
     listen.set_defaults(handler=run_listen)
 
 
@@ -121,10 +128,14 @@ def run_listen(arguments: argparse.Namespace) -> int:
     printer = _Printer(output, notes, as_json=arguments.json)
     # One worker: events print in the order they arrived. The stop waits for the queue a bounded time;
     # what it leaves is logged at ERROR, each event named.
+    try:
+        dedup = Deduplicator(arguments.store) if arguments.store else Deduplicator.in_memory()
+    except ConfigurationError as exc:
+        raise UsageError(f"--store: {exc}") from None
     receiver = Receiver(
         secret=secret,
         header=required or None,
-        dedup=Deduplicator.in_memory(),
+        dedup=dedup,
         workers=1,
         path=arguments.path,
         shutdown_timeout=arguments.shutdown_timeout,
@@ -203,6 +214,7 @@ def run_listen(arguments: argparse.Namespace) -> int:
         recorded = ", ".join(f"{count} {outcome}" for outcome, count in sorted(sink.outcomes.items())) or "none"
         notes.put(f"  journal {arguments.journal}: statuses {recorded}")
         sink.close()
+    dedup.close()
     notes.close(arguments.shutdown_timeout)
     return EXIT_OK
 

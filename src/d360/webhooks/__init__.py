@@ -5,14 +5,15 @@
     receiver = d360.webhooks.Receiver(secret=..., dedup=d360.webhooks.Deduplicator("webhooks.sqlite"))
     receiver.on_template_status(notify_team, event="REJECTED")           # a template's review
 
-Modules: `events` (the types), `parse`, `verify`, `dedup` (stores), `receiver` (handlers and the
+Modules: `events` (the types), `parse`, `verify`, `dedup` (stores; `redis_dedup` and `postgres_dedup`
+for several machines), `numbers` (your numbers and their API keys), `receiver` (handlers and the
 shared request logic), `asgi` and `wsgi` (the apps), `journal_sink` (statuses into a bulk journal),
 `payloads` (building deliveries, for tests and the sandbox), `config` (checking a webhook URL before
 setting it).
 """
 
 from d360.errors import WebhookPayloadError, WebhookVerificationError
-from d360.webhooks.dedup import Deduplicator, DedupStore, MemoryDedupStore, SQLiteDedupStore
+from d360.webhooks.dedup import Deduplicator, DedupStore, MemoryDedupStore, SQLiteDedupStore, open_store
 from d360.webhooks.events import (
     AnyEvent,
     CallEvent,
@@ -46,6 +47,7 @@ from d360.webhooks.events import (
     WebhookError,
 )
 from d360.webhooks.journal_sink import JournalSink
+from d360.webhooks.numbers import NumberRegistry, UnknownNumberError
 from d360.webhooks.parse import parse
 from d360.webhooks.receiver import Receiver, ReceiverStats
 from d360.webhooks.verify import sign, verify
@@ -69,6 +71,7 @@ __all__ = [
     "Media",
     "MemoryDedupStore",
     "MessageContext",
+    "NumberRegistry",
     "Order",
     "Pricing",
     "QuickReply",
@@ -87,9 +90,11 @@ __all__ = [
     "TemplateStatusUpdate",
     "Text",
     "UnknownEvent",
+    "UnknownNumberError",
     "WebhookError",
     "WebhookPayloadError",
     "WebhookVerificationError",
+    "open_store",
     "parse",
     "sign",
     "verify",

@@ -209,6 +209,7 @@ class ASGIReceiver:
             if self._accepting is not None:
                 self._accepting.shutdown(wait=False)
                 self._accepting = None
+        await self.receiver.aclose_clients()
         return drained
 
     @contextlib.asynccontextmanager

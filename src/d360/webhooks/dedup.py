@@ -5,7 +5,10 @@ even after a 200. `Deduplicator` remembers each event's `dedup_key` in a store:
 - `SQLiteDedupStore` (the default): a file, kept across restarts, shared safely by several worker
   processes on one machine (each key is claimed in a write transaction: exactly one process wins);
 - `MemoryDedupStore`: one process, lost on restart (tests, `d360 webhook listen`);
-- anything with `claim` and `forget` (`DedupStore`): Redis's `SET key 1 NX EX ttl`, a database table.
+- `RedisDedupStore` (`redis://`, `rediss://`) and `PostgresDedupStore` (`postgresql://`): shared by
+  receivers on several machines;
+- anything else with `claim` and `forget` (`DedupStore`).
+`Deduplicator("redis://...")` picks the store from the URL (`open_store`).
 """
 
 from __future__ import annotations
@@ -23,12 +26,16 @@ from typing import Protocol, TypeVar, runtime_checkable
 from d360.errors import ConfigurationError
 from d360.sqlite_files import use_wal
 from d360.webhooks.events import Event
+from d360.webhooks.store_settings import (
+    DEFAULT_MAX_AGE,
+    POSTGRES_SCHEMES,
+    PRUNE_EVERY,
+    REDIS_SCHEMES,
+    _seconds,
+    shown_url,
+)
 
 DEFAULT_PATH = "d360-webhooks.sqlite"
-DEFAULT_MAX_AGE = timedelta(days=8)
-"""Upstream redelivers for up to seven days; a key is kept a day longer."""
-PRUNE_EVERY = 60.0
-"""Seconds between sweeps of keys older than `max_age`."""
 
 E = TypeVar("E", bound=Event)
 
@@ -49,14 +56,39 @@ class DedupStore(Protocol):
         ...
 
 
+def open_store(location: str | os.PathLike[str], *, max_age: timedelta | float = DEFAULT_MAX_AGE) -> DedupStore:
+    """The store a location names: `redis://` or `rediss://` (Redis, `?prefix=` for its keys' prefix),
+    `postgresql://` (PostgreSQL, `?schema=` for its schema, `d360_webhooks` by default), or a file path
+    (SQLite). Anything else with `://` in it is refused, naming what is wrong."""
+    if isinstance(location, str) and "://" in location:
+        scheme = location.partition("://")[0].lower()
+        if scheme in REDIS_SCHEMES:
+            from d360.webhooks.redis_dedup import RedisDedupStore
+
+            return RedisDedupStore(location, max_age=max_age)
+        if scheme in POSTGRES_SCHEMES:
+            from d360.webhooks.postgres_dedup import PostgresDedupStore
+
+            return PostgresDedupStore(location, max_age=max_age)
+        raise ConfigurationError(
+            f"{shown_url(location)}: d360 keeps seen webhook events in redis://, rediss:// or postgresql:// "
+            f"URLs, or in a SQLite file given by its path; {scheme or 'an empty scheme'}:// is none of them"
+        )
+    if isinstance(location, str) and not location:
+        raise ConfigurationError("an empty de-duplication store: give a file path, or a redis:// or postgresql:// URL")
+    return SQLiteDedupStore(location, max_age=max_age)
+
+
 class Deduplicator:
-    """Keeps only the events not seen before. `Deduplicator()` keeps keys in ./d360-webhooks.sqlite."""
+    """Keeps only the events not seen before. `Deduplicator()` keeps keys in ./d360-webhooks.sqlite;
+    `Deduplicator("redis://host:6379/0")` or `Deduplicator("postgresql://host/db")` in a store that receivers
+    on several machines share (see `open_store`)."""
 
     def __init__(
         self, store: DedupStore | str | os.PathLike[str] | None = None, *, max_age: timedelta | float = DEFAULT_MAX_AGE
     ) -> None:
         if store is None or isinstance(store, str | os.PathLike):
-            store = SQLiteDedupStore(store if store is not None else DEFAULT_PATH, max_age=max_age)
+            store = open_store(store if store is not None else DEFAULT_PATH, max_age=max_age)
         elif not isinstance(store, DedupStore):
             raise ConfigurationError(
                 f"a de-duplication store needs claim() and forget() methods; {type(store).__name__} has not both"
@@ -87,13 +119,6 @@ class Deduplicator:
             close()
 
 
-def _seconds(max_age: timedelta | float) -> float:
-    seconds = max_age.total_seconds() if isinstance(max_age, timedelta) else max_age
-    if not isinstance(seconds, int | float) or isinstance(seconds, bool) or not seconds > 0:
-        raise ConfigurationError(f"max_age must be a positive duration, not {max_age!r}")
-    return float(seconds)
-
-
 class MemoryDedupStore:
     """Keys in a dict, oldest first; bounded by age and by count. One process only."""
 
@@ -110,9 +135,12 @@ class MemoryDedupStore:
         with self._lock:
             firsts = []
             for key in keys:
-                first = key not in self._seen
+                seen_at = self._seen.get(key)
+                # A key older than max_age is new again, whether or not a sweep has dropped it yet.
+                first = seen_at is None or seen_at <= now - self.max_age
                 if first:
-                    self._seen[key] = now
+                    self._seen.pop(key, None)
+                    self._seen[key] = now  # to the end: the oldest stay first
                 firsts.append(first)
             # The oldest go first: those past max_age, then as many as the count bound needs.
             while self._seen:
@@ -129,6 +157,14 @@ class MemoryDedupStore:
 
     def __len__(self) -> int:
         return len(self._seen)
+
+
+CLAIM = (
+    "INSERT INTO seen (key, seen_at) VALUES (?, ?) "
+    # A key older than max_age is new again, whether or not a sweep has dropped it yet: it is taken anew.
+    "ON CONFLICT (key) DO UPDATE SET seen_at = excluded.seen_at WHERE seen.seen_at <= ?"
+)
+"""One key's claim: one row changed (inserted, or an expired one taken anew) when it is new."""
 
 
 class SQLiteDedupStore:
@@ -155,18 +191,19 @@ class SQLiteDedupStore:
         now = time.time()
         with self._lock:
             cursor = self._connection.cursor()
+            expired = now - self.max_age
             if len(keys) == 1 and now < self._next_prune:
                 # One statement is its own transaction in autocommit mode: the same guarantee, fewer round trips.
-                cursor.execute("INSERT OR IGNORE INTO seen (key, seen_at) VALUES (?, ?)", (keys[0], now))
+                cursor.execute(CLAIM, (keys[0], now, expired))
                 return [cursor.rowcount == 1]
             cursor.execute("BEGIN IMMEDIATE")
             try:
                 firsts = []
                 for key in keys:
-                    cursor.execute("INSERT OR IGNORE INTO seen (key, seen_at) VALUES (?, ?)", (key, now))
+                    cursor.execute(CLAIM, (key, now, expired))
                     firsts.append(cursor.rowcount == 1)
                 if now >= self._next_prune:
-                    cursor.execute("DELETE FROM seen WHERE seen_at < ?", (now - self.max_age,))
+                    cursor.execute("DELETE FROM seen WHERE seen_at <= ?", (expired,))
                     self._next_prune = now + PRUNE_EVERY
                 cursor.execute("COMMIT")
             except BaseException:

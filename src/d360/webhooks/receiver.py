@@ -46,10 +46,12 @@ from d360.webhooks.events import (
     UnknownEvent,
     WebhookError,
 )
+from d360.webhooks.numbers import NumberRegistry, digits, numbers_filter
 from d360.webhooks.parse import parse
 from d360.webhooks.verify import verify
 
 if TYPE_CHECKING:
+    from d360.client import AsyncClient, Client
     from d360.webhooks.asgi import ASGIReceiver
     from d360.webhooks.wsgi import WSGIReceiver
 
@@ -101,6 +103,8 @@ class Receiver:
     handled, so a handler that never returns holds it for ever); what is left when it passes is logged at
     ERROR with each event's key. A plain-function handler stuck in its thread still holds an ASGI
     process's exit: give handlers timeouts of their own.
+    `numbers`: a `NumberRegistry` (or `{phone_number_id: api_key}`) for `client_for(event)`; by default
+    read from the environment (`NumberRegistry.from_env`) on first use.
     """
 
     def __init__(
@@ -115,6 +119,7 @@ class Receiver:
         max_body_bytes: int = MAX_BODY_BYTES,
         path: str | None = None,
         shutdown_timeout: float | None = None,
+        numbers: NumberRegistry | Mapping[str, str] | None = None,
     ) -> None:
         for name, value in (("queue_size", queue_size), ("workers", workers), ("max_body_bytes", max_body_bytes)):
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
@@ -155,28 +160,81 @@ class Receiver:
         self.stats = ReceiverStats()
         self._stats_lock = threading.Lock()
         self._registrations: list[_Registration] = []
+        if numbers is not None and not isinstance(numbers, NumberRegistry):
+            numbers = NumberRegistry(numbers)
+        self._numbers: NumberRegistry | None = numbers
         self._asgi: ASGIReceiver | None = None
         self._wsgi: WSGIReceiver | None = None
 
     # Registering handlers.
 
-    def on_message(self, handler: F | None = None, /, *, type: str | Iterable[str] | None = None) -> Any:
-        """Run the handler for each new inbound message; `type="text"` (or several) runs it only for those."""
+    def on_message(
+        self,
+        handler: F | None = None,
+        /,
+        *,
+        type: str | Iterable[str] | None = None,
+        phone_number_id: str | Iterable[str] | None = None,
+        display_phone_number: str | Iterable[str] | None = None,
+    ) -> Any:
+        """Run the handler for each new inbound message; `type="text"` (or several) runs it only for those.
+
+        `phone_number_id=` (or `display_phone_number=`), one or several: only messages to those of your numbers.
+        """
         types = _names("type", type)
-        return self._register(handler, (IncomingMessage,), lambda event: types is None or event.type in types)
+        return self._register(
+            handler,
+            (IncomingMessage,),
+            lambda event: types is None or event.type in types,
+            _to_numbers(phone_number_id, display_phone_number),
+        )
 
-    def on_status(self, handler: F | None = None, /, *, status: str | Iterable[str] | None = None) -> Any:
-        """Run the handler for each new status update; `status="failed"` (or several) runs it only for those."""
+    def on_status(
+        self,
+        handler: F | None = None,
+        /,
+        *,
+        status: str | Iterable[str] | None = None,
+        phone_number_id: str | Iterable[str] | None = None,
+        display_phone_number: str | Iterable[str] | None = None,
+    ) -> Any:
+        """Run the handler for each new status update; `status="failed"` (or several) runs it only for those;
+        `phone_number_id=` (or `display_phone_number=`): only for messages sent from those numbers."""
         statuses = _names("status", status)
-        return self._register(handler, (StatusUpdate,), lambda event: statuses is None or event.status in statuses)
+        return self._register(
+            handler,
+            (StatusUpdate,),
+            lambda event: statuses is None or event.status in statuses,
+            _to_numbers(phone_number_id, display_phone_number),
+        )
 
-    def on_error(self, handler: F) -> F:
-        """Run the handler for errors upstream reports outside any message (`value.errors`)."""
-        return self._register(handler, (WebhookError,), lambda event: True)  # type: ignore[no-any-return]
+    def on_error(
+        self,
+        handler: F | None = None,
+        /,
+        *,
+        phone_number_id: str | Iterable[str] | None = None,
+        display_phone_number: str | Iterable[str] | None = None,
+    ) -> Any:
+        """Run the handler for errors upstream reports outside any message (`value.errors`); `phone_number_id=`
+        (or `display_phone_number=`): only those of these numbers."""
+        return self._register(
+            handler, (WebhookError,), lambda event: True, _to_numbers(phone_number_id, display_phone_number)
+        )
 
-    def on_group(self, handler: F) -> F:
-        """Run the handler for group events (created, deleted, settings, participants)."""
-        return self._register(handler, (GroupEvent,), lambda event: True)  # type: ignore[no-any-return]
+    def on_group(
+        self,
+        handler: F | None = None,
+        /,
+        *,
+        phone_number_id: str | Iterable[str] | None = None,
+        display_phone_number: str | Iterable[str] | None = None,
+    ) -> Any:
+        """Run the handler for group events (created, deleted, settings, participants); `phone_number_id=`
+        (or `display_phone_number=`): only those of these numbers."""
+        return self._register(
+            handler, (GroupEvent,), lambda event: True, _to_numbers(phone_number_id, display_phone_number)
+        )
 
     def on_call(self, handler: F | None = None, /, *, event: str | Iterable[str] | None = None) -> Any:
         """Run the handler for call events (`CallEvent`) and users' answers to call permission requests
@@ -196,7 +254,8 @@ class Receiver:
 
     def on_template_status(self, handler: F | None = None, /, *, event: str | Iterable[str] | None = None) -> Any:
         """Run the handler when a template is reviewed or changes state; `event="APPROVED"` (or several:
-        `event=["APPROVED", "REJECTED"]`) runs it only for those."""
+        `event=["APPROVED", "REJECTED"]`) runs it only for those. (Template events are per business account:
+        they name no phone number, so there is no number filter.)"""
         events = _names("event", event)
         return self._register(handler, (TemplateStatusUpdate,), lambda update: events is None or update.event in events)
 
@@ -208,15 +267,42 @@ class Receiver:
         """Run the handler when a template's category changes, or Meta announces it will."""
         return self._register(handler, (TemplateCategoryUpdate,), lambda event: True)  # type: ignore[no-any-return]
 
-    def on_unknown(self, handler: F) -> F:
-        """Run the handler for whatever d360 does not know yet (new fields and shapes), with its raw dict."""
-        return self._register(handler, (UnknownEvent,), lambda event: True)  # type: ignore[no-any-return]
+    def on_unknown(
+        self,
+        handler: F | None = None,
+        /,
+        *,
+        phone_number_id: str | Iterable[str] | None = None,
+        display_phone_number: str | Iterable[str] | None = None,
+    ) -> Any:
+        """Run the handler for whatever d360 does not know yet (new fields and shapes), with its raw dict;
+        `phone_number_id=` (or `display_phone_number=`): only those to these numbers."""
+        return self._register(
+            handler, (UnknownEvent,), lambda event: True, _to_numbers(phone_number_id, display_phone_number)
+        )
 
-    def on_event(self, handler: F) -> F:
-        """Run the handler for every new event of any kind."""
-        return self._register(handler, (Event,), lambda event: True)  # type: ignore[no-any-return]
+    def on_event(
+        self,
+        handler: F | None = None,
+        /,
+        *,
+        phone_number_id: str | Iterable[str] | None = None,
+        display_phone_number: str | Iterable[str] | None = None,
+    ) -> Any:
+        """Run the handler for every new event of any kind; `phone_number_id=` (or `display_phone_number=`):
+        only events of these numbers (template events, which name none, then never)."""
+        return self._register(handler, (Event,), lambda event: True, _to_numbers(phone_number_id, display_phone_number))
 
-    def _register(self, handler: F | None, kinds: tuple[type[Event], ...], match: Callable[[Any], bool]) -> Any:
+    def _register(
+        self,
+        handler: F | None,
+        kinds: tuple[type[Event], ...],
+        match: Callable[[Any], bool],
+        to_numbers: Callable[[Any], bool] | None = None,
+    ) -> Any:
+        if to_numbers is not None:
+            match = _both(match, to_numbers)
+
         def decorate(function: F) -> F:
             if not callable(function):
                 raise ConfigurationError(f"a handler must be callable, not {function!r}")
@@ -232,6 +318,36 @@ class Receiver:
             for registration in self._registrations
             if isinstance(event, registration.kinds) and registration.match(event)
         ]
+
+    # Answering from the number that received an event.
+
+    @property
+    def numbers(self) -> NumberRegistry:
+        """Your numbers and their API keys: the registry given, or else the environment's (read once)."""
+        if self._numbers is None:
+            with self._stats_lock:
+                if self._numbers is None:
+                    self._numbers = NumberRegistry.from_env()
+        return self._numbers
+
+    def client_for(self, event: Event | str) -> Client:
+        """The client answering from the number `event` came to (made once per number, closed with the
+        receiver); `UnknownNumberError` naming the number when it has no API key."""
+        return self.numbers.client_for(event)
+
+    def async_client_for(self, event: Event | str) -> AsyncClient:
+        """The asyncio twin of `client_for`, for the running event loop (closed with an ASGI receiver)."""
+        return self.numbers.async_client_for(event)
+
+    def close_clients(self) -> None:
+        """Close the clients `client_for` made (the WSGI app does at its close)."""
+        if self._numbers is not None:
+            self._numbers.close()
+
+    async def aclose_clients(self) -> None:
+        """Close the clients `client_for` and `async_client_for` made (the ASGI app does at its shutdown)."""
+        if self._numbers is not None:
+            await self._numbers.aclose()
 
     # Taking a delivery: the same for every adapter.
 
@@ -372,6 +488,29 @@ def _names(what: str, value: str | Iterable[str] | None) -> frozenset[str] | Non
     if not names or not all(isinstance(name, str) and name for name in names):
         raise ConfigurationError(f"{what} filters are non-empty strings")
     return names
+
+
+def _to_numbers(
+    phone_number_id: str | Iterable[str] | None, display_phone_number: str | Iterable[str] | None
+) -> Callable[[Any], bool] | None:
+    """A handler's number filter: the event came to one of these phone_number_ids or display numbers."""
+    ids = numbers_filter("phone_number_id", phone_number_id)
+    shown = numbers_filter("display_phone_number", display_phone_number, display=True)
+    if ids is None and shown is None:
+        return None
+
+    def to_numbers(event: Any) -> bool:
+        if ids is not None and event.phone_number_id in ids:
+            return True
+        return (
+            shown is not None and event.display_phone_number is not None and digits(event.display_phone_number) in shown
+        )
+
+    return to_numbers
+
+
+def _both(first: Callable[[Any], bool], second: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    return lambda event: first(event) and second(event)
 
 
 def _json_body(**fields: Any) -> bytes:

@@ -143,6 +143,7 @@ class WSGIReceiver:
         self.receiver.unhandled(left, f"the shutdown's {timeout} s passed first")
         for thread in threads:
             thread.join(timeout=1)
+        self.receiver.close_clients()
         return drained
 
 
