@@ -268,7 +268,7 @@ class Sandbox:
         `dataset_quality` GET /marketing/dataset_quality answers."""
         self._marketing_endpoints = MarketingEndpoints(
             self.marketing, self.templates, self._authorized, _read_body, self._deliver_marketing,
-            template_check=lambda: self.template_check,
+            template_check=lambda: self.template_check, strict=lambda: self.strict,
         )  # fmt: skip
         self.app = self._build_app()
 

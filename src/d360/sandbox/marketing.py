@@ -113,6 +113,7 @@ class MarketingEndpoints:
         deliver: Deliver,
         *,
         template_check: Callable[[], bool],
+        strict: Callable[[], bool],
     ) -> None:
         self.state = state
         self._templates = templates
@@ -120,6 +121,7 @@ class MarketingEndpoints:
         self._read_body = read_body
         self._deliver = deliver
         self._template_check = template_check
+        self._strict = strict
 
     def routes(self) -> list[Route]:
         from starlette.routing import Route
@@ -151,7 +153,9 @@ class MarketingEndpoints:
                 mm_lite_error(NOT_A_TEMPLATE_CODE, "Invalid parameter", "Message must be a template message."), 400
             )
         try:
-            problems = schema_problems(body, MARKETING_SCHEMA) or message_problems(body, limits=False)
+            problems = schema_problems(body, MARKETING_SCHEMA) or message_problems(
+                body, strict=self._strict(), limits=False
+            )
         except (RecursionError, ValueError):
             return JSONResponse({"error": "request body is nested too deeply"}, 400)
         if problems:
@@ -185,7 +189,7 @@ class MarketingEndpoints:
         refused = self._authorized(request)
         if refused is not None:
             return refused
-        if not request.query_params.get("dataset_id", "").strip():
+        if not request.query_params.get("dataset_id"):
             return JSONResponse({"error": "dataset_id is required: the dataset (pixel) id"}, 400)
         return JSONResponse(copy.deepcopy(self.state.dataset_quality))
 
