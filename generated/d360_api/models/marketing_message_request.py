@@ -32,7 +32,8 @@ class MarketingMessageRequest:
     Attributes:
         messaging_product (MarketingMessageRequestMessagingProduct):
         template (TemplateMessage):
-        to (str):
+        to (str): The recipient's phone number: 8-15 digits, with +, spaces, dashes and brackets allowed (as on
+            /messages for an individual recipient)
         type_ (MarketingMessageRequestType):
         biz_opaque_callback_data (str | Unset):
         message_activity_sharing (bool | Unset): Share the message's activity (clicks, conversions) for measurement
