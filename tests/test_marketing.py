@@ -312,3 +312,13 @@ def test_reads_through_the_async_client_directly(served: sandbox.RunningSandbox)
 
     quality, enabled = asyncio.run(run())
     assert quality.events and enabled and served.sandbox.marketing.analytics_enabled
+
+
+def test_reset_forgets_mm_lite_sends_and_analytics(served: sandbox.RunningSandbox) -> None:
+    on_sandbox("sync", served).call("send_marketing", TO, "spring_sale", "en", SALE_BODY)
+    served.sandbox.marketing.analytics_enabled = True
+    served.sandbox.marketing.dataset_quality = {"web": []}
+    served.sandbox.reset()
+    state = served.sandbox.marketing
+    assert state.message_ids == [] and not state.analytics_enabled and state.dataset_quality["web"]
+    assert state.analytics()["data"][0]["data_points"] == []
