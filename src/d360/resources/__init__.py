@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from d360.resources.block_users import AsyncBlockUsers, BlockedUser, BlockResult, BlockUsers
     from d360.resources.encryption import AsyncEncryption, BusinessPublicKey, Encryption
     from d360.resources.health import Health, HealthEntity
+    from d360.resources.marketing import AsyncMarketing, DatasetQuality, Marketing, TemplateAnalytics
     from d360.resources.profile import AsyncProfile, BusinessProfile, Profile
     from d360.resources.templates import AsyncTemplates, LibraryTemplate, Template, Templates
     from d360.resources.webhook_destinations import (
@@ -39,11 +40,14 @@ _MODULES = {
     "Encryption": "encryption", "AsyncEncryption": "encryption", "BusinessPublicKey": "encryption",
     "WebhookDestinations": "webhook_destinations", "AsyncWebhookDestinations": "webhook_destinations",
     "Destination": "webhook_destinations", "MultiWebhook": "webhook_destinations",
+    "Marketing": "marketing", "AsyncMarketing": "marketing", "DatasetQuality": "marketing",
+    "TemplateAnalytics": "marketing",
 }  # fmt: skip
 __all__ = [
     "AsyncAutomation",
     "AsyncBlockUsers",
     "AsyncEncryption",
+    "AsyncMarketing",
     "AsyncProfile",
     "AsyncTemplates",
     "AsyncWebhookDestinations",
@@ -55,14 +59,17 @@ __all__ = [
     "BusinessPublicKey",
     "Command",
     "ConversationalAutomation",
+    "DatasetQuality",
     "Destination",
     "Encryption",
     "Health",
     "HealthEntity",
     "LibraryTemplate",
+    "Marketing",
     "MultiWebhook",
     "Profile",
     "Template",
+    "TemplateAnalytics",
     "Templates",
     "WebhookDestinations",
 ]  # fmt: skip
