@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from d360.resources.calling import AsyncCalling, Calling
     from d360.resources.encryption import AsyncEncryption, Encryption
     from d360.resources.health import Health
+    from d360.resources.marketing import AsyncMarketing, Marketing
     from d360.resources.profile import AsyncProfile, Profile
     from d360.resources.template_check import CheckedTemplate, TemplateKey, TemplateLookup
     from d360.resources.templates import AsyncTemplates, Templates
@@ -180,18 +181,35 @@ class _ClientCore:
         payload = messages.with_cloud_api_defaults(message if type(message) is dict else messages.as_dict(message))
         if self._config.validate:
             validate_message(payload, strict=self._config.validate == STRICT)
+        if self._config.marketing is not None:  # a marketing twin's: the MM Lite body (template messages only)
+            from d360.resources.marketing import marketing_body
+
+            payload = marketing_body(payload, dict(self._config.marketing), validate=bool(self._config.validate))
         try:
             # allow_nan=False: NaN and Infinity are not JSON, and upstream would refuse the body.
             return payload, json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
         except (TypeError, ValueError, RecursionError) as exc:
             raise ValidationError([Problem("$", f"cannot be sent as JSON: {exc}")]) from None
 
-    @staticmethod
-    def _parser_for(payload: Mapping[str, Any]) -> ResponseParser[SendResult]:
-        """How to read the answer to what `send` sends: a message's, or a status body's `{"success": true}`."""
+    def _parser_for(self, payload: Mapping[str, Any]) -> ResponseParser[SendResult]:
+        """How to read the answer to what `send` sends: a message's, or a status body's `{"success": true}`;
+        a marketing twin's says the product policy that applied."""
+        if self._config.marketing is not None:
+            from d360.resources.marketing import marketing_result_parser
+
+            policy = payload.get("product_policy")
+            return marketing_result_parser(policy if isinstance(policy, str) else None)
         if is_status_body(payload) and isinstance(payload.get("message_id"), str):
             return status_result_parser(payload["message_id"])
         return parse_send_result
+
+    def _marketing_twin(self, fields: Mapping[str, Any]) -> Self:
+        """A client whose sends go through POST /marketing_messages with MM Lite's `fields` (already checked),
+        sharing this one's connections, settings and template cache: every guarantee of `send` holds."""
+        twin = copy.copy(self)
+        twin._config = attrs.evolve(self._config, marketing=tuple(fields.items()))
+        twin._owns_http = False
+        return twin
 
     # The template check: what both clients share; each waits for a definition its own way (`_template_entry`).
 
@@ -391,7 +409,7 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
                 raise
             checked = self._checked(payload, key, self._template_entry(key, replacing=entry))
         try:
-            return self._call("POST", self._config.messages_url, content, parse_send_result)
+            return self._call("POST", self._config.messages_url, content, self._parser_for(payload))
         except D360Error as error:
             self._template_refused(checked, error)
             raise
@@ -512,6 +530,14 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
         from d360.resources.webhook_destinations import WebhookDestinations
 
         return WebhookDestinations(self)
+
+    @property
+    def marketing(self) -> Marketing:
+        """MM Lite's reads: `dataset_quality(dataset_id)`, `template_analytics()`, `enable_template_analytics()`
+        (send with `send_marketing`)."""
+        from d360.resources.marketing import Marketing
+
+        return Marketing(self)
 
     @property
     def templates(self) -> Templates:
@@ -652,6 +678,8 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
         )
         if template_cache is not None:
             client._template_cache = template_cache
+        if config.marketing is not None:  # a marketing twin's sends stay marketing sends
+            client._config = attrs.evolve(client._config, marketing=config.marketing)
         return client
 
     async def send(self, message: Any) -> SendResult:
@@ -795,6 +823,13 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
         from d360.resources.webhook_destinations import AsyncWebhookDestinations
 
         return AsyncWebhookDestinations(self)
+
+    @property
+    def marketing(self) -> AsyncMarketing:
+        """MM Lite's reads, awaited: `await client.marketing.dataset_quality(...)`; see `Client.marketing`."""
+        from d360.resources.marketing import AsyncMarketing
+
+        return AsyncMarketing(self)
 
     @property
     def templates(self) -> AsyncTemplates:

@@ -63,13 +63,17 @@ class ClientConfig:
     """Check each template message against its template (fetched, cached) before sending it."""
     proxy: str | None = attrs.field(default=None, repr=False)
     """The proxy for `base_url` from the environment (https only: plain http never goes through one)."""
+    marketing: tuple[tuple[str, Any], ...] | None = None
+    """MM Lite's fields (message_send_ttl_seconds, product_policy, ...) when this client's sends go through
+    POST /marketing_messages (`send_marketing`, `d360 bulk --marketing`); None: through /messages."""
     messages_url: str = attrs.field(init=False)
     webhook_url: str = attrs.field(init=False)
     """GET and POST /v1/configs/webhook: where upstream posts this number's webhooks."""
     headers: dict[str, str] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "messages_url", f"{self.base_url}/messages")
+        path = "/messages" if self.marketing is None else "/marketing_messages"
+        object.__setattr__(self, "messages_url", f"{self.base_url}{path}")
         object.__setattr__(self, "webhook_url", f"{self.base_url}/v1/configs/webhook")
         object.__setattr__(
             self,

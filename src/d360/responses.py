@@ -56,6 +56,11 @@ class SendResult:
     """The whole parsed body."""
     user_id: str | None = None
     """The recipient's business-scoped user id, when upstream gave one (a message sent to `recipient`)."""
+    product_policy: str | None = None
+    """For a marketing message (`send_marketing`): how upstream may route it. CLOUD_API_FALLBACK: through MM
+    Lite, or through the Cloud API when MM Lite cannot take it; STRICT: through MM Lite only; a newer value
+    as upstream sent it. The one upstream's answer names, else the one asked for, else upstream's default
+    (CLOUD_API_FALLBACK). None for a message sent through /messages."""
 
 
 def request_id_of(headers: Mapping[str, str], body: Any = None) -> str | None:
@@ -104,6 +109,7 @@ def parse_send_result(status_code: int, headers: Mapping[str, str], content: byt
         request_id=request_id,
         raw=body,
         user_id=_text_or_none(contact.get("user_id")),
+        product_policy=_text_or_none(body.get("product_policy")),
     )
 
 

@@ -30,6 +30,10 @@ class MessageSenders(Generic[ResultT, FlagT]):
         """Upload `path`, then send it by id (implemented by each client: one blocks, one awaits)."""
         raise NotImplementedError
 
+    def _marketing_twin(self, fields: Mapping[str, Any]) -> MessageSenders[ResultT, FlagT]:
+        """This client, sending through POST /marketing_messages with MM Lite's `fields` (each client's core)."""
+        raise NotImplementedError
+
     def _media_message(self, kind: messages.MediaKind, to: str, path: Any, **fields: Any) -> ResultT:
         if path is None:
             return self.send(messages.media(kind, to, **fields))
@@ -189,13 +193,44 @@ class MessageSenders(Generic[ResultT, FlagT]):
         reply_to: str | None = None,
         *,
         recipient_type: RecipientType = "individual",
+        marketing: bool = False,
     ) -> ResultT:
-        """An approved template; build `components` with `d360.templates` (header, body, button)."""
-        return self.send(
-            messages.template(
-                to, name, language, components=components, reply_to=reply_to, recipient_type=recipient_type
-            )
+        """An approved template; build `components` with `d360.templates` (header, body, button).
+
+        `marketing=True` sends it through MM Lite (POST /marketing_messages), as `send_marketing` does with
+        upstream's defaults; a marketing send takes no `reply_to` and only an individual recipient.
+        """
+        message = messages.template(
+            to, name, language, components=components, reply_to=reply_to, recipient_type=recipient_type
         )
+        if marketing:
+            return self._marketing_twin({}).send(message)
+        return self.send(message)
+
+    def send_marketing(
+        self,
+        to: str,
+        name: str,
+        language: str,
+        components: Sequence[Any] | None = None,
+        *,
+        message_send_ttl_seconds: int | None = None,
+        product_policy: str | None = None,
+        message_activity_sharing: bool | None = None,
+    ) -> ResultT:
+        """A marketing template through MM Lite (POST /marketing_messages), with every guarantee of `send`: the
+        same checks first (the template message against the effective spec, then MM Lite's body), retries that
+        never send it twice, the deadline, and `template_check` when the client has it on.
+
+        `message_send_ttl_seconds`: how long upstream keeps trying to deliver it, 43200 (12 hours) to 2592000
+        (30 days). `product_policy`: "CLOUD_API_FALLBACK" (upstream's default: a message MM Lite cannot take
+        goes out through the Cloud API) or "STRICT" (refused instead). The result's `product_policy` says
+        which applied. `message_activity_sharing`: share the message's activity for measurement.
+        """
+        from d360.resources.marketing import marketing_fields
+
+        fields = marketing_fields(message_send_ttl_seconds, product_policy, message_activity_sharing)
+        return self._marketing_twin(fields).send(messages.template(to, name, language, components=components))
 
     def send_buttons(
         self,

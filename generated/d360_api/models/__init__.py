@@ -68,6 +68,20 @@ from .conversational_automation_request import ConversationalAutomationRequest
 from .conversational_automation_response import ConversationalAutomationResponse
 from .create_template import CreateTemplate
 from .currency import Currency
+from .dataset_quality_acr import DatasetQualityACR
+from .dataset_quality_event_entry import DatasetQualityEventEntry
+from .dataset_quality_event_entry_data_freshness import (
+    DatasetQualityEventEntryDataFreshness,
+)
+from .dataset_quality_event_entry_dedupe_key_feedback_item import (
+    DatasetQualityEventEntryDedupeKeyFeedbackItem,
+)
+from .dataset_quality_event_entry_event_coverage import (
+    DatasetQualityEventEntryEventCoverage,
+)
+from .dataset_quality_event_entry_event_match_quality import (
+    DatasetQualityEventEntryEventMatchQuality,
+)
 from .date_time import DateTime
 from .delete_destination_request import DeleteDestinationRequest
 from .delete_response import DeleteResponse
@@ -77,6 +91,8 @@ from .destination_headers import DestinationHeaders
 from .destination_request import DestinationRequest
 from .destination_request_headers import DestinationRequestHeaders
 from .enable_request import EnableRequest
+from .enable_template_analytics_enable import EnableTemplateAnalyticsEnable
+from .enable_template_analytics_response import EnableTemplateAnalyticsResponse
 from .error_resp import ErrorResp
 from .failed_user import FailedUser
 from .footer_object import FooterObject
@@ -86,6 +102,7 @@ from .get_blocked_users_response import GetBlockedUsersResponse
 from .get_business_profile_response import GetBusinessProfileResponse
 from .get_business_public_key_response import GetBusinessPublicKeyResponse
 from .get_conversational_automation_response import GetConversationalAutomationResponse
+from .get_dataset_quality_response import GetDatasetQualityResponse
 from .get_health_status_response import GetHealthStatusResponse
 from .get_message_template_library_response import GetMessageTemplateLibraryResponse
 from .header_object import HeaderObject
@@ -99,6 +116,24 @@ from .language_object import LanguageObject
 from .library_button_input import LibraryButtonInput
 from .library_button_input_url import LibraryButtonInputUrl
 from .location_message import LocationMessage
+from .marketing_message_request import MarketingMessageRequest
+from .marketing_message_request_messaging_product import (
+    MarketingMessageRequestMessagingProduct,
+)
+from .marketing_message_request_product_policy import (
+    MarketingMessageRequestProductPolicy,
+)
+from .marketing_message_request_recipient_type import (
+    MarketingMessageRequestRecipientType,
+)
+from .marketing_message_request_type import MarketingMessageRequestType
+from .marketing_message_response import MarketingMessageResponse
+from .marketing_message_response_contacts_item import (
+    MarketingMessageResponseContactsItem,
+)
+from .marketing_message_response_messages_item import (
+    MarketingMessageResponseMessagesItem,
+)
 from .media_info import MediaInfo
 from .media_object import MediaObject
 from .message import Message
@@ -133,6 +168,9 @@ from .set_business_public_key_request import SetBusinessPublicKeyRequest
 from .set_business_public_key_response import SetBusinessPublicKeyResponse
 from .success_resp import SuccessResp
 from .template import Template
+from .template_analytics_response import TemplateAnalyticsResponse
+from .template_analytics_response_data_item import TemplateAnalyticsResponseDataItem
+from .template_analytics_response_paging import TemplateAnalyticsResponsePaging
 from .template_category import TemplateCategory
 from .template_component import TemplateComponent
 from .template_component_cards_item import TemplateComponentCardsItem
@@ -237,6 +275,12 @@ __all__ = (
     "ConversationalAutomationResponse",
     "CreateTemplate",
     "Currency",
+    "DatasetQualityACR",
+    "DatasetQualityEventEntry",
+    "DatasetQualityEventEntryDataFreshness",
+    "DatasetQualityEventEntryDedupeKeyFeedbackItem",
+    "DatasetQualityEventEntryEventCoverage",
+    "DatasetQualityEventEntryEventMatchQuality",
     "DateTime",
     "DeleteDestinationRequest",
     "DeleteResponse",
@@ -246,6 +290,8 @@ __all__ = (
     "DestinationRequest",
     "DestinationRequestHeaders",
     "EnableRequest",
+    "EnableTemplateAnalyticsEnable",
+    "EnableTemplateAnalyticsResponse",
     "ErrorResp",
     "FailedUser",
     "FooterObject",
@@ -255,6 +301,7 @@ __all__ = (
     "GetBusinessProfileResponse",
     "GetBusinessPublicKeyResponse",
     "GetConversationalAutomationResponse",
+    "GetDatasetQualityResponse",
     "GetHealthStatusResponse",
     "GetMessageTemplateLibraryResponse",
     "HeaderObject",
@@ -268,6 +315,14 @@ __all__ = (
     "LibraryButtonInput",
     "LibraryButtonInputUrl",
     "LocationMessage",
+    "MarketingMessageRequest",
+    "MarketingMessageRequestMessagingProduct",
+    "MarketingMessageRequestProductPolicy",
+    "MarketingMessageRequestRecipientType",
+    "MarketingMessageRequestType",
+    "MarketingMessageResponse",
+    "MarketingMessageResponseContactsItem",
+    "MarketingMessageResponseMessagesItem",
     "MediaInfo",
     "MediaObject",
     "Message",
@@ -298,6 +353,9 @@ __all__ = (
     "SetBusinessPublicKeyResponse",
     "SuccessResp",
     "Template",
+    "TemplateAnalyticsResponse",
+    "TemplateAnalyticsResponseDataItem",
+    "TemplateAnalyticsResponsePaging",
     "TemplateCategory",
     "TemplateComponent",
     "TemplateComponentCardsItem",

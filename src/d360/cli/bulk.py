@@ -126,6 +126,12 @@ def add_bulk_commands(commands: Commands) -> None:
         help="start sending without first asking upstream whether the number can send (by default a number "
         "that cannot send, as `d360 health` says, refuses the run: nothing sent, exit 1)",
     )
+    bulk.add_argument(
+        "--marketing",
+        action="store_true",
+        help="send every line through MM Lite (POST /marketing_messages): template lines only, a line of another "
+        "type refuses the campaign before the first send (exit 2)",
+    )
     bulk.set_defaults(handler=run_bulk)
     report = commands.add_parser(
         "bulk-report",
@@ -204,6 +210,8 @@ def _bulk(arguments: argparse.Namespace) -> int:
         max_retries=arguments.max_retries,
         validate=False,
     )
+    if arguments.marketing:  # every send through MM Lite: the same client, posting to /marketing_messages
+        client = client._marketing_twin({})
     bulk_input, report = (None, None) if arguments.file is None else _validated_input(arguments)
     recovered = 0
     settlement = None
@@ -262,15 +270,29 @@ def _validated_input(arguments: argparse.Namespace) -> tuple[Any, Any]:
             api_key=arguments.api_key, base_url=arguments.base_url, timeout=arguments.timeout,
             max_retries=arguments.max_retries, csv=bulk_input.is_csv,
         )  # fmt: skip
+    not_templates: list[int] = []  # --marketing: the lines MM Lite would refuse, said before anything is sent
+
+    def see(line: Any) -> None:
+        if arguments.marketing and str((line.message or {}).get("type", "text")).lower() != "template":
+            not_templates.append(line.line_number)
+        if templates is not None:
+            templates.see(line)
+
     try:
         report = validate_input(
             bulk_input,
             lambda line: say(f"line {line.line_number}: {'; '.join(line.problems)}", file=sys.stderr),
-            templates.see if templates is not None else None,
+            see if templates is not None or arguments.marketing else None,
         )
     finally:
         if templates is not None:
             templates.close()
+    if not_templates:
+        shown = ", ".join(map(str, not_templates[:10])) + (", ..." if len(not_templates) > 10 else "")
+        raise UsageError(
+            f"--marketing sends template messages only (MM Lite refuses any other type): {len(not_templates)} "
+            f"lines are not template messages (line {shown}); nothing was sent"
+        )
     refusal = templates.refusal() if templates is not None else None
     if refusal is not None and (arguments.skip_invalid or not report.invalid):  # invalid lines are said first
         raise UsageError(refusal)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     )
     from d360.resources.encryption import AsyncEncryption, BusinessPublicKey, Encryption
     from d360.resources.health import Health, HealthEntity
+    from d360.resources.marketing import AsyncMarketing, DatasetQuality, Marketing, TemplateAnalytics
     from d360.resources.profile import AsyncProfile, BusinessProfile, Profile
     from d360.resources.templates import AsyncTemplates, LibraryTemplate, Template, Templates
     from d360.resources.webhook_destinations import (
@@ -48,12 +49,15 @@ _MODULES = {
     "Destination": "webhook_destinations", "MultiWebhook": "webhook_destinations",
     "Calling": "calling", "AsyncCalling": "calling", "CallingSettings": "calling", "CallPermissions": "calling",
     "CallResult": "calling",
+    "Marketing": "marketing", "AsyncMarketing": "marketing", "DatasetQuality": "marketing",
+    "TemplateAnalytics": "marketing",
 }  # fmt: skip
 __all__ = [
     "AsyncAutomation",
     "AsyncBlockUsers",
     "AsyncCalling",
     "AsyncEncryption",
+    "AsyncMarketing",
     "AsyncProfile",
     "AsyncTemplates",
     "AsyncWebhookDestinations",
@@ -69,14 +73,17 @@ __all__ = [
     "CallingSettings",
     "Command",
     "ConversationalAutomation",
+    "DatasetQuality",
     "Destination",
     "Encryption",
     "Health",
     "HealthEntity",
     "LibraryTemplate",
+    "Marketing",
     "MultiWebhook",
     "Profile",
     "Template",
+    "TemplateAnalytics",
     "Templates",
     "WebhookDestinations",
 ]  # fmt: skip

@@ -43,6 +43,7 @@ from d360.sandbox.block_users import BlockList, BlockUserEndpoints
 from d360.sandbox.calling import CallingEndpoints, CallingState
 from d360.sandbox.encryption import EncryptionEndpoints, EncryptionKey
 from d360.sandbox.health import HealthEndpoints, HealthState
+from d360.sandbox.marketing import MarketingEndpoints, MarketingState
 from d360.sandbox.media import DEFAULT_KEEP as DEFAULT_MEDIA_KEEP
 from d360.sandbox.media import DEFAULT_KEEP_BYTES as DEFAULT_MEDIA_KEEP_BYTES
 from d360.sandbox.media import DEFAULT_SESSION_TTL, LOOKASIDE, MAX_UPLOAD_BYTES, MediaStore, NoRoom
@@ -268,6 +269,13 @@ class Sandbox:
         """The extra webhooks (/multi_webhook): `enabled`, `destinations()`, `max_destinations` (3). Kept only:
         the sandbox delivers to its main webhook URL."""
         self._destination_endpoints = DestinationEndpoints(self.webhook_destinations, self._authorized, _read_body)
+        self.marketing = MarketingState()
+        """MM Lite (POST /marketing_messages): `message_ids` sent through it, `analytics_enabled`, and the
+        `dataset_quality` GET /marketing/dataset_quality answers."""
+        self._marketing_endpoints = MarketingEndpoints(
+            self.marketing, self.templates, self._authorized, _read_body, self._deliver_marketing,
+            template_check=lambda: self.template_check, strict=lambda: self.strict,
+        )  # fmt: skip
         self.app = self._build_app()
 
     def received(self) -> list[ReceivedMessage]:
@@ -289,8 +297,9 @@ class Sandbox:
         (`accepted_count` 0), the faults it was given (their dice re-seeded, the rate limit's window empty),
         the webhook URL, secret and headers it was given (no pending delivery, stats zeroed), no media or
         upload sessions, only the templates it starts with, a healthy number, an empty block list, the
-        first business profile, no conversational automation, no business public key and no extra webhook
-        destinations. Safe from any thread while it serves; `d360_sandbox` calls it around each test.
+        first business profile, no conversational automation, no business public key, no extra webhook
+        destinations and no MM Lite sends or analytics. Safe from any thread while it serves; `d360_sandbox`
+        calls it around each test.
 
         Whatever the sandbox comes to hold must be emptied here, so that one call empties it all.
         """
@@ -309,6 +318,7 @@ class Sandbox:
         self.calling.reset()
         self.encryption.reset()
         self.webhook_destinations.reset()
+        self.marketing.reset()
 
     def _fresh_webhook_settings(self) -> WebhookSettings:
         """A copy of the webhook settings the sandbox was made with, for its sender to change at will."""
@@ -346,6 +356,7 @@ class Sandbox:
                 *self._calling_endpoints.routes(),
                 *self._encryption_endpoints.routes(),
                 *self._destination_endpoints.routes(),
+                *self._marketing_endpoints.routes(),
                 *self._template_endpoints.routes(),  # before /{media_id}, which would take /message_template_library
                 Route("/{media_id}", self._media_by_id, methods=["GET", "DELETE"]),
             ]
@@ -431,6 +442,33 @@ class Sandbox:
             answer["contacts"][0].get("wa_id", answer["contacts"][0].get("user_id", "")),
             failure_code=self.faults.delivery_failure_code if failed else None,
         )
+        return JSONResponse(answer)
+
+    async def _deliver_marketing(self, body: dict[str, Any], size: int) -> Response:
+        """What /messages does with a message it has checked, for an MM Lite send (checked by
+        `sandbox/marketing.py`): the same rate limit, latency, refusals, faults, kept message and webhooks."""
+        from starlette.responses import JSONResponse
+
+        limited = self._rate_limited()
+        if limited is not None:
+            return limited
+        if self.faults.latency:
+            await asyncio.sleep(self.faults.latency)
+        refusal = self.health.refusal() or self.blocked.refusal(body)
+        if refusal is None and self.template_check:
+            refusal = self.templates.refusal(body)
+        if refusal is not None:
+            return JSONResponse(refusal, 400)
+        injected = self._injected_failure()
+        if injected is not None:
+            return injected
+        answer = self._accept(body, size)
+        failed = self.faults.delivery_failure_rate > 0 and self._random.random() < self.faults.delivery_failure_rate
+        contact = answer["contacts"][0]
+        self.webhooks.statuses_for(
+            answer["messages"][0]["id"], body, contact.get("wa_id", ""),
+            failure_code=self.faults.delivery_failure_code if failed else None,
+        )  # fmt: skip
         return JSONResponse(answer)
 
     async def _webhook_config(self, request: Request) -> Response:
@@ -726,6 +764,7 @@ _FIXED_PATHS = {
     "conversational_automation": "GET, POST",
     "whatsapp_business_encryption": "GET, POST",
     "multi_webhook": "GET, POST, PUT, PATCH, DELETE",
+    "marketing_messages": "POST",
 }
 """The one-segment paths of the other routes, with the methods they take: `/{media_id}` would otherwise take
 them for media ids when asked with another method."""

@@ -30,7 +30,8 @@ with resources.as_file(resources.files("d360_api").joinpath("openapi.json")) as 
 # automation would change what a real business shows its customers, and uploading a generated public key
 # would break a real number's Flows, and changing the extra webhooks would send a real number's traffic to
 # generated URLs, and a call action would ring a real user (or end a real call) and changing the calling
-# settings would switch a real number's calls: d360's own tests cover them against the sandbox.
+# settings would switch a real number's calls, and enabling template analytics would change a real account's
+# settings: d360's own tests cover them against the sandbox.
 schema = full_schema.exclude(
     operation_id=[
         "set-webhook", "delete-media", "create-template", "delete-template",
@@ -39,6 +40,7 @@ schema = full_schema.exclude(
         "enable-multi-webhook", "append-multi-webhook-destinations", "update-multi-webhook-destination",
         "delete-multi-webhook-destination",
         "perform-call-action", "update-calling-settings",
+        "enable-template-analytics",
     ]
 )  # fmt: skip
 
