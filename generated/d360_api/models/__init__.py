@@ -26,6 +26,10 @@ from .contact_card_urls_item import ContactCardUrlsItem
 from .conversational_automation import ConversationalAutomation
 from .conversational_automation_request import ConversationalAutomationRequest
 from .conversational_automation_response import ConversationalAutomationResponse
+from .create_group_request import CreateGroupRequest
+from .create_group_request_join_approval_mode import CreateGroupRequestJoinApprovalMode
+from .create_group_request_messaging_product import CreateGroupRequestMessagingProduct
+from .create_group_response import CreateGroupResponse
 from .create_template import CreateTemplate
 from .currency import Currency
 from .date_time import DateTime
@@ -38,8 +42,12 @@ from .destination_request import DestinationRequest
 from .destination_request_headers import DestinationRequestHeaders
 from .enable_request import EnableRequest
 from .error_resp import ErrorResp
+from .failed_join_request import FailedJoinRequest
+from .failed_participant import FailedParticipant
 from .failed_user import FailedUser
 from .footer_object import FooterObject
+from .get_active_groups_data import GetActiveGroupsData
+from .get_active_groups_response import GetActiveGroupsResponse
 from .get_all_multi_webhooks_resp import GetAllMultiWebhooksResp
 from .get_blocked_users_data_item import GetBlockedUsersDataItem
 from .get_blocked_users_response import GetBlockedUsersResponse
@@ -47,7 +55,14 @@ from .get_business_profile_response import GetBusinessProfileResponse
 from .get_business_public_key_response import GetBusinessPublicKeyResponse
 from .get_conversational_automation_response import GetConversationalAutomationResponse
 from .get_health_status_response import GetHealthStatusResponse
+from .get_join_requests_response import GetJoinRequestsResponse
 from .get_message_template_library_response import GetMessageTemplateLibraryResponse
+from .group_error import GroupError
+from .group_info import GroupInfo
+from .group_paging import GroupPaging
+from .group_paging_cursors import GroupPagingCursors
+from .group_participant import GroupParticipant
+from .group_summary import GroupSummary
 from .header_object import HeaderObject
 from .header_object_type import HeaderObjectType
 from .health_entity import HealthEntity
@@ -55,6 +70,13 @@ from .health_error import HealthError
 from .health_status import HealthStatus
 from .interactive_object import InteractiveObject
 from .interactive_object_type import InteractiveObjectType
+from .invite_link_request import InviteLinkRequest
+from .invite_link_request_messaging_product import InviteLinkRequestMessagingProduct
+from .invite_link_response import InviteLinkResponse
+from .join_request import JoinRequest
+from .join_requests_request import JoinRequestsRequest
+from .join_requests_request_messaging_product import JoinRequestsRequestMessagingProduct
+from .join_requests_response import JoinRequestsResponse
 from .language_object import LanguageObject
 from .library_button_input import LibraryButtonInput
 from .library_button_input_url import LibraryButtonInputUrl
@@ -72,6 +94,10 @@ from .paging import Paging
 from .paging_cursors import PagingCursors
 from .paging_info import PagingInfo
 from .paging_info_cursors import PagingInfoCursors
+from .participant_request import ParticipantRequest
+from .participants_request import ParticipantsRequest
+from .participants_request_messaging_product import ParticipantsRequestMessagingProduct
+from .participants_response import ParticipantsResponse
 from .pin_object import PinObject
 from .pin_object_type import PinObjectType
 from .reaction_message import ReactionMessage
@@ -85,6 +111,7 @@ from .response_message_message_status import ResponseMessageMessageStatus
 from .set_business_public_key_request import SetBusinessPublicKeyRequest
 from .set_business_public_key_response import SetBusinessPublicKeyResponse
 from .success_resp import SuccessResp
+from .success_response import SuccessResponse
 from .template import Template
 from .template_category import TemplateCategory
 from .template_component import TemplateComponent
@@ -120,6 +147,10 @@ from .update_business_profile_request_messaging_product import (
     UpdateBusinessProfileRequestMessagingProduct,
 )
 from .update_business_profile_response import UpdateBusinessProfileResponse
+from .update_group_settings_request import UpdateGroupSettingsRequest
+from .update_group_settings_request_messaging_product import (
+    UpdateGroupSettingsRequestMessagingProduct,
+)
 from .upload import Upload
 from .upload_handle import UploadHandle
 from .upload_messaging_product import UploadMessagingProduct
@@ -158,6 +189,10 @@ __all__ = (
     "ConversationalAutomation",
     "ConversationalAutomationRequest",
     "ConversationalAutomationResponse",
+    "CreateGroupRequest",
+    "CreateGroupRequestJoinApprovalMode",
+    "CreateGroupRequestMessagingProduct",
+    "CreateGroupResponse",
     "CreateTemplate",
     "Currency",
     "DateTime",
@@ -170,8 +205,12 @@ __all__ = (
     "DestinationRequestHeaders",
     "EnableRequest",
     "ErrorResp",
+    "FailedJoinRequest",
+    "FailedParticipant",
     "FailedUser",
     "FooterObject",
+    "GetActiveGroupsData",
+    "GetActiveGroupsResponse",
     "GetAllMultiWebhooksResp",
     "GetBlockedUsersDataItem",
     "GetBlockedUsersResponse",
@@ -179,7 +218,14 @@ __all__ = (
     "GetBusinessPublicKeyResponse",
     "GetConversationalAutomationResponse",
     "GetHealthStatusResponse",
+    "GetJoinRequestsResponse",
     "GetMessageTemplateLibraryResponse",
+    "GroupError",
+    "GroupInfo",
+    "GroupPaging",
+    "GroupPagingCursors",
+    "GroupParticipant",
+    "GroupSummary",
     "HeaderObject",
     "HeaderObjectType",
     "HealthEntity",
@@ -187,6 +233,13 @@ __all__ = (
     "HealthStatus",
     "InteractiveObject",
     "InteractiveObjectType",
+    "InviteLinkRequest",
+    "InviteLinkRequestMessagingProduct",
+    "InviteLinkResponse",
+    "JoinRequest",
+    "JoinRequestsRequest",
+    "JoinRequestsRequestMessagingProduct",
+    "JoinRequestsResponse",
     "LanguageObject",
     "LibraryButtonInput",
     "LibraryButtonInputUrl",
@@ -204,6 +257,10 @@ __all__ = (
     "PagingCursors",
     "PagingInfo",
     "PagingInfoCursors",
+    "ParticipantRequest",
+    "ParticipantsRequest",
+    "ParticipantsRequestMessagingProduct",
+    "ParticipantsResponse",
     "PinObject",
     "PinObjectType",
     "ReactionMessage",
@@ -217,6 +274,7 @@ __all__ = (
     "SetBusinessPublicKeyRequest",
     "SetBusinessPublicKeyResponse",
     "SuccessResp",
+    "SuccessResponse",
     "Template",
     "TemplateCategory",
     "TemplateComponent",
@@ -244,6 +302,8 @@ __all__ = (
     "UpdateBusinessProfileRequest",
     "UpdateBusinessProfileRequestMessagingProduct",
     "UpdateBusinessProfileResponse",
+    "UpdateGroupSettingsRequest",
+    "UpdateGroupSettingsRequestMessagingProduct",
     "Upload",
     "UploadHandle",
     "UploadMessagingProduct",
