@@ -39,6 +39,7 @@ from d360.cli.common import (
     fail,
 )
 from d360.cli.contract import add_contract_command
+from d360.cli.groups import add_groups_commands
 from d360.cli.health import add_health_command
 from d360.cli.media import add_media_commands
 from d360.cli.profile import add_profile_commands
@@ -70,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_health_command(commands)
     add_block_commands(commands)
     add_profile_commands(commands)
+    add_groups_commands(commands)
     add_sandbox_command(commands)
     add_webhook_commands(commands)
     add_contract_command(commands)

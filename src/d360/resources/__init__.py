@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from d360.resources.automation import AsyncAutomation, Automation, Command, ConversationalAutomation
     from d360.resources.block_users import AsyncBlockUsers, BlockedUser, BlockResult, BlockUsers
     from d360.resources.encryption import AsyncEncryption, BusinessPublicKey, Encryption
+    from d360.resources.groups import AsyncGroups, CreatedGroup, Group, Groups, GroupSummary, JoinRequest
     from d360.resources.health import Health, HealthEntity
     from d360.resources.profile import AsyncProfile, BusinessProfile, Profile
     from d360.resources.templates import AsyncTemplates, LibraryTemplate, Template, Templates
@@ -39,11 +40,14 @@ _MODULES = {
     "Encryption": "encryption", "AsyncEncryption": "encryption", "BusinessPublicKey": "encryption",
     "WebhookDestinations": "webhook_destinations", "AsyncWebhookDestinations": "webhook_destinations",
     "Destination": "webhook_destinations", "MultiWebhook": "webhook_destinations",
+    "Groups": "groups", "AsyncGroups": "groups", "CreatedGroup": "groups", "Group": "groups",
+    "GroupSummary": "groups", "JoinRequest": "groups",
 }  # fmt: skip
 __all__ = [
     "AsyncAutomation",
     "AsyncBlockUsers",
     "AsyncEncryption",
+    "AsyncGroups",
     "AsyncProfile",
     "AsyncTemplates",
     "AsyncWebhookDestinations",
@@ -55,10 +59,15 @@ __all__ = [
     "BusinessPublicKey",
     "Command",
     "ConversationalAutomation",
+    "CreatedGroup",
     "Destination",
     "Encryption",
+    "Group",
+    "GroupSummary",
+    "Groups",
     "Health",
     "HealthEntity",
+    "JoinRequest",
     "LibraryTemplate",
     "MultiWebhook",
     "Profile",

@@ -41,6 +41,7 @@ from d360.numbers import read_int
 from d360.sandbox.automation import AutomationEndpoints, AutomationStore
 from d360.sandbox.block_users import BlockList, BlockUserEndpoints
 from d360.sandbox.encryption import EncryptionEndpoints, EncryptionKey
+from d360.sandbox.groups import GroupEndpoints, GroupStore
 from d360.sandbox.health import HealthEndpoints, HealthState
 from d360.sandbox.media import DEFAULT_KEEP as DEFAULT_MEDIA_KEEP
 from d360.sandbox.media import DEFAULT_KEEP_BYTES as DEFAULT_MEDIA_KEEP_BYTES
@@ -262,6 +263,10 @@ class Sandbox:
         """The extra webhooks (/multi_webhook): `enabled`, `destinations()`, `max_destinations` (3). Kept only:
         the sandbox delivers to its main webhook URL."""
         self._destination_endpoints = DestinationEndpoints(self.webhook_destinations, self._authorized, _read_body)
+        self.groups = GroupStore()
+        """The number's groups (/groups): `group(id)`, `participants(id)`, `request_to_join(id, number)`,
+        `max_participants` (8); a message to a group id of its own form that it does not hold is refused."""
+        self._group_endpoints = GroupEndpoints(self.groups, self.webhooks, self._authorized, _read_body)
         self.app = self._build_app()
 
     def received(self) -> list[ReceivedMessage]:
@@ -283,8 +288,8 @@ class Sandbox:
         (`accepted_count` 0), the faults it was given (their dice re-seeded, the rate limit's window empty),
         the webhook URL, secret and headers it was given (no pending delivery, stats zeroed), no media or
         upload sessions, only the templates it starts with, a healthy number, an empty block list, the
-        first business profile, no conversational automation, no business public key and no extra webhook
-        destinations. Safe from any thread while it serves; `d360_sandbox` calls it around each test.
+        first business profile, no conversational automation, no business public key, no extra webhook
+        destinations and no groups. Safe from any thread while it serves; `d360_sandbox` calls it around each test.
 
         Whatever the sandbox comes to hold must be emptied here, so that one call empties it all.
         """
@@ -302,6 +307,7 @@ class Sandbox:
         self.automation.reset()
         self.encryption.reset()
         self.webhook_destinations.reset()
+        self.groups.reset()
 
     def _fresh_webhook_settings(self) -> WebhookSettings:
         """A copy of the webhook settings the sandbox was made with, for its sender to change at will."""
@@ -338,6 +344,7 @@ class Sandbox:
                 *self._automation_endpoints.routes(),
                 *self._encryption_endpoints.routes(),
                 *self._destination_endpoints.routes(),
+                *self._group_endpoints.routes(),
                 *self._template_endpoints.routes(),  # before /{media_id}, which would take /message_template_library
                 Route("/{media_id}", self._media_by_id, methods=["GET", "DELETE"]),
             ]
@@ -407,7 +414,7 @@ class Sandbox:
         if problems:
             return JSONResponse({"error": f"invalid message: {problems[0]}"}, 400)
         body = with_cloud_api_defaults(body)
-        refusal = self.health.refusal() or self.blocked.refusal(body)
+        refusal = self.health.refusal() or self.blocked.refusal(body) or self.groups.refusal(body)
         if refusal is None and self.template_check:
             refusal = self.templates.refusal(body)
         if refusal is not None:
@@ -718,6 +725,7 @@ _FIXED_PATHS = {
     "conversational_automation": "GET, POST",
     "whatsapp_business_encryption": "GET, POST",
     "multi_webhook": "GET, POST, PUT, PATCH, DELETE",
+    "groups": "GET, POST",
 }
 """The one-segment paths of the other routes, with the methods they take: `/{media_id}` would otherwise take
 them for media ids when asked with another method."""
