@@ -231,7 +231,7 @@ def test_approving_a_join_request_into_a_full_group_fails_that_request(served: s
     assert result.errors == ((131201, "Request partially succeeded"),)
 
 
-def test_an_unknown_or_deleted_group_is_refused_as_meta_answers(served: sandbox.RunningSandbox) -> None:
+def test_an_unknown_or_deleted_group_is_not_found_with_metas_code(served: sandbox.RunningSandbox) -> None:
     with client(served) as blocking:
         group_id = blocking.groups.create(subject="Short-lived").id or ""
         blocking.groups.delete(group_id)
@@ -244,7 +244,7 @@ def test_an_unknown_or_deleted_group_is_refused_as_meta_answers(served: sandbox.
             lambda: list(blocking.groups.join_requests(group_id)),
             lambda: blocking.groups.get("unknown-group"),
         ):
-            with pytest.raises(d360.BadRequestError) as refused:
+            with pytest.raises(d360.NotFoundError) as refused:
                 call()
             assert refused.value.code == sandbox.groups.UNKNOWN_GROUP_CODE == 131041
 

@@ -42,6 +42,9 @@ from .destination_request import DestinationRequest
 from .destination_request_headers import DestinationRequestHeaders
 from .enable_request import EnableRequest
 from .error_resp import ErrorResp
+from .error_response import ErrorResponse
+from .error_response_error_type_1 import ErrorResponseErrorType1
+from .error_response_error_type_1_error_data import ErrorResponseErrorType1ErrorData
 from .failed_join_request import FailedJoinRequest
 from .failed_participant import FailedParticipant
 from .failed_user import FailedUser
@@ -205,6 +208,9 @@ __all__ = (
     "DestinationRequestHeaders",
     "EnableRequest",
     "ErrorResp",
+    "ErrorResponse",
+    "ErrorResponseErrorType1",
+    "ErrorResponseErrorType1ErrorData",
     "FailedJoinRequest",
     "FailedParticipant",
     "FailedUser",

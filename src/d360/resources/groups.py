@@ -52,7 +52,8 @@ MAX_PAGE_SIZE = 1024
 MAX_PAGES = 10_000
 """A listing that has not ended after this many pages is upstream looping: stopped with an error."""
 UNKNOWN_GROUP_CODE = 131041
-"""Meta's Groups API error codes: "Group unknown" (400), a group that does not exist or the business left."""
+"""Meta's Groups API error codes: "Group unknown", a group that does not exist or the business left. Meta's
+table gives it HTTP 400, the effective spec 404 (d360's reading): check `error.code`, which both carry."""
 PARTICIPANT_OVERLIMIT_CODE = 131204
 """Meta's Groups API error codes: "Participant overlimit" (400), the group would hold more than it may."""
 

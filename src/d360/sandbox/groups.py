@@ -4,7 +4,8 @@ their webhooks, and the refusal of a message to a group the sandbox deleted or n
 Each group keeps its subject, description, join approval mode, participants (at most `max_participants`, 8
 besides the business, as 360dialog's Groups page says), invite link and open join requests. Bodies are checked
 against the effective spec (`groups.*Request`) and refused with 400 and `{error}`; the rest answers as Meta's
-Groups API error codes say: an unknown group is 400 with 131041, adding past the limit 400 with 131204, a
+Groups API error codes say: an unknown group is 131041 (with 404: Meta's table says 400, the effective spec
+d360's reading of 360dialog), adding past the limit 400 with 131204, a
 participant or join request that is not there fails on its own (in `failed_*`, 131212 or 131213 for the one,
 the request's `errors` holding 131201, a partial success). Creating, deleting, changing the settings, and
 participants joining or leaving post Meta's `group_lifecycle_update`, `group_settings_update` and
@@ -99,7 +100,8 @@ class Refused(Exception):
 
 
 def unknown_group(group_id: str) -> Refused:
-    return Refused(400, cloud_error(UNKNOWN_GROUP_CODE, "Group unknown", f"no group {group_id} on this number"))
+    """Meta's error for a group it does not know (131041), with 404 as d360 reads it (Meta's table says 400)."""
+    return Refused(404, cloud_error(UNKNOWN_GROUP_CODE, "Group unknown", f"no group {group_id} on this number"))
 
 
 def _new_link() -> str:
@@ -280,7 +282,7 @@ class GroupStore:
         with self._lock:
             if to in self._groups:
                 return None
-        return unknown_group(to).body
+        return unknown_group(to).body  # answered with 400, as every refused message is
 
 
 def group_change(field: str, item: Mapping[str, Any]) -> dict[str, Any]:
@@ -491,10 +493,10 @@ class GroupEndpoints:
     def _window(query: Mapping[str, str]) -> tuple[int | None, int]:
         """Where the page starts (None: a cursor this sandbox never gave, past every page) and its size."""
         limit = read_int(query.get("limit", str(DEFAULT_PAGE_SIZE)), max_digits=QUERY_DIGITS)
-        if limit is None or limit < 1:
-            raise Refused(400, {"error": "limit must be a whole number, 1 or more"})
+        if limit is None or not 1 <= limit <= MAX_PAGE_SIZE:
+            raise Refused(400, {"error": f"limit must be a whole number from 1 to {MAX_PAGE_SIZE}"})
         after = query.get("after") or None
-        return (_cursor_offset(after) if after is not None else 0), min(limit, MAX_PAGE_SIZE)
+        return (_cursor_offset(after) if after is not None else 0), limit
 
     @staticmethod
     def _paging(query: Mapping[str, str], url: str, start: int, count: int, more: bool) -> dict[str, Any]:

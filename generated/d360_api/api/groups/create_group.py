@@ -7,7 +7,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.create_group_request import CreateGroupRequest
 from ...models.create_group_response import CreateGroupResponse
-from ...models.error_resp import ErrorResp
+from ...models.error_response import ErrorResponse
 from ...types import Response
 
 
@@ -32,19 +32,19 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> CreateGroupResponse | ErrorResp | None:
+) -> CreateGroupResponse | ErrorResponse | None:
     if response.status_code == 200:
         response_200 = CreateGroupResponse.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = ErrorResp.from_dict(response.json())
+        response_400 = ErrorResponse.from_dict(response.json())
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorResp.from_dict(response.json())
+        response_401 = ErrorResponse.from_dict(response.json())
 
         return response_401
 
@@ -56,7 +56,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[CreateGroupResponse | ErrorResp]:
+) -> Response[CreateGroupResponse | ErrorResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -69,7 +69,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: CreateGroupRequest,
-) -> Response[CreateGroupResponse | ErrorResp]:
+) -> Response[CreateGroupResponse | ErrorResponse]:
     """Create Group
 
      Create a new WhatsApp group with specified subject, description, and join approval mode.
@@ -83,7 +83,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CreateGroupResponse | ErrorResp]
+        Response[CreateGroupResponse | ErrorResponse]
     """
 
     kwargs = _get_kwargs(
@@ -101,7 +101,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: CreateGroupRequest,
-) -> CreateGroupResponse | ErrorResp | None:
+) -> CreateGroupResponse | ErrorResponse | None:
     """Create Group
 
      Create a new WhatsApp group with specified subject, description, and join approval mode.
@@ -115,7 +115,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CreateGroupResponse | ErrorResp
+        CreateGroupResponse | ErrorResponse
     """
 
     return sync_detailed(
@@ -128,7 +128,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: CreateGroupRequest,
-) -> Response[CreateGroupResponse | ErrorResp]:
+) -> Response[CreateGroupResponse | ErrorResponse]:
     """Create Group
 
      Create a new WhatsApp group with specified subject, description, and join approval mode.
@@ -142,7 +142,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CreateGroupResponse | ErrorResp]
+        Response[CreateGroupResponse | ErrorResponse]
     """
 
     kwargs = _get_kwargs(
@@ -158,7 +158,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: CreateGroupRequest,
-) -> CreateGroupResponse | ErrorResp | None:
+) -> CreateGroupResponse | ErrorResponse | None:
     """Create Group
 
      Create a new WhatsApp group with specified subject, description, and join approval mode.
@@ -172,7 +172,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CreateGroupResponse | ErrorResp
+        CreateGroupResponse | ErrorResponse
     """
 
     return (

@@ -5,7 +5,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.error_resp import ErrorResp
+from ...models.error_response import ErrorResponse
 from ...models.get_active_groups_response import GetActiveGroupsResponse
 from ...types import UNSET, Response, Unset
 
@@ -38,19 +38,19 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorResp | GetActiveGroupsResponse | None:
+) -> ErrorResponse | GetActiveGroupsResponse | None:
     if response.status_code == 200:
         response_200 = GetActiveGroupsResponse.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = ErrorResp.from_dict(response.json())
+        response_400 = ErrorResponse.from_dict(response.json())
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorResp.from_dict(response.json())
+        response_401 = ErrorResponse.from_dict(response.json())
 
         return response_401
 
@@ -62,7 +62,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorResp | GetActiveGroupsResponse]:
+) -> Response[ErrorResponse | GetActiveGroupsResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -77,7 +77,7 @@ def sync_detailed(
     limit: int | Unset = UNSET,
     after: str | Unset = UNSET,
     before: str | Unset = UNSET,
-) -> Response[ErrorResp | GetActiveGroupsResponse]:
+) -> Response[ErrorResponse | GetActiveGroupsResponse]:
     """Get Active Groups
 
      Retrieve list of active groups for a business phone number with pagination support.
@@ -92,7 +92,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResp | GetActiveGroupsResponse]
+        Response[ErrorResponse | GetActiveGroupsResponse]
     """
 
     kwargs = _get_kwargs(
@@ -114,7 +114,7 @@ def sync(
     limit: int | Unset = UNSET,
     after: str | Unset = UNSET,
     before: str | Unset = UNSET,
-) -> ErrorResp | GetActiveGroupsResponse | None:
+) -> ErrorResponse | GetActiveGroupsResponse | None:
     """Get Active Groups
 
      Retrieve list of active groups for a business phone number with pagination support.
@@ -129,7 +129,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResp | GetActiveGroupsResponse
+        ErrorResponse | GetActiveGroupsResponse
     """
 
     return sync_detailed(
@@ -146,7 +146,7 @@ async def asyncio_detailed(
     limit: int | Unset = UNSET,
     after: str | Unset = UNSET,
     before: str | Unset = UNSET,
-) -> Response[ErrorResp | GetActiveGroupsResponse]:
+) -> Response[ErrorResponse | GetActiveGroupsResponse]:
     """Get Active Groups
 
      Retrieve list of active groups for a business phone number with pagination support.
@@ -161,7 +161,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResp | GetActiveGroupsResponse]
+        Response[ErrorResponse | GetActiveGroupsResponse]
     """
 
     kwargs = _get_kwargs(
@@ -181,7 +181,7 @@ async def asyncio(
     limit: int | Unset = UNSET,
     after: str | Unset = UNSET,
     before: str | Unset = UNSET,
-) -> ErrorResp | GetActiveGroupsResponse | None:
+) -> ErrorResponse | GetActiveGroupsResponse | None:
     """Get Active Groups
 
      Retrieve list of active groups for a business phone number with pagination support.
@@ -196,7 +196,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResp | GetActiveGroupsResponse
+        ErrorResponse | GetActiveGroupsResponse
     """
 
     return (

@@ -6,7 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.error_resp import ErrorResp
+from ...models.error_response import ErrorResponse
 from ...models.get_join_requests_response import GetJoinRequestsResponse
 from ...types import Response
 
@@ -27,21 +27,26 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorResp | GetJoinRequestsResponse | None:
+) -> ErrorResponse | GetJoinRequestsResponse | None:
     if response.status_code == 200:
         response_200 = GetJoinRequestsResponse.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = ErrorResp.from_dict(response.json())
+        response_400 = ErrorResponse.from_dict(response.json())
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorResp.from_dict(response.json())
+        response_401 = ErrorResponse.from_dict(response.json())
 
         return response_401
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+        return response_404
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -51,7 +56,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorResp | GetJoinRequestsResponse]:
+) -> Response[ErrorResponse | GetJoinRequestsResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -64,7 +69,7 @@ def sync_detailed(
     group_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ErrorResp | GetJoinRequestsResponse]:
+) -> Response[ErrorResponse | GetJoinRequestsResponse]:
     """Get Join Requests
 
      The open join requests of a group whose join_approval_mode is approval_required.
@@ -77,7 +82,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResp | GetJoinRequestsResponse]
+        Response[ErrorResponse | GetJoinRequestsResponse]
     """
 
     kwargs = _get_kwargs(
@@ -95,7 +100,7 @@ def sync(
     group_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> ErrorResp | GetJoinRequestsResponse | None:
+) -> ErrorResponse | GetJoinRequestsResponse | None:
     """Get Join Requests
 
      The open join requests of a group whose join_approval_mode is approval_required.
@@ -108,7 +113,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResp | GetJoinRequestsResponse
+        ErrorResponse | GetJoinRequestsResponse
     """
 
     return sync_detailed(
@@ -121,7 +126,7 @@ async def asyncio_detailed(
     group_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ErrorResp | GetJoinRequestsResponse]:
+) -> Response[ErrorResponse | GetJoinRequestsResponse]:
     """Get Join Requests
 
      The open join requests of a group whose join_approval_mode is approval_required.
@@ -134,7 +139,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResp | GetJoinRequestsResponse]
+        Response[ErrorResponse | GetJoinRequestsResponse]
     """
 
     kwargs = _get_kwargs(
@@ -150,7 +155,7 @@ async def asyncio(
     group_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> ErrorResp | GetJoinRequestsResponse | None:
+) -> ErrorResponse | GetJoinRequestsResponse | None:
     """Get Join Requests
 
      The open join requests of a group whose join_approval_mode is approval_required.
@@ -163,7 +168,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResp | GetJoinRequestsResponse
+        ErrorResponse | GetJoinRequestsResponse
     """
 
     return (

@@ -6,7 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.error_resp import ErrorResp
+from ...models.error_response import ErrorResponse
 from ...models.participants_request import ParticipantsRequest
 from ...models.participants_response import ParticipantsResponse
 from ...types import Response
@@ -36,21 +36,26 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorResp | ParticipantsResponse | None:
+) -> ErrorResponse | ParticipantsResponse | None:
     if response.status_code == 200:
         response_200 = ParticipantsResponse.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = ErrorResp.from_dict(response.json())
+        response_400 = ErrorResponse.from_dict(response.json())
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorResp.from_dict(response.json())
+        response_401 = ErrorResponse.from_dict(response.json())
 
         return response_401
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+        return response_404
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -60,7 +65,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorResp | ParticipantsResponse]:
+) -> Response[ErrorResponse | ParticipantsResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -74,7 +79,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ParticipantsRequest,
-) -> Response[ErrorResp | ParticipantsResponse]:
+) -> Response[ErrorResponse | ParticipantsResponse]:
     """Remove Group Participants
 
      Remove participants from the group (1 to 8 per request).
@@ -88,7 +93,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResp | ParticipantsResponse]
+        Response[ErrorResponse | ParticipantsResponse]
     """
 
     kwargs = _get_kwargs(
@@ -108,7 +113,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: ParticipantsRequest,
-) -> ErrorResp | ParticipantsResponse | None:
+) -> ErrorResponse | ParticipantsResponse | None:
     """Remove Group Participants
 
      Remove participants from the group (1 to 8 per request).
@@ -122,7 +127,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResp | ParticipantsResponse
+        ErrorResponse | ParticipantsResponse
     """
 
     return sync_detailed(
@@ -137,7 +142,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: ParticipantsRequest,
-) -> Response[ErrorResp | ParticipantsResponse]:
+) -> Response[ErrorResponse | ParticipantsResponse]:
     """Remove Group Participants
 
      Remove participants from the group (1 to 8 per request).
@@ -151,7 +156,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResp | ParticipantsResponse]
+        Response[ErrorResponse | ParticipantsResponse]
     """
 
     kwargs = _get_kwargs(
@@ -169,7 +174,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: ParticipantsRequest,
-) -> ErrorResp | ParticipantsResponse | None:
+) -> ErrorResponse | ParticipantsResponse | None:
     """Remove Group Participants
 
      Remove participants from the group (1 to 8 per request).
@@ -183,7 +188,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResp | ParticipantsResponse
+        ErrorResponse | ParticipantsResponse
     """
 
     return (
