@@ -22,6 +22,7 @@ from d360.resources.groups import (
     InviteLink,
     JoinRequestsResult,
     ParticipantsResult,
+    jpeg_size,
     participant_numbers,
 )
 from d360.sandbox.groups import SANDBOX_GROUP_ID_START
@@ -34,6 +35,15 @@ from tests.test_cli import D360
 
 ANNA, BEN = "4915112345678", "4915187654321"
 NUMBERS = [f"49151000000{n:02d}" for n in range(10)]
+
+
+def jpeg(width: int, height: int, *, progressive: bool = False) -> bytes:
+    """The head of a JPEG as a camera writes it (JFIF, a quantisation table, the frame header), then an end."""
+    jfif = b"\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    table = b"\xff\xdb\x00\x43\x00" + bytes(range(64))
+    frame = b"\xff" + (b"\xc2" if progressive else b"\xc0") + b"\x00\x11\x08"
+    frame += height.to_bytes(2, "big") + width.to_bytes(2, "big") + b"\x03\x01\x22\x00\x02\x11\x01\x03\x11\x01"
+    return b"\xff\xd8" + jfif + table + frame + b"\xff\xd9"
 
 
 @pytest.fixture(scope="module")
@@ -199,6 +209,65 @@ def test_validate_false_sends_the_text_limits_unchecked_and_the_sandbox_refuses_
         unchecked.groups.create(subject="x" * 129)
     assert "$.subject" in str(refused.value)
     assert len(served.sandbox.groups) == 0
+
+
+def test_a_groups_picture_is_checked_first_and_kept_by_the_sandbox(
+    served: sandbox.RunningSandbox, server: ScriptedServer, tmp_path: Any
+) -> None:
+    photo = jpeg(640, 640)
+    assert jpeg_size(photo) == (640, 640) and jpeg_size(jpeg(300, 200, progressive=True)) == (300, 200)
+    assert jpeg_size(b"\x89PNG\r\n\x1a\n") is None and jpeg_size(b"\xff\xd8\xff\xd9") is None
+    path = tmp_path / "logo.jpg"
+    path.write_bytes(photo)
+    with client(served) as blocking:
+        group_id = blocking.groups.create(subject="Pictured").id or ""
+        assert blocking.groups.set_photo(group_id, path) is True
+    assert served.sandbox.groups.photo(group_id) == photo
+
+    async def awaited() -> bool:
+        async with d360.AsyncClient(api_key=served.api_key, base_url=served.base_url) as awaiting:
+            return await awaiting.groups.set_photo(group_id, jpeg(192, 192))
+
+    assert asyncio.run(awaited()) is True and served.sandbox.groups.photo(group_id) == jpeg(192, 192)
+    for bad, expected in (
+        (jpeg(640, 480), "is 640x480 pixels; a group's picture must be square"),
+        (jpeg(100, 100), "is 100x100 pixels; at least 192x192"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(100), "is not a JPEG"),
+        (photo + bytes(5 * 1024 * 1024), "a group's picture is at most 5242880 (5 MB)"),
+        (tmp_path / "missing.jpg", "cannot read"),
+        (12, "must be JPEG bytes or a path, not int"),
+    ):
+
+        def refused(groups: Any, bad: Any = bad, expected: str = expected) -> Any:
+            try:
+                return groups.set_photo("g1", bad)
+            except d360.ValidationError as error:
+                assert expected in str(error.problems[0]), error.problems
+                raise
+
+        _each_client(server.base_url, refused)
+    assert server.requests == []
+
+
+def test_the_sandbox_refuses_a_picture_as_meta_does(served: sandbox.RunningSandbox) -> None:
+    with client(served, validate=False) as unchecked:
+        group_id = unchecked.groups.create(subject="Pictured").id or ""
+        for bad, code in ((jpeg(640, 480), 131209), (jpeg(100, 100), 131210)):
+            with pytest.raises(d360.BadRequestError) as refused:
+                unchecked.groups.set_photo(group_id, bad)
+            assert refused.value.code == code
+    assert served.sandbox.groups.photo(group_id) is None
+
+
+def test_the_picture_goes_as_metas_multipart_form(server: ScriptedServer) -> None:
+    server.script(Reply(200, {"success": True}))
+    with d360.Client(api_key="k", base_url=server.base_url) as blocking:
+        assert blocking.groups.set_photo("g1", jpeg(192, 192)) is True
+    [request] = server.requests
+    assert (request.method, request.path) == ("POST", "/groups/g1")
+    assert request.headers["Content-Type"].startswith("multipart/form-data; boundary=d360-")
+    assert b'name="messaging_product"\r\n\r\nwhatsapp\r\n' in request.body
+    assert b'name="file"; filename="photo.jpg"\r\nContent-Type: image/jpeg\r\n\r\n' + jpeg(192, 192) in request.body
 
 
 # The sandbox's state and errors.
@@ -437,7 +506,7 @@ def d360_groups(served: sandbox.RunningSandbox, *arguments: str) -> subprocess.C
                           timeout=60, check=False)  # fmt: skip
 
 
-def test_d360_groups_commands(served: sandbox.RunningSandbox) -> None:
+def test_d360_groups_commands(served: sandbox.RunningSandbox, tmp_path: Any) -> None:
     created = d360_groups(served, "create", "--subject", "Ops", "--approval", "approval_required")
     assert created.returncode == 0, created.stderr
     group_id = created.stdout.strip()
@@ -445,6 +514,11 @@ def test_d360_groups_commands(served: sandbox.RunningSandbox) -> None:
     listed = d360_groups(served, "list")
     assert listed.stdout.splitlines() == [f"{group_id}  Ops", "1 group"]
     assert d360_groups(served, "update", group_id, "--description", "Night shift").returncode == 0
+    picture = tmp_path / "logo.jpg"
+    picture.write_bytes(jpeg(400, 400))
+    pictured = d360_groups(served, "update", group_id, "--photo", str(picture))
+    assert (pictured.returncode, pictured.stdout.strip()) == (0, "group updated: photo")
+    assert served.sandbox.groups.photo(group_id) == jpeg(400, 400)
     got = json.loads(d360_groups(served, "get", group_id, "--json").stdout)
     assert (got["group"]["subject"], got["group"]["description"]) == ("Ops", "Night shift")
     link = d360_groups(served, "invite-link", group_id).stdout.strip()
@@ -464,11 +538,16 @@ def test_d360_groups_commands(served: sandbox.RunningSandbox) -> None:
     assert d360_groups(served, "list").stdout.strip() == "no groups"
 
 
-def test_d360_groups_exit_codes_for_bad_input_and_an_unknown_group(served: sandbox.RunningSandbox) -> None:
+def test_d360_groups_exit_codes_for_bad_input_and_an_unknown_group(
+    served: sandbox.RunningSandbox, tmp_path: Any
+) -> None:
     bad = d360_groups(served, "create", "--subject", "x" * 129)
     assert bad.returncode == 2 and "$.subject: has 129 characters" in bad.stderr
     nothing = d360_groups(served, "update", "g1")
     assert nothing.returncode == 2 and "nothing to change" in nothing.stderr
+    (tmp_path / "wide.jpg").write_bytes(jpeg(400, 300))
+    wide = d360_groups(served, "update", "g1", "--subject", "New", "--photo", str(tmp_path / "wide.jpg"))
+    assert wide.returncode == 2 and "must be square" in wide.stderr
     unknown = d360_groups(served, "get", "unknown-group")
     assert unknown.returncode == 1 and "131041" in unknown.stderr
     assert len(served.sandbox.groups) == 0

@@ -150,6 +150,10 @@ from .update_business_profile_request_messaging_product import (
     UpdateBusinessProfileRequestMessagingProduct,
 )
 from .update_business_profile_response import UpdateBusinessProfileResponse
+from .update_group_photo_request import UpdateGroupPhotoRequest
+from .update_group_photo_request_messaging_product import (
+    UpdateGroupPhotoRequestMessagingProduct,
+)
 from .update_group_settings_request import UpdateGroupSettingsRequest
 from .update_group_settings_request_messaging_product import (
     UpdateGroupSettingsRequestMessagingProduct,
@@ -308,6 +312,8 @@ __all__ = (
     "UpdateBusinessProfileRequest",
     "UpdateBusinessProfileRequestMessagingProduct",
     "UpdateBusinessProfileResponse",
+    "UpdateGroupPhotoRequest",
+    "UpdateGroupPhotoRequestMessagingProduct",
     "UpdateGroupSettingsRequest",
     "UpdateGroupSettingsRequestMessagingProduct",
     "Upload",

@@ -30,10 +30,13 @@ def add_groups_commands(commands: Commands) -> None:
     get.add_argument("group_id", metavar="GROUP_ID")
     get.set_defaults(handler=run_get)
 
-    update = add_action(actions, shared, "update", "change the subject or the description (checked first)")
+    update = add_action(actions, shared, "update", "change the subject, the description or the picture (checked first)")
     update.add_argument("group_id", metavar="GROUP_ID")
     update.add_argument("--subject", metavar="TEXT", help="1-128 characters")
     update.add_argument("--description", metavar="TEXT", help="at most 2048 characters")
+    update.add_argument(
+        "--photo", metavar="FILE", help="the group's picture: a square JPEG, 192x192 or more, 5 MB at most"
+    )
     update.set_defaults(handler=run_update)
 
     delete = add_action(actions, shared, "delete", "delete the group; every participant is removed")
@@ -109,11 +112,25 @@ def run_get(arguments: argparse.Namespace) -> int:
 
 
 def run_update(arguments: argparse.Namespace) -> int:
-    if arguments.subject is None and arguments.description is None:
-        raise UsageError("nothing to change: give --subject or --description")
+    changed = [name for name in ("subject", "description", "photo") if getattr(arguments, name) is not None]
+    if not changed:
+        raise UsageError("nothing to change: give --subject, --description or --photo")
+    if arguments.photo is not None:
+        from d360.resources.groups import photo_bytes, photo_problems, update_request
+
+        # Both checked before either is sent: a bad picture costs no change of the subject, nor the reverse.
+        photo = photo_bytes(arguments.photo)
+        if problems := photo_problems(photo):
+            from d360.errors import ValidationError
+
+            raise ValidationError(problems, subject="group photo")
+        if arguments.subject is not None or arguments.description is not None:
+            update_request(arguments.group_id, arguments.subject, arguments.description)
     with make_client(arguments) as client:
-        client.groups.update(arguments.group_id, subject=arguments.subject, description=arguments.description)
-    changed = [name for name in ("subject", "description") if getattr(arguments, name) is not None]
+        if arguments.subject is not None or arguments.description is not None:
+            client.groups.update(arguments.group_id, subject=arguments.subject, description=arguments.description)
+        if arguments.photo is not None:
+            client.groups.set_photo(arguments.group_id, photo)
     if arguments.json:
         say_json({"ok": True, "changed": changed})
     else:

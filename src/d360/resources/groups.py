@@ -6,13 +6,15 @@ and join requests.
     for group in client.groups.list():                   # every page, each fetched when it is needed
         print(group.id, group.subject)
     client.groups.update(created.id, subject="Order 4711 (delivered)")
+    client.groups.set_photo(created.id, "logo.jpg")     # a square JPEG, 192x192 or more
     client.groups.delete(created.id)
 
 Written once: each operation is a function returning a `Request`, and `GroupsResource` hands them to a
 runner; `Groups` (on `Client`) and `AsyncGroups` (on `AsyncClient`) differ only in their runner. Checked
 before anything is sent, as Meta's spec v23.0 and 360dialog's Groups page document: a subject of 1-128
 characters, a description of at most 2048, a join approval mode of `approval_required` or `auto_approve`,
-1-8 participants per request (a group holds at most 8), each a phone number of 8-15 digits.
+1-8 participants per request (a group holds at most 8), each a phone number of 8-15 digits, a picture that
+is a square JPEG of 192x192 pixels or more and at most 5 MB (sent as Meta's multipart form).
 
 Wire shapes: upstream's page shows the listing `{data: {groups: [{id, subject, created_at}]}, paging}` (a
 string `created_at` at Meta: both read), a group's information (`GroupInfo`), and the create's answer as
@@ -24,6 +26,8 @@ upstream's page is cut before them). A participant is the webhooks' `GroupPartic
 from __future__ import annotations
 
 import json
+import os
+import secrets
 from collections.abc import AsyncIterator, Coroutine, Iterable, Iterator, Mapping
 from typing import Any, Generic, TypeVar, cast
 from urllib.parse import quote
@@ -51,6 +55,10 @@ DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 1024
 MAX_PAGES = 10_000
 """A listing that has not ended after this many pages is upstream looping: stopped with an error."""
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+"""A group's profile picture: a JPEG of at most 5 MB (Meta's spec v23.0, updateGroupSettings)."""
+MIN_PHOTO_SIDE = 192
+"""... square, at least 192 pixels a side (Meta's spec; Meta's error codes 131209 and 131210)."""
 UNKNOWN_GROUP_CODE = 131041
 """Meta's Groups API error codes: "Group unknown", a group that does not exist or the business left. Meta's
 table gives it HTTP 400, the effective spec 404 (d360's reading): check `error.code`, which both carry."""
@@ -405,6 +413,92 @@ def delete_request(group_id: str) -> Request[bool]:
     return Request("DELETE", group_path(group_id), _parse_success, idempotent=True)
 
 
+def jpeg_size(data: bytes) -> tuple[int, int] | None:
+    """A JPEG's (width, height) from its frame header, or None for bytes that are not a JPEG with one."""
+    if not data.startswith(b"\xff\xd8"):
+        return None
+    at = 2
+    while at + 4 <= len(data):
+        if data[at] != 0xFF:
+            return None
+        marker = data[at + 1]
+        if marker == 0xFF:  # fill bytes before a marker
+            at += 1
+            continue
+        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:  # markers without a length
+            at += 2
+            continue
+        length = int.from_bytes(data[at + 2 : at + 4], "big")
+        # A start of frame (SOF0-SOF15, but DHT C4, JPG C8 and DAC CC are not frames) holds the size.
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            if at + 9 > len(data):
+                return None
+            height = int.from_bytes(data[at + 5 : at + 7], "big")
+            width = int.from_bytes(data[at + 7 : at + 9], "big")
+            return width, height
+        if marker in (0xD9, 0xDA) or length < 2:  # the end, or the image data, before any frame header
+            return None
+        at += 2 + length
+    return None
+
+
+def photo_problems(data: bytes) -> list[Problem]:
+    """What keeps `data` from being a group's profile picture: a JPEG of at most 5 MB, square, 192 px or more."""
+    if len(data) > MAX_PHOTO_BYTES:
+        return [Problem("$.file", f"is {len(data)} bytes; a group's picture is at most {MAX_PHOTO_BYTES} (5 MB)")]
+    size = jpeg_size(data)
+    if size is None:
+        return [Problem("$.file", "is not a JPEG (a group's picture must be one)")]
+    width, height = size
+    if width != height:
+        return [Problem("$.file", f"is {width}x{height} pixels; a group's picture must be square")]
+    if width < MIN_PHOTO_SIDE:
+        return [Problem("$.file", f"is {width}x{height} pixels; at least {MIN_PHOTO_SIDE}x{MIN_PHOTO_SIDE}")]
+    return []
+
+
+def photo_bytes(photo: bytes | str | os.PathLike[str]) -> bytes:
+    """The picture's bytes: given, or read from a path (refused unread past 5 MB)."""
+    if isinstance(photo, bytes | bytearray | memoryview):
+        return bytes(photo)
+    if isinstance(photo, str | os.PathLike):
+        path = os.fspath(photo)
+        try:
+            size = os.path.getsize(path)
+            if size > MAX_PHOTO_BYTES:
+                _refuse(
+                    [Problem("$.file", f"{path!r} is {size} bytes; a group's picture is at most 5 MB")], "group photo"
+                )
+            with open(path, "rb") as file:
+                return file.read()
+        except OSError as exc:
+            _refuse([Problem("$.file", f"cannot read {path!r}: {exc.strerror or exc}")], "group photo")
+    _refuse([Problem("$.file", f"must be JPEG bytes or a path, not {type(photo).__name__}")], "group photo")
+    raise AssertionError("unreachable")  # pragma: no cover - _refuse raised
+
+
+def photo_request(group_id: str, photo: bytes | str | os.PathLike[str], *, validate: bool = True) -> Request[bool]:
+    """POST /groups/{group_id} as a form carrying the picture (Meta's multipart form). Safe to repeat."""
+    path = group_path(group_id)
+    data = photo_bytes(photo)
+    if validate:
+        _refuse(photo_problems(data), "group photo")
+    boundary = f"d360-{secrets.token_hex(16)}"
+    content = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="messaging_product"\r\n\r\nwhatsapp\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="photo.jpg"\r\n'
+            "Content-Type: image/jpeg\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    return Request(
+        "POST", path, _parse_success, body=content, idempotent=True,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )  # fmt: skip
+
+
 def invite_link_request(group_id: str, method: str = "GET") -> Request[Any]:
     """GET (read), POST (a new link; the old one stops working) or DELETE (revoke) the invite link."""
     path = group_path(group_id, "/invite_link")
@@ -561,6 +655,11 @@ class GroupsResource(Generic[ListT, GroupT, CreatedT, DoneT, LinkT, Participants
         """Change the subject or the description (or both), checked as `create` checks them."""
         request = update_request(group_id, subject, description, validate=self._runner.validates)
         return cast(DoneT, self._runner.run(request))
+
+    def set_photo(self, group_id: str, photo: bytes | str | os.PathLike[str]) -> DoneT:
+        """Set the group's profile picture: JPEG bytes or a path. Checked first: at most 5 MB, square, at
+        least 192x192 pixels (what upstream refuses with 131209 and 131210); nothing is sent otherwise."""
+        return cast(DoneT, self._runner.run(photo_request(group_id, photo, validate=self._runner.validates)))
 
     def delete(self, group_id: str) -> DoneT:
         """Delete the group; every participant is removed, the business too."""

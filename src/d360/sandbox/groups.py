@@ -1,15 +1,16 @@
 """The sandbox's groups: /groups and /groups/{group_id} with its invite link, participants and join requests,
 their webhooks, and the refusal of a message to a group the sandbox deleted or never made.
 
-Each group keeps its subject, description, join approval mode, participants (at most `max_participants`, 8
-besides the business, as 360dialog's Groups page says), invite link and open join requests. Bodies are checked
-against the effective spec (`groups.*Request`) and refused with 400 and `{error}`; the rest answers as Meta's
-Groups API error codes say: an unknown group is 131041 (with 404: Meta's table says 400, the effective spec
-d360's reading of 360dialog), adding past the limit 400 with 131204, a
-participant or join request that is not there fails on its own (in `failed_*`, 131212 or 131213 for the one,
-the request's `errors` holding 131201, a partial success). Creating, deleting, changing the settings, and
-participants joining or leaving post Meta's `group_lifecycle_update`, `group_settings_update` and
-`group_participant_update` webhooks to the sandbox's webhook URL, as `d360.webhooks` parses them.
+Each group keeps its subject, description, join approval mode, picture (a form, checked as Meta's spec and
+error codes say: a square JPEG of 192 pixels or more, 131209 and 131210 otherwise), participants (at most
+`max_participants`, 8 besides the business, as 360dialog's Groups page says), invite link and open join
+requests. Bodies are checked against the effective spec (`groups.*Request`) and refused with 400 and
+`{error}`; the rest answers as Meta's Groups API error codes say: an unknown group is 131041 (with 404, d360's
+reading: Meta's table says 400), adding past the limit 400 with 131204, a participant or join request that is
+not there fails on its own (in `failed_*`, 131212 or 131213 for the one, the request's `errors` holding
+131201, a partial success). Creating, deleting, changing the settings, and participants joining or leaving
+post Meta's `group_lifecycle_update`, `group_settings_update` and `group_participant_update` webhooks to the
+sandbox's webhook URL, as `d360.webhooks` parses them.
 
 A test makes a user ask to join through the invite link with `Sandbox.groups.request_to_join(group_id,
 number)`: a join request when the group needs approval, a participant otherwise. Group ids have the shape
@@ -37,8 +38,10 @@ from d360.resources.groups import (
     GROUPS_PATH,
     MAX_PAGE_SIZE,
     MAX_PARTICIPANTS,
+    MAX_PHOTO_BYTES,
     PARTICIPANT_OVERLIMIT_CODE,
     UNKNOWN_GROUP_CODE,
+    jpeg_size,
 )
 from d360.sandbox.templates import QUERY_DIGITS, _cursor, _cursor_offset, cloud_error
 from d360.validation import normalize_phone, schema_problems
@@ -60,6 +63,8 @@ MAX_GROUPS = 10_000
 GROUP_CREATE_LIMIT_CODE = 131211
 NOT_A_PARTICIPANT_CODE = 131212
 PARTIAL_SUCCESS_CODE = 131201
+PHOTO_NOT_SQUARE_CODE = 131209
+PHOTO_TOO_SMALL_CODE = 131210
 UNKNOWN_JOIN_REQUEST_CODE = 131213
 """Not on Meta's list as far as d360 read it: the sandbox's code for a join request id it does not hold."""
 INVITE_LINK_START = "https://chat.whatsapp.com/"
@@ -77,6 +82,7 @@ class StoredGroup:
     """wa_id -> the input it was added by, in the order they joined."""
     join_requests: dict[str, dict[str, Any]] = attrs.field(factory=dict)
     """join_request_id -> {join_request_id, wa_id, creation_timestamp}."""
+    photo: bytes | None = None
 
     def info(self, fields: list[str] | None) -> dict[str, Any]:
         whole: dict[str, Any] = {
@@ -177,6 +183,28 @@ class GroupStore:
                 group.subject = changes["subject"].strip()
             if isinstance(changes.get("description"), str):
                 group.description = changes["description"]
+
+    def set_photo(self, group_id: str, photo: bytes) -> None:
+        """Keep the group's picture; Refused as Meta refuses one not square (131209) or too small (131210)."""
+        size = jpeg_size(photo)
+        if size is None or len(photo) > MAX_PHOTO_BYTES:
+            raise Refused(400, {"error": f"the file must be a JPEG of at most {MAX_PHOTO_BYTES} bytes"})
+        width, height = size
+        if width != height:
+            raise Refused(400, cloud_error(
+                PHOTO_NOT_SQUARE_CODE, "Invalid Group Profile Picture Aspect Ratio", "Width and height must be equal."
+            ))  # fmt: skip
+        if width < 192:
+            raise Refused(400, cloud_error(
+                PHOTO_TOO_SMALL_CODE, "Image is Too Small to Process", "Width and height must be 192px or more."
+            ))  # fmt: skip
+        with self._lock:
+            self._group(group_id).photo = photo
+
+    def photo(self, group_id: str) -> bytes | None:
+        """The group's picture as it was sent (None: none set)."""
+        with self._lock:
+            return self._group(group_id).photo
 
     def delete(self, group_id: str) -> StoredGroup:
         with self._lock:
@@ -393,6 +421,9 @@ class GroupEndpoints:
 
             return await self._run(request, None, delete)
 
+        if request.headers.get("content-type", "").startswith("multipart/form-data"):
+            return await self._photo(request, group_id)
+
         def update(body: dict[str, Any]) -> dict[str, Any]:
             self.store.update(group_id, body)
             changed: dict[str, Any] = {name: body[name] for name in ("subject", "description") if name in body}
@@ -400,6 +431,35 @@ class GroupEndpoints:
             return {"success": True}
 
         return await self._run(request, "groups.UpdateGroupSettingsRequest", update)
+
+    async def _photo(self, request: Request, group_id: str) -> Response:
+        """POST /groups/{group_id} as a form: the group's picture (`file`), checked as Meta checks it."""
+        from starlette.responses import JSONResponse
+
+        refused = self._authorized(request)
+        if refused is not None:
+            return refused
+        declared = read_int(request.headers.get("content-length"), max_digits=32)
+        if declared is not None and declared > MAX_PHOTO_BYTES + 4096:
+            return JSONResponse({"error": f"the picture is larger than {MAX_PHOTO_BYTES} bytes"}, 413)
+        try:
+            form = await request.form(max_files=1)
+        except Exception as exc:  # Starlette's and python-multipart's parse errors have no common base
+            return JSONResponse({"error": f"not a multipart/form-data body: {exc}"}, 400)
+        try:
+            upload = form.get("file")
+            if upload is None or isinstance(upload, str) or form.get("messaging_product") != "whatsapp":
+                return JSONResponse({"error": "invalid request: needs messaging_product whatsapp and a file"}, 400)
+            photo = await upload.read(MAX_PHOTO_BYTES + 1)
+        finally:
+            await form.close()
+        try:
+            self.store.set_photo(group_id, photo)
+        except Refused as exc:
+            return JSONResponse(exc.body, exc.status)
+        self._emit("group_settings_update", {"type": "group_settings_update", "group_id": group_id,
+                                             "profile_picture": {"mime_type": "image/jpeg"}})  # fmt: skip
+        return JSONResponse({"success": True})
 
     def _info(self, group_id: str, fields: list[str] | None) -> dict[str, Any]:
         whole = self.store.group(group_id)

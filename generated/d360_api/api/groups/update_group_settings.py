@@ -8,14 +8,15 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.success_response import SuccessResponse
+from ...models.update_group_photo_request import UpdateGroupPhotoRequest
 from ...models.update_group_settings_request import UpdateGroupSettingsRequest
-from ...types import Response
+from ...types import UNSET, Response
 
 
 def _get_kwargs(
     group_id: str,
     *,
-    body: UpdateGroupSettingsRequest,
+    body: UpdateGroupSettingsRequest | UpdateGroupPhotoRequest | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -26,9 +27,14 @@ def _get_kwargs(
         ),
     }
 
-    _kwargs["json"] = body.to_dict()
+    if isinstance(body, UpdateGroupSettingsRequest):
+        _kwargs["json"] = body.to_dict()
 
-    headers["Content-Type"] = "application/json"
+        headers["Content-Type"] = "application/json"
+    if isinstance(body, UpdateGroupPhotoRequest):
+        _kwargs["files"] = body.to_multipart()
+
+        headers["Content-Type"] = "multipart/form-data; boundary=+++"
 
     _kwargs["headers"] = headers
     return _kwargs
@@ -78,7 +84,7 @@ def sync_detailed(
     group_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateGroupSettingsRequest,
+    body: UpdateGroupSettingsRequest | UpdateGroupPhotoRequest | Unset = UNSET,
 ) -> Response[ErrorResponse | SuccessResponse]:
     """Update Group Settings
 
@@ -87,6 +93,8 @@ def sync_detailed(
     Args:
         group_id (str):
         body (UpdateGroupSettingsRequest): The settings to change; those left out stay as they are
+        body (UpdateGroupPhotoRequest): The group's profile picture, as a form: a JPEG of at most
+            5 MB, square, at least 192 by 192 pixels
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -112,7 +120,7 @@ def sync(
     group_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateGroupSettingsRequest,
+    body: UpdateGroupSettingsRequest | UpdateGroupPhotoRequest | Unset = UNSET,
 ) -> ErrorResponse | SuccessResponse | None:
     """Update Group Settings
 
@@ -121,6 +129,8 @@ def sync(
     Args:
         group_id (str):
         body (UpdateGroupSettingsRequest): The settings to change; those left out stay as they are
+        body (UpdateGroupPhotoRequest): The group's profile picture, as a form: a JPEG of at most
+            5 MB, square, at least 192 by 192 pixels
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -141,7 +151,7 @@ async def asyncio_detailed(
     group_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateGroupSettingsRequest,
+    body: UpdateGroupSettingsRequest | UpdateGroupPhotoRequest | Unset = UNSET,
 ) -> Response[ErrorResponse | SuccessResponse]:
     """Update Group Settings
 
@@ -150,6 +160,8 @@ async def asyncio_detailed(
     Args:
         group_id (str):
         body (UpdateGroupSettingsRequest): The settings to change; those left out stay as they are
+        body (UpdateGroupPhotoRequest): The group's profile picture, as a form: a JPEG of at most
+            5 MB, square, at least 192 by 192 pixels
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -173,7 +185,7 @@ async def asyncio(
     group_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateGroupSettingsRequest,
+    body: UpdateGroupSettingsRequest | UpdateGroupPhotoRequest | Unset = UNSET,
 ) -> ErrorResponse | SuccessResponse | None:
     """Update Group Settings
 
@@ -182,6 +194,8 @@ async def asyncio(
     Args:
         group_id (str):
         body (UpdateGroupSettingsRequest): The settings to change; those left out stay as they are
+        body (UpdateGroupPhotoRequest): The group's profile picture, as a form: a JPEG of at most
+            5 MB, square, at least 192 by 192 pixels
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
