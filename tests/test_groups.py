@@ -197,6 +197,14 @@ def test_bad_input_is_refused_before_anything_is_sent(server: ScriptedServer, ca
     assert server.requests == []
 
 
+def test_what_json_cannot_carry_is_refused_even_unchecked(server: ScriptedServer) -> None:
+    with d360.Client(api_key="k", base_url=server.base_url, validate=False) as unchecked:
+        for subject in (object(), "lone \ud800 surrogate"):
+            with pytest.raises(d360.ValidationError, match="cannot be sent as JSON"):
+                unchecked.groups.create(subject=subject)  # type: ignore[arg-type]
+    assert server.requests == []
+
+
 def test_participants_are_normalised_and_sent_once() -> None:
     assert participant_numbers(["+49 (151) 123-45678", ANNA, BEN]) == [ANNA, BEN]
     assert participant_numbers(ANNA) == [ANNA]

@@ -361,7 +361,11 @@ def settings_problems(
 
 
 def _json(body: Mapping[str, Any]) -> bytes:
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    """The body as sent; what JSON in UTF-8 cannot carry (sent unchecked with `validate=False`) is refused."""
+    try:
+        return json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+    except (TypeError, ValueError) as exc:  # UnicodeEncodeError (a lone surrogate) is a ValueError
+        raise ValidationError([Problem("$", f"cannot be sent as JSON: {exc}")], subject="group request") from None
 
 
 def create_request(
