@@ -414,7 +414,8 @@ class Sandbox:
         if problems:
             return JSONResponse({"error": f"invalid message: {problems[0]}"}, 400)
         body = with_cloud_api_defaults(body)
-        refusal = self.health.refusal() or self.blocked.refusal(body) or self.groups.refusal(body)
+        refusal = self.health.refusal() or self.blocked.refusal(body)
+        refusal = refusal or self.groups.refusal(body)  # a group of the sandbox's that is gone
         if refusal is None and self.template_check:
             refusal = self.templates.refusal(body)
         if refusal is not None:

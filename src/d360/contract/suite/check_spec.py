@@ -29,9 +29,9 @@ with resources.as_file(resources.files("d360_api").joinpath("openapi.json")) as 
 # a later send's refusal depend on the order of the checks), and updating the profile or the conversational
 # automation would change what a real business shows its customers, and uploading a generated public key
 # would break a real number's Flows, and changing the extra webhooks would send a real number's traffic to
-# generated URLs, and creating, changing or deleting groups (their participants, invite links and join
-# requests) would change a real number's groups and message real users: d360's own tests cover them against
-# the sandbox.
+# generated URLs: d360's own tests cover them against the sandbox.
+# Creating, changing or deleting groups (their participants, invite links and join requests) would change a
+# real number's groups and reach real users: d360's own tests cover them against the sandbox too.
 schema = full_schema.exclude(
     operation_id=[
         "set-webhook", "delete-media", "create-template", "delete-template",
