@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from d360.resources.block_users import AsyncBlockUsers, BlockUsers
     from d360.resources.calling import AsyncCalling, Calling
     from d360.resources.encryption import AsyncEncryption, Encryption
+    from d360.resources.groups import AsyncGroups, Groups
     from d360.resources.health import Health
     from d360.resources.marketing import AsyncMarketing, Marketing
     from d360.resources.profile import AsyncProfile, Profile
@@ -540,6 +541,14 @@ class Client(_ClientCore, MessageSenders[SendResult, bool]):
         return Marketing(self)
 
     @property
+    def groups(self) -> Groups:
+        """WhatsApp groups: `create(subject=...)`, `list`, `get`, `update`, `delete`, the invite link,
+        participants and join requests (checked first)."""
+        from d360.resources.groups import Groups
+
+        return Groups(self)
+
+    @property
     def templates(self) -> Templates:
         """Message templates: `list`, `get`, `create` (checked first), `delete`, and the template `library`."""
         from d360.resources.templates import Templates
@@ -830,6 +839,13 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
         from d360.resources.marketing import AsyncMarketing
 
         return AsyncMarketing(self)
+
+    @property
+    def groups(self) -> AsyncGroups:
+        """WhatsApp groups, awaited: `await client.groups.create(subject=...)`; see `Client.groups`."""
+        from d360.resources.groups import AsyncGroups
+
+        return AsyncGroups(self)
 
     @property
     def templates(self) -> AsyncTemplates:

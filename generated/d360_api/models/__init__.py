@@ -66,6 +66,10 @@ from .contact_card_urls_item import ContactCardUrlsItem
 from .conversational_automation import ConversationalAutomation
 from .conversational_automation_request import ConversationalAutomationRequest
 from .conversational_automation_response import ConversationalAutomationResponse
+from .create_group_request import CreateGroupRequest
+from .create_group_request_join_approval_mode import CreateGroupRequestJoinApprovalMode
+from .create_group_request_messaging_product import CreateGroupRequestMessagingProduct
+from .create_group_response import CreateGroupResponse
 from .create_template import CreateTemplate
 from .currency import Currency
 from .dataset_quality_acr import DatasetQualityACR
@@ -94,8 +98,15 @@ from .enable_request import EnableRequest
 from .enable_template_analytics_enable import EnableTemplateAnalyticsEnable
 from .enable_template_analytics_response import EnableTemplateAnalyticsResponse
 from .error_resp import ErrorResp
+from .error_response import ErrorResponse
+from .error_response_error_type_1 import ErrorResponseErrorType1
+from .error_response_error_type_1_error_data import ErrorResponseErrorType1ErrorData
+from .failed_join_request import FailedJoinRequest
+from .failed_participant import FailedParticipant
 from .failed_user import FailedUser
 from .footer_object import FooterObject
+from .get_active_groups_data import GetActiveGroupsData
+from .get_active_groups_response import GetActiveGroupsResponse
 from .get_all_multi_webhooks_resp import GetAllMultiWebhooksResp
 from .get_blocked_users_data_item import GetBlockedUsersDataItem
 from .get_blocked_users_response import GetBlockedUsersResponse
@@ -104,7 +115,14 @@ from .get_business_public_key_response import GetBusinessPublicKeyResponse
 from .get_conversational_automation_response import GetConversationalAutomationResponse
 from .get_dataset_quality_response import GetDatasetQualityResponse
 from .get_health_status_response import GetHealthStatusResponse
+from .get_join_requests_response import GetJoinRequestsResponse
 from .get_message_template_library_response import GetMessageTemplateLibraryResponse
+from .group_error import GroupError
+from .group_info import GroupInfo
+from .group_paging import GroupPaging
+from .group_paging_cursors import GroupPagingCursors
+from .group_participant import GroupParticipant
+from .group_summary import GroupSummary
 from .header_object import HeaderObject
 from .header_object_type import HeaderObjectType
 from .health_entity import HealthEntity
@@ -112,6 +130,13 @@ from .health_error import HealthError
 from .health_status import HealthStatus
 from .interactive_object import InteractiveObject
 from .interactive_object_type import InteractiveObjectType
+from .invite_link_request import InviteLinkRequest
+from .invite_link_request_messaging_product import InviteLinkRequestMessagingProduct
+from .invite_link_response import InviteLinkResponse
+from .join_request import JoinRequest
+from .join_requests_request import JoinRequestsRequest
+from .join_requests_request_messaging_product import JoinRequestsRequestMessagingProduct
+from .join_requests_response import JoinRequestsResponse
 from .language_object import LanguageObject
 from .library_button_input import LibraryButtonInput
 from .library_button_input_url import LibraryButtonInputUrl
@@ -147,6 +172,10 @@ from .paging import Paging
 from .paging_cursors import PagingCursors
 from .paging_info import PagingInfo
 from .paging_info_cursors import PagingInfoCursors
+from .participant_request import ParticipantRequest
+from .participants_request import ParticipantsRequest
+from .participants_request_messaging_product import ParticipantsRequestMessagingProduct
+from .participants_response import ParticipantsResponse
 from .phone_number_settings_response import PhoneNumberSettingsResponse
 from .phone_number_settings_response_payload_encryption import (
     PhoneNumberSettingsResponsePayloadEncryption,
@@ -167,6 +196,7 @@ from .response_message_message_status import ResponseMessageMessageStatus
 from .set_business_public_key_request import SetBusinessPublicKeyRequest
 from .set_business_public_key_response import SetBusinessPublicKeyResponse
 from .success_resp import SuccessResp
+from .success_response import SuccessResponse
 from .template import Template
 from .template_analytics_response import TemplateAnalyticsResponse
 from .template_analytics_response_data_item import TemplateAnalyticsResponseDataItem
@@ -205,6 +235,14 @@ from .update_business_profile_request_messaging_product import (
     UpdateBusinessProfileRequestMessagingProduct,
 )
 from .update_business_profile_response import UpdateBusinessProfileResponse
+from .update_group_photo_request import UpdateGroupPhotoRequest
+from .update_group_photo_request_messaging_product import (
+    UpdateGroupPhotoRequestMessagingProduct,
+)
+from .update_group_settings_request import UpdateGroupSettingsRequest
+from .update_group_settings_request_messaging_product import (
+    UpdateGroupSettingsRequestMessagingProduct,
+)
 from .update_settings_request import UpdateSettingsRequest
 from .update_settings_response import UpdateSettingsResponse
 from .upload import Upload
@@ -273,6 +311,10 @@ __all__ = (
     "ConversationalAutomation",
     "ConversationalAutomationRequest",
     "ConversationalAutomationResponse",
+    "CreateGroupRequest",
+    "CreateGroupRequestJoinApprovalMode",
+    "CreateGroupRequestMessagingProduct",
+    "CreateGroupResponse",
     "CreateTemplate",
     "Currency",
     "DatasetQualityACR",
@@ -293,8 +335,15 @@ __all__ = (
     "EnableTemplateAnalyticsEnable",
     "EnableTemplateAnalyticsResponse",
     "ErrorResp",
+    "ErrorResponse",
+    "ErrorResponseErrorType1",
+    "ErrorResponseErrorType1ErrorData",
+    "FailedJoinRequest",
+    "FailedParticipant",
     "FailedUser",
     "FooterObject",
+    "GetActiveGroupsData",
+    "GetActiveGroupsResponse",
     "GetAllMultiWebhooksResp",
     "GetBlockedUsersDataItem",
     "GetBlockedUsersResponse",
@@ -303,7 +352,14 @@ __all__ = (
     "GetConversationalAutomationResponse",
     "GetDatasetQualityResponse",
     "GetHealthStatusResponse",
+    "GetJoinRequestsResponse",
     "GetMessageTemplateLibraryResponse",
+    "GroupError",
+    "GroupInfo",
+    "GroupPaging",
+    "GroupPagingCursors",
+    "GroupParticipant",
+    "GroupSummary",
     "HeaderObject",
     "HeaderObjectType",
     "HealthEntity",
@@ -311,6 +367,13 @@ __all__ = (
     "HealthStatus",
     "InteractiveObject",
     "InteractiveObjectType",
+    "InviteLinkRequest",
+    "InviteLinkRequestMessagingProduct",
+    "InviteLinkResponse",
+    "JoinRequest",
+    "JoinRequestsRequest",
+    "JoinRequestsRequestMessagingProduct",
+    "JoinRequestsResponse",
     "LanguageObject",
     "LibraryButtonInput",
     "LibraryButtonInputUrl",
@@ -336,6 +399,10 @@ __all__ = (
     "PagingCursors",
     "PagingInfo",
     "PagingInfoCursors",
+    "ParticipantRequest",
+    "ParticipantsRequest",
+    "ParticipantsRequestMessagingProduct",
+    "ParticipantsResponse",
     "PhoneNumberSettingsResponse",
     "PhoneNumberSettingsResponsePayloadEncryption",
     "PhoneNumberSettingsResponseStorageConfiguration",
@@ -352,6 +419,7 @@ __all__ = (
     "SetBusinessPublicKeyRequest",
     "SetBusinessPublicKeyResponse",
     "SuccessResp",
+    "SuccessResponse",
     "Template",
     "TemplateAnalyticsResponse",
     "TemplateAnalyticsResponseDataItem",
@@ -382,6 +450,10 @@ __all__ = (
     "UpdateBusinessProfileRequest",
     "UpdateBusinessProfileRequestMessagingProduct",
     "UpdateBusinessProfileResponse",
+    "UpdateGroupPhotoRequest",
+    "UpdateGroupPhotoRequestMessagingProduct",
+    "UpdateGroupSettingsRequest",
+    "UpdateGroupSettingsRequestMessagingProduct",
     "UpdateSettingsRequest",
     "UpdateSettingsResponse",
     "Upload",

@@ -40,6 +40,7 @@ from d360.cli.common import (
     fail,
 )
 from d360.cli.contract import add_contract_command
+from d360.cli.groups import add_groups_commands
 from d360.cli.health import add_health_command
 from d360.cli.media import add_media_commands
 from d360.cli.profile import add_profile_commands
@@ -72,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_block_commands(commands)
     add_profile_commands(commands)
     add_calling_commands(commands)
+    add_groups_commands(commands)
     add_sandbox_command(commands)
     add_webhook_commands(commands)
     add_contract_command(commands)

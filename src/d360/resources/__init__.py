@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         CallResult,
     )
     from d360.resources.encryption import AsyncEncryption, BusinessPublicKey, Encryption
+    from d360.resources.groups import AsyncGroups, CreatedGroup, Group, Groups, GroupSummary, JoinRequest
     from d360.resources.health import Health, HealthEntity
     from d360.resources.marketing import AsyncMarketing, DatasetQuality, Marketing, TemplateAnalytics
     from d360.resources.profile import AsyncProfile, BusinessProfile, Profile
@@ -51,12 +52,15 @@ _MODULES = {
     "CallResult": "calling",
     "Marketing": "marketing", "AsyncMarketing": "marketing", "DatasetQuality": "marketing",
     "TemplateAnalytics": "marketing",
+    "Groups": "groups", "AsyncGroups": "groups", "CreatedGroup": "groups", "Group": "groups",
+    "GroupSummary": "groups", "JoinRequest": "groups",
 }  # fmt: skip
 __all__ = [
     "AsyncAutomation",
     "AsyncBlockUsers",
     "AsyncCalling",
     "AsyncEncryption",
+    "AsyncGroups",
     "AsyncMarketing",
     "AsyncProfile",
     "AsyncTemplates",
@@ -73,11 +77,16 @@ __all__ = [
     "CallingSettings",
     "Command",
     "ConversationalAutomation",
+    "CreatedGroup",
     "DatasetQuality",
     "Destination",
     "Encryption",
+    "Group",
+    "GroupSummary",
+    "Groups",
     "Health",
     "HealthEntity",
+    "JoinRequest",
     "LibraryTemplate",
     "Marketing",
     "MultiWebhook",

@@ -42,6 +42,7 @@ from d360.sandbox.automation import AutomationEndpoints, AutomationStore
 from d360.sandbox.block_users import BlockList, BlockUserEndpoints
 from d360.sandbox.calling import CallingEndpoints, CallingState
 from d360.sandbox.encryption import EncryptionEndpoints, EncryptionKey
+from d360.sandbox.groups import GroupEndpoints, GroupStore
 from d360.sandbox.health import HealthEndpoints, HealthState
 from d360.sandbox.marketing import MarketingEndpoints, MarketingState
 from d360.sandbox.media import DEFAULT_KEEP as DEFAULT_MEDIA_KEEP
@@ -276,6 +277,10 @@ class Sandbox:
             self.marketing, self.templates, self._authorized, _read_body, self._deliver_marketing,
             template_check=lambda: self.template_check, strict=lambda: self.strict,
         )  # fmt: skip
+        self.groups = GroupStore()
+        """The number's groups (/groups): `group(id)`, `participants(id)`, `request_to_join(id, number)`,
+        `max_participants` (8); a message to a group id of its own form that it does not hold is refused."""
+        self._group_endpoints = GroupEndpoints(self.groups, self.webhooks, self._authorized, _read_body)
         self.app = self._build_app()
 
     def received(self) -> list[ReceivedMessage]:
@@ -298,8 +303,8 @@ class Sandbox:
         the webhook URL, secret and headers it was given (no pending delivery, stats zeroed), no media or
         upload sessions, only the templates it starts with, a healthy number, an empty block list, the
         first business profile, no conversational automation, no business public key, no extra webhook
-        destinations and no MM Lite sends or analytics. Safe from any thread while it serves; `d360_sandbox`
-        calls it around each test.
+        destinations, no MM Lite sends or analytics and no groups. Safe from any thread while it serves;
+        `d360_sandbox` calls it around each test.
 
         Whatever the sandbox comes to hold must be emptied here, so that one call empties it all.
         """
@@ -319,6 +324,7 @@ class Sandbox:
         self.encryption.reset()
         self.webhook_destinations.reset()
         self.marketing.reset()
+        self.groups.reset()
 
     def _fresh_webhook_settings(self) -> WebhookSettings:
         """A copy of the webhook settings the sandbox was made with, for its sender to change at will."""
@@ -357,6 +363,7 @@ class Sandbox:
                 *self._encryption_endpoints.routes(),
                 *self._destination_endpoints.routes(),
                 *self._marketing_endpoints.routes(),
+                *self._group_endpoints.routes(),
                 *self._template_endpoints.routes(),  # before /{media_id}, which would take /message_template_library
                 Route("/{media_id}", self._media_by_id, methods=["GET", "DELETE"]),
             ]
@@ -427,6 +434,7 @@ class Sandbox:
             return JSONResponse({"error": f"invalid message: {problems[0]}"}, 400)
         body = with_cloud_api_defaults(body)
         refusal = self.health.refusal() or self.blocked.refusal(body)
+        refusal = refusal or self.groups.refusal(body)  # a group of the sandbox's that is gone
         if refusal is None and self.template_check:
             refusal = self.templates.refusal(body)
         if refusal is not None:
@@ -765,6 +773,7 @@ _FIXED_PATHS = {
     "whatsapp_business_encryption": "GET, POST",
     "multi_webhook": "GET, POST, PUT, PATCH, DELETE",
     "marketing_messages": "POST",
+    "groups": "GET, POST",
 }
 """The one-segment paths of the other routes, with the methods they take: `/{media_id}` would otherwise take
 them for media ids when asked with another method."""

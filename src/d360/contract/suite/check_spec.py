@@ -32,6 +32,8 @@ with resources.as_file(resources.files("d360_api").joinpath("openapi.json")) as 
 # generated URLs, and a call action would ring a real user (or end a real call) and changing the calling
 # settings would switch a real number's calls, and enabling template analytics would change a real account's
 # settings: d360's own tests cover them against the sandbox.
+# Creating, changing or deleting groups (their participants, invite links and join requests) would change a
+# real number's groups and reach real users: d360's own tests cover them against the sandbox too.
 schema = full_schema.exclude(
     operation_id=[
         "set-webhook", "delete-media", "create-template", "delete-template",
@@ -41,6 +43,9 @@ schema = full_schema.exclude(
         "delete-multi-webhook-destination",
         "perform-call-action", "update-calling-settings",
         "enable-template-analytics",
+        "create-group", "update-group-settings", "delete-group", "create-group-invite-link",
+        "delete-group-invite-link", "add-group-participants", "remove-group-participants",
+        "approve-join-requests", "reject-join-requests",
     ]
 )  # fmt: skip
 
