@@ -5,7 +5,8 @@
     receiver = d360.webhooks.Receiver(secret=..., dedup=d360.webhooks.Deduplicator("webhooks.sqlite"))
     receiver.on_template_status(notify_team, event="REJECTED")           # a template's review
 
-Modules: `events` (the types), `parse`, `verify`, `dedup` (stores), `receiver` (handlers and the
+Modules: `events` (the types), `parse`, `verify`, `dedup` (stores), `inbox` (the durable inbox: SQLite,
+PostgreSQL), `receiver` (handlers and the
 shared request logic), `asgi` and `wsgi` (the apps), `journal_sink` (statuses into a bulk journal),
 `payloads` (building deliveries, for tests and the sandbox), `config` (checking a webhook URL before
 setting it).
@@ -42,6 +43,8 @@ from d360.webhooks.events import (
     UnknownEvent,
     WebhookError,
 )
+from d360.webhooks.inbox import InboxStore, StoredEvent
+from d360.webhooks.inbox.sqlite import SQLiteInbox
 from d360.webhooks.journal_sink import JournalSink
 from d360.webhooks.parse import parse
 from d360.webhooks.receiver import Receiver, ReceiverStats
@@ -56,6 +59,7 @@ __all__ = [
     "ErrorDetail",
     "Event",
     "GroupEvent",
+    "InboxStore",
     "IncomingMessage",
     "InteractiveReply",
     "JournalSink",
@@ -71,8 +75,10 @@ __all__ = [
     "ReceiverStats",
     "Referral",
     "SQLiteDedupStore",
+    "SQLiteInbox",
     "SharedContact",
     "StatusUpdate",
+    "StoredEvent",
     "System",
     "TemplateCategoryUpdate",
     "TemplateNotice",

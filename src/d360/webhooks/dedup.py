@@ -5,6 +5,8 @@ even after a 200. `Deduplicator` remembers each event's `dedup_key` in a store:
 - `SQLiteDedupStore` (the default): a file, kept across restarts, shared safely by several worker
   processes on one machine (each key is claimed in a write transaction: exactly one process wins);
 - `MemoryDedupStore`: one process, lost on restart (tests, `d360 webhook listen`);
+- `PostgresDedupStore` (`Deduplicator("postgresql://...")`): the PostgreSQL inbox's keys, for any number
+  of hosts;
 - anything with `claim` and `forget` (`DedupStore`): Redis's `SET key 1 NX EX ttl`, a database table.
 """
 
@@ -55,7 +57,11 @@ class Deduplicator:
     def __init__(
         self, store: DedupStore | str | os.PathLike[str] | None = None, *, max_age: timedelta | float = DEFAULT_MAX_AGE
     ) -> None:
-        if store is None or isinstance(store, str | os.PathLike):
+        if isinstance(store, str) and store.split(":", 1)[0].lower() in ("postgres", "postgresql"):
+            from d360.webhooks.inbox.postgres import PostgresDedupStore  # the postgres extra
+
+            store = PostgresDedupStore(store, max_age=max_age)
+        elif store is None or isinstance(store, str | os.PathLike):
             store = SQLiteDedupStore(store if store is not None else DEFAULT_PATH, max_age=max_age)
         elif not isinstance(store, DedupStore):
             raise ConfigurationError(
