@@ -8,6 +8,7 @@ processes killed with SIGKILL and restarted; several receiver processes on one P
 from __future__ import annotations
 
 import collections
+import itertools
 import json
 import os
 import signal
@@ -365,3 +366,93 @@ def test_a_receiver_killed_after_its_200s_leaves_every_event_to_the_next_and_the
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT DISTINCT delivery FROM lines").fetchall() == [("delivered",)]
         assert db.execute("SELECT DISTINCT state FROM inbox").fetchall() == [("handled",)]
+
+
+@pytest.fixture
+def shared_url() -> Iterator[str]:
+    """A PostgreSQL inbox several receiver processes share (a fresh schema)."""
+    schema = f"d360_test_{os.urandom(6).hex()}"
+    url = _postgres_url(schema)
+    try:
+        yield url
+    finally:
+        drop_schema(schema)
+
+
+def message_bodies(count: int, conversations: int = 10) -> list[bytes]:
+    return [text(f"wamid.m{n}", 5000 + n, f"49152000000{n % conversations:02d}") for n in range(count)]
+
+
+@pytest.mark.parametrize("receivers", [2, 3])
+def test_receivers_sharing_a_postgresql_inbox_handle_each_event_exactly_once(
+    tmp_path: Path, shared_url: str, receivers: int
+) -> None:
+    record = tmp_path / "record.txt"
+    processes = [Process(tmp_path, f"r{n}", shared_url, record, "--lease", "30") for n in range(receivers)]
+    try:
+        bodies = message_bodies(30)
+        for body in bodies:
+            for process in processes * 2:  # each delivery posted to every receiver, and redelivered
+                assert post(process.url, body) == 200
+        wait_for(lambda: sum(what == "end" for _, what, _ in records(record)) >= len(bodies), timeout=60)
+        time.sleep(0.5)  # a second handling, if there were one, would show now
+    finally:
+        for process in processes:
+            process.stop()
+    ended = collections.Counter(key for _, what, key in records(record) if what == "end")
+    assert sorted(ended) == sorted(parse(body)[0].dedup_key for body in bodies)
+    assert set(ended.values()) == {1}
+
+
+def test_a_receiver_killed_mid_stream_leaves_its_events_to_the_others(tmp_path: Path, shared_url: str) -> None:
+    record = tmp_path / "record.txt"
+    options = ("--lease", "1", "--delay", "0.05", "--workers", "2")
+    processes = [Process(tmp_path, f"r{n}", shared_url, record, *options) for n in range(3)]
+    doomed = processes[0]
+    bodies = message_bodies(40, conversations=40)
+    try:
+        for body in bodies:
+            assert post(doomed.url, body) == 200  # all to one: the others take from the store
+        wait_for(lambda: any(pid == doomed.process.pid for pid, what, _ in records(record) if what == "start"))
+        doomed.kill()  # with events leased, some in its handlers
+        wait_for(lambda: len({key for _, what, key in records(record) if what == "end"}) == len(bodies), timeout=60)
+    finally:
+        for process in processes:
+            process.stop()
+    ended = {key for _, what, key in records(record) if what == "end"}
+    assert ended == {parse(body)[0].dedup_key for body in bodies}
+    survivors = {pid for pid, what, _ in records(record) if what == "end" and pid != doomed.process.pid}
+    assert len(survivors) == 2
+    inbox = open_inbox(shared_url)
+    try:
+        assert inbox.pending() == 0
+    finally:
+        inbox.close()
+
+
+def test_receivers_sharing_a_postgresql_inbox_keep_each_conversations_order(tmp_path: Path, shared_url: str) -> None:
+    loader = Receiver(store=shared_url)
+    expected: dict[str, list[str]] = collections.defaultdict(list)
+    for number in range(24):
+        sender = f"4915300000{number % 4}"
+        body = text(f"wamid.p{number}", 9000 - number, sender)  # each sent before the one that arrived earlier
+        expected[sender].insert(0, parse(body)[0].dedup_key)
+        assert loader.accept(body, {}).status == 200
+    assert loader.inbox is not None
+    loader.inbox.close()
+    record = tmp_path / "record.txt"
+    processes = [Process(tmp_path, f"r{n}", shared_url, record, "--delay", "0.02") for n in range(2)]
+    try:
+        wait_for(lambda: sum(what == "end" for _, what, _ in records(record)) == 24, timeout=60)
+    finally:
+        for process in processes:
+            process.stop()
+    lines = [line.split() for line in record.read_text().splitlines()]
+    conversation = {key: sender for sender, keys in expected.items() for key in keys}
+    for sender, keys in expected.items():
+        started = [key for _, what, key, _ in lines if what == "start" and conversation[key] == sender]
+        assert started == keys  # upstream's order, whichever receiver took each
+        starts = {key: float(at) for _, what, key, at in lines if what == "start" and conversation[key] == sender}
+        ends = {key: float(at) for _, what, key, at in lines if what == "end" and conversation[key] == sender}
+        never_two_at_once = [ends[earlier] <= starts[later] for earlier, later in itertools.pairwise(keys)]
+        assert all(never_two_at_once), sender
