@@ -54,6 +54,12 @@ class ASGIReceiver:
         self._lifespan_seen = False
         self._accepting: ThreadPoolExecutor | None = None
         self._pump: asyncio.Task[None] | None = None
+        self._batch: list[tuple[list[Any], asyncio.Future[list[bool]]]] = []
+        self._storing = False
+        self._storer: asyncio.Task[None] | None = None
+        self._ended: list[tuple[AnyEvent, asyncio.Future[None]]] = []
+        self._settling = False
+        self._settler: asyncio.Task[None] | None = None
         self._wake: asyncio.Event | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -69,11 +75,60 @@ class ASGIReceiver:
         )
         if OFFLOAD_BYTES < len(body) <= self.receiver.max_body_bytes:
             answer = await self._accept_in_thread(accept)
+        elif self.receiver.inbox is not None:
+            answer = await self._accept_stored(body, scope)
         else:
             answer = accept()
         if answer.events:
             answer = self._enqueue(answer)
         await _respond(send, answer)
+
+    async def _accept_stored(self, body: bytes, scope: Scope) -> Answer:
+        """Check on the loop, then store with the deliveries arriving meanwhile, in one transaction in a
+        thread (a group commit: one write for many deliveries under load, none holding up the loop)."""
+        receiver = self.receiver
+        checked = receiver.check(body, scope.get("headers", ()), method=scope["method"], path=scope.get("path"))
+        if not isinstance(checked, list):
+            return checked
+        to_store = receiver.to_store(checked, body)
+        firsts: list[bool] | BaseException = []
+        if to_store:
+            try:
+                firsts = await self._store(to_store)
+            except Exception as exc:
+                firsts = exc
+        return receiver.answer_for(checked, to_store, firsts)
+
+    async def _store(self, items: list[Any]) -> list[bool]:
+        loop = asyncio.get_running_loop()
+        waiting: asyncio.Future[list[bool]] = loop.create_future()
+        self._batch.append((items, waiting))
+        if not self._storing:
+            self._storing = True
+            self._storer = loop.create_task(self._store_batches())
+        # Shielded: a request given up on (a shutdown) leaves its write to finish; its events are then
+        # stored without a 200, and upstream's redelivery is a duplicate of events the workers handle.
+        return await asyncio.shield(waiting)
+
+    async def _store_batches(self) -> None:
+        try:
+            while self._batch:
+                batch, self._batch = self._batch, []
+                everything = [item for items, _ in batch for item in items]
+                try:
+                    firsts = await asyncio.to_thread(self.receiver.inbox.put, everything)
+                except Exception as exc:
+                    for _, waiting in batch:
+                        if not waiting.done():
+                            waiting.set_exception(exc)
+                    continue
+                position = 0
+                for items, waiting in batch:
+                    if not waiting.done():
+                        waiting.set_result(firsts[position : position + len(items)])
+                    position += len(items)
+        finally:
+            self._storing = False
 
     async def _accept_in_thread(self, accept: Callable[[], Answer]) -> Answer:
         accepting = self._accepting_threads().submit(accept)
@@ -167,12 +222,7 @@ class ASGIReceiver:
                 self._in_hand[number] = event
                 await self._handle(event)  # raises only CancelledError, and only when this worker is stopped
                 if self.receiver.inbox is not None:
-                    try:
-                        await asyncio.to_thread(self.receiver.finished, event)
-                    except Exception as exc:  # not marked: its lease runs out and it is handled again
-                        logger.error("webhook receiver: cannot mark %s handled: %s", event.dedup_key, exc)
-                    if self._wake is not None:
-                        self._wake.set()
+                    await self._settle(event)
                 if self._in_hand.pop(number, None) is not None:  # else abandoned meanwhile, and reported
                     self._pending -= 1
                     queue.task_done()
@@ -201,6 +251,32 @@ class ASGIReceiver:
             self.receiver.handled(event, handler, error)
             if error is not None and self.receiver.stops_at_failure:
                 break  # the retry starts with this handler
+
+    async def _settle(self, event: AnyEvent) -> None:
+        """Mark an event's end in the inbox, with the others ending meanwhile, in one transaction."""
+        loop = asyncio.get_running_loop()
+        waiting: asyncio.Future[None] = loop.create_future()
+        self._ended.append((event, waiting))
+        if not self._settling:
+            self._settling = True
+            self._settler = loop.create_task(self._settle_batches())
+        await asyncio.shield(waiting)
+
+    async def _settle_batches(self) -> None:
+        try:
+            while self._ended:
+                batch, self._ended = self._ended, []
+                try:
+                    await asyncio.to_thread(self.receiver.finished_many, [event for event, _ in batch])
+                except Exception as exc:  # not marked: their leases run out and they are handled again
+                    logger.error("webhook receiver: cannot mark %d events handled: %s", len(batch), exc)
+                for _, waiting in batch:
+                    if not waiting.done():
+                        waiting.set_result(None)
+                if self._wake is not None:
+                    self._wake.set()
+        finally:
+            self._settling = False
 
     def _abandon(self, why: str) -> None:
         """Take every event queued or in hand off the books, and report them: answered 200, not handled."""

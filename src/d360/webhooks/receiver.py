@@ -55,6 +55,7 @@ from d360.webhooks.inbox import (
     DEFAULT_MAX_ATTEMPTS,
     Handling,
     InboxStore,
+    NewEvent,
     current_handling,
     new_event,
     open_inbox,
@@ -346,17 +347,31 @@ class Receiver:
 
     def finished(self, event: AnyEvent) -> None:
         """An inbox event's handlers have ended: mark it handled, or record the failure (blocking)."""
-        claim = self._claims.pop(event.dedup_key, None)
-        if claim is None or self.inbox is None:
+        self.finished_many([event])
+
+    def finished_many(self, events: Sequence[AnyEvent]) -> None:
+        """`finished` for several events: those handled are marked in one transaction (blocking)."""
+        if self.inbox is None:
             return
-        if claim.error is None:
-            if not self.inbox.done(self.owner, event.dedup_key):
+        handled = []
+        for event in events:
+            claim = self._claims.pop(event.dedup_key, None)
+            if claim is None:
+                continue
+            if claim.error is None:
+                handled.append(event.dedup_key)
+            else:
+                self._failed(event, claim)
+        if handled:
+            for key in self.inbox.done_many(self.owner, handled):
                 logger.warning(
                     "webhook receiver: the lease on %s ran out before its handlers ended (another receiver "
                     "may have handled it too): make lease= longer than your handlers take",
-                    event.dedup_key,
+                    key,
                 )
-            return
+
+    def _failed(self, event: AnyEvent, claim: _Claim) -> None:
+        assert self.inbox is not None and claim.error is not None
         outcome = self.inbox.failed(self.owner, event.dedup_key, claim.error, claim.failed_step, self.max_attempts)
         if outcome == "dead":
             self._count(dead=1)
@@ -371,10 +386,27 @@ class Receiver:
     # Taking a delivery: the same for every adapter.
 
     def accept(self, body: bytes, headers: Any, *, method: str = "POST", path: str | None = None) -> Answer:
-        """Check and de-duplicate one delivery; the answer to give, and the new events to handle.
+        """Check, de-duplicate and (with an inbox) store one delivery; the answer to give, and the new events.
 
-        The adapters call this, then queue `answer.events`; call it yourself to build your own endpoint.
+        The adapters call this (or `check`, then store the events in batches); call it yourself to build
+        your own endpoint. With an inbox, the 200 it returns means the events are stored.
         """
+        checked = self.check(body, headers, method=method, path=path)
+        if isinstance(checked, Answer):
+            return checked
+        if self.inbox is None:
+            return self.answer_for(checked, [], self.dedup.fresh(checked) if self.dedup is not None else checked)
+        to_store = self.to_store(checked, body)
+        try:
+            firsts: list[bool] | BaseException = self.inbox.put(to_store) if to_store else []
+        except Exception as exc:
+            firsts = exc
+        return self.answer_for(checked, to_store, firsts)
+
+    def check(
+        self, body: bytes, headers: Any, *, method: str = "POST", path: str | None = None
+    ) -> Answer | list[AnyEvent]:
+        """A delivery's events, or the answer refusing it (bad path, method, size, signature or shape)."""
         if self.path is not None and path is not None and path.rstrip("/") != self.path.rstrip("/"):
             return self._refuse(404, "no webhook receiver at this path")
         if method != "POST":
@@ -388,23 +420,35 @@ class Receiver:
                 logger.warning("webhook refused: %s", exc.reason)
                 return self._refuse(401, exc.reason)
         try:
-            events = parse(body)
+            return parse(body)
         except WebhookPayloadError as exc:
             logger.warning("webhook refused: %s", exc)
             return self._refuse(400, str(exc))
+
+    def to_store(self, events: Sequence[AnyEvent], body: bytes) -> list[NewEvent]:
+        """What the inbox stores of a delivery: each distinct event, with the delivery it came in."""
+        unique: dict[str, AnyEvent] = {}
+        for event in events:
+            unique.setdefault(event.dedup_key, event)
+        return [new_event(event, body) for event in unique.values()]
+
+    def answer_for(
+        self, events: Sequence[AnyEvent], stored: Sequence[NewEvent], firsts: Sequence[Any] | BaseException
+    ) -> Answer:
+        """The answer to a checked delivery: with an inbox, `firsts` is what `put(stored)` returned (or
+        raised: then 503, so upstream redelivers); without one, `firsts` is the fresh events."""
+        if isinstance(firsts, BaseException):
+            logger.error("webhook receiver: cannot store a delivery in the inbox (answered 503): %s", firsts)
+            return self._refuse(503, "the inbox cannot be written; redeliver later", (("Retry-After", "5"),))
         if self.inbox is not None:
-            unique: dict[str, AnyEvent] = {}
-            for event in events:
-                unique.setdefault(event.dedup_key, event)
-            try:
-                # Persist, then answer: the events and their dedup claims in one transaction, before the 200.
-                firsts = self.inbox.put([new_event(event, body) for event in unique.values()]) if unique else []
-            except Exception as exc:
-                logger.error("webhook receiver: cannot store a delivery in the inbox (answered 503): %s", exc)
-                return self._refuse(503, "the inbox cannot be written; redeliver later", (("Retry-After", "5"),))
-            fresh = [event for event, first in zip(unique.values(), firsts, strict=True) if first]
+            new = {item.dedup_key for item, first in zip(stored, firsts, strict=True) if first}
+            fresh = []
+            for event in events:  # the first of each new key, in payload order
+                if event.dedup_key in new:
+                    new.discard(event.dedup_key)
+                    fresh.append(event)
         else:
-            fresh = self.dedup.fresh(events) if self.dedup is not None else events
+            fresh = list(firsts)
         with self._stats_lock:
             self.stats.deliveries += 1
             self.stats.events += len(events)

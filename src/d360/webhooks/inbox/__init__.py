@@ -94,6 +94,10 @@ class InboxStore(Protocol):
         """Mark an event leased to `owner` handled; False if the lease was lost (another took it over)."""
         ...
 
+    def done_many(self, owner: str, keys: Sequence[str]) -> list[str]:
+        """`done` for several events in one transaction; the keys whose lease was lost."""
+        ...
+
     def progress(self, owner: str, key: str, step: int) -> None:
         """Record that the first `step` handlers of a leased event have ended."""
         ...

@@ -131,12 +131,16 @@ class PostgresInbox:
             },
         )
         stored = {row[0] for row in rows}
+        firsts = []
+        for event in events:  # a key twice in one batch (two deliveries at once): the first one is new
+            firsts.append(event.dedup_key in stored)
+            stored.discard(event.dedup_key)
         now = time.monotonic()
         if now >= self._next_prune:
             self._next_prune = now + PRUNE_EVERY
             self._run("write", "prune_seen", {"max_age": self.max_age})
             self._run("write", "prune_handled", {"keep": KEEP_HANDLED})
-        return [event.dedup_key in stored for event in events]
+        return firsts
 
     def claim(self, owner: str, limit: int, lease: float) -> list[StoredEvent]:
         rows = self._run("work", "claim", {"owner": owner, "limit": limit, "lease": lease})
@@ -149,6 +153,10 @@ class PostgresInbox:
     def done(self, owner: str, key: str) -> bool:
         with self._connection("work") as connection:
             return connection.execute(self._queries["done"], {"owner": owner, "key": key}).rowcount == 1
+
+    def done_many(self, owner: str, keys: Sequence[str]) -> list[str]:
+        settled = {row[0] for row in self._run("work", "done_many", {"owner": owner, "keys": list(keys)})}
+        return [key for key in keys if key not in settled]
 
     def settle_on(self, connection: psycopg.Connection[Any], owner: str, key: str, step: int) -> None:
         """Record a handler's end on `connection`, inside its transaction (a journal's, on this database)."""

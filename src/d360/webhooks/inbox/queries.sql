@@ -77,6 +77,12 @@ UPDATE inbox_events
 SET state = 'handled', settled_at = clock_timestamp(), lease_owner = NULL, lease_until = NULL, error = NULL
 WHERE dedup_key = %(key)s AND state = 'pending' AND lease_owner = %(owner)s
 
+-- name: done_many
+UPDATE inbox_events
+SET state = 'handled', settled_at = clock_timestamp(), lease_owner = NULL, lease_until = NULL, error = NULL
+WHERE dedup_key = ANY(%(keys)s::text[]) AND state = 'pending' AND lease_owner = %(owner)s
+RETURNING dedup_key
+
 -- name: progress
 UPDATE inbox_events SET step = greatest(step, %(step)s)
 WHERE dedup_key = %(key)s AND state = 'pending' AND lease_owner = %(owner)s

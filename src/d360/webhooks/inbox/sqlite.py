@@ -131,6 +131,11 @@ class SQLiteInbox:
         with self._transaction() as cursor:
             return settle(cursor, owner, key, time.time())
 
+    def done_many(self, owner: str, keys: Sequence[str]) -> list[str]:
+        now = time.time()
+        with self._transaction() as cursor:
+            return [key for key in keys if not settle(cursor, owner, key, now)]
+
     def settle_on(self, connection: sqlite3.Connection, owner: str, key: str, step: int) -> None:
         """Record a handler's end on `connection`, inside its transaction (a journal's, on this file)."""
         connection.execute(PROGRESS, (step, key, owner))
