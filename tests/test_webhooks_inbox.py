@@ -406,8 +406,11 @@ def test_receivers_sharing_a_postgresql_inbox_handle_each_event_exactly_once(
 
 def test_a_receiver_killed_mid_stream_leaves_its_events_to_the_others(tmp_path: Path, shared_url: str) -> None:
     record = tmp_path / "record.txt"
-    options = ("--lease", "1", "--delay", "0.05", "--workers", "2")
-    processes = [Process(tmp_path, f"r{n}", shared_url, record, *options) for n in range(3)]
+    options = ("--lease", "1", "--workers", "2")
+    # The first is slow: whenever it is killed, it is in the middle of handlers, with more events leased.
+    processes = [
+        Process(tmp_path, f"r{n}", shared_url, record, *options, "--delay", "5" if n == 0 else "0.05") for n in range(3)
+    ]
     doomed = processes[0]
     bodies = message_bodies(40, conversations=40)
     try:
@@ -421,11 +424,16 @@ def test_a_receiver_killed_mid_stream_leaves_its_events_to_the_others(tmp_path: 
             process.stop()
     ended = {key for _, what, key in records(record) if what == "end"}
     assert ended == {parse(body)[0].dedup_key for body in bodies}
-    survivors = {pid for pid, what, _ in records(record) if what == "end" and pid != doomed.process.pid}
-    assert len(survivors) == 2
+    dead = doomed.process.pid
+    cut_short = {key for pid, what, key in records(record) if pid == dead and what == "start"} - {
+        key for pid, what, key in records(record) if pid == dead and what == "end"
+    }
+    assert cut_short  # it was killed in the middle of handlers
+    taken_over = {key for pid, what, key in records(record) if pid != dead and what == "end"}
+    assert cut_short <= taken_over
     inbox = open_inbox(shared_url)
     try:
-        assert inbox.pending() == 0
+        wait_for(lambda: inbox.pending() == 0)  # the last ones marked handled
     finally:
         inbox.close()
 

@@ -19,6 +19,7 @@ an in-memory queue after the 200: a handler that raises is logged and not retrie
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
 import inspect
@@ -73,6 +74,9 @@ DEFAULT_QUEUE_SIZE = 10_000
 DEFAULT_WORKERS = 8
 MAX_BODY_BYTES = 1 << 20
 """A delivery larger than this is refused with 413; upstream's deliveries are a few KB."""
+
+RECENT_EVENTS = 10_000
+"""Events stored by this process kept parsed, for its workers to take back without reading them again."""
 
 F = TypeVar("F", bound=Handler)
 
@@ -208,6 +212,9 @@ class Receiver:
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         """This receiver's name on its inbox leases."""
         self._claims: dict[str, _Claim] = {}
+        self._recent: collections.OrderedDict[str, AnyEvent] = collections.OrderedDict()
+        """Events this process stored lately, by key: taken back from the inbox without parsing them again."""
+        self._recent_lock = threading.Lock()
         self.stats = ReceiverStats()
         self._stats_lock = threading.Lock()
         self._registrations: list[_Registration] = []
@@ -325,8 +332,10 @@ class Receiver:
             return []
         taken = []
         for stored in self.inbox.claim(self.owner, limit, self.lease):
+            with self._recent_lock:
+                known = self._recent.pop(stored.dedup_key, None)
             try:
-                event = stored.event()
+                event = known if known is not None else stored.event()
             except Exception as exc:  # a row this version cannot read: kept, said why, never retried blindly
                 self.inbox.failed(self.owner, stored.dedup_key, f"cannot read the stored event: {exc}", 0, 1)
                 continue
@@ -447,6 +456,11 @@ class Receiver:
                 if event.dedup_key in new:
                     new.discard(event.dedup_key)
                     fresh.append(event)
+            with self._recent_lock:
+                for event in fresh:
+                    self._recent[event.dedup_key] = event
+                while len(self._recent) > RECENT_EVENTS:
+                    self._recent.popitem(last=False)
         else:
             fresh = list(firsts)
         with self._stats_lock:
