@@ -464,3 +464,27 @@ def test_receivers_sharing_a_postgresql_inbox_keep_each_conversations_order(tmp_
         ends = {key: float(at) for _, what, key, at in lines if what == "end" and conversation[key] == sender}
         never_two_at_once = [ends[earlier] <= starts[later] for earlier, later in itertools.pairwise(keys)]
         assert all(never_two_at_once), sender
+
+
+def test_listen_with_a_store_prints_each_event_once_and_keeps_it_across_a_restart(tmp_path: Path) -> None:
+    from tests.test_cli_webhook import SECRET as LISTEN_SECRET
+    from tests.test_cli_webhook import post as signed_post
+    from tests.test_cli_webhook import process, stop, url_in
+
+    path = tmp_path / "listen.sqlite"
+    body = delivery(messages=[inbound(CUSTOMER, "text", {"body": "kept"}, id="wamid.kept")])
+    with process("webhook", "listen", "--port", "0", "--secret", LISTEN_SECRET, "--store", str(path)) as child:
+        url = url_in(child.stderr, r"receiving at (\S+)")
+        assert signed_post(url, body).json() == {"received": 1, "new": 1}
+        out, _ = stop(child)
+    assert "message wamid.kept from 4915112345678: text 'kept'" in out
+    with process("webhook", "listen", "--port", "0", "--secret", LISTEN_SECRET, "--store", str(path)) as child:
+        url = url_in(child.stderr, r"receiving at (\S+)")
+        assert signed_post(url, body).json() == {"received": 1, "new": 0}  # the inbox remembers it
+        out, _ = stop(child)
+    assert "wamid.kept" not in out
+    inbox = open_inbox(str(path))
+    try:
+        assert inbox.pending() == 0
+    finally:
+        inbox.close()
