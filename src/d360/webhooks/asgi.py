@@ -55,10 +55,8 @@ class ASGIReceiver:
         self._accepting: ThreadPoolExecutor | None = None
         self._pump: asyncio.Task[None] | None = None
         self._batch: list[tuple[list[Any], asyncio.Future[list[bool]]]] = []
-        self._storing = False
         self._storer: asyncio.Task[None] | None = None
         self._ended: list[tuple[AnyEvent, asyncio.Future[None]]] = []
-        self._settling = False
         self._settler: asyncio.Task[None] | None = None
         self._wake: asyncio.Event | None = None
 
@@ -102,33 +100,32 @@ class ASGIReceiver:
     async def _store(self, items: list[Any]) -> list[bool]:
         loop = asyncio.get_running_loop()
         waiting: asyncio.Future[list[bool]] = loop.create_future()
+        if self._storer is not None and self._storer.get_loop() is not loop:
+            self._batch, self._storer = [], None  # left on a loop that stopped: nothing there can finish
         self._batch.append((items, waiting))
-        if not self._storing:
-            self._storing = True
+        # A storer that has found its batch empty has returned in the same step: done, never lingering.
+        if self._storer is None or self._storer.done():
             self._storer = loop.create_task(self._store_batches())
         # Shielded: a request given up on (a shutdown) leaves its write to finish; its events are then
         # stored without a 200, and upstream's redelivery is a duplicate of events the workers handle.
         return await asyncio.shield(waiting)
 
     async def _store_batches(self) -> None:
-        try:
-            while self._batch:
-                batch, self._batch = self._batch, []
-                everything = [item for items, _ in batch for item in items]
-                try:
-                    firsts = await asyncio.to_thread(self.receiver.inbox.put, everything)
-                except Exception as exc:
-                    for _, waiting in batch:
-                        if not waiting.done():
-                            waiting.set_exception(exc)
-                    continue
-                position = 0
-                for items, waiting in batch:
+        while self._batch:
+            batch, self._batch = self._batch, []
+            everything = [item for items, _ in batch for item in items]
+            try:
+                firsts = await asyncio.to_thread(self.receiver.inbox.put, everything)
+            except Exception as exc:
+                for _, waiting in batch:
                     if not waiting.done():
-                        waiting.set_result(firsts[position : position + len(items)])
-                    position += len(items)
-        finally:
-            self._storing = False
+                        waiting.set_exception(exc)
+                continue
+            position = 0
+            for items, waiting in batch:
+                if not waiting.done():
+                    waiting.set_result(firsts[position : position + len(items)])
+                position += len(items)
 
     async def _accept_in_thread(self, accept: Callable[[], Answer]) -> Answer:
         accepting = self._accepting_threads().submit(accept)
@@ -256,27 +253,25 @@ class ASGIReceiver:
         """Mark an event's end in the inbox, with the others ending meanwhile, in one transaction."""
         loop = asyncio.get_running_loop()
         waiting: asyncio.Future[None] = loop.create_future()
+        if self._settler is not None and self._settler.get_loop() is not loop:
+            self._ended, self._settler = [], None
         self._ended.append((event, waiting))
-        if not self._settling:
-            self._settling = True
+        if self._settler is None or self._settler.done():
             self._settler = loop.create_task(self._settle_batches())
         await asyncio.shield(waiting)
 
     async def _settle_batches(self) -> None:
-        try:
-            while self._ended:
-                batch, self._ended = self._ended, []
-                try:
-                    await asyncio.to_thread(self.receiver.finished_many, [event for event, _ in batch])
-                except Exception as exc:  # not marked: their leases run out and they are handled again
-                    logger.error("webhook receiver: cannot mark %d events handled: %s", len(batch), exc)
-                for _, waiting in batch:
-                    if not waiting.done():
-                        waiting.set_result(None)
-                if self._wake is not None:
-                    self._wake.set()
-        finally:
-            self._settling = False
+        while self._ended:
+            batch, self._ended = self._ended, []
+            try:
+                await asyncio.to_thread(self.receiver.finished_many, [event for event, _ in batch])
+            except Exception as exc:  # not marked: their leases run out and they are handled again
+                logger.error("webhook receiver: cannot mark %d events handled: %s", len(batch), exc)
+            for _, waiting in batch:
+                if not waiting.done():
+                    waiting.set_result(None)
+            if self._wake is not None:
+                self._wake.set()
 
     def _abandon(self, why: str) -> None:
         """Take every event queued or in hand off the books, and report them: answered 200, not handled."""
