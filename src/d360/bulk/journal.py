@@ -80,10 +80,12 @@ SCHEMA = (
 # No index on waiting_statuses: applying them reads it whole and looks each up in `lines` by its index,
 # the one plan that stays cheap with a million lines.
 JOURNAL_TABLES = frozenset({"meta", "lines"})
-OPTIONAL_TABLES = frozenset({"waiting_statuses", "listener_sessions", "seen", "inbox"})
+OPTIONAL_TABLES = frozenset({"waiting_statuses", "listener_sessions"})
 """A journal has `meta` and `lines`; journals made before statuses could wait lack `waiting_statuses`, those
-made before listener sessions were kept lack `listener_sessions`. `seen` and `inbox` are a webhook inbox's
-(`Receiver(store=journal_path)`): sharing the file lets `JournalSink` settle a status and its event at once."""
+made before listener sessions were kept lack `listener_sessions`."""
+NEIGHBOUR_TABLES = frozenset({"seen", "inbox"})
+"""Not the journal's: a webhook inbox's (`Receiver(store=journal_path)`), in the same file so that
+`JournalSink` settles a status and its event in one transaction."""
 # Added by delivery tracking, then by resending on evidence (`sent_at`, `first_status_at`); ALTERed into
 # journals made before.
 DELIVERY_COLUMNS = {
@@ -953,7 +955,11 @@ def _storable(text: str | None) -> str | None:
 
 def _is_journal(tables: set[str]) -> bool:
     """Every table a journal has, and none a journal never has (SQLite's own aside)."""
-    strangers = {table for table in tables - JOURNAL_TABLES - OPTIONAL_TABLES if not table.startswith("sqlite_")}
+    strangers = {
+        table
+        for table in tables - JOURNAL_TABLES - OPTIONAL_TABLES - NEIGHBOUR_TABLES
+        if not table.startswith("sqlite_")
+    }
     return tables >= JOURNAL_TABLES and not strangers
 
 
