@@ -62,6 +62,7 @@ demo: install
 bench: install
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/run.py --journals-only
+	$(BIN)/python bench/run.py --inbox-only
 
 docs: install
 	$(BIN)/mkdocs build --strict -d site

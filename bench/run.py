@@ -432,6 +432,165 @@ def _post_deliveries(
     return {"per_second": len(bodies) / wall, "server_cpu_us": server_cpu_us, "cpu_per_second": 1e6 / server_cpu_us}
 
 
+# 4b. The durable inbox: answer latency at a steady offered load, SQLite and PostgreSQL, beside a bare endpoint.
+
+INBOX_RATE = 3000
+"""Deliveries offered a second (one event each): the load issue 25 sizes a receiver for."""
+
+
+def inbox_scenarios(count: int, *, rate: int = INBOX_RATE) -> dict[str, dict[str, float]]:
+    """Each endpoint under uvicorn in its own process, on one core: its most events a second (64
+    connections, as fast as it answers), then `count` deliveries offered at `rate` a second on a fixed
+    schedule, each one's latency counted from when it was due (so a server that falls behind shows it)."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from d360.webhooks import sign
+    from d360.webhooks.payloads import delivery, status
+
+    postgres = os.environ.get("D360_BENCH_POSTGRES_URL") or os.environ.get(
+        "D360_TEST_POSTGRES_URL", "postgresql://127.0.0.1:5432/test"
+    )
+    schema = f"d360_bench_{os.getpid()}"
+    results: dict[str, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory(prefix="d360-bench-inbox-") as folder:
+        endpoints = [
+            ("bare Starlette endpoint (baseline)", ["bare"]),
+            ("Receiver, SQLite inbox", ["inbox", WEBHOOK_SECRET, str(Path(folder) / "inbox.sqlite")]),
+        ]
+        separator = "&" if "?" in postgres else "?"
+        if _postgres_reachable(postgres):
+            endpoints.append(
+                ("Receiver, PostgreSQL inbox", ["inbox", WEBHOOK_SECRET, f"{postgres}{separator}schema={schema}"])
+            )
+        else:
+            print(f"bench: no PostgreSQL at {postgres}: the PostgreSQL inbox is left out", file=sys.stderr)
+        try:
+            for name, arguments in endpoints:
+                process = subprocess.Popen(
+                    [sys.executable, str(ROOT / "bench" / "webhook_server.py"), *arguments],
+                    stdout=subprocess.PIPE,
+                    text=True,
+                )
+                try:
+                    assert process.stdout is not None
+                    url = f"http://127.0.0.1:{int(process.stdout.readline())}/"
+
+                    def bodies(tag: str, how_many: int) -> list[tuple[bytes, dict[str, str]]]:
+                        made = []
+                        for index in range(how_many):
+                            raw = json.dumps(
+                                delivery(statuses=[status(f"wamid.{tag}-{index}", "delivered", TO)])
+                            ).encode()
+                            made.append((raw, {"x-360dialog-signature": sign(raw, WEBHOOK_SECRET)}))
+                        return made
+
+                    most = _post_deliveries(url, *_split(bodies("most", count + 1)), process.pid)
+                    latencies = _offered(url, bodies("offered", count), rate)
+                    results[name] = {
+                        "per_second": most["per_second"],
+                        "p50_ms": statistics.median(latencies) * 1e3,
+                        "p99_ms": statistics.quantiles(latencies, n=100)[98] * 1e3,
+                        "offered": float(rate),
+                    }
+                finally:
+                    process.kill()
+                    process.wait()
+        finally:
+            if len(endpoints) == 3:
+                _drop_schema(postgres, schema)
+    return results
+
+
+def _split(
+    bodies: list[tuple[bytes, dict[str, str]]],
+) -> tuple[tuple[bytes, dict[str, str]], list[tuple[bytes, dict[str, str]]]]:
+    return bodies[0], bodies[1:]
+
+
+def _offered(url: str, bodies: list[tuple[bytes, dict[str, str]]], rate: int) -> list[float]:
+    """Post each delivery when it is due (`rate` a second); the seconds from due to answered, for each."""
+    import aiohttp
+
+    async def run() -> list[float]:
+        latencies: list[float] = []
+        connector = aiohttp.TCPConnector(limit=512)
+        async with aiohttp.ClientSession(connector=connector) as session:
+            loop = asyncio.get_running_loop()
+            start = loop.time() + 0.1
+
+            async def one(index: int) -> None:
+                due = start + index / rate
+                await asyncio.sleep(max(0.0, due - loop.time()))
+                raw, headers = bodies[index]
+                async with session.post(url, data=raw, headers=headers) as response:
+                    await response.read()
+                    if response.status != 200:
+                        raise SystemExit(f"bench: the webhook endpoint answered {response.status}")
+                latencies.append(loop.time() - due)
+
+            await asyncio.gather(*(one(index) for index in range(len(bodies))))
+        return latencies
+
+    return asyncio.run(run())
+
+
+def _postgres_reachable(url: str) -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(url, connect_timeout=3) as connection:
+            connection.execute("SELECT 1")
+    except Exception:
+        return False
+    return True
+
+
+def _drop_schema(url: str, schema: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+
+
+def inbox_report(inbox: dict[str, dict[str, float]], count: int) -> str:
+    bare = inbox.get("bare Starlette endpoint (baseline)", {}).get("per_second")
+    lines = [
+        f"## Webhook receiver with the durable inbox ({count:,} deliveries of one status each, one core)",
+        "",
+        f"| endpoint | most events/s | vs bare | p50 at {INBOX_RATE:,}/s | p99 at {INBOX_RATE:,}/s |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, figures in inbox.items():
+        ratio = f"{figures['per_second'] / bare:.2f}x" if bare else "-"
+        p50, p99 = f"{figures['p50_ms']:.1f} ms", f"{figures['p99_ms']:.1f} ms"
+        lines.append(f"| {name} | {figures['per_second']:,.0f} | {ratio} | {p50} | {p99} |")
+    lines.append("")
+    sqlite = inbox.get("Receiver, SQLite inbox")
+    if sqlite and bare:
+        lines.append(
+            f"- {'PASS' if sqlite['p99_ms'] < 250 else 'MISS'}: p99 under 250 ms at {INBOX_RATE:,}/s with SQLite: "
+            f"{sqlite['p99_ms']:.1f} ms"
+        )
+        share = sqlite["per_second"] / bare
+        lines.append(f"- {'PASS' if share >= 0.6 else 'MISS'}: at least 0.6x the bare endpoint: {share:.2f}x")
+    return "\n".join(lines) + "\n"
+
+
+def inbox_only(*, quick: bool) -> None:
+    """The inbox's figures alone (what `make bench` adds for issue 25)."""
+    compile_bytecode()
+    count = 3000 if quick else 15_000
+    print(f"bench: webhook inbox, {count:,} deliveries ...", file=sys.stderr, flush=True)
+    inbox = inbox_scenarios(count)
+    table = inbox_report(inbox, count)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "inbox.md").write_text(table)
+    (RESULTS / "inbox.json").write_text(
+        json.dumps({"count": count, "rate": INBOX_RATE, "inbox": inbox}, indent=2) + "\n"
+    )
+    print(table)
+
+
 # 5. Import time and memory.
 
 
@@ -670,6 +829,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer messages and repetitions, for a smoke run")
     parser.add_argument(
+        "--inbox-only",
+        action="store_true",
+        help="only the webhook receiver with its durable inbox (SQLite, PostgreSQL) beside a bare endpoint",
+    )
+    parser.add_argument(
         "--journals-only",
         action="store_true",
         help="only the journals side by side (SQLite, PostgreSQL with one and two workers) and raw aiohttp",
@@ -677,6 +841,9 @@ def main() -> None:
     arguments = parser.parse_args()
     if arguments.journals_only:
         journals_only(quick=arguments.quick)
+        return
+    if arguments.inbox_only:
+        inbox_only(quick=arguments.quick)
         return
     repetitions = 3 if arguments.quick else 5
     sync_count, async_count = (500, 2000) if arguments.quick else (2000, 10_000)

@@ -23,7 +23,7 @@ import socket
 import sqlite3
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, overload
 
@@ -83,6 +83,9 @@ JOURNAL_TABLES = frozenset({"meta", "lines"})
 OPTIONAL_TABLES = frozenset({"waiting_statuses", "listener_sessions"})
 """A journal has `meta` and `lines`; journals made before statuses could wait lack `waiting_statuses`, those
 made before listener sessions were kept lack `listener_sessions`."""
+NEIGHBOUR_TABLES = frozenset({"seen", "inbox"})
+"""Not the journal's: a webhook inbox's (`Receiver(store=journal_path)`), in the same file so that
+`JournalSink` settles a status and its event in one transaction."""
 # Added by delivery tracking, then by resending on evidence (`sent_at`, `first_status_at`); ALTERed into
 # journals made before.
 DELIVERY_COLUMNS = {
@@ -645,13 +648,15 @@ class Journal:
         status: str,
         code: int | None = None,
         error: str | None = None,
+        also: Callable[[sqlite3.Connection], object] | None = None,
     ) -> str:
         """Apply one status webhook; return what it did: `updated`, `stale` (a later state is known),
         `waiting` (no line for it yet: kept, and applied when its line is there), `unmatched` (no such
         line, and none can come), or `ignored` (a status that is not a delivery state).
 
         `line_number` comes from the d360 token the status carried; without one, the line is found by
-        its message id (a line that brought its own `biz_opaque_callback_data`).
+        its message id (a line that brought its own `biz_opaque_callback_data`). `also`: more to write on
+        the journal's connection in the same transaction (the webhook inbox settling the event).
         """
         if status not in DELIVERY_RANK:
             return "ignored"
@@ -662,6 +667,8 @@ class Journal:
             if outcome == "unmatched" and self._can_wait and self._may_still_come(line_number):
                 self._keep_waiting(line_number, message_id, status, code, error, now, session)
                 outcome = "waiting"
+            if also is not None:  # a webhook inbox in this file marks its event, in this same transaction
+                also(self._db)
         return outcome
 
     def _record(
@@ -948,7 +955,11 @@ def _storable(text: str | None) -> str | None:
 
 def _is_journal(tables: set[str]) -> bool:
     """Every table a journal has, and none a journal never has (SQLite's own aside)."""
-    strangers = {table for table in tables - JOURNAL_TABLES - OPTIONAL_TABLES if not table.startswith("sqlite_")}
+    strangers = {
+        table
+        for table in tables - JOURNAL_TABLES - OPTIONAL_TABLES - NEIGHBOUR_TABLES
+        if not table.startswith("sqlite_")
+    }
     return tables >= JOURNAL_TABLES and not strangers
 
 

@@ -26,8 +26,10 @@ class StatusJournal(Protocol):
         status: str,
         code: int | None = None,
         error: str | None = None,
+        also: Any = None,
     ) -> str:
-        """Apply one status webhook; `updated`, `stale`, `waiting`, `unmatched` or `ignored`."""
+        """Apply one status webhook; `updated`, `stale`, `waiting`, `unmatched` or `ignored`. `also(connection)`
+        runs in the same transaction (a webhook inbox on the same database settling its event)."""
         ...
 
     def heartbeat(self, *, wait: float | None = None) -> None:

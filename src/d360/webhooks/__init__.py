@@ -6,7 +6,8 @@
     receiver.on_template_status(notify_team, event="REJECTED")           # a template's review
 
 Modules: `events` (the types), `parse`, `verify`, `dedup` (stores; `redis_dedup` and `postgres_dedup`
-for several machines), `numbers` (your numbers and their API keys), `receiver` (handlers and the
+for several machines), `inbox` (the durable inbox: SQLite, PostgreSQL), `numbers` (your numbers and their
+API keys), `receiver` (handlers and the
 shared request logic), `asgi` and `wsgi` (the apps), `journal_sink` (statuses into a bulk journal),
 `payloads` (building deliveries, for tests and the sandbox), `config` (checking a webhook URL before
 setting it).
@@ -46,6 +47,8 @@ from d360.webhooks.events import (
     UnknownEvent,
     WebhookError,
 )
+from d360.webhooks.inbox import InboxStore, StoredEvent
+from d360.webhooks.inbox.sqlite import SQLiteInbox
 from d360.webhooks.journal_sink import JournalSink
 from d360.webhooks.numbers import NumberRegistry, UnknownNumberError
 from d360.webhooks.parse import parse
@@ -64,6 +67,7 @@ __all__ = [
     "ErrorDetail",
     "Event",
     "GroupEvent",
+    "InboxStore",
     "IncomingMessage",
     "InteractiveReply",
     "JournalSink",
@@ -80,8 +84,10 @@ __all__ = [
     "ReceiverStats",
     "Referral",
     "SQLiteDedupStore",
+    "SQLiteInbox",
     "SharedContact",
     "StatusUpdate",
+    "StoredEvent",
     "System",
     "TemplateCategoryUpdate",
     "TemplateNotice",

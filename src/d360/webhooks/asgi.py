@@ -4,6 +4,9 @@ Handlers run in worker tasks on the app's event loop after the answer has gone: 
 awaited there, plain functions run in threads so they never hold up the next delivery's 200. A large
 delivery is checked and parsed in a thread of its own, so it never holds up the loop either. Shutdown
 (the lifespan, or `aclose()`) handles what is queued; workers cancelled any other way say what is lost.
+With an inbox, a pump task leases events from it into the queue (woken by each delivery stored, and
+every `poll_interval` for the others' and for retries) and renews the leases while handlers run; the
+lifespan's startup starts it, so events a dead process left are handled before any new delivery.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
@@ -49,6 +53,12 @@ class ASGIReceiver:
         self._closing = False
         self._lifespan_seen = False
         self._accepting: ThreadPoolExecutor | None = None
+        self._pump: asyncio.Task[None] | None = None
+        self._batch: list[tuple[list[Any], asyncio.Future[list[bool]]]] = []
+        self._storer: asyncio.Task[None] | None = None
+        self._ended: list[tuple[AnyEvent, asyncio.Future[None]]] = []
+        self._settler: asyncio.Task[None] | None = None
+        self._wake: asyncio.Event | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -63,11 +73,59 @@ class ASGIReceiver:
         )
         if OFFLOAD_BYTES < len(body) <= self.receiver.max_body_bytes:
             answer = await self._accept_in_thread(accept)
+        elif self.receiver.inbox is not None:
+            answer = await self._accept_stored(body, scope)
         else:
             answer = accept()
         if answer.events:
             answer = self._enqueue(answer)
         await _respond(send, answer)
+
+    async def _accept_stored(self, body: bytes, scope: Scope) -> Answer:
+        """Check on the loop, then store with the deliveries arriving meanwhile, in one transaction in a
+        thread (a group commit: one write for many deliveries under load, none holding up the loop)."""
+        receiver = self.receiver
+        checked = receiver.check(body, scope.get("headers", ()), method=scope["method"], path=scope.get("path"))
+        if not isinstance(checked, list):
+            return checked
+        to_store = receiver.to_store(checked, body)
+        firsts: list[bool] | BaseException = []
+        if to_store:
+            try:
+                firsts = await self._store(to_store)
+            except Exception as exc:
+                firsts = exc
+        return receiver.answer_for(checked, to_store, firsts)
+
+    async def _store(self, items: list[Any]) -> list[bool]:
+        loop = asyncio.get_running_loop()
+        waiting: asyncio.Future[list[bool]] = loop.create_future()
+        if self._storer is not None and self._storer.get_loop() is not loop:
+            self._batch, self._storer = [], None  # left on a loop that stopped: nothing there can finish
+        self._batch.append((items, waiting))
+        # A storer that has found its batch empty has returned in the same step: done, never lingering.
+        if self._storer is None or self._storer.done():
+            self._storer = loop.create_task(self._store_batches())
+        # Shielded: a request given up on (a shutdown) leaves its write to finish; its events are then
+        # stored without a 200, and upstream's redelivery is a duplicate of events the workers handle.
+        return await asyncio.shield(waiting)
+
+    async def _store_batches(self) -> None:
+        while self._batch:
+            batch, self._batch = self._batch, []
+            everything = [item for items, _ in batch for item in items]
+            try:
+                firsts = await asyncio.to_thread(self.receiver.inbox.put, everything)
+            except Exception as exc:
+                for _, waiting in batch:
+                    if not waiting.done():
+                        waiting.set_exception(exc)
+                continue
+            position = 0
+            for items, waiting in batch:
+                if not waiting.done():
+                    waiting.set_result(firsts[position : position + len(items)])
+                position += len(items)
 
     async def _accept_in_thread(self, accept: Callable[[], Answer]) -> Answer:
         accepting = self._accepting_threads().submit(accept)
@@ -93,6 +151,10 @@ class ASGIReceiver:
 
     def _enqueue(self, answer: Answer) -> Answer:
         queue = self._ensure_workers()
+        if self.receiver.inbox is not None:  # stored already: the pump leases them, in conversation order
+            if self._wake is not None:
+                self._wake.set()
+            return answer
         # A delivery is taken whole whenever the queue is not full, however many events it holds: one larger
         # than the whole queue would otherwise be answered 503 on every redelivery. No await between the
         # check and the puts: nothing else on this loop can take the room meanwhile.
@@ -121,7 +183,34 @@ class ASGIReceiver:
                 loop.create_task(self._work(self._queue, number), name=f"d360-webhook-worker-{number}")
                 for number in range(self.receiver.workers)
             ]
+            if self.receiver.inbox is not None:
+                self._wake = asyncio.Event()
+                self._pump = loop.create_task(self._take(self._queue, self._wake), name="d360-webhook-inbox")
         return self._queue
+
+    async def _take(self, queue: asyncio.Queue[AnyEvent], wake: asyncio.Event) -> None:
+        """Lease events from the inbox whenever a worker has room, and keep the leases of those in hand."""
+        receiver = self.receiver
+        capacity = 2 * receiver.workers  # a few ahead: a worker never waits for the next lease
+        renew_at = time.monotonic() + receiver.lease / 3
+        while True:
+            wake.clear()
+            room = capacity - queue.qsize() - len(self._in_hand)
+            taken: list[AnyEvent] = []
+            try:
+                if room > 0:
+                    taken = await asyncio.to_thread(receiver.take, room)
+                if time.monotonic() >= renew_at:
+                    renew_at = time.monotonic() + receiver.lease / 3
+                    await asyncio.to_thread(receiver.renew)
+            except Exception as exc:  # the database is away: the events wait there; try again after a pause
+                logger.error("webhook receiver: cannot take events from the inbox: %s", exc)
+            for event in taken:
+                queue.put_nowait(event)
+            self._pending += len(taken)
+            if room <= 0 or len(taken) < room:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(wake.wait(), receiver.poll_interval)
 
     async def _work(self, queue: asyncio.Queue[AnyEvent], number: int) -> None:
         try:
@@ -129,6 +218,8 @@ class ASGIReceiver:
                 event = await queue.get()
                 self._in_hand[number] = event
                 await self._handle(event)  # raises only CancelledError, and only when this worker is stopped
+                if self.receiver.inbox is not None:
+                    await self._settle(event)
                 if self._in_hand.pop(number, None) is not None:  # else abandoned meanwhile, and reported
                     self._pending -= 1
                     queue.task_done()
@@ -155,6 +246,32 @@ class ASGIReceiver:
             except BaseException as exc:  # SystemExit or KeyboardInterrupt from a handler must not stop the app
                 error = exc
             self.receiver.handled(event, handler, error)
+            if error is not None and self.receiver.stops_at_failure:
+                break  # the retry starts with this handler
+
+    async def _settle(self, event: AnyEvent) -> None:
+        """Mark an event's end in the inbox, with the others ending meanwhile, in one transaction."""
+        loop = asyncio.get_running_loop()
+        waiting: asyncio.Future[None] = loop.create_future()
+        if self._settler is not None and self._settler.get_loop() is not loop:
+            self._ended, self._settler = [], None
+        self._ended.append((event, waiting))
+        if self._settler is None or self._settler.done():
+            self._settler = loop.create_task(self._settle_batches())
+        await asyncio.shield(waiting)
+
+    async def _settle_batches(self) -> None:
+        while self._ended:
+            batch, self._ended = self._ended, []
+            try:
+                await asyncio.to_thread(self.receiver.finished_many, [event for event, _ in batch])
+            except Exception as exc:  # not marked: their leases run out and they are handled again
+                logger.error("webhook receiver: cannot mark %d events handled: %s", len(batch), exc)
+            for _, waiting in batch:
+                if not waiting.done():
+                    waiting.set_result(None)
+            if self._wake is not None:
+                self._wake.set()
 
     def _abandon(self, why: str) -> None:
         """Take every event queued or in hand off the books, and report them: answered 200, not handled."""
@@ -165,6 +282,15 @@ class ASGIReceiver:
             left.append(queue.get_nowait())
             queue.task_done()
         self._pending = 0
+        if self.receiver.inbox is not None:
+            self.receiver.let_go(left)
+            if left:  # not lost: they stay in the inbox, and their leases run out
+                logger.warning(
+                    "webhook receiver: %d events left in the inbox (%s); handled when a receiver next runs on it",
+                    len(left),
+                    why,
+                )
+            return
         self.receiver.unhandled(left, why)
 
     @property
@@ -190,6 +316,10 @@ class ASGIReceiver:
         """
         if self._loop is not None and self._loop is not asyncio.get_running_loop() and self._loop.is_running():
             return self._pending == 0  # serving on another loop: only that loop can close it
+        if self._pump is not None:  # no more leases: what is queued is handled, the rest stays in the inbox
+            self._pump.cancel()
+            await asyncio.gather(self._pump, return_exceptions=True)
+            self._pump = None
         drained = await self.drain(timeout)
         self._closing = True
         try:
@@ -216,6 +346,8 @@ class ASGIReceiver:
     async def running(self) -> AsyncIterator[None]:
         """The receiver's lifespan, for an app it is mounted in: `Receiver.lifespan` returns this."""
         self._lifespan_seen = True
+        if self.receiver.inbox is not None:
+            self._ensure_workers()  # events a dead process left are handled now, not at the next delivery
         try:
             yield
         finally:
@@ -226,6 +358,8 @@ class ASGIReceiver:
             message = await receive()
             if message["type"] == "lifespan.startup":
                 self._lifespan_seen = True
+                if self.receiver.inbox is not None:
+                    self._ensure_workers()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await self.aclose(self.receiver.shutdown_timeout)

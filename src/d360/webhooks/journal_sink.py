@@ -11,6 +11,11 @@ campaign fills it later; a status that comes before its line waits in the journa
 
 With a PostgreSQL URL the sink records statuses for every campaign in the database (the d360 token names
 the campaign), and any number of receivers may do so at once.
+
+Under a receiver with an inbox on the same database (the same SQLite file, or the same PostgreSQL schema),
+the sink records the status and marks its part of the event done in one transaction: a receiver that dies
+after it never records that status again (exactly-once effect). On another database the mark follows the
+status's own commit.
 """
 
 from __future__ import annotations
@@ -20,13 +25,14 @@ import contextlib
 import os
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from d360.bulk.journal import HEARTBEAT_SECONDS, TOKEN_PREFIX, Journal, JournalError
 from d360.bulk.journals import is_postgres_url
 from d360.bulk.protocol import StatusJournal
 from d360.numbers import read_int
 from d360.webhooks.events import StatusUpdate
+from d360.webhooks.inbox import Handling, current_handling
 
 if TYPE_CHECKING:
     from d360.bulk.postgres.journal import PostgresJournal
@@ -80,6 +86,24 @@ class JournalSink:
         return self._journal.journal_id
 
     def __call__(self, update: StatusUpdate) -> str:
+        handling = current_handling.get()
+        outcome = self._apply(update, handling)
+        if handling is not None and not self._shares(handling):
+            handling.store.progress(handling.owner, handling.key, handling.step)
+        return outcome
+
+    def _shares(self, handling: Handling) -> bool:
+        """Whether the inbox the event came from is this journal's database (one transaction holds both)."""
+        same = getattr(handling.store, "same_database", None)
+        return callable(same) and bool(same(self._url if self._url is not None else self.path))
+
+    def _apply(self, update: StatusUpdate, handling: Handling | None) -> str:
+        also = None
+        if handling is not None and self._shares(handling):
+
+            def also(connection: Any) -> None:
+                handling.store.settle_on(connection, handling.owner, handling.key, handling.step)
+
         with self._lock:
             if not self._journal.is_still_here():
                 self._journal.close()
@@ -106,12 +130,12 @@ class JournalSink:
             if self._database is not None:
                 outcome = self._database.record_status(
                     line_number=line_number, message_id=update.message_id, status=update.status, code=code,
-                    error=described, campaign=campaign,
+                    error=described, campaign=campaign, also=also,
                 )  # fmt: skip
             else:
                 outcome = self._journal.record_status(
                     line_number=line_number, message_id=update.message_id, status=update.status, code=code,
-                    error=described,
+                    error=described, also=also,
                 )  # fmt: skip
             return self._count(outcome)
 

@@ -1,4 +1,4 @@
-"""`Receiver`: verify, de-duplicate, answer at once, then run your handlers, in ASGI or WSGI apps.
+"""`Receiver`: verify, de-duplicate, store, answer, then run your handlers, in ASGI or WSGI apps.
 
     receiver = d360.webhooks.Receiver(secret=os.environ["WEBHOOK_SECRET"])
 
@@ -8,19 +8,26 @@
     app = Starlette(routes=[Mount("/webhooks", app=receiver.asgi)], lifespan=receiver.lifespan)
     # or FastAPI(lifespan=receiver.lifespan); receiver.wsgi for Flask, Django
 
-Upstream redelivers anything not answered 200 quickly, so the answer never waits for a handler: events
-go into a bounded queue and workers run the handlers after the 200. A handler that raises (anything,
-SystemExit included) is logged with its event's key and not retried. A full queue answers 503, so
-upstream redelivers later. A graceful shutdown handles every event answered 200 before it returns;
-one that cannot (a timeout, workers cancelled) logs an ERROR naming each event left.
+Upstream redelivers anything not answered 200 quickly, so the answer never waits for a handler; and it
+never redelivers what got a 200, so by default (`store=`, a durable inbox: SQLite or PostgreSQL) each new
+event is stored with its dedup claim before the 200, and workers take events from the inbox: a handler
+that raises is retried with backoff, then kept as a dead letter; an event left by a process that died is
+handled by the next receiver running on the store. With `dedup=` instead (the older way), events go into
+an in-memory queue after the 200: a handler that raises is logged and not retried, a full queue answers
+503, and a process that dies loses what it had queued.
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
+import functools
 import inspect
 import json
 import logging
+import os
+import secrets
+import socket
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -46,6 +53,16 @@ from d360.webhooks.events import (
     UnknownEvent,
     WebhookError,
 )
+from d360.webhooks.inbox import (
+    DEFAULT_LEASE,
+    DEFAULT_MAX_ATTEMPTS,
+    Handling,
+    InboxStore,
+    NewEvent,
+    current_handling,
+    new_event,
+    open_inbox,
+)
 from d360.webhooks.numbers import NumberRegistry, digits, numbers_filter
 from d360.webhooks.parse import parse
 from d360.webhooks.verify import verify
@@ -61,6 +78,9 @@ DEFAULT_QUEUE_SIZE = 10_000
 DEFAULT_WORKERS = 8
 MAX_BODY_BYTES = 1 << 20
 """A delivery larger than this is refused with 413; upstream's deliveries are a few KB."""
+
+RECENT_EVENTS = 10_000
+"""Events stored by this process kept parsed, for its workers to take back without reading them again."""
 
 F = TypeVar("F", bound=Handler)
 
@@ -78,7 +98,20 @@ class ReceiverStats:
     """Deliveries answered with anything but 200 (a bad signature, not a webhook, too large, queue full)."""
     unhandled: int = 0
     """Events answered 200 whose handlers never ran (or were cut short): a shutdown's timeout passed, or
-    the workers were cancelled. Each is logged at ERROR with its key."""
+    the workers were cancelled. Each is logged at ERROR with its key. (Never with an inbox: they wait there.)"""
+    retried: int = 0
+    """Inbox events whose handlers failed and that will be tried again after a backoff."""
+    dead: int = 0
+    """Inbox events whose handlers failed `max_attempts` times: kept as dead letters."""
+
+
+@attrs.define
+class _Claim:
+    """An inbox event this receiver holds the lease of: where its handlers start, and the first failure."""
+
+    step: int
+    error: str | None = None
+    failed_step: int = 0
 
 
 @attrs.frozen
@@ -95,7 +128,14 @@ class Receiver:
     `secret`: check the HMAC-SHA256 signature (360dialog's `x-360dialog-signature`, or Meta's
     `X-Hub-Signature-256`). `header`: a required custom header, `(name, value)`, or a mapping of several.
     Without either, every delivery is taken: for local trials only.
-    `dedup`: a `Deduplicator` (default: SQLite in ./d360-webhooks.sqlite), any `DedupStore`, or False.
+    `store`: the durable inbox (the default, ./d360-webhooks.sqlite): a SQLite path, a `postgresql://` URL
+    (`?schema=NAME`, default `d360`; several receivers may share it), or an `InboxStore`. Each new event is
+    stored with its dedup claim before the 200; `lease` seconds is how long a receiver that stopped answering
+    keeps its events from the others; a failing event is tried `max_attempts` times with backoff, then kept
+    as a dead letter (`d360 webhook dead-letters`). `poll_interval`: seconds between looks for events other
+    receivers stored, retries that came due and leases that ran out.
+    `dedup`: instead of an inbox, a `Deduplicator`, any `DedupStore`, or False (no de-duplication): events
+    wait in memory after the 200 (lost if the process dies), and a failing handler is not retried.
     `path`: answer only there (404 elsewhere); by default any path, as a mounted app should.
     `queue_size`: events waiting for a worker before deliveries are answered 503 (a delivery is taken
     whole whenever the queue is not full, so it may hold one delivery's events more).
@@ -120,8 +160,17 @@ class Receiver:
         path: str | None = None,
         shutdown_timeout: float | None = None,
         numbers: NumberRegistry | Mapping[str, str] | None = None,
+        store: InboxStore | str | os.PathLike[str] | None = None,
+        lease: float = DEFAULT_LEASE,
+        max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+        poll_interval: float = 1.0,
     ) -> None:
-        for name, value in (("queue_size", queue_size), ("workers", workers), ("max_body_bytes", max_body_bytes)):
+        for name, value in (
+            ("queue_size", queue_size),
+            ("workers", workers),
+            ("max_body_bytes", max_body_bytes),
+            ("max_attempts", max_attempts),
+        ):
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ConfigurationError(f"{name} must be a whole number, 1 or more, not {value!r}")
         if shutdown_timeout is not None and not (
@@ -132,6 +181,11 @@ class Receiver:
             raise ConfigurationError(
                 f"shutdown_timeout must be a number of seconds above 0, or None, not {shutdown_timeout!r}"
             )
+        for name, seconds in (("lease", lease), ("poll_interval", poll_interval)):
+            if not (isinstance(seconds, int | float) and not isinstance(seconds, bool) and seconds > 0):
+                raise ConfigurationError(f"{name} must be a number of seconds above 0, not {seconds!r}")
+        if store is not None and dedup is not None:
+            raise ConfigurationError("give store= (the inbox de-duplicates too) or dedup=, not both")
         if path is not None and not (isinstance(path, str) and path.startswith("/")):
             raise ConfigurationError(f"path must start with '/', not {path!r}")
         self._verify_options: dict[str, Any] = {
@@ -144,10 +198,12 @@ class Receiver:
             _check_verify_options(secret, header)
         else:
             logger.warning("webhook receiver without a secret or a required header: any caller can post events")
+        self.inbox: InboxStore | None = None
         if dedup is False:
             self.dedup: Deduplicator | None = None
         elif dedup is None:
-            self.dedup = Deduplicator()
+            self.dedup = None
+            self.inbox = open_inbox(store)
         elif isinstance(dedup, Deduplicator):
             self.dedup = dedup
         else:
@@ -157,6 +213,15 @@ class Receiver:
         self.max_body_bytes = max_body_bytes
         self.path = path
         self.shutdown_timeout: float | None = shutdown_timeout
+        self.lease = float(lease)
+        self.max_attempts = max_attempts
+        self.poll_interval = float(poll_interval)
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        """This receiver's name on its inbox leases."""
+        self._claims: dict[str, _Claim] = {}
+        self._recent: collections.OrderedDict[str, AnyEvent] = collections.OrderedDict()
+        """Events this process stored lately, by key: taken back from the inbox without parsing them again."""
+        self._recent_lock = threading.Lock()
         self.stats = ReceiverStats()
         self._stats_lock = threading.Lock()
         self._registrations: list[_Registration] = []
@@ -312,12 +377,124 @@ class Receiver:
         return decorate if handler is None else decorate(handler)
 
     def handlers_for(self, event: AnyEvent) -> list[tuple[Handler, bool]]:
-        """The handlers an event goes to, in registration order, each with whether it must be awaited."""
-        return [
+        """The handlers an event goes to, in registration order, each with whether it must be awaited.
+
+        For an event taken from the inbox, those its earlier attempts have not run to the end yet."""
+        handlers = [
             (registration.handler, registration.is_async)
             for registration in self._registrations
             if isinstance(event, registration.kinds) and registration.match(event)
         ]
+        claim = self._claims.get(event.dedup_key)
+        if claim is None or self.inbox is None:
+            return handlers
+        return [
+            (self._in_inbox(handler, is_async, event.dedup_key, index), is_async)
+            for index, (handler, is_async) in enumerate(handlers)
+            if index >= claim.step
+        ]
+
+    @property
+    def stops_at_failure(self) -> bool:
+        """With an inbox, a failed handler ends the attempt: a retry starts with it, the ones before it done."""
+        return self.inbox is not None
+
+    def _in_inbox(self, handler: Handler, is_async: bool, key: str, index: int) -> Handler:
+        """The handler, run with `current_handling` telling it which inbox event it handles (for sinks that
+        settle their effect and the event in one transaction)."""
+        handling = Handling(self.inbox, self.owner, key, index + 1)
+        if is_async:
+
+            @functools.wraps(handler)
+            async def run_async(event: Any) -> Any:
+                token = current_handling.set(handling)
+                try:
+                    return await handler(event)
+                finally:
+                    current_handling.reset(token)
+
+            wrapped: Any = run_async
+        else:
+
+            @functools.wraps(handler)
+            def run(event: Any) -> Any:
+                token = current_handling.set(handling)
+                try:
+                    return handler(event)
+                finally:
+                    current_handling.reset(token)
+
+            wrapped = run
+        wrapped._d360_step = index
+        return wrapped  # type: ignore[no-any-return]
+
+    # The inbox: what the adapters' workers take, and what they report back.
+
+    def take(self, limit: int) -> list[AnyEvent]:
+        """Lease up to `limit` events ready to handle from the inbox (blocking: call it from a thread)."""
+        if self.inbox is None or limit < 1:
+            return []
+        taken = []
+        for stored in self.inbox.claim(self.owner, limit, self.lease):
+            with self._recent_lock:
+                known = self._recent.pop(stored.dedup_key, None)
+            try:
+                event = known if known is not None else stored.event()
+            except Exception as exc:  # a row this version cannot read: kept, said why, never retried blindly
+                self.inbox.failed(self.owner, stored.dedup_key, f"cannot read the stored event: {exc}", 0, 1)
+                continue
+            self._claims[stored.dedup_key] = _Claim(step=stored.step)
+            taken.append(event)
+        return taken
+
+    def let_go(self, events: Iterable[AnyEvent]) -> None:
+        """Stop holding these inbox events (a shutdown left them): their leases run out, and another takes them."""
+        for event in events:
+            self._claims.pop(event.dedup_key, None)
+
+    def renew(self) -> None:
+        """Extend the leases of the events this receiver's handlers are on (blocking)."""
+        keys = list(self._claims)
+        if self.inbox is not None and keys:
+            self.inbox.renew(self.owner, keys, self.lease)
+
+    def finished(self, event: AnyEvent) -> None:
+        """An inbox event's handlers have ended: mark it handled, or record the failure (blocking)."""
+        self.finished_many([event])
+
+    def finished_many(self, events: Sequence[AnyEvent]) -> None:
+        """`finished` for several events: those handled are marked in one transaction (blocking)."""
+        if self.inbox is None:
+            return
+        handled = []
+        for event in events:
+            claim = self._claims.pop(event.dedup_key, None)
+            if claim is None:
+                continue
+            if claim.error is None:
+                handled.append(event.dedup_key)
+            else:
+                self._failed(event, claim)
+        if handled:
+            for key in self.inbox.done_many(self.owner, handled):
+                logger.warning(
+                    "webhook receiver: the lease on %s ran out before its handlers ended (another receiver "
+                    "may have handled it too): make lease= longer than your handlers take",
+                    key,
+                )
+
+    def _failed(self, event: AnyEvent, claim: _Claim) -> None:
+        assert self.inbox is not None and claim.error is not None
+        outcome = self.inbox.failed(self.owner, event.dedup_key, claim.error, claim.failed_step, self.max_attempts)
+        if outcome == "dead":
+            self._count(dead=1)
+            logger.error(
+                "webhook event %s failed %d times: kept as a dead letter (d360 webhook dead-letters --retry)",
+                event.dedup_key,
+                self.max_attempts,
+            )
+        elif outcome == "retry":
+            self._count(retried=1)
 
     # Answering from the number that received an event.
 
@@ -352,10 +529,27 @@ class Receiver:
     # Taking a delivery: the same for every adapter.
 
     def accept(self, body: bytes, headers: Any, *, method: str = "POST", path: str | None = None) -> Answer:
-        """Check and de-duplicate one delivery; the answer to give, and the new events to handle.
+        """Check, de-duplicate and (with an inbox) store one delivery; the answer to give, and the new events.
 
-        The adapters call this, then queue `answer.events`; call it yourself to build your own endpoint.
+        The adapters call this (or `check`, then store the events in batches); call it yourself to build
+        your own endpoint. With an inbox, the 200 it returns means the events are stored.
         """
+        checked = self.check(body, headers, method=method, path=path)
+        if isinstance(checked, Answer):
+            return checked
+        if self.inbox is None:
+            return self.answer_for(checked, [], self.dedup.fresh(checked) if self.dedup is not None else checked)
+        to_store = self.to_store(checked, body)
+        try:
+            firsts: list[bool] | BaseException = self.inbox.put(to_store) if to_store else []
+        except Exception as exc:
+            firsts = exc
+        return self.answer_for(checked, to_store, firsts)
+
+    def check(
+        self, body: bytes, headers: Any, *, method: str = "POST", path: str | None = None
+    ) -> Answer | list[AnyEvent]:
+        """A delivery's events, or the answer refusing it (bad path, method, size, signature or shape)."""
         if self.path is not None and path is not None and path.rstrip("/") != self.path.rstrip("/"):
             return self._refuse(404, "no webhook receiver at this path")
         if method != "POST":
@@ -369,11 +563,40 @@ class Receiver:
                 logger.warning("webhook refused: %s", exc.reason)
                 return self._refuse(401, exc.reason)
         try:
-            events = parse(body)
+            return parse(body)
         except WebhookPayloadError as exc:
             logger.warning("webhook refused: %s", exc)
             return self._refuse(400, str(exc))
-        fresh = self.dedup.fresh(events) if self.dedup is not None else events
+
+    def to_store(self, events: Sequence[AnyEvent], body: bytes) -> list[NewEvent]:
+        """What the inbox stores of a delivery: each distinct event, with the delivery it came in."""
+        unique: dict[str, AnyEvent] = {}
+        for event in events:
+            unique.setdefault(event.dedup_key, event)
+        return [new_event(event, body) for event in unique.values()]
+
+    def answer_for(
+        self, events: Sequence[AnyEvent], stored: Sequence[NewEvent], firsts: Sequence[Any] | BaseException
+    ) -> Answer:
+        """The answer to a checked delivery: with an inbox, `firsts` is what `put(stored)` returned (or
+        raised: then 503, so upstream redelivers); without one, `firsts` is the fresh events."""
+        if isinstance(firsts, BaseException):
+            logger.error("webhook receiver: cannot store a delivery in the inbox (answered 503): %s", firsts)
+            return self._refuse(503, "the inbox cannot be written; redeliver later", (("Retry-After", "5"),))
+        if self.inbox is not None:
+            new = {item.dedup_key for item, first in zip(stored, firsts, strict=True) if first}
+            fresh = []
+            for event in events:  # the first of each new key, in payload order
+                if event.dedup_key in new:
+                    new.discard(event.dedup_key)
+                    fresh.append(event)
+            with self._recent_lock:
+                for event in fresh:
+                    self._recent[event.dedup_key] = event
+                while len(self._recent) > RECENT_EVENTS:
+                    self._recent.popitem(last=False)
+        else:
+            fresh = list(firsts)
         with self._stats_lock:
             self.stats.deliveries += 1
             self.stats.events += len(events)
@@ -382,7 +605,9 @@ class Receiver:
 
     def release(self, events: Iterable[AnyEvent]) -> None:
         """Forget accepted events that could not be queued, so that upstream's redelivery is handled."""
-        if self.dedup is not None:
+        if self.inbox is not None:
+            self.inbox.forget([event.dedup_key for event in events])
+        elif self.dedup is not None:
             self.dedup.forget(events)
 
     def queue_full(self) -> Answer:
@@ -402,7 +627,11 @@ class Receiver:
                 setattr(self.stats, name, getattr(self.stats, name) + amount)
 
     def handled(self, event: AnyEvent, handler: Handler, error: BaseException | None) -> None:
-        """Record one handler run; a failure is logged with the event's key, and never retried."""
+        """Record one handler run; a failure is logged with the event's key (and, with an inbox, retried)."""
+        claim = self._claims.get(event.dedup_key)
+        if claim is not None and error is not None and claim.error is None:
+            claim.error = f"{type(error).__name__}: {_described(error)}"
+            claim.failed_step = getattr(handler, "_d360_step", claim.step)
         if error is None:
             with self._stats_lock:
                 self.stats.handled += 1

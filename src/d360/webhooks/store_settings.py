@@ -17,6 +17,11 @@ REDIS_SCHEMES = ("redis", "rediss")
 POSTGRES_SCHEMES = ("postgresql", "postgres")
 
 
+def is_redis_url(location: object) -> bool:
+    """A `redis://` or `rediss://` URL: a store that de-duplicates, and cannot hold the inbox."""
+    return isinstance(location, str) and location.partition("://")[0].lower() in REDIS_SCHEMES and "://" in location
+
+
 def _seconds(max_age: timedelta | float) -> float:
     seconds = max_age.total_seconds() if isinstance(max_age, timedelta) else max_age
     if not isinstance(seconds, int | float) or isinstance(seconds, bool) or not seconds > 0:

@@ -2,13 +2,16 @@
 
 Handlers run in the receiver's own worker threads after the answer has gone (coroutine handlers with
 `asyncio.run` there), so a slow handler never holds up a delivery's 200. WSGI has no shutdown hook, so
-the queue is drained when the process exits normally (atexit), as `close()` does.
+the queue is drained when the process exits normally (atexit), as `close()` does. With an inbox, a thread
+leases events from it into the queue; `start()` starts it (and the workers) before the first delivery, so
+events a dead process left are handled at once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import atexit
+import logging
 import queue
 import threading
 import time
@@ -22,6 +25,7 @@ from d360.webhooks.events import AnyEvent
 if TYPE_CHECKING:
     from d360.webhooks.answer import Accepting, Answer
 
+logger = logging.getLogger("d360.webhooks")
 StartResponse = Callable[..., Any]
 _STOP = object()
 _REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed",
@@ -43,6 +47,9 @@ class WSGIReceiver:
         self._threads: list[threading.Thread] = []
         self._in_hand: dict[int, AnyEvent] = {}
         """The event each worker is handling, by worker number."""
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._pump: threading.Thread | None = None
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         body = _read_body(environ, self.receiver.max_body_bytes)
@@ -55,9 +62,17 @@ class WSGIReceiver:
         start_response(f"{answer.status} {_REASONS.get(answer.status, 'Error')}", headers)
         return [answer.body]
 
+    def start(self) -> None:
+        """Start the workers now (they start with the first delivery otherwise)."""
+        with self._lock:
+            self._ensure_workers()
+
     def _enqueue(self, answer: Answer) -> Answer:
         with self._lock:
             self._ensure_workers()
+            if self.receiver.inbox is not None:  # stored already: the pump leases them, in conversation order
+                self._wake.set()
+                return answer
             # Taken whole whenever the queue is not full: a delivery of more events than the queue holds
             # would otherwise be answered 503 on every redelivery.
             if self._queue.qsize() >= self.receiver.queue_size:
@@ -75,7 +90,33 @@ class WSGIReceiver:
             ]
             for thread in self._threads:
                 thread.start()
+            if self.receiver.inbox is not None:
+                self._stopping.clear()
+                self._pump = threading.Thread(target=self._take, name="d360-webhook-inbox", daemon=True)
+                self._pump.start()
             _drain_at_exit(self)
+
+    def _take(self) -> None:
+        """Lease events from the inbox whenever a worker has room, and keep the leases of those in hand."""
+        receiver = self.receiver
+        capacity = 2 * receiver.workers
+        renew_at = time.monotonic() + receiver.lease / 3
+        while not self._stopping.is_set():
+            self._wake.clear()
+            room = capacity - self._queue.qsize() - len(self._in_hand)
+            taken: list[AnyEvent] = []
+            try:
+                if room > 0:
+                    taken = receiver.take(room)
+                if time.monotonic() >= renew_at:
+                    renew_at = time.monotonic() + receiver.lease / 3
+                    receiver.renew()
+            except Exception as exc:  # the database is away: the events wait there; try again after a pause
+                logger.error("webhook receiver: cannot take events from the inbox: %s", exc)
+            for event in taken:
+                self._queue.put(event)
+            if room <= 0 or len(taken) < room:
+                self._wake.wait(receiver.poll_interval)
 
     def _work(self, number: int) -> None:
         while True:
@@ -85,6 +126,12 @@ class WSGIReceiver:
                     return
                 self._in_hand[number] = event
                 self._handle(event)
+                if self.receiver.inbox is not None:
+                    try:
+                        self.receiver.finished(event)
+                    except Exception as exc:  # not marked: its lease runs out and it is handled again
+                        logger.error("webhook receiver: cannot mark %s handled: %s", event.dedup_key, exc)
+                    self._wake.set()
             finally:
                 self._in_hand.pop(number, None)
                 self._queue.task_done()
@@ -98,6 +145,8 @@ class WSGIReceiver:
                     handler(event)
             except BaseException as exc:  # SystemExit from a handler would end this worker thread for good
                 self.receiver.handled(event, handler, exc)
+                if self.receiver.stops_at_failure:
+                    break  # the retry starts with this handler
             else:
                 self.receiver.handled(event, handler, None)
 
@@ -123,6 +172,11 @@ class WSGIReceiver:
         With `timeout`, stop after that many seconds: the events left are logged at ERROR with their keys.
         Called when the process exits, with the receiver's `shutdown_timeout`.
         """
+        if self._pump is not None:  # no more leases: what is queued is handled, the rest stays in the inbox
+            self._stopping.set()
+            self._wake.set()
+            self._pump.join()
+            self._pump = None
         drained = self.drain(timeout)
         left: list[AnyEvent] = []
         with self._lock:
@@ -140,7 +194,10 @@ class WSGIReceiver:
             for _ in threads:
                 self._queue.put(_STOP)
         _RUNNING.discard(self)
-        self.receiver.unhandled(left, f"the shutdown's {timeout} s passed first")
+        if self.receiver.inbox is not None:
+            self.receiver.let_go(left)  # not lost: they stay in the inbox, and their leases run out
+        else:
+            self.receiver.unhandled(left, f"the shutdown's {timeout} s passed first")
         for thread in threads:
             thread.join(timeout=1)
         self.receiver.close_clients()

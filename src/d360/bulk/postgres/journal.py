@@ -21,7 +21,7 @@ import secrets
 import socket
 import time
 import urllib.parse
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Self, overload
 
 import attrs
@@ -659,6 +659,7 @@ class PostgresJournal:
         code: int | None = None,
         error: str | None = None,
         campaign: str | None = None,
+        also: Callable[[psycopg.Connection[Any]], object] | None = None,
     ) -> str:
         """Apply one status webhook (see `d360.bulk.journal.Journal.record_status`): `updated`, `stale`,
         `waiting` (no token, and no line has its message id yet), `unmatched` or `ignored`. `campaign`:
@@ -686,6 +687,8 @@ class PostgresJournal:
                 assert row is not None
                 connection.execute(self._queries["trim_waiting"], {"below": int(row[0]) - WAITING_WITHOUT_TOKEN})
                 outcome = "waiting"
+            if also is not None:  # a webhook inbox in this schema marks its event, in this same transaction
+                also(connection)
         return outcome
 
     def _record(
