@@ -305,7 +305,7 @@ def test_listen_refuses_a_store_it_cannot_use_with_exit_2_naming_it() -> None:
         timeout=60,
     )
     assert done.returncode == 2
-    assert "--store: mysql://db/app: d360 keeps seen webhook events in redis://" in done.stderr
+    assert "--store: mysql://db/app: mysql:// is not a store d360 can use" in done.stderr
 
 
 @pytest.mark.parametrize("synchronous_commit", [False, True])

@@ -147,7 +147,8 @@ def open_inbox(store: InboxStore | str | os.PathLike[str] | None = None) -> Inbo
             "Redis keeps de-duplication keys, not the events themselves, so it cannot hold the inbox: use "
             "Receiver(dedup=Deduplicator(url)) for de-duplication alone, or a postgresql:// URL or a SQLite file"
             if is_redis_url(store)
-            else "the inbox is a SQLite file given by its path or a postgresql:// URL"
+            else f"{store.partition('://')[0] or 'an empty scheme'}:// is not a store d360 can use: the inbox is a "
+            "SQLite file given by its path or a postgresql:// URL (a redis:// URL de-duplicates only)"
         )
         raise ConfigurationError(f"{shown_url(store)}: {what}")
     if isinstance(store, str) and not store:
