@@ -182,6 +182,10 @@ class LineRecord:
     delivery: str | None = None
     delivery_code: int | None = None
     delivery_error: str | None = None
+    worker: int | None = None
+    """A shared journal's: the worker that sent the line last (its id, host and pid); None here."""
+    worker_host: str | None = None
+    worker_pid: int | None = None
 
 
 class Journal:

@@ -171,7 +171,7 @@ WITH pause AS (
 ), marked AS (
     UPDATE lines AS l
     SET state = 'sending', attempts = l.attempts + 1, updated_at = journal_now(), sent_at = journal_now(),
-        match_by_id = u.own_data, claimed_by = %(worker)s
+        match_by_id = u.own_data, claimed_by = %(worker)s, sent_by = %(worker)s
     FROM unnest(%(sending)s::integer[], %(own_data)s::smallint[]) AS u (line_number, own_data), pause
     WHERE l.campaign_id = %(campaign)s AND l.line_number = u.line_number AND l.delivery IS NULL
       AND (l.claimed_by = %(worker)s OR l.claimed_by IS NULL) AND pause.left_ = 0
@@ -295,9 +295,11 @@ ORDER BY line_number LIMIT %(page_size)s
 SELECT state, count(*) FROM lines WHERE campaign_id = %(campaign)s GROUP BY state
 
 -- name: records
-SELECT line_number, content_hash, state, message_id, error, attempts, created_at, updated_at,
-       delivery, delivery_code, delivery_error
-FROM lines WHERE campaign_id = %(campaign)s AND state = ANY (%(states)s::text[]) ORDER BY line_number
+-- Each line with the worker that sent it last (none for a line never sent).
+SELECT l.line_number, l.content_hash, l.state, l.message_id, l.error, l.attempts, l.created_at, l.updated_at,
+       l.delivery, l.delivery_code, l.delivery_error, w.id, w.host, w.pid
+FROM lines l LEFT JOIN workers w ON w.id = l.sent_by
+WHERE l.campaign_id = %(campaign)s AND l.state = ANY (%(states)s::text[]) ORDER BY l.line_number
 
 -- name: delivery_counts
 SELECT coalesce(delivery, 'no status'), count(*) FROM lines

@@ -16,3 +16,6 @@ DROP TABLE rate_limits;
 -- accept it, and the campaign's other lines keep going.
 ALTER TABLE lines ADD COLUMN not_before double precision;
 ALTER TABLE lines ADD COLUMN pair_limits integer NOT NULL DEFAULT 0;
+
+-- The worker that marked a line sending last: a report says who sent each line (a claim ends with the line).
+ALTER TABLE lines ADD COLUMN sent_by bigint;
