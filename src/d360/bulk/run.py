@@ -7,6 +7,7 @@ them), and so that a resumed run sends exactly the lines the journal says were n
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import hashlib
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -128,8 +129,9 @@ class GroupCommit:
     committed by `close()`. A commit takes every write queued when the event loop gets to it (two rounds
     after the first write), so batches grow with the load and a lone write waits for no timer; every
     write of a batch shares one future. A failed commit (a full disk) fails every later write and
-    `close()`, so the run stops. (A writer thread was tried and measured slower: SQLite's work is cheap,
-    the GIL handoffs are not.)
+    `close()`, so the run stops. `in_thread`: commits run in a writer thread, one at a time, for a
+    journal whose commit is a round trip to a server (PostgreSQL); SQLite's stay on the loop (a writer
+    thread was measured slower there: SQLite's work is cheap, the GIL handoffs are not).
 
     A `sending` the journal refuses (a status spoke for the line meanwhile) is handed to `on_refused`, and
     the batch's future resolves to the refused lines (None when there are none, as nearly always): those
@@ -140,13 +142,24 @@ class GroupCommit:
     later commit, so none of them leaves during the pause.
     """
 
-    def __init__(self, journal: CampaignJournal, *, on_refused: Callable[[int], None] | None = None) -> None:
+    def __init__(
+        self,
+        journal: CampaignJournal,
+        *,
+        on_refused: Callable[[int], None] | None = None,
+        in_thread: bool = False,
+    ) -> None:
         self.journal = journal
         self._on_refused = on_refused
         self._operations: list[tuple[Any, ...]] = []
         self._batch: asyncio.Future[frozenset[int] | None] | None = None
         self._failure: Exception | None = None
         self._closed = False
+        # A database across a network (PostgreSQL): a commit is a round trip, spent waiting, not working. In
+        # a thread of its own, the event loop reads answers and sends meanwhile; the next commit starts
+        # when this one ends, with everything queued by then.
+        self._writer = concurrent.futures.ThreadPoolExecutor(1, "d360-journal") if in_thread else None
+        self._in_flight: concurrent.futures.Future[Any] | None = None
 
     def mark_sending(
         self, line_number: int, attempt: int, *, own_data: bool = False
@@ -178,32 +191,58 @@ class GroupCommit:
         return self._batch
 
     def _commit(self) -> None:
+        if self._in_flight is not None:  # the commit under way starts the next once it ends
+            return
         batch, self._batch = self._batch, None
         operations, self._operations = self._operations, []
         if not operations:  # already committed by close()
             return
+        if self._writer is None or self._closed:
+            self._committed(batch, operations, self._apply(operations))
+            return
+        self._in_flight = self._writer.submit(self._apply, operations)
+        loop = asyncio.get_running_loop()
+        self._in_flight.add_done_callback(
+            lambda done: loop.call_soon_threadsafe(self._committed, batch, operations, done.result())
+        )
+
+    def _apply(self, operations: list[tuple[Any, ...]]) -> tuple[set[int], list[int], float, Exception | None]:
+        """The commit itself (in the writer thread, if there is one): the refused lines, those a pause held
+        and the seconds left of it, or the failure."""
         try:
             refused = self.journal.apply(operations)
-        except Exception as exc:  # a full disk: every worker waiting on this commit stops, and so does the run
-            self._failure = exc
+        except Exception as exc:
+            return set(), [], 0.0, exc
+        if is_shared(self.journal):
+            return refused, self.journal.take_paused(), self.journal.paused_for(), None
+        return refused, [], 0.0, None
+
+    def _committed(
+        self,
+        batch: asyncio.Future[frozenset[int] | None] | None,
+        operations: list[tuple[Any, ...]],
+        applied: tuple[set[int], list[int], float, Exception | None],
+    ) -> None:
+        self._in_flight = None
+        refused, paused, pause_left, failure = applied
+        if failure is not None:  # a full disk: every worker waiting on this commit stops, and so does the run
+            self._failure = failure
             if batch is not None and not batch.done():
-                batch.set_exception(exc)
+                batch.set_exception(failure)
                 # Marked as seen: the run raises this failure itself (every later write and `close()`
                 # do), so asyncio must not print it again for the outcomes nobody awaits.
                 batch.exception()
-            return
-        if refused and self._on_refused is not None:
-            for line_number in sorted(refused):
-                self._on_refused(line_number)
-        paused = self.journal.take_paused() if is_shared(self.journal) else []
-        if paused and batch is not None:
-            marking = [operation for operation in operations if operation[0] == SENDING and operation[1] in paused]
-            loop = asyncio.get_running_loop()
-            assert is_shared(self.journal)
-            loop.call_later(self.journal.paused_for(), self._mark_again, marking, batch, refused)
-            return
-        if batch is not None and not batch.done():
-            batch.set_result(frozenset(refused) if refused else None)
+        else:
+            if refused and self._on_refused is not None:
+                for line_number in sorted(refused):
+                    self._on_refused(line_number)
+            if paused and batch is not None:
+                marking = [op for op in operations if op[0] == SENDING and op[1] in paused]
+                asyncio.get_running_loop().call_later(pause_left, self._mark_again, marking, batch, refused)
+            elif batch is not None and not batch.done():
+                batch.set_result(frozenset(refused) if refused else None)
+        if self._operations and not self._closed:
+            self._commit()
 
     def _mark_again(
         self, marking: list[tuple[Any, ...]], batch: asyncio.Future[frozenset[int] | None], refused: set[int]
@@ -232,6 +271,11 @@ class GroupCommit:
         """Commit what is queued now: on the way out, even if the workers were cancelled mid-wait, so
         nothing acknowledged is lost; raise if any commit of the run failed."""
         self._closed = True
+        if self._writer is not None:
+            in_flight, self._in_flight = self._in_flight, None
+            self._writer.shutdown(wait=True)  # the commit under way ends first: commits keep their order
+            if in_flight is not None and in_flight.result()[3] is not None:
+                self._failure = in_flight.result()[3]
         self._commit()
         if self._failure is not None:
             raise self._failure
@@ -258,7 +302,7 @@ async def send_remaining(
         own_tokens.discard(line_number)
         _advance(progress, sent=1)
 
-    writes = GroupCommit(journal, on_refused=accepted_meanwhile)
+    writes = GroupCommit(journal, on_refused=accepted_meanwhile, in_thread=is_shared(journal))
 
     def record(outcome: SendOutcome) -> None:
         # Not awaited: the worker's next `sending` write is committed with this one or after it, and the

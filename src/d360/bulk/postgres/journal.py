@@ -19,6 +19,7 @@ import os
 import re
 import secrets
 import socket
+import threading
 import time
 import urllib.parse
 from collections.abc import Iterable, Iterator
@@ -135,6 +136,9 @@ class PostgresJournal:
         self._read_only = read_only
         self._queries = journal_queries()
         self._worker_connection: psycopg.Connection[Any] | None = None
+        # The worker's connection serves the run's writer thread and its event loop: one transaction on it at
+        # a time, or a statement of one thread would run inside the other's transaction.
+        self._worker_lock = threading.RLock()
         self._worker: int | None = None
         self._unreported_sent = 0
         self._last_heartbeat = time.monotonic()
@@ -216,7 +220,7 @@ class PostgresJournal:
         worker may be taken for dead, and no write of it may succeed."""
         try:
             if self._worker_connection is not None:
-                with self._worker_connection.transaction():
+                with self._worker_lock, self._worker_connection.transaction():
                     yield self._worker_connection
             else:
                 with self._pool.connection() as connection, connection.transaction():
@@ -230,7 +234,8 @@ class PostgresJournal:
         `_writing`'s connection and errors."""
         try:
             if self._worker_connection is not None:
-                yield self._worker_connection
+                with self._worker_lock:
+                    yield self._worker_connection
             else:
                 with self._pool.connection() as connection:
                     yield connection
