@@ -250,6 +250,10 @@ class GroupCommit:
         """After a pause: the lines it held are marked in the next commit, whose outcome is the held batch's."""
         if self._closed or batch.done():  # the run ended meanwhile: the lines were never marked, nor sent
             return
+        if self._failure is not None:  # a commit failed meanwhile: the held lines' workers stop with it
+            batch.set_exception(self._failure)
+            batch.exception()
+            return
         later = None
         for operation in marking:
             later = self._submit(operation)
