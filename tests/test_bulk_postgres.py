@@ -329,13 +329,16 @@ def throttled_reply(code: int, retry_after: str | None = None) -> Reply:
     return Reply(status, {"error": {"message": "throttled", "code": code}}, headers=headers)
 
 
-def test_a_429_seen_by_one_worker_pauses_both(postgres_url: str, postgres_schema: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("rate", ["50", "0"])  # lines at slots of the shared rate, or as fast as they go
+def test_a_429_seen_by_one_worker_pauses_both(
+    rate: str, postgres_url: str, postgres_schema: str, tmp_path: Path
+) -> None:
     pause, count = 6.0, 160
     source = write_jsonl(tmp_path / "campaign.jsonl", count)
     with scripted_server() as server:
         # The 61st request is throttled: both workers are sending by then (each claims its own batch).
         server.script(*[ok_reply()] * 60, throttled_reply(130429, retry_after=str(int(pause))), ok_reply())
-        arguments = ("--journal", postgres_url, "--rate", "50", "--concurrency", "4", "--no-health-check")
+        arguments = ("--journal", postgres_url, "--rate", rate, "--concurrency", "4", "--no-health-check")
         running = [start_bulk(server.base_url, str(source), *arguments) for _ in range(2)]
         results = [finish(process) for process in running]
         requests = list(server.requests)
