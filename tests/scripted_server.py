@@ -50,6 +50,8 @@ class ReceivedRequest:
     path: str
     headers: dict[str, str]
     body: bytes
+    received_at: float = attrs.field(factory=time.time)
+    """When the request was read (the wall clock: comparable across processes)."""
 
     def json(self) -> Any:
         return json.loads(self.body)

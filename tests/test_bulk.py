@@ -172,6 +172,31 @@ def test_a_429_pauses_every_worker_for_retry_after() -> None:
     assert sum(1 for gap in gaps if gap > 0.5) >= 2
 
 
+async def test_a_throttling_answer_is_handed_to_on_throttled_which_may_give_the_message_up() -> None:
+    # A pair rate limit concerns one recipient: bulk gives that message up (to put its line back) instead of
+    # pausing every worker; other throttling answers pause as before, once the hook has heard them.
+    from d360.concurrency import send_many
+    from d360.errors import RateLimitError
+    from tests.scripted_server import Reply, ok_reply, scripted_server
+
+    heard: list[tuple[int, object, float]] = []
+
+    def on_throttled(index: int, error: RateLimitError, pause: float) -> bool:
+        heard.append((index, error.code, pause))
+        return error.code == 131056
+
+    with scripted_server() as server:
+        pair = Reply(400, {"error": {"message": "pair rate limit", "code": 131056}})
+        number = Reply(429, {"error": {"message": "throttled", "code": 130429}}, headers={"Retry-After": "0.2"})
+        server.script(pair, number, ok_reply())
+        async with d360.AsyncClient(api_key=KEY, base_url=server.base_url) as client:
+            messages = [text_message(0), text_message(1)]
+            outcomes = {o.index: o async for o in send_many(client, messages, concurrency=1, on_throttled=on_throttled)}
+    assert heard[0][:2] == (0, 131056) and heard[1] == (1, 130429, 0.2)
+    assert isinstance(outcomes[0].error, RateLimitError) and outcomes[0].attempts == 1  # given up, not retried
+    assert outcomes[1].ok and outcomes[1].attempts == 2  # paused, then sent
+
+
 # d360 bulk, the command
 
 

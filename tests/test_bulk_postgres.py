@@ -21,10 +21,13 @@ from psycopg import sql
 
 from d360 import sandbox
 from d360.bulk.journals import open_journal
+from d360.bulk.protocol import is_shared
+from d360.bulk.run import rate_bucket_key
 from d360.sandbox import Faults
 from d360.webhooks import JournalSink
 from d360.webhooks.events import StatusUpdate
-from tests.postgres import POSTGRES_URL, query
+from tests.postgres import POSTGRES_URL, query, with_query
+from tests.scripted_server import Reply, ok_reply, scripted_server
 from tests.test_bulk import KEY, bodies_received, bulk, start_bulk, write_jsonl
 from tests.test_bulk_delivery import FAST_RETRIES, SECRET
 from tests.test_cli import D360
@@ -318,3 +321,106 @@ def test_two_workers_share_one_rate(postgres_url: str, postgres_schema: str, tmp
     # Each worker alone keeps to the rate; together they would send twice as fast without the shared one.
     assert busiest_second([message.received_at for message in received]) <= rate + rate // 4
     assert len(query(postgres_schema, "SELECT 1 FROM workers WHERE lines_sent > 0")) == 2  # both sent
+
+
+def throttled_reply(code: int, retry_after: str | None = None) -> Reply:
+    headers = {"Retry-After": retry_after} if retry_after is not None else {}
+    status = 429 if retry_after is not None else 400
+    return Reply(status, {"error": {"message": "throttled", "code": code}}, headers=headers)
+
+
+@pytest.mark.parametrize("rate", ["50", "0"])  # lines at slots of the shared rate, or as fast as they go
+def test_a_429_seen_by_one_worker_pauses_both(
+    rate: str, postgres_url: str, postgres_schema: str, tmp_path: Path
+) -> None:
+    pause, count = 6.0, 160
+    source = write_jsonl(tmp_path / "campaign.jsonl", count)
+    with scripted_server() as server:
+        # The 61st request is throttled: both workers are sending by then (each claims its own batch).
+        server.script(*[ok_reply()] * 60, throttled_reply(130429, retry_after=str(int(pause))), ok_reply())
+        arguments = ("--journal", postgres_url, "--rate", rate, "--concurrency", "4", "--no-health-check")
+        running = [start_bulk(server.base_url, str(source), *arguments) for _ in range(2)]
+        results = [finish(process) for process in running]
+        requests = list(server.requests)
+    for returncode, _out, err in results:
+        assert returncode == 0, err
+    assert collections.Counter(states(postgres_schema).values()) == {"accepted": count}
+    throttled_at = requests[60].received_at
+    # Requests already on their way when the 429 came may arrive just after it (generous margin); after
+    # that, nothing from either worker until the pause is nearly over (margin again), then the rest.
+    quiet = [r for r in requests if throttled_at + 2.0 < r.received_at < throttled_at + pause - 1.0]
+    assert quiet == [], f"{len(quiet)} requests during the pause"
+    after = [r for r in requests if r.received_at >= throttled_at + pause - 1.0]
+    assert len(after) >= 40  # the rest of the campaign went out after the pause
+    assert len(query(postgres_schema, "SELECT 1 FROM workers WHERE lines_sent > 0")) == 2  # both sent
+
+
+def test_a_pair_rate_limit_puts_only_that_line_back_with_a_growing_wait(
+    postgres_url: str, postgres_schema: str, tmp_path: Path
+) -> None:
+    count = 30
+    source = write_jsonl(tmp_path / "campaign.jsonl", count)
+    with scripted_server() as server:
+        server.script(*[ok_reply()] * 5, throttled_reply(131056), ok_reply())
+        arguments = ("--journal", postgres_url, "--rate", "0", "--concurrency", "1", "--no-health-check")
+        done = bulk(server.base_url, str(source), *arguments)
+        requests = list(server.requests)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert collections.Counter(states(postgres_schema).values()) == {"accepted": count}
+    bodies = [r.json()["text"]["body"] for r in requests]
+    limited = bodies[5]
+    assert len(bodies) == count + 1 and bodies.count(limited) == 2  # that line alone was sent again
+    first, second = (r.received_at for r in requests if r.json()["text"]["body"] == limited)
+    others_between = [r for r in requests if first < r.received_at < second]
+    assert len(others_between) == count - 6  # every other line went on meanwhile
+    assert second - first >= 5.0  # its wait (6 s on the database's clock): no sooner, with a margin
+    (pair_limits,) = query(postgres_schema, "SELECT pair_limits FROM lines WHERE pair_limits > 0")
+    assert pair_limits == (1,)
+
+
+def test_a_pair_rate_limits_wait_doubles_each_time(postgres_url: str, postgres_schema: str) -> None:
+    with open_journal(postgres_url) as journal:
+        assert is_shared(journal)
+        journal.fill_with_messages(
+            "f", "input", [(1, "h1", "pending", None, {"m": 1}), (2, "h2", "pending", None, {"m": 2})]
+        )
+        waits = []
+        for _ in range(3):
+            claimed = [number for number, _, _ in journal.claimed_lines(("pending",))]
+            assert 1 in claimed
+            journal.apply([("sending", number) for number in claimed])
+            outcomes = [("finish", 1, "pending", None, "pair", False, True)]
+            outcomes += [
+                ("finish", number, "accepted", f"wamid.{number}", None, False) for number in claimed if number != 1
+            ]
+            journal.apply(outcomes)
+            (wait,) = query(postgres_schema, "SELECT not_before - journal_now() FROM lines WHERE line_number = 1")
+            waits.append(round(float(wait[0])))  # type: ignore[arg-type]
+            assert list(journal.claimed_lines(("pending",))) == []  # it waits; nothing else is left
+            assert journal.held_by_others(("pending",)) == 1  # a worker stays for it
+            query(postgres_schema, "UPDATE lines SET not_before = journal_now() - 1 WHERE line_number = 1")
+    assert waits == [6, 12, 24]
+
+
+def test_campaigns_sent_from_one_number_share_one_bucket(postgres_url: str, postgres_schema: str) -> None:
+    one, two = rate_bucket_key("http://127.0.0.1:1", "key-a"), rate_bucket_key("http://127.0.0.1:1/", "key-a")
+    assert one == two != rate_bucket_key("http://127.0.0.1:1", "key-b")
+    assert "key-a" not in one
+    rate = 10.0
+    with (
+        open_journal(with_query(postgres_url, campaign="first")) as first,
+        open_journal(with_query(postgres_url, campaign="second")) as second,
+    ):
+        for journal, fingerprint in ((first, "f1"), (second, "f2")):
+            assert is_shared(journal)
+            journal.fill_with_messages(fingerprint, "input", [(1, "h", "pending", None, {"m": 1})])
+            journal.share_rate(one)
+        start = first.reserve_slots(10, rate)
+        after = second.reserve_slots(1, rate)  # the other campaign's slot comes after the first's ten
+        assert after - start >= 10 / rate - 0.2
+        first.pause(30)
+        assert second.reserve_slots(1, rate) - time.monotonic() >= 25  # and after its pause
+        assert second.apply([("sending", 1)]) == set() and second.take_paused() == [1]  # nothing marked
+        assert query(postgres_schema, "SELECT state FROM lines WHERE campaign_id = 'second'") == [("pending",)]
+    buckets = [key for (key,) in query(postgres_schema, "SELECT key FROM rate_buckets")]
+    assert buckets == [one]  # one bucket, named by a hash: the key itself is never stored

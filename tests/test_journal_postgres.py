@@ -230,6 +230,9 @@ def test_bulk_report_reads_a_postgresql_journal_in_every_format(postgres_url: st
     rows = list(csv.DictReader(io.StringIO(report("--csv", "-").stdout)))
     assert [row["line_number"] for row in rows] == [str(index) for index in range(1, 7)]
     assert {row["state"] for row in rows} == {"accepted"}
+    assert {(row["worker"], row["worker_host"], row["worker_pid"]) for row in rows} == {
+        (str(worker["id"]), socket.gethostname(), str(worker["pid"]))
+    }  # the worker that sent each line
     page = report("--html", "-").stdout
     assert page.startswith("<!doctype html>") and 'data-line-state="accepted">6<' in page
     assert "<h2>Workers</h2>" in page and f"<td>{socket.gethostname()}</td>" in page

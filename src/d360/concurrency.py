@@ -40,6 +40,10 @@ accepted meanwhile; one result is shared by a whole group commit): a message amo
 no try and no outcome."""
 AfterSend = Callable[["SendOutcome"], "Awaitable[None] | None"]
 """Called with each outcome by the worker that sent it, before that worker takes another message."""
+OnThrottled = Callable[[int, RateLimitError, float], bool]
+"""Called with (index, error, pause in seconds) on a throttling answer that would pause every worker and be
+tried again: True gives the message up at once instead (its outcome is the error, and nobody pauses; bulk:
+a pair rate limit puts only that line back), False pauses as usual (bulk: after telling the other senders)."""
 
 
 class Sender(Protocol):
@@ -124,6 +128,7 @@ async def send_many(
     before_send: BeforeSend | None = None,
     after_send: AfterSend | None = None,
     stop: asyncio.Event | None = None,
+    on_throttled: OnThrottled | None = None,
 ) -> AsyncIterator[SendOutcome]:
     """Send every message, at most `concurrency` at a time and `rate` a second; yield outcomes as they finish.
 
@@ -134,6 +139,7 @@ async def send_many(
     `before_send` and `after_send` bracket each message in its worker, so at most `concurrency` messages
     are ever between the two: the bound on what a crash can leave unknown. A message `before_send` refuses
     (its awaitable resolves to indexes that include the message's) is not sent and yields no outcome.
+    `on_throttled` hears each throttling answer before the pause it brings (see `OnThrottled`).
     """
     check_concurrency(concurrency)
     limiter = RateLimiter(rate)
@@ -211,6 +217,9 @@ async def send_many(
                 if delay is None or stop.is_set():
                     return SendOutcome(index, error=error, attempts=attempts)
                 if throttled:
+                    assert isinstance(error, RateLimitError)
+                    if on_throttled is not None and on_throttled(index, error, delay):
+                        return SendOutcome(index, error=error, attempts=attempts)
                     throttle_waits += 1
                     limiter.pause(delay)  # upstream throttles the sender: every worker waits
                 else:

@@ -185,6 +185,10 @@ class LineRecord:
     delivery: str | None = None
     delivery_code: int | None = None
     delivery_error: str | None = None
+    worker: int | None = None
+    """A shared journal's: the worker that sent the line last (its id, host and pid); None here."""
+    worker_host: str | None = None
+    worker_pid: int | None = None
 
 
 class Journal:
@@ -802,8 +806,9 @@ class Journal:
 
     def apply(self, operations: list[tuple[Any, ...]]) -> set[int]:
         """Several line updates in one transaction (the group commit of a bulk run): each is
-        ("sending", line_number[, own_data]) or ("finish", line_number, state, message_id, error, match_by_id),
-        at most one per line. Return the lines whose `sending` was refused, a status having spoken for them
+        ("sending", line_number[, own_data]) or ("finish", line_number, state, message_id, error, match_by_id[,
+        pair_limited]), at most one per line (pair_limited is the shared journal's; here the run waits out a
+        pair rate limit itself). Return the lines whose `sending` was refused, a status having spoken for them
         (see MARK_SENDING): they must not be sent."""
         self.check_still_here()
         now = time.time()
@@ -815,7 +820,7 @@ class Journal:
         outcomes = (operation for operation in operations if operation[0] != SENDING)
         finished = [
             _finish_parameters(line_number, state, message_id, error, match_by_id, now)
-            for _, line_number, state, message_id, error, match_by_id in outcomes
+            for _, line_number, state, message_id, error, match_by_id, *_ in outcomes
         ]
         refused: set[int] = set()
         with self._writing():

@@ -149,7 +149,24 @@ class SharedCampaignJournal(CampaignJournal, Protocol):
         ...
 
     def held_by_others(self, states: tuple[str, ...]) -> int:
-        """Lines to send that other live workers hold (theirs, unless they die)."""
+        """Lines to send that other live workers hold (theirs, unless they die), or that wait out a pair rate
+        limit (`not_before`)."""
+        ...
+
+    def share_rate(self, bucket: str) -> None:
+        """Take rate slots and pauses from this bucket (one per sending number, see `run.rate_bucket_key`)."""
+        ...
+
+    def pause(self, seconds: float) -> float:
+        """A throttling answer: every worker on the bucket holds for `seconds`; the seconds left."""
+        ...
+
+    def paused_for(self) -> float:
+        """Seconds left of the bucket's pause, as this worker last heard it (no round trip)."""
+        ...
+
+    def take_paused(self) -> list[int]:
+        """The lines the last `apply` left unmarked because the bucket was paused."""
         ...
 
     def workers(self) -> list[dict[str, Any]]:

@@ -7,6 +7,8 @@ them), and so that a resumed run sends exactly the lines the journal says were n
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import hashlib
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
@@ -19,7 +21,7 @@ from d360.bulk.progress import Progress
 from d360.bulk.protocol import CampaignJournal, SharedCampaignJournal, is_shared
 from d360.client import AsyncClient
 from d360.concurrency import NumberedMessage, SendOutcome, send_many
-from d360.errors import AuthenticationError, D360Error, NotFoundError, PermissionDeniedError
+from d360.errors import AuthenticationError, D360Error, NotFoundError, PermissionDeniedError, RateLimitError
 from d360.retry import is_transient
 
 SHARED_WAIT = 0.25
@@ -27,6 +29,20 @@ SHARED_WAIT = 0.25
 the lines other workers hold: if one of them died, its lines are taken back and sent by those still up."""
 # Errors that say the whole run is misconfigured: every other line would meet them too.
 FATAL_ERRORS = (AuthenticationError, PermissionDeniedError, NotFoundError)
+PAIR_RATE_LIMIT = 131056
+"""Meta's pair rate limit: too many messages to one user (one every 6 s). Only that user's line must wait:
+upstream refused it, so it was provably not accepted, and the other lines keep going."""
+
+
+def rate_bucket_key(base_url: str, api_key: str) -> str:
+    """The shared rate's bucket for a sending number. A 360dialog API key belongs to one phone number, so
+    the key (with the base URL it is used at) names the number; only a hash of it is stored."""
+    digest = hashlib.sha256(f"{base_url.rstrip('/')}\n{api_key}".encode()).hexdigest()
+    return f"number:{digest[:32]}"
+
+
+def is_pair_rate_limit(error: D360Error) -> bool:
+    return isinstance(error, RateLimitError) and str(error.code) == str(PAIR_RATE_LIMIT)
 
 
 @attrs.frozen
@@ -113,20 +129,37 @@ class GroupCommit:
     committed by `close()`. A commit takes every write queued when the event loop gets to it (two rounds
     after the first write), so batches grow with the load and a lone write waits for no timer; every
     write of a batch shares one future. A failed commit (a full disk) fails every later write and
-    `close()`, so the run stops. (A writer thread was tried and measured slower: SQLite's work is cheap,
-    the GIL handoffs are not.)
+    `close()`, so the run stops. `in_thread`: commits run in a writer thread, one at a time, for a
+    journal whose commit is a round trip to a server (PostgreSQL); SQLite's stay on the loop (a writer
+    thread was measured slower there: SQLite's work is cheap, the GIL handoffs are not).
 
     A `sending` the journal refuses (a status spoke for the line meanwhile) is handed to `on_refused`, and
     the batch's future resolves to the refused lines (None when there are none, as nearly always): those
     must not be sent. One future per batch, not a coroutine per line, keeps a run's cost per line as it was.
+
+    A shared journal marks nothing while the sending number is paused (a throttling answer any worker saw):
+    the batch's lines are then queued again once the pause is over, and its future resolves with that
+    later commit, so none of them leaves during the pause.
     """
 
-    def __init__(self, journal: CampaignJournal, *, on_refused: Callable[[int], None] | None = None) -> None:
+    def __init__(
+        self,
+        journal: CampaignJournal,
+        *,
+        on_refused: Callable[[int], None] | None = None,
+        in_thread: bool = False,
+    ) -> None:
         self.journal = journal
         self._on_refused = on_refused
         self._operations: list[tuple[Any, ...]] = []
         self._batch: asyncio.Future[frozenset[int] | None] | None = None
         self._failure: Exception | None = None
+        self._closed = False
+        # A database across a network (PostgreSQL): a commit is a round trip, spent waiting, not working. In
+        # a thread of its own, the event loop reads answers and sends meanwhile; the next commit starts
+        # when this one ends, with everything queued by then.
+        self._writer = concurrent.futures.ThreadPoolExecutor(1, "d360-journal") if in_thread else None
+        self._in_flight: concurrent.futures.Future[Any] | None = None
 
     def mark_sending(
         self, line_number: int, attempt: int, *, own_data: bool = False
@@ -141,8 +174,9 @@ class GroupCommit:
         message_id: str | None = None,
         error: str | None = None,
         match_by_id: bool = False,
+        pair_limited: bool = False,
     ) -> asyncio.Future[frozenset[int] | None]:
-        return self._submit(("finish", line_number, state, message_id, error, match_by_id))
+        return self._submit(("finish", line_number, state, message_id, error, match_by_id, pair_limited))
 
     def _submit(self, operation: tuple[Any, ...]) -> asyncio.Future[frozenset[int] | None]:
         if self._failure is not None:
@@ -157,29 +191,95 @@ class GroupCommit:
         return self._batch
 
     def _commit(self) -> None:
+        if self._in_flight is not None:  # the commit under way starts the next once it ends
+            return
         batch, self._batch = self._batch, None
         operations, self._operations = self._operations, []
         if not operations:  # already committed by close()
             return
+        if self._writer is None or self._closed:
+            self._committed(batch, operations, self._apply(operations))
+            return
+        self._in_flight = self._writer.submit(self._apply, operations)
+        loop = asyncio.get_running_loop()
+        self._in_flight.add_done_callback(
+            lambda done: loop.call_soon_threadsafe(self._committed, batch, operations, done.result())
+        )
+
+    def _apply(self, operations: list[tuple[Any, ...]]) -> tuple[set[int], list[int], float, Exception | None]:
+        """The commit itself (in the writer thread, if there is one): the refused lines, those a pause held
+        and the seconds left of it, or the failure."""
         try:
             refused = self.journal.apply(operations)
-        except Exception as exc:  # a full disk: every worker waiting on this commit stops, and so does the run
-            self._failure = exc
+        except Exception as exc:
+            return set(), [], 0.0, exc
+        if is_shared(self.journal):
+            return refused, self.journal.take_paused(), self.journal.paused_for(), None
+        return refused, [], 0.0, None
+
+    def _committed(
+        self,
+        batch: asyncio.Future[frozenset[int] | None] | None,
+        operations: list[tuple[Any, ...]],
+        applied: tuple[set[int], list[int], float, Exception | None],
+    ) -> None:
+        self._in_flight = None
+        refused, paused, pause_left, failure = applied
+        if failure is not None:  # a full disk: every worker waiting on this commit stops, and so does the run
+            self._failure = failure
             if batch is not None and not batch.done():
-                batch.set_exception(exc)
+                batch.set_exception(failure)
                 # Marked as seen: the run raises this failure itself (every later write and `close()`
                 # do), so asyncio must not print it again for the outcomes nobody awaits.
                 batch.exception()
+        else:
+            if refused and self._on_refused is not None:
+                for line_number in sorted(refused):
+                    self._on_refused(line_number)
+            if paused and batch is not None:
+                marking = [op for op in operations if op[0] == SENDING and op[1] in paused]
+                asyncio.get_running_loop().call_later(pause_left, self._mark_again, marking, batch, refused)
+            elif batch is not None and not batch.done():
+                batch.set_result(frozenset(refused) if refused else None)
+        if self._operations and not self._closed:
+            self._commit()
+
+    def _mark_again(
+        self, marking: list[tuple[Any, ...]], batch: asyncio.Future[frozenset[int] | None], refused: set[int]
+    ) -> None:
+        """After a pause: the lines it held are marked in the next commit, whose outcome is the held batch's."""
+        if self._closed or batch.done():  # the run ended meanwhile: the lines were never marked, nor sent
             return
-        if refused and self._on_refused is not None:
-            for line_number in sorted(refused):
-                self._on_refused(line_number)
-        if batch is not None and not batch.done():
-            batch.set_result(frozenset(refused) if refused else None)
+        if self._failure is not None:  # a commit failed meanwhile: the held lines' workers stop with it
+            batch.set_exception(self._failure)
+            batch.exception()
+            return
+        later = None
+        for operation in marking:
+            later = self._submit(operation)
+        assert later is not None
+
+        def settle(done: asyncio.Future[frozenset[int] | None]) -> None:
+            if batch.done():
+                return
+            if done.exception() is not None:
+                batch.set_exception(done.exception())  # type: ignore[arg-type]
+                batch.exception()
+                return
+            both = refused | set(done.result() or ())
+            batch.set_result(frozenset(both) if both else None)
+
+        later.add_done_callback(settle)
 
     def close(self) -> None:
         """Commit what is queued now: on the way out, even if the workers were cancelled mid-wait, so
         nothing acknowledged is lost; raise if any commit of the run failed."""
+        self._closed = True
+        if self._writer is not None:
+            in_flight, self._in_flight = self._in_flight, None
+            self._writer.shutdown(wait=True)  # the commit under way ends first: commits keep their order
+            if in_flight is not None and in_flight.result()[3] is not None:
+                self._failure = in_flight.result()[3]
         self._commit()
         if self._failure is not None:
             raise self._failure
@@ -206,7 +306,7 @@ async def send_remaining(
         own_tokens.discard(line_number)
         _advance(progress, sent=1)
 
-    writes = GroupCommit(journal, on_refused=accepted_meanwhile)
+    writes = GroupCommit(journal, on_refused=accepted_meanwhile, in_thread=is_shared(journal))
 
     def record(outcome: SendOutcome) -> None:
         # Not awaited: the worker's next `sending` write is committed with this one or after it, and the
@@ -219,6 +319,10 @@ async def send_remaining(
             return
         error = outcome.error
         assert error is not None
+        if is_shared(journal) and is_pair_rate_limit(error):
+            # Back to pending, for any worker to send once its wait is over (`not_before`, in the journal).
+            writes.finish(outcome.index, PENDING, error=_describe(error), pair_limited=True)
+            return
         if isinstance(error, FATAL_ERRORS):
             # Not this line's fault: it goes back to pending, and the run stops.
             if not stop.is_set():
@@ -240,17 +344,36 @@ async def send_remaining(
         return writes.mark_sending(line_number, attempt, own_data=line_number in own_tokens)
 
     before_send: Callable[[int, int], Awaitable[frozenset[int] | None]] = mark_sending
+    on_throttled = None
     local_rate = rate
+    if is_shared(journal):
+        shared = journal
+        # One bucket per sending number: campaigns sent from one number share its rate and its pauses.
+        shared.share_rate(rate_bucket_key(client._config.base_url, client._config.api_key))
+
+        def throttled(line_number: int, error: RateLimitError, pause: float) -> bool:
+            if is_pair_rate_limit(error):
+                return True  # only this line waits: `record` puts it back with its not_before
+            shared.pause(pause)  # every worker of every campaign on this number holds, on any machine
+            return False
+
+        on_throttled = throttled
+
+        def unpaced(line_number: int, attempt: int) -> Awaitable[frozenset[int] | None]:
+            if shared.paused_for() > 0:  # known already: wait here rather than have the commit refused
+                return _after_pause(shared, None, lambda: mark_sending(line_number, attempt))
+            return mark_sending(line_number, attempt)
+
+        before_send = unpaced
     if is_shared(journal) and rate:
         # One rate for the campaign, whatever the number of workers: each line leaves at a slot it took from
         # the journal with its batch, and this worker's own limiter stands aside (it still pauses on a 429).
-        shared = journal
         local_rate = None
 
         def paced(line_number: int, attempt: int) -> Awaitable[frozenset[int] | None]:
             # A retry takes one more slot (rare); a first try, the slot its batch took.
             at = shared.send_at(line_number, rate) if attempt == 1 else shared.reserve_slots(1, rate)
-            return _at_its_slot(at, lambda: mark_sending(line_number, attempt))
+            return _at_its_slot(at, lambda: _after_pause(shared, rate, lambda: mark_sending(line_number, attempt)))
 
         before_send = paced
 
@@ -271,6 +394,7 @@ async def send_remaining(
                 before_send=before_send,
                 after_send=record,
                 stop=stop,
+                on_throttled=on_throttled,
             )
             async for _ in outcomes:
                 pass  # each outcome was recorded by its worker, before that worker took another line
@@ -325,6 +449,20 @@ async def _at_its_slot(at: float, mark: Callable[[], Awaitable[frozenset[int] | 
     delay = at - time.monotonic()
     if delay > 0:
         await asyncio.sleep(delay)
+    return await mark()
+
+
+async def _after_pause(
+    journal: SharedCampaignJournal, rate: float | None, mark: Callable[[], Awaitable[frozenset[int] | None]]
+) -> frozenset[int] | None:
+    """Mark a line once the sending number's pause (as this worker knows it) is over; with a shared `rate`,
+    at a new slot, taken after the pause: the lines it held must not all leave at once when it ends."""
+    while (pause := journal.paused_for()) > 0:
+        await asyncio.sleep(pause)
+        if rate:
+            delay = journal.reserve_slots(1, rate) - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
     return await mark()
 
 

@@ -490,7 +490,7 @@ def run_bulk_report(arguments: argparse.Namespace) -> int:
         summary = read_report(journal)
         if arguments.csv:
             with _output(arguments.csv) as out:
-                _write_csv(out, journal.records(STATES), arguments.csv)
+                _write_csv(out, journal.records(STATES), arguments.csv, workers=summary.workers is not None)
     counts, funnel, problems, meta = summary.counts, summary.funnel, summary.problems, summary.meta
     unseen = funnel["delivery"]["no status"]
     if arguments.html:
@@ -575,16 +575,20 @@ CSV_HEADER = ["line_number", "state", "message_id", "error", "attempts", "create
               "delivery_code", "delivery_error"]  # fmt: skip
 
 
-def _write_csv(out: TextIO, records: Iterable[Any], path: str) -> None:
+def _write_csv(out: TextIO, records: Iterable[Any], path: str, *, workers: bool = False) -> None:
     """Every line's record; what came from outside (upstream's error texts, message ids) made inert for a
-    spreadsheet, and an accepted line without a status said to be one."""
+    spreadsheet, and an accepted line without a status said to be one. A shared journal's (`workers`) also
+    names the worker that sent each line (id, host, pid)."""
     from d360.bulk.journal import ACCEPTED
     from d360.bulk.report import spreadsheet_safe
 
     writer = csv.writer(out)
     try:
-        writer.writerow(CSV_HEADER)
+        writer.writerow(CSV_HEADER + (["worker", "worker_host", "worker_pid"] if workers else []))
         for record in records:
+            sent_by = [] if not workers else ["" if record.worker is None else record.worker,
+                                              spreadsheet_safe(record.worker_host or ""),
+                                              "" if record.worker_pid is None else record.worker_pid]  # fmt: skip
             writer.writerow(
                 [
                     record.line_number,
@@ -597,6 +601,7 @@ def _write_csv(out: TextIO, records: Iterable[Any], path: str) -> None:
                     record.delivery or ("no status" if record.state == ACCEPTED else ""),
                     "" if record.delivery_code is None else record.delivery_code,
                     spreadsheet_safe(record.delivery_error or ""),
+                    *sent_by,
                 ]
             )
     except OSError as exc:

@@ -19,6 +19,7 @@ import os
 import re
 import secrets
 import socket
+import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
@@ -135,10 +136,16 @@ class PostgresJournal:
         self._read_only = read_only
         self._queries = journal_queries()
         self._worker_connection: psycopg.Connection[Any] | None = None
+        # The worker's connection serves the run's writer thread and its event loop: one transaction on it at
+        # a time, or a statement of one thread would run inside the other's transaction.
+        self._worker_lock = threading.RLock()
         self._worker: int | None = None
         self._unreported_sent = 0
         self._last_heartbeat = time.monotonic()
         self._send_at: dict[int, float] = {}
+        self._bucket: str | None = None
+        self._paused_until = 0.0  # the bucket's pause as last heard from the database (monotonic clock)
+        self._paused_lines: list[int] = []
         self._begin_sessions(started_at=None, max_silence=None)
         schema = self.location.schema
         try:
@@ -213,7 +220,7 @@ class PostgresJournal:
         worker may be taken for dead, and no write of it may succeed."""
         try:
             if self._worker_connection is not None:
-                with self._worker_connection.transaction():
+                with self._worker_lock, self._worker_connection.transaction():
                     yield self._worker_connection
             else:
                 with self._pool.connection() as connection, connection.transaction():
@@ -227,7 +234,8 @@ class PostgresJournal:
         `_writing`'s connection and errors."""
         try:
             if self._worker_connection is not None:
-                yield self._worker_connection
+                with self._worker_lock:
+                    yield self._worker_connection
             else:
                 with self._pool.connection() as connection:
                     yield connection
@@ -479,15 +487,47 @@ class PostgresJournal:
             )
         return unknown + cursor.rowcount
 
+    def share_rate(self, bucket: str) -> None:
+        """Take rate slots and pauses from this bucket (see `rate_bucket_key`): every campaign sent from one
+        number shares it. By default a campaign has a bucket of its own."""
+        self._bucket = bucket
+
+    @property
+    def rate_bucket(self) -> str:
+        return self._bucket if self._bucket is not None else f"campaign:{self._bound()}"
+
     def reserve_slots(self, count: int, rate: float) -> float:
-        """`count` send slots of the campaign's shared rate (one statement); return when the first may leave,
-        on this machine's monotonic clock (the next follow at 1/rate apart)."""
+        """`count` send slots of the bucket's shared rate (one statement), none inside its pause; return when
+        the first may leave, on this machine's monotonic clock (the next follow at 1/rate apart)."""
         with self._statement() as connection:
             row = connection.execute(
-                self._queries["reserve_slots"], {"campaign": self._bound(), "count": count, "rate": rate}
+                self._queries["reserve_slots"], {"bucket": self.rate_bucket, "count": count, "rate": rate}
             ).fetchone()
         assert row is not None
         return time.monotonic() + max(0.0, float(row[0]) - float(row[1]))
+
+    def pause(self, seconds: float) -> float:
+        """A throttling answer: every worker on the bucket, on any machine, holds for `seconds` (a pause under
+        way is extended, never shortened); return the seconds left. Each learns it at its next commit at
+        the latest, which marks nothing while the pause lasts."""
+        with self._statement() as connection:
+            row = connection.execute(
+                self._queries["pause_bucket"], {"bucket": self.rate_bucket, "seconds": max(0.0, seconds)}
+            ).fetchone()
+        assert row is not None
+        left = max(0.0, float(row[0]))
+        self._paused_until = time.monotonic() + left
+        return left
+
+    def paused_for(self) -> float:
+        """Seconds left of the bucket's pause, as this worker last heard it (no round trip)."""
+        return max(0.0, self._paused_until - time.monotonic())
+
+    def take_paused(self) -> list[int]:
+        """The lines the last `apply` did not mark because the bucket was paused: to be marked again once
+        `paused_for` is over."""
+        paused, self._paused_lines = self._paused_lines, []
+        return paused
 
     def send_at(self, line_number: int, rate: float) -> float:
         """When a line claimed under the shared `rate` may leave (monotonic clock). A slot more than
@@ -532,13 +572,15 @@ class PostgresJournal:
             return
 
     def held_by_others(self, states: tuple[str, ...]) -> int:
-        """Lines to send (in `states`) that other live workers hold: theirs to send, unless they die."""
+        """Lines to send (in `states`) that other live workers hold (theirs to send, unless they die), and
+        those waiting out a pair rate limit (anyone's to send once it is over)."""
         parameters = {"campaign": self._bound(), "worker": self._worker, "states": list(states)}
         with self._writing() as connection:
             row = connection.execute(self._queries["held_by_others"], parameters).fetchone()
+            waiting = connection.execute(self._queries["waiting_for_their_time"], parameters).fetchone()
             if self._worker is not None:  # a worker waiting for the others is still up
                 self._heartbeat(connection)
-        return int(row[0]) if row else 0
+        return (int(row[0]) if row else 0) + (int(waiting[0]) if waiting else 0)
 
     def settle_by_status(self) -> int:
         with self._writing() as connection:
@@ -572,6 +614,7 @@ class PostgresJournal:
         parameters = {
             "campaign": campaign,
             "worker": self._worker,
+            "bucket": self.rate_bucket,
             "sending": numbers,
             "own_data": [1 if len(operation) > 2 and operation[2] else 0 for operation in sending],
             "finished": [operation[1] for operation in finished],
@@ -579,11 +622,17 @@ class PostgresJournal:
             "message_ids": [_storable(operation[3]) for operation in finished],
             "errors": [_storable(operation[4]) for operation in finished],
             "match_by_id": [1 if operation[5] else None for operation in finished],
+            "pair_limited": [1 if len(operation) > 6 and operation[6] else 0 for operation in finished],
         }
         refused: set[int] = set()
         with self._statement() as connection:
-            marked = {row[0] for row in connection.execute(self._queries["apply_lines"], parameters)}
-            if len(marked) < len(numbers):  # rare: a status spoke for a line after it was claimed
+            rows = connection.execute(self._queries["apply_lines"], parameters).fetchall()
+            marked = {row[0] for row in rows if row[0] is not None}
+            pause_left = float(rows[0][1]) if rows else 0.0
+            self._paused_until = time.monotonic() + pause_left if pause_left > 0 else 0.0
+            if pause_left > 0:  # nothing was marked: the lines wait out the pause
+                self._paused_lines = numbers
+            elif len(marked) < len(numbers):  # rare: a status spoke for a line after it was claimed
                 rest = [number for number in numbers if number not in marked]
                 spoken_for = connection.execute(
                     self._queries["spoken_for"], {"campaign": campaign, "line_numbers": rest}

@@ -84,7 +84,7 @@ UPDATE workers SET heartbeat_at = journal_now(), lines_sent = lines_sent + %(sen
 WITH free AS MATERIALIZED (
     SELECT line_number FROM lines
     WHERE campaign_id = %(campaign)s AND state = ANY (%(states)s::text[]) AND delivery IS NULL
-      AND claimed_by IS NULL
+      AND claimed_by IS NULL AND (not_before IS NULL OR not_before <= journal_now())
     ORDER BY line_number LIMIT %(limit)s FOR UPDATE SKIP LOCKED
 )
 UPDATE lines AS l SET claimed_by = %(worker)s
@@ -93,19 +93,36 @@ WHERE l.campaign_id = %(campaign)s AND l.line_number = free.line_number
 RETURNING l.line_number, l.content_hash, l.attempts, l.message
 
 -- name: reserve_slots
--- `count` slots at `rate` a second for the whole campaign: the first at the later of now and the campaign's
--- next free slot. Returns the first slot and now, both on the database's clock.
-INSERT INTO rate_limits AS r (campaign_id, next_free)
-VALUES (%(campaign)s, journal_now() + %(count)s::float8 / %(rate)s::float8)
-ON CONFLICT (campaign_id) DO UPDATE
-SET next_free = GREATEST(r.next_free, journal_now()) + %(count)s::float8 / %(rate)s::float8
+-- `count` slots at `rate` a second from the bucket (a sending number's): the first at the latest of now, the
+-- bucket's next free slot and the end of its pause. Returns the first slot and now, on the database's clock.
+INSERT INTO rate_buckets AS r (key, next_free)
+VALUES (%(bucket)s, journal_now() + %(count)s::float8 / %(rate)s::float8)
+ON CONFLICT (key) DO UPDATE
+SET next_free = GREATEST(r.next_free, r.paused_until, journal_now()) + %(count)s::float8 / %(rate)s::float8
 RETURNING next_free - %(count)s::float8 / %(rate)s::float8, journal_now()
+
+-- name: pause_bucket
+-- A throttling answer: every worker sending on the bucket holds until `seconds` from now (a pause under way
+-- is extended, never shortened). Returns the seconds left.
+INSERT INTO rate_buckets AS r (key, paused_until)
+VALUES (%(bucket)s, journal_now() + %(seconds)s::float8)
+ON CONFLICT (key) DO UPDATE SET paused_until = GREATEST(r.paused_until, journal_now() + %(seconds)s::float8)
+RETURNING paused_until - journal_now()
+
+-- name: bucket_paused_for
+SELECT GREATEST(paused_until - journal_now(), 0) FROM rate_buckets WHERE key = %(bucket)s
 
 -- name: held_by_others
 -- Lines to send that live workers other than this one hold: their work, unless they die.
 SELECT count(*) FROM lines l JOIN workers w ON w.id = l.claimed_by
 WHERE l.campaign_id = %(campaign)s AND w.ended_at IS NULL AND w.id <> %(worker)s
   AND l.state = ANY (%(states)s::text[]) AND l.delivery IS NULL
+
+-- name: waiting_for_their_time
+-- Lines to send that wait out a pair rate limit (not_before): a worker stays for them.
+SELECT count(*) FROM lines
+WHERE campaign_id = %(campaign)s AND state = ANY (%(states)s::text[]) AND delivery IS NULL
+  AND claimed_by IS NULL AND not_before > journal_now()
 
 -- name: workers
 SELECT id, host, pid, started_at, heartbeat_at, lines_sent, ended FROM workers
@@ -141,17 +158,23 @@ WHERE campaign_id = %(campaign)s AND state IN ('sending', 'unknown') AND deliver
 -- name: apply_lines
 -- A group commit of a worker, one statement (so one round trip, and atomic on its own): lines marked
 -- `sending` before their requests leave, and outcomes. At most one operation per line (two updates of one
--- row in one statement would not both take effect). Returns the lines marked sending.
--- Marking: a line a status has spoken for is refused (delivery IS NOT NULL): upstream took it; so is a
--- line another worker holds. An outcome: a line a status webhook already spoke for stays accepted; a final
--- outcome drops the worker's claim.
-WITH marked AS (
+-- row in one statement would not both take effect). Returns the lines marked sending, each with the seconds
+-- left of the bucket's pause (one row with no line when none was marked).
+-- Marking: nothing is marked while the bucket is paused (a throttling answer seen by any worker: the lines
+-- wait and are marked again after it); a line a status has spoken for is refused (delivery IS NOT NULL):
+-- upstream took it; so is a line another worker holds. An outcome: a line a status webhook already spoke
+-- for stays accepted; a final outcome drops the worker's claim; a pair rate limit (131056) drops it too,
+-- with a `not_before` that doubles each time (6 s, 12 s, ... at most 5 minutes), for any worker to take.
+WITH pause AS (
+    SELECT COALESCE((SELECT paused_until - journal_now() FROM rate_buckets
+                     WHERE key = %(bucket)s AND paused_until > journal_now()), 0) AS left_
+), marked AS (
     UPDATE lines AS l
     SET state = 'sending', attempts = l.attempts + 1, updated_at = journal_now(), sent_at = journal_now(),
-        match_by_id = u.own_data, claimed_by = %(worker)s
-    FROM unnest(%(sending)s::integer[], %(own_data)s::smallint[]) AS u (line_number, own_data)
+        match_by_id = u.own_data, claimed_by = %(worker)s, sent_by = %(worker)s
+    FROM unnest(%(sending)s::integer[], %(own_data)s::smallint[]) AS u (line_number, own_data), pause
     WHERE l.campaign_id = %(campaign)s AND l.line_number = u.line_number AND l.delivery IS NULL
-      AND (l.claimed_by = %(worker)s OR l.claimed_by IS NULL)
+      AND (l.claimed_by = %(worker)s OR l.claimed_by IS NULL) AND pause.left_ = 0
     RETURNING l.line_number
 ), finished AS (
     UPDATE lines AS l
@@ -160,13 +183,18 @@ WITH marked AS (
         error = CASE WHEN l.delivery IS NULL THEN u.error ELSE NULL END,
         match_by_id = COALESCE(u.match_by_id, l.match_by_id),
         updated_at = journal_now(),
-        claimed_by = CASE WHEN l.delivery IS NULL AND u.state IN ('pending', 'unknown') THEN l.claimed_by END
+        claimed_by = CASE WHEN l.delivery IS NULL AND u.state IN ('pending', 'unknown') AND u.pair_limited = 0
+                          THEN l.claimed_by END,
+        not_before = CASE WHEN u.pair_limited = 1 AND l.delivery IS NULL
+                          THEN journal_now() + LEAST(6 * 2 ^ LEAST(l.pair_limits, 10), 300) END,
+        pair_limits = l.pair_limits + u.pair_limited
     FROM unnest(%(finished)s::integer[], %(states)s::text[], %(message_ids)s::text[], %(errors)s::text[],
-                %(match_by_id)s::smallint[]) AS u (line_number, state, message_id, error, match_by_id)
+                %(match_by_id)s::smallint[], %(pair_limited)s::smallint[])
+         AS u (line_number, state, message_id, error, match_by_id, pair_limited)
     WHERE l.campaign_id = %(campaign)s AND l.line_number = u.line_number
     RETURNING l.line_number
 )
-SELECT line_number FROM marked
+SELECT marked.line_number, pause.left_ FROM pause LEFT JOIN marked ON true
 
 -- name: spoken_for
 SELECT line_number FROM lines
@@ -267,9 +295,11 @@ ORDER BY line_number LIMIT %(page_size)s
 SELECT state, count(*) FROM lines WHERE campaign_id = %(campaign)s GROUP BY state
 
 -- name: records
-SELECT line_number, content_hash, state, message_id, error, attempts, created_at, updated_at,
-       delivery, delivery_code, delivery_error
-FROM lines WHERE campaign_id = %(campaign)s AND state = ANY (%(states)s::text[]) ORDER BY line_number
+-- Each line with the worker that sent it last (none for a line never sent).
+SELECT l.line_number, l.content_hash, l.state, l.message_id, l.error, l.attempts, l.created_at, l.updated_at,
+       l.delivery, l.delivery_code, l.delivery_error, w.id, w.host, w.pid
+FROM lines l LEFT JOIN workers w ON w.id = l.sent_by
+WHERE l.campaign_id = %(campaign)s AND l.state = ANY (%(states)s::text[]) ORDER BY l.line_number
 
 -- name: delivery_counts
 SELECT coalesce(delivery, 'no status'), count(*) FROM lines
