@@ -678,6 +678,9 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
 
         With `template_check`, a template message is first checked against its template; see `Client.send`.
         """
+        if not self._config.template_check:  # the common case, without a coroutine for the check it skips
+            payload, content = self._prepare(message)
+            return await self._call("POST", self._config.messages_url, content, self._parser_for(payload))
         payload, content, checked = await self._encode_checked(message)
         try:
             return await self._call("POST", self._config.messages_url, content, self._parser_for(payload))
