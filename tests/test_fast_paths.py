@@ -205,3 +205,34 @@ def test_the_trace_id_is_found_in_any_mapping_not_only_a_dict() -> None:
     )
     assert request_id_of({}, Body(meta=Body(trace_id="in-a-subclass"))) == "in-a-subclass"
     assert request_id_of({}, {"error": "a string", "meta": None, "trace_id": 7}) is None
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [
+        ("4915112345678", "4915112345678"),
+        ("+49 (151) 123-45678", "4915112345678"),
+        ("\u0664\u0669151", "\u0664\u0669151"),  # Arabic-Indic digits: not ASCII, left for the limits to refuse
+        ("\uff14\uff19151", "\uff14\uff19151"),  # fullwidth digits, likewise
+        ("", ""),
+    ],
+)
+def test_a_phone_number_already_in_upstreams_form_is_kept_and_any_other_is_stripped_as_before(
+    number: str, expected: str
+) -> None:
+    from d360.validation import PHONE_DECORATION, normalize_phone
+
+    assert normalize_phone(number) == expected == PHONE_DECORATION.sub("", number)
+
+
+def test_a_send_result_keeps_only_strings_from_the_answer() -> None:
+    body = {**ACCEPTED, "contacts": [{"input": 4915, "wa_id": None, "user_id": "US.1"}]}
+    body["messages"] = [{"id": "wamid.FAST", "message_status": ["accepted"]}]
+    result = parse_send_result(200, {}, json.dumps(body).encode())
+    assert (result.message_id, result.wa_id, result.input, result.status, result.user_id) == (
+        "wamid.FAST",
+        None,
+        None,
+        None,
+        "US.1",
+    )

@@ -104,14 +104,21 @@ def parse_send_result(status_code: int, headers: Mapping[str, str], content: byt
     contacts = body.get("contacts")
     contact = contacts[0] if isinstance(contacts, list) and contacts and _is_mapping(contacts[0]) else {}
     assert first is not None
+    wa_id, given, user_id, status = (
+        contact.get("wa_id"),
+        contact.get("input"),
+        contact.get("user_id"),
+        first.get("message_status"),
+    )
+    # Each kept only when a string: _text_or_none on each, without a call per field.
     return SendResult(
         message_id=message_id,
-        wa_id=_text_or_none(contact.get("wa_id")),
-        input=_text_or_none(contact.get("input")),
-        status=_text_or_none(first.get("message_status")),
+        wa_id=wa_id if isinstance(wa_id, str) else None,
+        input=given if isinstance(given, str) else None,
+        status=status if isinstance(status, str) else None,
         request_id=request_id,
         raw=body,
-        user_id=_text_or_none(contact.get("user_id")),
+        user_id=user_id if isinstance(user_id, str) else None,
     )
 
 

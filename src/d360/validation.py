@@ -99,6 +99,8 @@ def known_message_types() -> frozenset[str]:
 
 def normalize_phone(number: str) -> str:
     """`+49 (151) 123-45678` becomes `4915112345678`: upstream's form of a phone number."""
+    if number.isascii() and number.isdigit():  # already in that form (every message d360 builds): nothing to strip
+        return number
     return PHONE_DECORATION.sub("", number)
 
 
