@@ -170,14 +170,22 @@ def test_a_schema_fault_is_refused_on_the_first_validation_of_a_fresh_process() 
 
 def test_an_answer_in_utf16_or_with_a_byte_order_mark_is_still_read() -> None:
     for content in (json.dumps(ACCEPTED).encode("utf-16"), json.dumps(ACCEPTED).encode("utf-16-le"),
-                    b"\xef\xbb\xbf" + json.dumps(ACCEPTED).encode(), b"  \n" + json.dumps(ACCEPTED).encode()):  # fmt: skip
+                    b"\xef\xbb\xbf" + json.dumps(ACCEPTED).encode(), b"  \n" + json.dumps(ACCEPTED).encode(),
+                    json.dumps(ACCEPTED).encode() + b" \r\n\t"):  # fmt: skip
         assert parse_send_result(200, {}, content).message_id == "wamid.FAST"
 
 
 @pytest.mark.parametrize(
     "content",
-    [b'{"messages": [{"id": "wamid.\xff"}]}', b'{"messages": [{"id": "x"}]} trailing', b"{", b'{"a": NaN'],
-    ids=["not utf-8", "trailing text", "cut short", "cut short after a NaN"],
+    [
+        b'{"messages": [{"id": "wamid.\xff"}]}',
+        b'{"messages": [{"id": "x"}]} trailing',
+        b"{",
+        b'{"a": NaN',
+        b'{"messages": [{"id": "x"}]}\x0c',
+        b'{"messages": [{"id": "x"}]}\xc2\xa0',
+    ],
+    ids=["not utf-8", "trailing text", "cut short", "cut short after a NaN", "form feed after", "nbsp after"],
 )
 def test_an_answer_the_shortcut_cannot_read_is_an_unexpected_response(content: bytes) -> None:
     with pytest.raises(d360.UnexpectedResponseError):

@@ -35,6 +35,8 @@ TRACE_ID_KEYS = ("fbtrace_id", "360dialog_trace_id", "trace_id")
 REQUEST_ID_HEADERS = frozenset({"x-request-id", "x-fb-trace-id", "x-fb-request-id", "x-360dialog-trace-id"})
 SNIPPET_LENGTH = 200
 _DECODER = json.JSONDecoder()
+JSON_WHITESPACE = " \t\n\r"
+"""The only whitespace JSON allows around a value (str.isspace would take more)."""
 T = TypeVar("T")
 ResponseParser = Callable[[int, Mapping[str, str], bytes], T]
 """Reads a 2xx answer (status, headers, body) into a result, or raises UnexpectedResponseError."""
@@ -290,7 +292,11 @@ def _json_or_none(content: bytes) -> Any:
         return None
     try:
         if content[:1] == b"{" and content[1:2] != b"\x00":  # UTF-8 (json.loads's own guess), read without guessing
-            return _DECODER.decode(content.decode("utf-8", "surrogatepass"))
+            text = content.decode("utf-8", "surrogatepass")
+            found, end = _DECODER.raw_decode(text)  # no leading whitespace: the text starts with "{"
+            if end == len(text) or not text[end:].strip(JSON_WHITESPACE):
+                return found
+            return None  # more after the object: not JSON, as json.loads would say
         return json.loads(content)
     except (ValueError, RecursionError):
         return None
