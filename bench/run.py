@@ -80,6 +80,13 @@ def median_of(samples: list[dict[str, float]]) -> dict[str, float]:
     return {key: statistics.median(sample[key] for sample in samples) for key in samples[0]}
 
 
+def own_share(cpu_us: float, raw_cpu_us: float) -> float:
+    """The share of a contender's CPU per message spent beyond the raw client it is built on, measured at the
+    same concurrency in the same run: d360's own code (building, validating, encoding, reading the answer,
+    the journal), where a regression shows first."""
+    return max(0.0, (cpu_us - raw_cpu_us) / cpu_us) if cpu_us > 0 else 0.0
+
+
 # 1. Sync, one connection, sequential.
 
 
@@ -663,14 +670,15 @@ def report(results: dict[str, Any]) -> str:
         "",
         f"**Sync**, one connection, {results['sync_count']} sequential text messages:",
         "",
-        "| client | wall µs/msg | client CPU µs/msg | wall vs baseline | CPU vs baseline |",
-        "|---|---:|---:|---:|---:|",
+        "| client | wall µs/msg | client CPU µs/msg | wall vs baseline | CPU vs baseline | own CPU share |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for name, figures in sync.items():
         lines.append(
             f"| {name} | {figures['wall_us']:.0f} | {figures['client_cpu_us']:.0f} | "
             f"{figures['wall_us'] / baseline['wall_us']:.2f}x | "
-            f"{figures['client_cpu_us'] / baseline['client_cpu_us']:.2f}x |"
+            f"{figures['client_cpu_us'] / baseline['client_cpu_us']:.2f}x | "
+            f"{own_share(figures['client_cpu_us'], baseline['client_cpu_us']):.0%} |"
         )
     ceiling = asynchronous["raw aiohttp (ceiling)"]
     httpx_async = asynchronous["raw httpx.AsyncClient"]
@@ -678,27 +686,31 @@ def report(results: dict[str, Any]) -> str:
         "",
         f"**Async**, {IN_FLIGHT} in flight, {results['async_count']} text messages:",
         "",
-        "| client | messages/s | client CPU µs/msg | vs raw aiohttp | vs raw httpx.AsyncClient |",
-        "|---|---:|---:|---:|---:|",
+        "| client | messages/s | client CPU µs/msg | vs raw aiohttp | CPU vs raw aiohttp | own CPU share | "
+        "vs raw httpx.AsyncClient |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for name, figures in asynchronous.items():
         lines.append(
             f"| {name} | {figures['per_second']:.0f} | {figures['client_cpu_us']:.0f} | "
             f"{figures['per_second'] / ceiling['per_second']:.2f}x | "
+            f"{figures['client_cpu_us'] / ceiling['client_cpu_us']:.2f}x | "
+            f"{own_share(figures['client_cpu_us'], ceiling['client_cpu_us']):.0%} | "
             f"{figures['per_second'] / httpx_async['per_second']:.1f}x |"
         )
     lines += [
         "",
         f"**Bulk**, `d360 bulk --rate 0 --concurrency {IN_FLIGHT}`, journal on, the whole command:",
         "",
-        "| lines | messages/s | vs raw aiohttp | CPU µs/line | peak RSS MB |",
-        "|---:|---:|---:|---:|---:|",
+        "| lines | messages/s | vs raw aiohttp | CPU µs/line | own CPU share | peak RSS MB |",
+        "|---:|---:|---:|---:|---:|---:|",
     ]
     raw_aiohttp = asynchronous["raw aiohttp (ceiling)"]["per_second"]
     for size, figures in bulk.items():
         lines.append(
             f"| {int(size):,} | {figures['per_second']:.0f} | {figures['per_second'] / raw_aiohttp:.2f}x | "
-            f"{figures['client_cpu_us']:.0f} | {figures['peak_rss_mb']:.1f} |"
+            f"{figures['client_cpu_us']:.0f} | {own_share(figures['client_cpu_us'], ceiling['client_cpu_us']):.0%} | "
+            f"{figures['peak_rss_mb']:.1f} |"
         )
     start = results.get("bulk_start_s")
     if start is not None:
@@ -760,7 +772,6 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     d360_async = asynchronous["d360.AsyncClient.send_text"]["per_second"]
     sizes = sorted(bulk, key=int)
     small, large = bulk[sizes[0]], bulk[sizes[-1]]
-    steady = [size for size in sizes if int(size) >= 100_000] or sizes[-1:]
     share = results["validation_us"] / validating
     raw_aiohttp = asynchronous["raw aiohttp (ceiling)"]["per_second"]
     receiver_rows = results.get("receiver", {})
@@ -774,18 +785,41 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                 "measured": f"{ours['per_second']:.0f}/s ({ours['cpu_per_second']:.0f}/s per core-second of CPU)",
             }
         )
+    send_many = asynchronous["d360.AsyncClient.send_many"]["per_second"]
+    # Issue 27's goals: the least each contender must reach beside the raw client, measured in this run.
+    bulk_goal = {size: 0.7 if int(size) >= 100_000 else 0.6 for size in sizes}
+    start = results.get("bulk_start_s")
+    start_targets = (
+        [{"name": "a one-line d360 bulk run under 0.25 s", "met": start < 0.25, "measured": f"{start:.2f} s"}]
+        if start is not None
+        else []
+    )
     return [
         *receiver_targets,
         {
-            "name": "sync send_text with validation at most 1.15x raw httpx",
-            "met": validating / baseline <= 1.15,
+            "name": "sync send_text with validation at most 1.05x raw httpx (wall time; its CPU is in the table)",
+            "met": validating / baseline <= 1.05,
             "measured": f"{validating / baseline:.2f}x",
         },
         {
-            "name": "AsyncClient at least 0.5x raw aiohttp",
-            "met": d360_async / asynchronous["raw aiohttp (ceiling)"]["per_second"] >= 0.5,
-            "measured": f"{d360_async / asynchronous['raw aiohttp (ceiling)']['per_second']:.2f}x",
+            "name": "AsyncClient.send_text at least 0.85x raw aiohttp",
+            "met": d360_async / raw_aiohttp >= 0.85,
+            "measured": f"{d360_async / raw_aiohttp:.2f}x",
         },
+        {
+            "name": "AsyncClient.send_many at least 0.8x raw aiohttp",
+            "met": send_many / raw_aiohttp >= 0.8,
+            "measured": f"{send_many / raw_aiohttp:.2f}x",
+        },
+        {
+            "name": "bulk at least 0.7x raw aiohttp on 100,000 lines and more, 0.6x below (start-up included)",
+            "met": all(bulk[size]["per_second"] / raw_aiohttp >= bulk_goal[size] for size in sizes),
+            "measured": ", ".join(
+                f"{bulk[size]['per_second'] / raw_aiohttp:.2f}x ({int(size):,} lines, goal {bulk_goal[size]}x)"
+                for size in sizes
+            ),
+        },
+        *start_targets,
         {
             "name": "AsyncClient at least 5x raw httpx.AsyncClient",
             "met": d360_async / asynchronous["raw httpx.AsyncClient"]["per_second"] >= 5,
@@ -798,22 +832,14 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             f"{large['per_second']:.0f}/s ({int(sizes[-1]):,})",
         },
         {
-            "name": f"bulk at least 0.5x raw aiohttp at the same concurrency ({IN_FLIGHT} in flight), the whole "
-            f"command, on runs of {int(steady[0]):,} lines and more (shorter ones are mostly start-up)",
-            "met": min(bulk[size]["per_second"] for size in steady) / raw_aiohttp >= 0.5,
-            "measured": ", ".join(
-                f"{bulk[size]['per_second'] / raw_aiohttp:.2f}x ({int(size):,} lines)" for size in sizes
-            ),
-        },
-        {
             "name": f"bulk peak RSS for {int(sizes[-1]):,} lines within 10% of {int(sizes[0]):,}",
             "met": large["peak_rss_mb"] <= small["peak_rss_mb"] * 1.10,
             "measured": f"{large['peak_rss_mb'] / small['peak_rss_mb']:.2f}x "
             f"({large['peak_rss_mb']:.1f} vs {small['peak_rss_mb']:.1f} MB)",
         },
         {
-            "name": "import d360 at most 1.2x import httpx",
-            "met": imports["d360"]["ms"] <= imports["httpx"]["ms"] * 1.2,
+            "name": "import d360 at most 1.1x import httpx",
+            "met": imports["d360"]["ms"] <= imports["httpx"]["ms"] * 1.1,
             "measured": f"{imports['d360']['ms'] / imports['httpx']['ms']:.2f}x "
             f"({imports['d360']['ms']:.0f} vs {imports['httpx']['ms']:.0f} ms)",
         },

@@ -96,6 +96,35 @@ logger = logging.getLogger("d360")
 T = TypeVar("T")
 
 
+def _refuse_unknown(value: object) -> Any:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+# One encoder for every request body, built once: `json.dumps` with these settings builds a new one per call
+# (measured at about a third of the encoding's cost). allow_nan=False: NaN and Infinity are not JSON, and
+# upstream would refuse the body. No circular-reference markers: a circular message ends in RecursionError,
+# which `_prepare` refuses as it refuses any other body that cannot be JSON, and a marker table kept between
+# calls could be left holding ids after a failed encoding.
+# json's C accelerator, private to the json package (None where Python was built without it).
+_make_encoder = getattr(json.encoder, "c_make_encoder", None)
+_encode_string = getattr(json.encoder, "c_encode_basestring", None)
+_ENCODER: Callable[[Any, int], Any] | None = (
+    # (markers, default, string encoder, indent, key separator, item separator, sort_keys, skipkeys, allow_nan)
+    _make_encoder(None, _refuse_unknown, _encode_string, None, ":", ",", False, False, False)
+    if _make_encoder is not None and _encode_string is not None
+    else None
+)
+_FALLBACK_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False, check_circular=False)
+
+
+def encode_body(payload: Any) -> bytes:
+    """A request body as compact UTF-8 JSON; TypeError, ValueError (NaN, Infinity) or RecursionError for what
+    is not JSON."""
+    if _ENCODER is not None:
+        return "".join(_ENCODER(payload, 0)).encode()
+    return _FALLBACK_ENCODER.encode(payload).encode()
+
+
 class _ClientCore:
     """Settings and every step of a send that does not wait on the network."""
 
@@ -187,8 +216,7 @@ class _ClientCore:
 
             payload = marketing_body(payload, dict(self._config.marketing), validate=bool(self._config.validate))
         try:
-            # allow_nan=False: NaN and Infinity are not JSON, and upstream would refuse the body.
-            return payload, json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+            return payload, encode_body(payload)
         except (TypeError, ValueError, RecursionError) as exc:
             raise ValidationError([Problem("$", f"cannot be sent as JSON: {exc}")]) from None
 
@@ -696,6 +724,9 @@ class AsyncClient(_ClientCore, MessageSenders[Coroutine[Any, Any, SendResult], C
 
         With `template_check`, a template message is first checked against its template; see `Client.send`.
         """
+        if not self._config.template_check:  # the common case, without a coroutine for the check it skips
+            payload, content = self._prepare(message)
+            return await self._call("POST", self._config.messages_url, content, self._parser_for(payload))
         payload, content, checked = await self._encode_checked(message)
         try:
             return await self._call("POST", self._config.messages_url, content, self._parser_for(payload))

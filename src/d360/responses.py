@@ -31,8 +31,12 @@ from d360.retry import parse_retry_after
 THROTTLING_CODES = frozenset({4, 80007, 130429, 131056})
 # 360dialog's own endpoint rate limit arrives as a 400 whose message says so.
 THROTTLING_MESSAGE = re.compile(r"exceeded the (endpoint )?(rate )?limit|rate limit", re.IGNORECASE)
+TRACE_ID_KEYS = ("fbtrace_id", "360dialog_trace_id", "trace_id")
 REQUEST_ID_HEADERS = frozenset({"x-request-id", "x-fb-trace-id", "x-fb-request-id", "x-360dialog-trace-id"})
 SNIPPET_LENGTH = 200
+_DECODER = json.JSONDecoder()
+JSON_WHITESPACE = " \t\n\r"
+"""The only whitespace JSON allows around a value (str.isspace would take more)."""
 T = TypeVar("T")
 ResponseParser = Callable[[int, Mapping[str, str], bytes], T]
 """Reads a 2xx answer (status, headers, body) into a result, or raises UnexpectedResponseError."""
@@ -68,20 +72,26 @@ def request_id_of(headers: Mapping[str, str], body: Any = None) -> str | None:
     for name, value in headers.items():
         if name.lower() in REQUEST_ID_HEADERS:
             return value
-    if isinstance(body, Mapping):
+    if _is_mapping(body):
         for container in (body.get("error"), body.get("meta"), body):
-            if isinstance(container, Mapping):
-                for key in ("fbtrace_id", "360dialog_trace_id", "trace_id"):
-                    if isinstance(container.get(key), str):
-                        return str(container[key])
+            if container is not None and _is_mapping(container):
+                for key in TRACE_ID_KEYS:
+                    found = container.get(key)
+                    if type(found) is str or isinstance(found, str):
+                        return str(found)
     return None
+
+
+def _is_mapping(value: Any) -> bool:
+    # A parsed body is made of dicts: checked first, since a check against the Mapping ABC costs several times more.
+    return type(value) is dict or isinstance(value, Mapping)
 
 
 def parse_send_result(status_code: int, headers: Mapping[str, str], content: bytes) -> SendResult:
     """Turn a 2xx body into a SendResult, or raise UnexpectedResponseError saying what is missing."""
     body = _json_or_none(content)
     request_id = request_id_of(headers, body)
-    if not isinstance(body, Mapping):
+    if not _is_mapping(body):
         raise UnexpectedResponseError(
             f"HTTP {status_code} with a body that is not a JSON object: {snippet(content)!r}",
             status_code=status_code,
@@ -90,7 +100,7 @@ def parse_send_result(status_code: int, headers: Mapping[str, str], content: byt
         )
     messages = body.get("messages")
     first = messages[0] if isinstance(messages, list) and messages else None
-    message_id = first.get("id") if isinstance(first, Mapping) else None
+    message_id = first.get("id") if first is not None and _is_mapping(first) else None
     if not isinstance(message_id, str) or not message_id:
         raise UnexpectedResponseError(
             f"HTTP {status_code} without messages[0].id: {snippet(content)!r}",
@@ -99,16 +109,23 @@ def parse_send_result(status_code: int, headers: Mapping[str, str], content: byt
             request_id=request_id,
         )
     contacts = body.get("contacts")
-    contact = contacts[0] if isinstance(contacts, list) and contacts and isinstance(contacts[0], Mapping) else {}
-    assert isinstance(first, Mapping)
+    contact = contacts[0] if isinstance(contacts, list) and contacts and _is_mapping(contacts[0]) else {}
+    assert first is not None
+    wa_id, given, user_id, status = (
+        contact.get("wa_id"),
+        contact.get("input"),
+        contact.get("user_id"),
+        first.get("message_status"),
+    )
+    # Each kept only when a string: _text_or_none on each, without a call per field.
     return SendResult(
         message_id=message_id,
-        wa_id=_text_or_none(contact.get("wa_id")),
-        input=_text_or_none(contact.get("input")),
-        status=_text_or_none(first.get("message_status")),
+        wa_id=wa_id if isinstance(wa_id, str) else None,
+        input=given if isinstance(given, str) else None,
+        status=status if isinstance(status, str) else None,
         request_id=request_id,
         raw=body,
-        user_id=_text_or_none(contact.get("user_id")),
+        user_id=user_id if isinstance(user_id, str) else None,
         product_policy=_text_or_none(body.get("product_policy")),
     )
 
@@ -280,6 +297,12 @@ def _json_or_none(content: bytes) -> Any:
     if not content:
         return None
     try:
+        if content[:1] == b"{" and content[1:2] != b"\x00":  # UTF-8 (json.loads's own guess), read without guessing
+            text = content.decode("utf-8", "surrogatepass")
+            found, end = _DECODER.raw_decode(text)  # no leading whitespace: the text starts with "{"
+            if end == len(text) or not text[end:].strip(JSON_WHITESPACE):
+                return found
+            return None  # more after the object: not JSON, as json.loads would say
         return json.loads(content)
     except (ValueError, RecursionError):
         return None

@@ -99,6 +99,8 @@ def known_message_types() -> frozenset[str]:
 
 def normalize_phone(number: str) -> str:
     """`+49 (151) 123-45678` becomes `4915112345678`: upstream's form of a phone number."""
+    if number.isascii() and number.isdigit():  # already in that form (every message d360 builds): nothing to strip
+        return number
     return PHONE_DECORATION.sub("", number)
 
 
@@ -339,9 +341,24 @@ def _under_any(path: str, places: list[str]) -> bool:
 
 def validate_message(message: Any, *, strict: bool = False) -> None:
     """Raise ValidationError listing every problem, or return quietly (`strict`: see `message_problems`)."""
+    if _plainly_valid(message):
+        return
     problems = message_problems(message, strict=strict)
     if problems:
         raise ValidationError(problems)
+
+
+def _plainly_valid(message: Any) -> bool:
+    """The common case, answered quickly: a plain dict, not a status body, that the schema takes and that
+    breaks no limit. `message_problems` finds nothing in such a message either (strict or not: both start
+    with the same schema and limits); anything else, including any doubt, goes the long way round."""
+    if type(message) is not dict or ("status" in message and message.get("to") is None
+                                     and message.get("recipient") is None):  # fmt: skip
+        return False
+    try:
+        return schema_validator().is_valid(message) and next(_limit_problems(message), None) is None
+    except (RecursionError, ValueError):  # message_problems says what is wrong
+        return False
 
 
 def _limit_problems(message: Mapping[str, Any]) -> Iterator[Problem]:
