@@ -864,6 +864,9 @@ def main() -> None:
         action="store_true",
         help="only the journals side by side (SQLite, PostgreSQL with one and two workers) and raw aiohttp",
     )
+    parser.add_argument(
+        "--results", type=Path, default=RESULTS, help=f"where latest.json and latest.md go (default {RESULTS})"
+    )
     arguments = parser.parse_args()
     if arguments.journals_only:
         journals_only(quick=arguments.quick)
@@ -912,9 +915,9 @@ def main() -> None:
     }
     results["targets"] = targets(results)
     table = report(results)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
-    (RESULTS / "latest.md").write_text(table)
+    arguments.results.mkdir(parents=True, exist_ok=True)
+    (arguments.results / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
+    (arguments.results / "latest.md").write_text(table)
     print(table)
 
 
