@@ -13,7 +13,7 @@ import attrs
 import psycopg
 from psycopg import sql
 
-from d360.bulk.postgres.queries import journal_queries
+from d360.bulk.postgres.queries import named_queries
 
 MIGRATION_NAME = re.compile(r"^(?P<version>\d{4})_(?P<name>[a-z0-9_]+)\.sql$")
 SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -27,10 +27,11 @@ class Migration:
     statements: str
 
 
-def migrations() -> list[Migration]:
-    """Every migration file, in version order; two files of one version are an error."""
+def migrations(package: str = __package__) -> list[Migration]:
+    """Every migration file of `package` (its `migrations/` folder; the journal's by default), in version
+    order; two files of one version are an error."""
     found: dict[int, Migration] = {}
-    for entry in resources.files(__package__).joinpath("migrations").iterdir():
+    for entry in resources.files(package).joinpath("migrations").iterdir():
         match = MIGRATION_NAME.match(entry.name)
         if match is None:
             continue
@@ -50,10 +51,12 @@ def check_schema_name(schema: str) -> str:
     return schema
 
 
-def migrate(connection: psycopg.Connection[Any], schema: str) -> list[int]:
-    """Make `schema` and apply the migrations it lacks, in one transaction; return the versions applied
-    now (none when another process did it first). The connection's search_path is left on `schema`."""
-    queries = journal_queries()
+def migrate(connection: psycopg.Connection[Any], schema: str, *, package: str = __package__) -> list[int]:
+    """Make `schema` and apply the migrations of `package` it lacks (the journal's by default; the inbox and
+    the de-duplication store have their own, recorded in a table of their own named by their queries), in one
+    transaction; return the versions applied now (none when another process did it first). The connection's
+    search_path is left on `schema`."""
+    queries = named_queries(package)
     applied: list[int] = []
     with connection.transaction():
         connection.execute(queries["lock_migrations"], {"schema": schema})
@@ -61,7 +64,7 @@ def migrate(connection: psycopg.Connection[Any], schema: str) -> list[int]:
         connection.execute(queries["use_schema"], {"schema": schema, "local": True})
         connection.execute(queries["create_migrations_table"])
         done = {row[0] for row in connection.execute(queries["applied_migrations"])}
-        for migration in migrations():
+        for migration in migrations(package):
             if migration.version in done:
                 continue
             # Bytes: a file shipped inside d360, run as it is (several statements, no parameters).

@@ -32,9 +32,15 @@ def parse_queries(text: str) -> dict[str, str]:
 
 
 @functools.cache
-def journal_queries() -> dict[str, sql.SQL]:
-    """The PostgreSQL journal's queries (`queries.sql` beside this module), as psycopg statements."""
-    text = resources.files(__package__).joinpath("queries.sql").read_text(encoding="utf-8")
+def named_queries(package: str) -> dict[str, sql.SQL]:
+    """A package's queries (its `queries.sql`), as psycopg statements: the journal's, the inbox's, the
+    de-duplication store's."""
+    text = resources.files(package).joinpath("queries.sql").read_text(encoding="utf-8")
     # psycopg asks for a literal string so that no outside text becomes a statement: these come from a file
     # shipped inside d360, never from outside, and every value they take is a parameter.
     return {name: sql.SQL(query) for name, query in parse_queries(text).items()}
+
+
+def journal_queries() -> dict[str, sql.SQL]:
+    """The PostgreSQL journal's queries (`queries.sql` beside this module)."""
+    return named_queries(__package__)

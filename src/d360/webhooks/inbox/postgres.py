@@ -8,19 +8,17 @@ expiry on the database's clock): a receiver that dies stops renewing, and its ev
 
 from __future__ import annotations
 
-import functools
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
-from importlib import resources
 from typing import Any
 
 import psycopg
 from psycopg import sql
 
-from d360.bulk.postgres.migrations import MIGRATION_NAME
-from d360.bulk.postgres.queries import parse_queries
+from d360.bulk.postgres.migrations import migrate as run_migrations
+from d360.bulk.postgres.queries import named_queries
 from d360.errors import ConfigurationError
 from d360.webhooks.inbox import BACKOFF_BASE, BACKOFF_CAP, KEEP_HANDLED, NewEvent, StoredEvent
 from d360.webhooks.store_settings import DEFAULT_MAX_AGE, PRUNE_EVERY, _seconds
@@ -28,44 +26,14 @@ from d360.webhooks.store_settings import DEFAULT_MAX_AGE, PRUNE_EVERY, _seconds
 DEFAULT_SCHEMA = "d360"
 
 
-@functools.cache
 def inbox_queries() -> dict[str, sql.SQL]:
-    """The inbox's named queries (`queries.sql` beside this module), as psycopg statements."""
-    text = resources.files(__package__).joinpath("queries.sql").read_text(encoding="utf-8")
-    # Shipped inside d360, never from outside; every value they take is a parameter.
-    return {name: sql.SQL(query) for name, query in parse_queries(text).items()}
-
-
-def inbox_migrations() -> list[tuple[int, str, str]]:
-    """(version, name, statements) of every inbox migration, in order."""
-    found: dict[int, tuple[int, str, str]] = {}
-    for entry in resources.files(__package__).joinpath("migrations").iterdir():
-        match = MIGRATION_NAME.match(entry.name)
-        if match is None:
-            continue
-        version = int(match["version"])
-        if version in found:
-            raise ValueError(f"two inbox migrations numbered {version:04d}")
-        found[version] = (version, match["name"], entry.read_text(encoding="utf-8"))
-    return [found[version] for version in sorted(found)]
+    """The inbox's named queries (`queries.sql` beside this module)."""
+    return named_queries(__package__)
 
 
 def migrate(connection: psycopg.Connection[Any], schema: str) -> list[int]:
-    """Make `schema` and apply the inbox migrations it lacks, in one transaction under an advisory lock."""
-    queries = inbox_queries()
-    applied = []
-    with connection.transaction():
-        connection.execute(queries["lock_migrations"], {"schema": schema})
-        connection.execute(queries["create_schema"].format(schema=sql.Identifier(schema)))
-        connection.execute(queries["use_schema"], {"schema": schema, "local": True})
-        connection.execute(queries["create_migrations_table"])
-        done = {row[0] for row in connection.execute(queries["applied_migrations"])}
-        for version, name, statements in inbox_migrations():
-            if version not in done:
-                connection.execute(statements.encode("utf-8"))
-                connection.execute(queries["record_migration"], {"version": version, "name": name})
-                applied.append(version)
-    return applied
+    """Make `schema` and apply the inbox migrations it lacks (the journal's runner, this package's files)."""
+    return run_migrations(connection, schema, package=__package__)
 
 
 def location(url: str) -> tuple[str, str, str]:

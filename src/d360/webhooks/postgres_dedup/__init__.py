@@ -8,13 +8,10 @@ old rows are swept now and then. Every time kept is the database's clock. Needs 
 
 from __future__ import annotations
 
-import functools
-import re
 import time
 import urllib.parse
 from collections.abc import Sequence
 from datetime import timedelta
-from importlib import resources
 from typing import Any
 
 from d360.errors import ConfigurationError
@@ -23,59 +20,28 @@ from d360.webhooks.store_settings import DEFAULT_MAX_AGE, POSTGRES_SCHEMES, PRUN
 try:
     import psycopg
     import psycopg_pool
-    from psycopg import sql
 except ImportError:  # pragma: no cover - depends on the install
     psycopg = None  # type: ignore[assignment]
 
 DEFAULT_SCHEMA = "d360_webhooks"
-MIGRATION_NAME = re.compile(r"^(?P<version>\d{4})_(?P<name>[a-z0-9_]+)\.sql$")
 POOL_SIZE = 4
 CONNECT_TIMEOUT = 10.0
 """Seconds to wait for the server before saying it cannot be reached."""
 
 
-@functools.cache
 def dedup_queries() -> dict[str, Any]:
-    """This store's queries (`queries.sql` beside this module), as psycopg statements."""
-    from d360.bulk.postgres.queries import parse_queries
+    """This store's named queries (`queries.sql` beside this module)."""
+    from d360.bulk.postgres.queries import named_queries
 
-    text = resources.files(__package__).joinpath("queries.sql").read_text(encoding="utf-8")
-    # A file shipped inside d360, never outside text; every value is a parameter.
-    return {name: sql.SQL(query) for name, query in parse_queries(text).items()}
-
-
-def migrations() -> list[tuple[int, str, str]]:
-    """(version, name, statements) of every migration file, in version order."""
-    found: dict[int, tuple[int, str, str]] = {}
-    for entry in resources.files(__package__).joinpath("migrations").iterdir():
-        match = MIGRATION_NAME.match(entry.name)
-        if match is None:
-            continue
-        version = int(match["version"])
-        if version in found:
-            raise ValueError(f"two migrations numbered {version:04d}: {found[version][1]} and {match['name']}")
-        found[version] = (version, match["name"], entry.read_text(encoding="utf-8"))
-    return [found[version] for version in sorted(found)]
+    return named_queries(__package__)
 
 
 def migrate(connection: Any, schema: str) -> list[int]:
-    """Make `schema` and apply the migrations it lacks, in one transaction under an advisory lock; the
-    versions applied now (none when another process did it first)."""
-    queries = dedup_queries()
-    applied: list[int] = []
-    with connection.transaction():
-        connection.execute(queries["lock_migrations"], {"schema": schema})
-        connection.execute(queries["create_schema"].format(schema=sql.Identifier(schema)))
-        connection.execute(queries["use_schema"], {"schema": schema, "local": True})
-        connection.execute(queries["create_migrations_table"])
-        done = {row[0] for row in connection.execute(queries["applied_migrations"])}
-        for version, name, statements in migrations():
-            if version in done:
-                continue
-            connection.execute(statements.encode("utf-8"))
-            connection.execute(queries["record_migration"], {"version": version, "name": name})
-            applied.append(version)
-    return applied
+    """Make `schema` and apply this store's migrations it lacks (the journal's runner, this package's files);
+    the versions applied now (none when another process did it first)."""
+    from d360.bulk.postgres.migrations import migrate as run_migrations
+
+    return run_migrations(connection, schema, package=__package__)
 
 
 class PostgresDedupStore:
