@@ -432,7 +432,23 @@ class Sandbox:
             return JSONResponse({"error": "request body is nested too deeply"}, 400)
         if problems:
             return JSONResponse({"error": f"invalid message: {problems[0]}"}, 400)
-        body = with_cloud_api_defaults(body)
+        return self._deliver(with_cloud_api_defaults(body), len(raw))
+
+    async def _deliver_marketing(self, body: dict[str, Any], size: int) -> Response:
+        """What /messages does with a message it has checked, for an MM Lite send (checked by
+        `sandbox/marketing.py`): the same rate limit, latency, refusals, faults, kept message and webhooks."""
+        limited = self._rate_limited()
+        if limited is not None:
+            return limited
+        if self.faults.latency:
+            await asyncio.sleep(self.faults.latency)
+        return self._deliver(body, size)
+
+    def _deliver(self, body: dict[str, Any], size: int) -> Response:
+        """A checked message's way on: upstream's refusals (health, a blocked user, a group that is gone, the
+        template check), the injected faults, then the message kept, answered and its webhooks sent."""
+        from starlette.responses import JSONResponse
+
         refusal = self.health.refusal() or self.blocked.refusal(body)
         refusal = refusal or self.groups.refusal(body)  # a group of the sandbox's that is gone
         if refusal is None and self.template_check:
@@ -442,7 +458,7 @@ class Sandbox:
         injected = self._injected_failure()
         if injected is not None:
             return injected
-        answer = self._accept(body, len(raw))
+        answer = self._accept(body, size)
         failed = self.faults.delivery_failure_rate > 0 and self._random.random() < self.faults.delivery_failure_rate
         self.webhooks.statuses_for(
             answer["messages"][0]["id"],
@@ -450,33 +466,6 @@ class Sandbox:
             answer["contacts"][0].get("wa_id", answer["contacts"][0].get("user_id", "")),
             failure_code=self.faults.delivery_failure_code if failed else None,
         )
-        return JSONResponse(answer)
-
-    async def _deliver_marketing(self, body: dict[str, Any], size: int) -> Response:
-        """What /messages does with a message it has checked, for an MM Lite send (checked by
-        `sandbox/marketing.py`): the same rate limit, latency, refusals, faults, kept message and webhooks."""
-        from starlette.responses import JSONResponse
-
-        limited = self._rate_limited()
-        if limited is not None:
-            return limited
-        if self.faults.latency:
-            await asyncio.sleep(self.faults.latency)
-        refusal = self.health.refusal() or self.blocked.refusal(body)
-        if refusal is None and self.template_check:
-            refusal = self.templates.refusal(body)
-        if refusal is not None:
-            return JSONResponse(refusal, 400)
-        injected = self._injected_failure()
-        if injected is not None:
-            return injected
-        answer = self._accept(body, size)
-        failed = self.faults.delivery_failure_rate > 0 and self._random.random() < self.faults.delivery_failure_rate
-        contact = answer["contacts"][0]
-        self.webhooks.statuses_for(
-            answer["messages"][0]["id"], body, contact.get("wa_id", ""),
-            failure_code=self.faults.delivery_failure_code if failed else None,
-        )  # fmt: skip
         return JSONResponse(answer)
 
     async def _webhook_config(self, request: Request) -> Response:
