@@ -16,7 +16,7 @@ TEST_WORKERS ?= 4
 
 help:
 	@echo "make install          create .venv and install d360 with its dev extras"
-	@echo "make test             drift check, then every test"
+	@echo "make test             drift check, then every test (in TEST_WORKERS=4 parallel workers)"
 	@echo "make lint             ruff and mypy"
 	@echo "make regen SPEC=...   regenerate from a file or URL (raw JSON or the docs page)"
 	@echo "make check-generated  fail if generated/ differs from what the vendored spec generates"
