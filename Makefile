@@ -4,12 +4,19 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SPEC ?=
+# `make test` runs the suite in this many pytest-xdist workers, each test file kept whole on one worker (its
+# module fixtures, a sandbox or a built wheel, are made once). More workers than cores: the tests mostly wait
+# on servers and subprocesses. `make test TEST_WORKERS=0` runs it in one process. loadfile, not loadgroup: on
+# pytest 9.2 xdist's loadgroup silently stops grouping (pytest-xdist issue 1386), and a file's last test may
+# check what the tests before it counted (tests/contract/test_client_contract.py). Not in pyproject's addopts:
+# `pytest tests/test_x.py` runs in one process, without starting and collecting in four workers.
+TEST_WORKERS ?= 4
 
 .PHONY: help install test check-generated regen lint demo bench mutate docs dist clean contract contract-full contract-live
 
 help:
 	@echo "make install          create .venv and install d360 with its dev extras"
-	@echo "make test             drift check, then every test"
+	@echo "make test             drift check, then every test (in TEST_WORKERS=4 parallel workers)"
 	@echo "make lint             ruff and mypy"
 	@echo "make regen SPEC=...   regenerate from a file or URL (raw JSON or the docs page)"
 	@echo "make check-generated  fail if generated/ differs from what the vendored spec generates"
@@ -31,7 +38,7 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 test: install check-generated
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 check-generated: install
 	$(BIN)/python scripts/regen.py --check

@@ -110,8 +110,10 @@ def test_a_filling_killed_midway_leaves_no_campaign(postgres_url: str, postgres_
             copying: list[int] = []
 
             def filling() -> bool:
+                # Only a COPY this test's lock holds up: another xdist worker's runs share the server.
                 copying[:] = [pid for (pid,) in watcher.execute(
-                    "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'COPY lines%'"
+                    "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'COPY lines%%'"
+                    " AND %s = ANY (pg_blocking_pids(pid))", (blocker.info.backend_pid,)
                 )]  # fmt: skip
                 return bool(copying)
 
