@@ -10,6 +10,7 @@ import jsonschema
 import pytest
 
 from d360 import sandbox
+from d360.contract import SANDBOX_MEDIA_ROOM
 from d360.spec.overlay import apply_overlay, load_overlay
 from tests.conftest import EFFECTIVE_SPEC, OVERLAY, VENDORED_SPEC
 
@@ -20,7 +21,9 @@ CONTRACT_KEY = "contract-key"
 def running_sandbox() -> Iterator[sandbox.RunningSandbox]:
     # Template messages of any name: the contract is the spec's, not an account's templates.
     # Strict: the contract is the effective spec itself, so what it refuses the sandbox must refuse.
-    with sandbox.running(api_keys=[CONTRACT_KEY], template_check=False, strict=True) as served:
+    with sandbox.running(
+        api_keys=[CONTRACT_KEY], template_check=False, strict=True, media_keep_bytes=SANDBOX_MEDIA_ROOM
+    ) as served:
         yield served
 
 

@@ -16,6 +16,10 @@ the effective spec (fourteen conditional branches, a message or a read receipt) 
 two shared cores, by hypothesis's draw: 300 s was too close."""
 DEFAULT_RUN_DEADLINE = 3600
 """Seconds a whole run may take."""
+SANDBOX_MEDIA_ROOM = 1 << 40
+"""Bytes of media the contract's own sandbox keeps: as good as upstream's room. A schema-valid upload session
+(up to the spec's file_length) only reserves its length, so with the default bound a run's many sessions
+filled the room and a valid request was refused (400 "no room"), which upstream would take."""
 SUITE = Path(__file__).resolve().parent / "suite"
 
 

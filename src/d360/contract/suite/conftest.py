@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, settings
 
 from d360 import sandbox
 from d360.config import is_loopback
-from d360.contract import DEFAULT_CHECK_DEADLINE, DEFAULT_RUN_DEADLINE
+from d360.contract import DEFAULT_CHECK_DEADLINE, DEFAULT_RUN_DEADLINE, SANDBOX_MEDIA_ROOM
 from d360.contract.guards import CappedSession, Guards, fetch_json
 
 LOCAL_KEY = "contract-key"
@@ -90,7 +90,9 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
     if url is None:
         # The suite sends template messages of any name: it tests the spec's contract, not an account's templates.
         # Strict: the contract is the effective spec itself, so what it refuses the sandbox must refuse.
-        served = sandbox.start(sandbox.Sandbox([LOCAL_KEY], template_check=False, strict=True))
+        served = sandbox.start(
+            sandbox.Sandbox([LOCAL_KEY], template_check=False, strict=True, media_keep_bytes=SANDBOX_MEDIA_ROOM)
+        )
         local = Target(served.base_url, LOCAL_KEY, remote=False, inspectable=True)
         try:
             yield local
