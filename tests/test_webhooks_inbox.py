@@ -24,11 +24,12 @@ from typing import Any
 import httpx
 import pytest
 
-from d360.bulk.journal import ACCEPTED, PENDING, Journal
+from d360.bulk.journal import ACCEPTED, PENDING
+from d360.bulk.journals import is_postgres_url, open_journal
 from d360.webhooks import Deduplicator, DedupStore, Receiver, SQLiteDedupStore, parse
 from d360.webhooks.inbox import InboxStore, NewEvent, open_inbox
 from d360.webhooks.payloads import delivery, inbound, status
-from tests.postgres import POSTGRES_URL, drop_schema, unreachable, with_query
+from tests.postgres import POSTGRES_URL, drop_schema, query, unreachable, with_query
 from tests.servers import serving_asgi, serving_wsgi, wait_for
 
 REPO = Path(__file__).resolve().parent.parent
@@ -316,19 +317,21 @@ def records(path: Path) -> list[tuple[int, str, str]]:
 
 @pytest.mark.parametrize("sink_first", [False, True], ids=["killed-before-handlers", "killed-after-the-sink"])
 def test_a_receiver_killed_after_its_200s_leaves_every_event_to_the_next_and_the_sink_settles_once(
-    tmp_path: Path, sink_first: bool
+    tmp_path: Path, sink_first: bool, store_location: str
 ) -> None:
-    path = tmp_path / "campaign.sqlite"  # the journal and the inbox in one file: one transaction for both
+    # The journal and the inbox in one database (one SQLite file, or one PostgreSQL schema): one transaction
+    # settles a line and marks its event.
+    path = store_location if is_postgres_url(store_location) else str(tmp_path / "campaign.sqlite")
     count = 8
-    with Journal(path) as journal:
+    with open_journal(path) as journal:
         journal.fill("fingerprint", "input.jsonl", [(n, f"hash{n}", PENDING, None) for n in range(1, count + 1)])
         for n in range(1, count + 1):
             journal.mark_sending(n, 1)
             journal.finish(n, ACCEPTED, message_id=f"wamid.s{n}")
         tokens = {n: journal.callback_token(n) for n in range(1, count + 1)}
     record = tmp_path / "record.txt"
-    options = ["--journal", str(path), "--lease", "1", "--workers", "4"] + (["--sink-first"] if sink_first else [])
-    first = Process(tmp_path, "first", str(path), record, "--block", *options)
+    options = ["--journal", path, "--lease", "1", "--workers", "4"] + (["--sink-first"] if sink_first else [])
+    first = Process(tmp_path, "first", path, record, "--block", *options)
     keys = []
     try:
         for n in range(1, count + 1):
@@ -352,7 +355,7 @@ def test_a_receiver_killed_after_its_200s_leaves_every_event_to_the_next_and_the
     finally:
         first.kill()
     before = records(record)
-    second = Process(tmp_path, "second", str(path), record, *options)
+    second = Process(tmp_path, "second", path, record, *options)
     try:
         wait_for(lambda: sum(what == "end" for _, what, _ in records(record)) == count, timeout=60)
     finally:
@@ -363,6 +366,11 @@ def test_a_receiver_killed_after_its_200s_leaves_every_event_to_the_next_and_the
     assert {key for pid, what, key in records(record) if what == "end"} == set(keys)
     if sink_first:
         assert sum(what.startswith("sink:") for _, what, _ in before) == 4  # the first did settle four
+    if is_postgres_url(path):
+        schema = path.rsplit("schema=", 1)[1].split("&")[0]
+        assert query(schema, "SELECT DISTINCT delivery FROM lines") == [("delivered",)]
+        assert query(schema, "SELECT DISTINCT state FROM inbox_events") == [("handled",)]
+        return
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT DISTINCT delivery FROM lines").fetchall() == [("delivered",)]
         assert db.execute("SELECT DISTINCT state FROM inbox").fetchall() == [("handled",)]
