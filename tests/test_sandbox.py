@@ -27,7 +27,9 @@ TEXT = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": T
 
 def post(served: sandbox.RunningSandbox, body: Any, key: str | None = KEY) -> httpx.Response:
     headers = {"D360-API-KEY": key} if key else {}
-    return httpx.post(f"{served.base_url}/messages", json=body, headers=headers)
+    # A hang guard only (the sandbox answers at once): httpx's default 5 s read timeout was hit by a request
+    # on two cores starved by the suite's parallel workers.
+    return httpx.post(f"{served.base_url}/messages", json=body, headers=headers, timeout=120)
 
 
 @pytest.fixture
@@ -145,11 +147,26 @@ def test_memory_is_bounded_by_keep() -> None:
     assert small.sandbox.accepted_count == 12
 
 
+class HandClock:
+    """A clock the test moves: the sandbox's time stands still between requests, however slow the machine."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def test_rate_limit_answers_429_with_retry_after() -> None:
-    with sandbox.running(api_keys=[KEY], faults=Faults(rate_limit=3)) as limited:
+    clock = HandClock()  # five requests inside one second of the sandbox's time, on any machine
+    with sandbox.running(api_keys=[KEY], faults=Faults(rate_limit=3), clock=clock) as limited:
         statuses = [post(limited, TEXT) for _ in range(5)]
-    assert [response.status_code for response in statuses] == [200, 200, 200, 429, 429]
-    assert statuses[3].headers["Retry-After"] == "1"
+        assert [response.status_code for response in statuses] == [200, 200, 200, 429, 429]
+        assert statuses[3].headers["Retry-After"] == "1"
+        clock.now += 0.75  # the window still holds the three
+        assert post(limited, TEXT).status_code == 429
+        clock.now += 0.25  # a second after them: the window is empty again
+        assert [post(limited, TEXT).status_code for _ in range(4)] == [200, 200, 200, 429]
 
 
 def test_injected_failures_follow_their_shares() -> None:

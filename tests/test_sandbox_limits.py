@@ -46,7 +46,8 @@ def test_a_flood_of_stalled_connections_is_shed_and_the_sandbox_serves_again(fir
     served = sandbox.start(sandbox.Sandbox([KEY]), idle_timeout=1.0)
     try:
         flood = stalled_connections(served.base_url, 1500, first_bytes)  # more than MAX_CONNECTIONS
-        deadline = time.monotonic() + 10
+        # A hang guard only (the loop ends as soon as all are closed): long enough for a starved machine.
+        deadline = time.monotonic() + 300
         while time.monotonic() < deadline and not all(closed_by_server(connection) for connection in flood):
             time.sleep(0.2)
         assert all(closed_by_server(connection) for connection in flood), "stalled connections were kept"
@@ -59,11 +60,13 @@ def test_a_flood_of_stalled_connections_is_shed_and_the_sandbox_serves_again(fir
 
 
 def test_connections_beyond_the_cap_are_answered_503_not_queued_for_ever() -> None:
-    served = sandbox.start(sandbox.Sandbox([KEY]), idle_timeout=30)
+    # The flood must outlive a slow request on a starved machine: its connections are closed only when idle
+    # this long, and the request's timeout is a hang guard (the 503 comes at once).
+    served = sandbox.start(sandbox.Sandbox([KEY]), idle_timeout=600)
     try:
         flood = stalled_connections(served.base_url, sandbox.MAX_CONNECTIONS + 10)
         time.sleep(0.5)
-        answer = httpx.post(f"{served.base_url}/messages", json=TEXT, headers={"D360-API-KEY": KEY}, timeout=10)
+        answer = httpx.post(f"{served.base_url}/messages", json=TEXT, headers={"D360-API-KEY": KEY}, timeout=120)
         assert answer.status_code == 503
     finally:
         for connection in locals().get("flood", []):
@@ -188,11 +191,25 @@ def test_what_was_the_ten_gigabyte_hole_is_closed() -> None:
         assert answers.count(200) == 3 and served.sandbox.media.kept_bytes == 3 * largest
 
 
+class HandClock:
+    """A clock the test moves: no session expires between two requests on a starved machine."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def test_abandoned_upload_sessions_expire_and_give_their_room_back() -> None:
-    with sandbox.running(api_keys=[KEY], media_keep_bytes=1000, upload_session_ttl=0.3) as served:
+    clock = HandClock()
+    with sandbox.running(api_keys=[KEY], media_keep_bytes=1000, upload_session_ttl=0.3, clock=clock) as served:
         abandoned = open_session(served, 1000).json()["id"]
         assert open_session(served, 1000).status_code == 400
-        time.sleep(0.6)  # longer than the session's time to live
+        clock.now += 0.25  # not yet its time to live: still there, still holding its room
+        assert httpx.get(f"{served.base_url}/{abandoned}", headers={"D360-API-KEY": KEY}).status_code == 200
+        assert open_session(served, 1000).status_code == 400
+        clock.now += 0.6  # longer than the session's time to live since it was last used
         assert httpx.get(f"{served.base_url}/{abandoned}", headers={"D360-API-KEY": KEY}).status_code == 404
         assert send_chunk(served, abandoned, b"x" * 1000).status_code == 404
         renewed = open_session(served, 1000)
@@ -202,11 +219,14 @@ def test_abandoned_upload_sessions_expire_and_give_their_room_back() -> None:
 
 
 def test_a_session_in_use_does_not_expire_and_the_offsets_log_is_bounded() -> None:
-    with sandbox.running(api_keys=[KEY], upload_session_ttl=2.0) as served:
+    clock = HandClock()  # the sandbox's time moves only here: a slow request cannot make the session expire
+    with sandbox.running(api_keys=[KEY], upload_session_ttl=2.0, clock=clock) as served:
         session = open_session(served, 4).json()["id"]
         for _ in range(6):
-            time.sleep(0.5)  # 3 s in all, each request restarting the session's clock
+            clock.now += 1.5  # 9 s in all, each request restarting the session's clock
             assert httpx.get(f"{served.base_url}/{session}", headers={"D360-API-KEY": KEY}).status_code == 200
+        clock.now += 2.5  # then unused for longer than its time to live: gone
+        assert httpx.get(f"{served.base_url}/{session}", headers={"D360-API-KEY": KEY}).status_code == 404
         store = served.sandbox.media
         for _ in range(1200):
             store.session_offsets.append(0)
@@ -230,16 +250,17 @@ def test_bad_upload_session_ttl_is_refused() -> None:
 def test_a_keep_alive_connection_in_steady_use_is_never_closed_under_its_client() -> None:
     # The guard closes a connection that brings no complete request for the idle timeout. One that brings
     # a request every fifth of it must stay open: closed while its client sends, that request is lost (a
-    # webhook delivery failing, then retried minutes later by upstream).
-    served = sandbox.start(sandbox.Sandbox([KEY]), idle_timeout=1.0)
+    # webhook delivery failing, then retried minutes later by upstream). The idle timeout is 2 s, not 1 s, so
+    # that a client starved by a busy machine for a second between two requests is not taken for an idle one.
+    served = sandbox.start(sandbox.Sandbox([KEY]), idle_timeout=2.0)
     try:
         ports = set()
-        with httpx.Client(timeout=10) as client:
-            for _ in range(20):  # four seconds: four idle timeouts
+        with httpx.Client(timeout=120) as client:
+            for _ in range(20):  # eight seconds: four idle timeouts
                 answer = client.post(f"{served.base_url}/messages", json=TEXT, headers={"D360-API-KEY": KEY})
                 assert answer.status_code == 200
                 ports.add(answer.extensions["network_stream"].get_extra_info("client_addr")[1])
-                time.sleep(0.2)
+                time.sleep(0.4)
         assert len(ports) == 1, f"the connection was closed and made again {len(ports) - 1} times"
     finally:
         served.stop()

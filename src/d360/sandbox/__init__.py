@@ -24,7 +24,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -181,6 +181,7 @@ class Sandbox:
         max_templates: int = DEFAULT_MAX_TEMPLATES,
         upload_session_ttl: float = DEFAULT_SESSION_TTL,
         strict: bool = False,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if not api_keys or isinstance(api_keys, str) or not all(isinstance(key, str) and key for key in api_keys):
             raise ConfigurationError("the sandbox needs at least one API key, each a non-empty string")
@@ -209,6 +210,9 @@ class Sandbox:
         self._received: collections.deque[ReceivedMessage] = collections.deque()
         self._lock = threading.Lock()
         self._request_times: collections.deque[float] = collections.deque()
+        # The rate limit's window and upload sessions' lifetime run on this clock (seconds, only ever
+        # forward): a test drives it by hand, so what it asserts holds however slow the machine is.
+        self._clock = clock
         self._random = random.Random(self.faults.seed)
         self.accepted_count = 0
         """Every message accepted since start, including those no longer kept."""
@@ -229,8 +233,9 @@ class Sandbox:
                 f"upload_session_ttl must be a positive number of seconds, not {upload_session_ttl!r}"
             )
         self.media = MediaStore(
-            keep=media_keep, keep_bytes=media_keep_bytes, lookaside=lookaside, session_ttl=upload_session_ttl
-        )
+            keep=media_keep, keep_bytes=media_keep_bytes, lookaside=lookaside, session_ttl=upload_session_ttl,
+            clock=clock,
+        )  # fmt: skip
         """Uploaded media and upload sessions, on disk in a folder of their own (removed when the sandbox is
         stopped), bounded together by `media_keep` and `media_keep_bytes`."""
         self.templates = TemplateStore(
@@ -672,7 +677,7 @@ class Sandbox:
         allowed = self.faults.rate_limit
         if allowed is None:
             return None
-        now = time.monotonic()
+        now = self._clock()
         with self._lock:
             while self._request_times and self._request_times[0] <= now - 1.0:
                 self._request_times.popleft()
