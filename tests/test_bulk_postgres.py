@@ -26,14 +26,16 @@ from d360.bulk.run import rate_bucket_key
 from d360.sandbox import Faults
 from d360.webhooks import JournalSink
 from d360.webhooks.events import StatusUpdate
+from tests.gates import gated_sandbox
 from tests.postgres import POSTGRES_URL, query, with_query
 from tests.scripted_server import Reply, ok_reply, scripted_server
 from tests.test_bulk import KEY, bodies_received, bulk, start_bulk, write_jsonl
 from tests.test_bulk_delivery import FAST_RETRIES, SECRET
 from tests.test_cli import D360
 
-WAIT = 60.0
-"""Seconds a test waits for a state it brings about (never a measure of speed: it passes as soon as it sees it)."""
+WAIT = 300.0
+"""Seconds a test waits for a state it brings about: a hang guard, never a measure of speed (it passes as soon
+as it sees it). 60 s was not enough on two cores starved by the suite's parallel workers and a CI run."""
 
 
 def wait_for(what: str, check: object) -> None:
@@ -173,9 +175,13 @@ def test_one_of_two_workers_killed_the_other_finishes_and_nothing_is_sent_twice(
 ) -> None:
     count = 200
     source = write_jsonl(tmp_path / "campaign.jsonl", count)
-    arguments = ("--journal", postgres_url, "--rate", "0", "--concurrency", "4")
+    # A read timeout far beyond the time the gate holds sends: a line in flight ends only as the test says.
+    arguments = ("--journal", postgres_url, "--rate", "0", "--concurrency", "4", "--timeout", "600")
     open_journal(postgres_url).close()  # the schema, made: the test looks into it from the start
-    with sandbox.running(api_keys=[KEY], faults=Faults(latency=0.1)) as served:
+    with gated_sandbox([KEY], faults=Faults(latency=0.1)) as (served, gate):
+        # 20 of the 200 sends answered, the rest held: however long the survivor takes to start, the first
+        # worker cannot have finished the campaign (it did once, on a starved machine: nothing left to kill).
+        gate.hold_after(20)
         doomed = start_bulk(served.base_url, str(source), *arguments)
         wait_for("the first worker sending", lambda: worker_of(postgres_schema, doomed.pid) is not None and query(
             postgres_schema, "SELECT count(*) FROM lines WHERE state = 'accepted'") != [(0,)])  # fmt: skip
@@ -188,6 +194,7 @@ def test_one_of_two_workers_killed_the_other_finishes_and_nothing_is_sent_twice(
                      postgres_schema, in_flight) != [(0,)])  # fmt: skip
         os.kill(doomed.pid, signal.SIGKILL)
         doomed.wait()
+        gate.open()
         returncode, _out, err = finish(survivor)
         received = bodies_received(served)
     assert returncode in (0, 4), err  # 4: the dead worker's lines in flight are unknown
@@ -222,15 +229,17 @@ def test_a_worker_that_loses_its_database_connection_stops_sending(
     count = 400
     source = write_jsonl(tmp_path / "campaign.jsonl", count)
     open_journal(postgres_url).close()  # the schema, made: the test looks into it from the start
-    with sandbox.running(api_keys=[KEY], faults=Faults(latency=0.05)) as served:
+    with gated_sandbox([KEY], faults=Faults(latency=0.05)) as (served, gate):
+        gate.hold_after(20)  # of 400: it cannot finish the campaign before it loses its connection
         worker = start_bulk(served.base_url, str(source), "--journal", postgres_url, "--rate", "0",
-                            "--concurrency", "4")  # fmt: skip
+                            "--concurrency", "4", "--timeout", "600")  # fmt: skip
         wait_for("the worker sending", lambda: worker_of(postgres_schema, worker.pid) is not None and query(
             postgres_schema, "SELECT count(*) FROM lines WHERE state = 'accepted'") != [(0,)])  # fmt: skip
         found = worker_of(postgres_schema, worker.pid)
         assert found is not None
         with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
             admin.execute("SELECT pg_terminate_backend(%s)", (found[1],))
+        gate.open()
         returncode, _out, err = finish(worker)
         received = bodies_received(served)
         marked = {
@@ -277,12 +286,15 @@ def test_statuses_through_a_listener_on_the_database_settle_a_killed_workers_lin
         assert listener.stderr is not None
         url = re.search(r"receiving at (\S+)", listener.stderr.readline())
         assert url is not None, "the listener did not start"
-        with sandbox.running(
+        with gated_sandbox(
             [KEY], faults=Faults(latency=0.02), webhook_url=url.group(1), webhook_secret=SECRET, **FAST_RETRIES
-        ) as served:
-            run = start_bulk(served.base_url, str(source), "--journal", postgres_url, "--concurrency", "16")
+        ) as (served, gate):
+            gate.hold_after(150)  # of 300: it cannot finish the campaign before it is killed with lines in flight
+            run = start_bulk(served.base_url, str(source), "--journal", postgres_url, "--concurrency", "16",
+                             "--timeout", "600")  # fmt: skip
             wait_for("lines accepted", lambda: served.sandbox.accepted_count >= 120)
             kill_mid_send(run, postgres_schema)
+            gate.open()
             # Another worker, with no FILE: the dead one's lines in flight are unknown; statuses settle them,
             # or prove them never accepted, and it sends the rest.
             resumed = bulk(served.base_url, "--journal", postgres_url, "--await-statuses", "15")
