@@ -22,7 +22,7 @@ def serving_asgi(app: Any) -> Iterator[str]:
     server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 120  # a hang guard: a starved machine took more than 10 s to start a server
     while not server.started:
         assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.005)
@@ -54,7 +54,9 @@ def serving_wsgi(app: Any) -> Iterator[str]:
         server.server_close()
 
 
-def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+def wait_for(condition: Callable[[], bool], timeout: float = 300.0) -> None:
+    """Polls until `condition()`. The timeout is a hang guard, never a measure of speed (it returns as soon as
+    the condition holds): 10 s was too short on two cores starved by the suite's parallel workers."""
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "timed out waiting"

@@ -33,7 +33,6 @@ from d360.bulk.journal import (
     JournalWriteError,
     LineRecord,
 )
-from tests.servers import wait_for
 
 PRE_TRACKING_SCHEMA = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -560,7 +559,7 @@ def test_a_listener_whose_status_write_failed_proves_nothing_about_lines_sent_be
 
 
 def test_a_wait_for_another_writer_longer_than_the_silence_allowed_ends_the_session(
-    journal: Journal, clock: Callable[[float], None]
+    journal: Journal, clock: Callable[[float], None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     listener = listener_at(journal.path, clock, 0, max_silence=6)
     sent(journal, clock, 10, 1)
@@ -571,9 +570,19 @@ def test_a_wait_for_another_writer_longer_than_the_silence_allowed_ends_the_sess
     holder.execute("BEGIN IMMEDIATE")
     clock(13)
     beating = threading.Thread(target=listener.heartbeat)
+    # The clock moves on only once the heartbeat has read it (an event, not a 0.3 s sleep a starved machine
+    # could outlast: it would then read 300 and test nothing); its write then waits for the holder.
+    read_the_clock = threading.Event()
+    set_clock = journal_module.time.time
+
+    def watched_clock() -> float:
+        if threading.current_thread() is beating:
+            read_the_clock.set()
+        return set_clock()
+
+    monkeypatch.setattr(journal_module.time, "time", watched_clock)
     beating.start()  # reads 13, then waits for the holder
-    wait_for(lambda: beating.is_alive(), timeout=5)
-    time.sleep(0.3)
+    assert read_the_clock.wait(300), "the heartbeat never read the clock"  # a hang guard
     clock(300)  # the machine slept meanwhile: statuses sent to it failed, and wait in upstream's backoff
     holder.execute("COMMIT")
     beating.join(30)

@@ -29,6 +29,8 @@ from d360.webhooks.payloads import contact, delivery, inbound, status
 from tests.servers import serving_asgi, serving_wsgi, wait_for
 
 SECRET = "webhook-secret"
+HTTP_TIMEOUT = 120
+"""A hang guard (the receiver answers at once): httpx's 5 s was hit on two cores starved by parallel workers."""
 SENDER = "4915112345678"
 
 
@@ -82,12 +84,12 @@ def test_answers_200_before_a_slow_handler_ends_then_runs_it_once(
 
     @receiver.on_message
     def slow(message: IncomingMessage) -> None:
-        release.wait(10)
+        release.wait(300)  # a hang guard: the test releases it
         seen.append(message)
 
     with served(receiver, how) as url:
         raw, headers = signed(text_delivery())
-        response = httpx.post(url, content=raw, headers=headers, timeout=5)
+        response = httpx.post(url, content=raw, headers=headers, timeout=HTTP_TIMEOUT)
         assert response.status_code == 200 and response.json() == {"received": 1, "new": 1}
         assert seen == []  # answered while the handler still waits
         release.set()
@@ -103,7 +105,7 @@ def test_redeliveries_are_answered_200_and_handled_once(how: str, new_receiver: 
     body = delivery(statuses=[status("wamid.out", "delivered", SENDER), status("wamid.out", "read", SENDER)])
     with served(receiver, how) as url:
         raw, headers = signed(body)
-        answers = [httpx.post(url, content=raw, headers=headers, timeout=5) for _ in range(3)]
+        answers = [httpx.post(url, content=raw, headers=headers, timeout=HTTP_TIMEOUT) for _ in range(3)]
         assert [answer.status_code for answer in answers] == [200, 200, 200]
         assert [answer.json()["new"] for answer in answers] == [2, 0, 0]
         wait_for(lambda: receiver.stats.handled == 2)
@@ -128,11 +130,13 @@ def test_a_delivery_failing_verification_gets_401_and_runs_no_handler(
     receiver.on_event(ran.append)
     with served(receiver, how) as url:
         raw, headers = tamper(*signed(text_delivery()))
-        response = httpx.post(url, content=raw, headers=headers, timeout=5)
+        response = httpx.post(url, content=raw, headers=headers, timeout=HTTP_TIMEOUT)
         assert response.status_code == expected and "error" in response.json()
         assert SECRET not in response.text
         # The refused delivery was not remembered: the genuine one is still handled.
-        good = httpx.post(url, content=signed(text_delivery())[0], headers=signed(text_delivery())[1], timeout=5)
+        good = httpx.post(
+            url, content=signed(text_delivery())[0], headers=signed(text_delivery())[1], timeout=HTTP_TIMEOUT
+        )
         assert good.json()["new"] == 1
         wait_for(lambda: receiver.stats.handled == 1)
     assert len(ran) == 1
@@ -143,8 +147,10 @@ def test_required_custom_header_is_checked(how: str, new_receiver: Callable[...,
     receiver = new_receiver(secret=None, header=("X-Partner-Auth", "letmein"))
     with served(receiver, how) as url:
         raw = json.dumps(text_delivery()).encode()
-        assert httpx.post(url, content=raw, timeout=5).status_code == 401
-        assert httpx.post(url, content=raw, headers={"X-Partner-Auth": "letmein"}, timeout=5).status_code == 200
+        assert httpx.post(url, content=raw, timeout=HTTP_TIMEOUT).status_code == 401
+        assert (
+            httpx.post(url, content=raw, headers={"X-Partner-Auth": "letmein"}, timeout=HTTP_TIMEOUT).status_code == 200
+        )
 
 
 @pytest.mark.parametrize("how", ADAPTERS)
@@ -152,14 +158,16 @@ def test_not_a_webhook_is_400_too_large_is_413_and_get_is_405(how: str, new_rece
     receiver = new_receiver(max_body_bytes=4096)
     with served(receiver, how) as url:
         raw, headers = signed({"hello": "world"})
-        response = httpx.post(url, content=raw, headers=headers, timeout=5)
+        response = httpx.post(url, content=raw, headers=headers, timeout=HTTP_TIMEOUT)
         assert response.status_code == 400 and "not a webhook" in response.json()["error"]
         big = json.dumps(text_delivery(body="x" * 10_000)).encode()
         assert (
-            httpx.post(url, content=big, headers={"x-360dialog-signature": sign(big, SECRET)}, timeout=5).status_code
+            httpx.post(
+                url, content=big, headers={"x-360dialog-signature": sign(big, SECRET)}, timeout=HTTP_TIMEOUT
+            ).status_code
             == 413
         )
-        response = httpx.get(url, timeout=5)
+        response = httpx.get(url, timeout=HTTP_TIMEOUT)
         assert response.status_code == 405 and response.headers["allow"] == "POST"
 
 
@@ -173,20 +181,20 @@ def test_a_full_queue_answers_503_and_forgets_so_the_redelivery_is_handled(
 
     @receiver.on_message
     def blocking(message: IncomingMessage) -> None:
-        release.wait(10)
+        release.wait(300)  # a hang guard: the test releases it
         handled.append(message.id)
 
     with served(receiver, how) as url:
         for message_id in ("wamid.1", "wamid.2"):  # one is being handled, one waits in the queue
             raw, headers = signed(text_delivery(message_id))
-            assert httpx.post(url, content=raw, headers=headers, timeout=5).status_code == 200
+            assert httpx.post(url, content=raw, headers=headers, timeout=HTTP_TIMEOUT).status_code == 200
         wait_for(lambda: receiver.asgi.pending + receiver.wsgi.pending >= 2)
         raw, headers = signed(text_delivery("wamid.3"))
-        busy = httpx.post(url, content=raw, headers=headers, timeout=5)
+        busy = httpx.post(url, content=raw, headers=headers, timeout=HTTP_TIMEOUT)
         assert busy.status_code == 503 and busy.headers["retry-after"]
         release.set()
         wait_for(lambda: receiver.stats.handled == 2)
-        redelivered = httpx.post(url, content=raw, headers=headers, timeout=5)  # upstream tries again
+        redelivered = httpx.post(url, content=raw, headers=headers, timeout=HTTP_TIMEOUT)  # upstream tries again
         assert redelivered.status_code == 200 and redelivered.json()["new"] == 1
         wait_for(lambda: receiver.stats.handled == 3)
     assert handled == ["wamid.1", "wamid.2", "wamid.3"]
@@ -208,9 +216,9 @@ def test_a_failing_handler_is_logged_with_the_event_key_and_not_retried(
     receiver.on_message(lambda message: after.append(message.id))
     with caplog.at_level(logging.ERROR, logger="d360.webhooks"), served(receiver, how) as url:
         raw, headers = signed(text_delivery("wamid.boom"))
-        assert httpx.post(url, content=raw, headers=headers, timeout=5).status_code == 200
+        assert httpx.post(url, content=raw, headers=headers, timeout=HTTP_TIMEOUT).status_code == 200
         wait_for(lambda: receiver.stats.handler_errors == 1 and receiver.stats.handled == 1)
-        assert httpx.post(url, content=raw, headers=headers, timeout=5).json()["new"] == 0
+        assert httpx.post(url, content=raw, headers=headers, timeout=HTTP_TIMEOUT).json()["new"] == 0
     assert calls == ["wamid.boom"] and after == ["wamid.boom"]
     (record,) = [record for record in caplog.records if "failed" in record.getMessage()]
     assert "message:wamid.boom" in record.getMessage() and "database is down" in record.getMessage()
@@ -243,7 +251,7 @@ def test_filters_by_type_and_status_and_coroutine_handlers(how: str, new_receive
     )
     with served(receiver, how) as url:
         raw, headers = signed(body)
-        assert httpx.post(url, content=raw, headers=headers, timeout=5).status_code == 200
+        assert httpx.post(url, content=raw, headers=headers, timeout=HTTP_TIMEOUT).status_code == 200
         wait_for(lambda: receiver.stats.handled == 6)
     assert texts == ["wamid.t"] and failures == ["wamid.o1"]
     assert sorted(everything) == ["IncomingMessage", "IncomingMessage", "StatusUpdate", "StatusUpdate"]
@@ -253,8 +261,8 @@ def test_path_restricts_where_the_receiver_answers(new_receiver: Callable[..., R
     receiver = new_receiver(path="/hooks")
     with served(receiver, "asgi") as url:
         raw, headers = signed(text_delivery())
-        assert httpx.post(url + "elsewhere", content=raw, headers=headers, timeout=5).status_code == 404
-        assert httpx.post(url + "hooks", content=raw, headers=headers, timeout=5).status_code == 200
+        assert httpx.post(url + "elsewhere", content=raw, headers=headers, timeout=HTTP_TIMEOUT).status_code == 404
+        assert httpx.post(url + "hooks", content=raw, headers=headers, timeout=HTTP_TIMEOUT).status_code == 200
 
 
 async def test_asgi_drain_and_aclose_wait_for_queued_handlers(new_receiver: Callable[..., Receiver]) -> None:
@@ -351,7 +359,7 @@ def test_a_delivery_of_more_events_than_the_queue_holds_is_taken_and_handled(
 
     @receiver.on_status
     def blocking(update: StatusUpdate) -> None:
-        release.wait(10)
+        release.wait(300)  # a hang guard: the test releases it
         handled.append(update.message_id)
 
     big = delivery(statuses=[status(f"wamid.big-{number}", "read", SENDER) for number in range(10)])

@@ -950,7 +950,9 @@ def start(
     server.install_signal_handlers = lambda: None
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True, name="d360-sandbox")
     thread.start()
-    deadline = time.monotonic() + 10
+    # A hang guard (it returns as soon as the server is up): 10 s was short for a machine whose two cores
+    # the test suite's parallel workers share.
+    deadline = time.monotonic() + 120
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("the sandbox server did not start")
