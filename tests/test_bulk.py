@@ -23,6 +23,7 @@ import d360
 from d360 import sandbox
 from d360.bulk.input import BulkInput
 from d360.sandbox import Faults
+from tests.gates import ErrorLines, gated_sandbox
 from tests.test_cli import D360
 
 KEY = "bulk-key"
@@ -62,7 +63,9 @@ def start_bulk(base_url: str, *arguments: str) -> subprocess.Popen[str]:
                             env=environment)  # fmt: skip
 
 
-def wait_for_accepted(journal: Path, at_least: int, timeout: float = 30) -> None:
+def wait_for_accepted(journal: Path, at_least: int, timeout: float = 300) -> None:
+    """The timeout is a hang guard (it returns as soon as enough are accepted): 30 s was too short for a run
+    to start on two cores starved by the suite's parallel workers and a CI run."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if journal.exists():
@@ -246,12 +249,16 @@ def test_kill_9_mid_run_then_resume_never_sends_a_line_twice(tmp_path: Path) -> 
     source = write_jsonl(tmp_path / "campaign.jsonl", 600)
     journal = tmp_path / "campaign.sqlite"
     concurrency = 8
-    with sandbox.running(api_keys=[KEY], faults=Faults(latency=0.03)) as served:
+    with gated_sandbox([KEY], faults=Faults(latency=0.03)) as (served, gate):
+        # 150 of the 600 sends answered, the rest held until the kill: lines are in flight when it comes,
+        # however long the test was starved (the run could finish first); its read timeout outlasts the hold.
+        gate.hold_after(150)
         process = start_bulk(served.base_url, str(source), "--journal", str(journal), "--rate", "0",
-                             "--concurrency", str(concurrency))  # fmt: skip
+                             "--concurrency", str(concurrency), "--timeout", "600")  # fmt: skip
         wait_for_accepted(journal, 100)
         process.send_signal(signal.SIGKILL)
-        process.wait(timeout=10)
+        process.wait(timeout=120)  # a hang guard: SIGKILL is at once
+        gate.open()
         in_flight_at_kill = [line for line, state in journal_states(journal).items() if state == "sending"]
         assert 0 < len(in_flight_at_kill) <= concurrency
 
@@ -286,13 +293,21 @@ def test_rate_limit_holds_within_ten_percent(served: sandbox.RunningSandbox, tmp
 def test_ctrl_c_finishes_in_flight_lines_and_sums_up(tmp_path: Path) -> None:
     source = write_jsonl(tmp_path / "campaign.jsonl", 1000)
     journal = tmp_path / "campaign.sqlite"
-    with sandbox.running(api_keys=[KEY], faults=Faults(latency=0.05)) as served:
+    with gated_sandbox([KEY], faults=Faults(latency=0.05)) as (served, gate):
+        gate.hold_after(100)  # of 1000: lines are still pending when Ctrl-C comes, however starved the test
         process = start_bulk(
-            served.base_url, str(source), "--journal", str(journal), "--rate", "0", "--concurrency", "8"
-        )
+            served.base_url, str(source), "--journal", str(journal), "--rate", "0", "--concurrency", "8",
+            "--timeout", "600",
+        )  # fmt: skip
+        said = ErrorLines(process)
         wait_for_accepted(journal, 50)
         process.send_signal(signal.SIGINT)
-        output, errors = process.communicate(timeout=30)
+        said.wait_for("bulk: stopping")  # taken in: only now may the held lines in flight finish
+        gate.open()
+        process.wait(timeout=120)  # a hang guard; what it prints to stdout is a few lines, never a full pipe
+        assert process.stdout is not None
+        output = process.stdout.read()
+        errors = said.text()
         states = journal_states(journal)
         received = bodies_received(served)
     assert process.returncode == 130, errors

@@ -20,12 +20,16 @@ from d360.bulk.input import BulkInput
 from d360.bulk.journal import Journal, JournalError
 from d360.bulk.run import ValidationReport, prepare_journal
 from d360.sandbox import Faults
+from tests.gates import ErrorLines, gated_sandbox
 from tests.test_bulk import KEY, bodies_received, bulk, journal_states, start_bulk, wait_for_accepted, write_jsonl
 from tests.test_cli import D360
 from tests.test_journal import old_journal
 
 
-def wait_until(condition: Any, timeout: float = 30, what: str = "the condition") -> None:
+def wait_until(condition: Any, timeout: float = 300, what: str = "the condition") -> None:
+    """Polls until `condition()`. The timeout is a hang guard, never a measure of speed (it returns as soon as
+    the condition holds): 30 s was not enough for a run to start on two cores starved by the suite's parallel
+    workers and a CI run."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
@@ -76,7 +80,7 @@ def test_a_run_killed_while_filling_its_journal_resumes_with_every_line(tmp_path
         # The schema is a few KB of WAL; megabytes mean the lines are going in.
         wait_until(lambda: wal.exists() and wal.stat().st_size > 2 << 20, what="the journal filling")
         process.send_signal(signal.SIGKILL)
-        process.wait(timeout=10)
+        process.wait(timeout=120)  # a hang guard: SIGKILL is at once
         resumed = bulk(served.base_url, str(source), "--journal", str(journal))
     assert resumed.returncode == 1, resumed.stderr  # our key was refused: the run stopped, lines kept
     states = journal_states(journal)
@@ -114,12 +118,20 @@ def test_a_changed_input_is_refused_with_advice_that_cannot_duplicate(tmp_path: 
 def test_concurrent_runs_on_one_journal_never_send_a_line_twice(tmp_path: Path, runs: int) -> None:
     source = write_jsonl(tmp_path / "campaign.jsonl", 300)
     journal = tmp_path / "campaign.sqlite"
-    with sandbox.running(api_keys=[KEY], faults=Faults(latency=0.02)) as served:
+    with gated_sandbox([KEY], faults=Faults(latency=0.02)) as (served, gate):
+        # Every send held until all runs but one have left: the one holding the journal cannot finish the
+        # campaign before another starts (it did on a starved machine, and the late run found nothing to do).
+        gate.hold_after(0)
         processes = [
-            start_bulk(served.base_url, str(source), "--journal", str(journal), "--rate", "0", "--concurrency", "4")
+            # Its sends are held for as long as the others take to leave: a read timeout longer than that.
+            start_bulk(served.base_url, str(source), "--journal", str(journal), "--rate", "0", "--concurrency", "4",
+                       "--timeout", "600")
             for _ in range(runs)
-        ]
-        results = [(process.wait(timeout=120), *process.communicate()) for process in processes]
+        ]  # fmt: skip
+        wait_until(lambda: sum(process.poll() is not None for process in processes) >= runs - 1,
+                   what="every run but one leaving")  # fmt: skip
+        gate.open()
+        results = [(process.wait(timeout=300), *process.communicate()) for process in processes]
         received = bodies_received(served)
     assert sorted(received) == sorted(f"line {line}" for line in range(1, 301))
     assert set(received.values()) == {1}, "a line was sent twice"
@@ -135,11 +147,13 @@ def test_concurrent_runs_on_one_journal_never_send_a_line_twice(tmp_path: Path, 
 def test_a_run_whose_owner_died_is_not_blocked(tmp_path: Path) -> None:
     source = write_jsonl(tmp_path / "campaign.jsonl", 200)
     journal = tmp_path / "campaign.sqlite"
-    with sandbox.running(api_keys=[KEY], faults=Faults(latency=0.02)) as served:
+    with gated_sandbox([KEY], faults=Faults(latency=0.02)) as (served, gate):
+        gate.hold_after(30)  # of 200: the run cannot finish (and remove its lock) before it is killed
         process = start_bulk(served.base_url, str(source), "--journal", str(journal), "--rate", "0")
         wait_for_accepted(journal, 20)
         process.send_signal(signal.SIGKILL)
-        process.wait(timeout=10)
+        process.wait(timeout=120)  # a hang guard: SIGKILL is at once
+        gate.open()
         assert (tmp_path / "campaign.sqlite.lock").exists()  # left behind, and no obstacle
         resumed = bulk(served.base_url, str(source), "--journal", str(journal), "--rate", "0")
     assert resumed.returncode in (0, 4), resumed.stderr
@@ -153,17 +167,20 @@ def test_a_run_whose_owner_died_is_not_blocked(tmp_path: Path) -> None:
 def test_a_journal_deleted_or_replaced_mid_run_stops_the_run(tmp_path: Path, how: str) -> None:
     source = write_jsonl(tmp_path / "campaign.jsonl", 2000)
     journal = tmp_path / "campaign.sqlite"
-    with sandbox.running(api_keys=[KEY], faults=Faults(latency=0.02)) as served:
+    with gated_sandbox([KEY], faults=Faults(latency=0.02)) as (served, gate):
+        gate.hold_after(60)  # of 2000: the run cannot finish before its journal goes, however starved the test
         process = start_bulk(
-            served.base_url, str(source), "--journal", str(journal), "--rate", "0", "--concurrency", "4"
-        )
+            served.base_url, str(source), "--journal", str(journal), "--rate", "0", "--concurrency", "4",
+            "--timeout", "600",
+        )  # fmt: skip
         wait_for_accepted(journal, 40)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{journal}{suffix}").unlink(missing_ok=True)
         if how == "replaced":
             journal.write_bytes(b"")
         sent_at_removal = len(served.received())
-        _, errors = process.communicate(timeout=30)
+        gate.open()
+        _, errors = process.communicate(timeout=120)  # a hang guard: it stops before its next send
         sent_after = len(served.received())
     assert process.returncode == 2, errors
     assert f"the journal {journal} was deleted or replaced during the run: stopped sending" in errors
@@ -262,7 +279,7 @@ def test_send_many_ends_when_every_worker_dies_on_its_hook(tmp_path: Path) -> No
                         pass
                 assert len(served.received()) <= 8  # the batch stopped; it did not go on sending
 
-    asyncio.run(asyncio.wait_for(run(), timeout=20))
+    asyncio.run(asyncio.wait_for(run(), timeout=120))  # a hang guard: the batch stops at once
 
 
 def test_send_many_raises_a_bad_input_iterators_error_without_hanging(tmp_path: Path) -> None:
@@ -285,13 +302,19 @@ def test_send_many_refuses_a_concurrency_that_cannot_work(concurrency: Any) -> N
 
 def test_sigterm_stops_a_run_whose_sends_hang(tmp_path: Path) -> None:
     source = write_jsonl(tmp_path / "campaign.jsonl", 100)
-    with sandbox.running(api_keys=[KEY], faults=Faults(latency=60)) as served:
-        process = start_bulk(served.base_url, str(source), "--journal", str(tmp_path / "run.sqlite"), "--timeout", "60")
+    with gated_sandbox([KEY]) as (served, gate):
+        gate.hold_after(0)  # every send hangs until the run is gone, however long the test takes to look
+        process = start_bulk(served.base_url, str(source), "--journal", str(tmp_path / "run.sqlite"),
+                             "--timeout", "600")  # fmt: skip
+        said = ErrorLines(process)
         wait_until(lambda: "sending" in states_so_far(tmp_path / "run.sqlite"), what="a send under way")
         process.send_signal(signal.SIGTERM)
-        time.sleep(0.5)
+        # The second once the run has taken the first in (it says so): two sent before it could were taken
+        # as one on a starved machine, and the run then waited for its sends.
+        said.wait_for("bulk: stopping")
         process.send_signal(signal.SIGTERM)  # the second one leaves at once
-        _, errors = process.communicate(timeout=15)
+        process.wait(timeout=120)  # a hang guard: it leaves at once
+        errors = said.text()
     assert process.returncode == 130, errors
     assert "Traceback" not in errors
 
