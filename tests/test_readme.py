@@ -154,7 +154,7 @@ def stop(process: subprocess.Popen[str]) -> tuple[int, str, str]:
     """SIGINT to the whole process group (as Ctrl-C does), then the answer; a kill only if it hangs."""
     try:
         os.killpg(process.pid, signal.SIGINT)
-        out, err = process.communicate(timeout=30)
+        out, err = process.communicate(timeout=300)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         out, err = process.communicate()

@@ -216,7 +216,7 @@ def test_cli_prints_the_base_url_serves_and_stops_cleanly(stop_signal: int) -> N
         with d360.Client(api_key=KEY, base_url=base_url.group(1)) as client:
             assert client.send_text(TO, "through the CLI sandbox").status == "accepted"
         process.send_signal(stop_signal)
-        output, errors = process.communicate(timeout=10)
+        output, errors = process.communicate(timeout=120)  # a hang guard: it stops at once
     finally:
         process.kill()
     assert process.returncode == 0, errors

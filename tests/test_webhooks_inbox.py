@@ -173,7 +173,7 @@ def text(message_id: str, sent: float, sender: str = CUSTOMER) -> bytes:
 
 
 def post(url: str, body: bytes) -> int:
-    return httpx.post(url, content=body, headers={"content-type": "application/json"}, timeout=10).status_code
+    return httpx.post(url, content=body, headers={"content-type": "application/json"}, timeout=120).status_code
 
 
 @contextmanager
@@ -289,7 +289,7 @@ class Process:
              "--record", str(record), *options],
             cwd=REPO, stdout=subprocess.DEVNULL, stderr=self.log,
         )  # fmt: skip
-        wait_for(lambda: self.port_file.exists() or self.process.poll() is not None, timeout=30)
+        wait_for(lambda: self.port_file.exists() or self.process.poll() is not None, timeout=300)
         assert self.process.poll() is None, (tmp_path / f"{name}.log").read_text()
         self.url = f"http://127.0.0.1:{self.port_file.read_text()}/"
 
@@ -351,7 +351,7 @@ def test_a_receiver_killed_after_its_200s_leaves_every_event_to_the_next_and_the
             keys.append(parse(body)[0].dedup_key)
             assert post(first.url, body) == 200
         # Its workers are all stuck in a handler (after the sink, when it runs first): the others are leased.
-        wait_for(lambda: sum(what == "start" for _, what, _ in records(record)) == 4, timeout=30)
+        wait_for(lambda: sum(what == "start" for _, what, _ in records(record)) == 4, timeout=300)
     finally:
         first.kill()
     before = records(record)
