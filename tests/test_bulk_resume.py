@@ -27,6 +27,7 @@ from d360.bulk.journal import Journal
 from d360.sandbox import Faults
 from d360.webhooks.payloads import delivery, status
 from d360.webhooks.verify import sign
+from tests.gates import gated_sandbox
 from tests.servers import wait_for
 from tests.test_bulk import (
     KEY,
@@ -65,7 +66,7 @@ def listening(journal: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
 
 def stop_listener(listener: subprocess.Popen[str]) -> str:
     listener.send_signal(signal.SIGTERM)
-    _, errors = listener.communicate(timeout=20)
+    _, errors = listener.communicate(timeout=120)  # a hang guard: it stops at once
     assert listener.returncode == 0, errors
     return errors
 
@@ -100,11 +101,14 @@ def one_line_about_no_status(errors: str) -> str:
 def test_a_resume_with_no_statuses_flowing_sends_no_unknown_line_again(tmp_path: Path) -> None:
     source = write_jsonl(tmp_path / "campaign.jsonl", 600)
     journal = tmp_path / "campaign.sqlite"
-    with sandbox.running([KEY], faults=Faults(latency=0.02)) as served:  # no webhook URL: no status ever
-        run = start_bulk(served.base_url, str(source), "--journal", str(journal), "--rate", "0", "--concurrency", "16")
+    with gated_sandbox([KEY], faults=Faults(latency=0.02)) as (served, gate):  # no webhook URL: no status ever
+        gate.hold_after(150)  # of 600: lines in flight and pending at the kill, however starved the test
+        run = start_bulk(served.base_url, str(source), "--journal", str(journal), "--rate", "0", "--concurrency", "16",
+                         "--timeout", "600")  # fmt: skip
         wait_for_accepted(journal, 100)
         run.send_signal(signal.SIGKILL)
-        run.wait(30)
+        run.wait(120)  # a hang guard: SIGKILL is at once
+        gate.open()
         quiet(served)
         at_kill = journal_states(journal)
         in_flight = {line for line, state in at_kill.items() if state == "sending"}
@@ -207,9 +211,9 @@ def test_the_listener_records_a_status_holding_lone_surrogates_it_answered_200_f
         token = run.callback_token(2)
     body = raw_failed_status("wamid.2\udc00", token, "Message undeliverable \ud83d")
     with listening(journal) as (listener, url):
-        answer = httpx.post(url, content=body, headers={"x-360dialog-signature": sign(body, SECRET)}, timeout=20)
+        answer = httpx.post(url, content=body, headers={"x-360dialog-signature": sign(body, SECRET)}, timeout=300)
         assert answer.status_code == 200
-        wait_for(lambda: rows(journal)[2][1] is not None, timeout=20)
+        wait_for(lambda: rows(journal)[2][1] is not None, timeout=300)
         errors = stop_listener(listener)
     assert "statuses 1 updated" in errors and "failed on" not in errors, errors
     with sqlite3.connect(journal) as db:
@@ -238,7 +242,7 @@ class SlowToAnswer(sandbox.Sandbox):
     async def _messages(self, request: Any) -> Any:
         response = await super()._messages(request)
         if response.status_code == 200 and json.loads(response.body)["messages"][0]["id"] in self._slow_ids:
-            await asyncio.sleep(3)  # the client's --timeout is 0.5 s
+            await asyncio.sleep(15)  # the client's --timeout is 3 s
         return response
 
 
@@ -249,7 +253,7 @@ def redeliver(url: str, messages: list[sandbox.ReceivedMessage]) -> None:
             delivery(statuses=[status(message.message_id, "sent", TO, biz_opaque_callback_data=message.body[
                 "biz_opaque_callback_data"])])
         ).encode()  # fmt: skip
-        answer = httpx.post(url, content=body, headers={"x-360dialog-signature": sign(body, SECRET)}, timeout=20)
+        answer = httpx.post(url, content=body, headers={"x-360dialog-signature": sign(body, SECRET)}, timeout=300)
         assert answer.status_code == 200, answer.text
 
 
@@ -263,7 +267,7 @@ def test_statuses_redelivered_late_prove_nothing_for_lines_sent_before_they_arri
     late = {5, 15, 25}
     served = sandbox.start(SlowToAnswer(late))
     try:
-        first = bulk(served.base_url, str(source), "--journal", str(journal), "--timeout", "0.5",
+        first = bulk(served.base_url, str(source), "--journal", str(journal), "--timeout", "3",
                      "--concurrency", "4", "--rate", "0")  # fmt: skip
         assert first.returncode == 4, first.stderr
         assert {line for line, state in journal_states(journal).items() if state == "unknown"} == late
@@ -271,7 +275,7 @@ def test_statuses_redelivered_late_prove_nothing_for_lines_sent_before_they_arri
         by_line = {int(message.body["text"]["body"].split()[1]): message for message in served.received()}
         with listening(journal) as (listener, url):
             redeliver(url, [message for line, message in by_line.items() if line not in late])
-            wait_for(lambda: sum(1 for _, delivery, _ in rows(journal).values() if delivery) == 27, timeout=20)
+            wait_for(lambda: sum(1 for _, delivery, _ in rows(journal).values() if delivery) == 27, timeout=300)
             resumed = bulk(served.base_url, str(source), "--journal", str(journal), "--await-statuses", "1")
             assert len(served.received()) == 30, "a line was sent twice"
             assert resumed.returncode == 4, resumed.stderr
@@ -279,7 +283,7 @@ def test_statuses_redelivered_late_prove_nothing_for_lines_sent_before_they_arri
             assert f"3 unknown lines stay unknown: no status webhook had reached the journal {journal} before" in line
             # Their redeliveries come at last: the next run settles them, and still sends nothing again.
             redeliver(url, [by_line[line] for line in sorted(late)])
-            wait_for(lambda: all(delivery for _, delivery, _ in rows(journal).values()), timeout=20)
+            wait_for(lambda: all(delivery for _, delivery, _ in rows(journal).values()), timeout=300)
             settled = bulk(served.base_url, str(source), "--journal", str(journal), "--await-statuses", "1")
             stop_listener(listener)
         assert settled.returncode == 0, settled.stderr
@@ -308,11 +312,11 @@ def test_lines_that_bring_their_own_callback_data_are_never_resent_on_evidence(t
         slow.webhooks.settings.url, slow.webhooks.settings.secret = url, SECRET
         served = sandbox.start(slow)
         try:
-            first = bulk(served.base_url, str(source), "--journal", str(journal), "--timeout", "0.5",
+            first = bulk(served.base_url, str(source), "--journal", str(journal), "--timeout", "3",
                          "--concurrency", "4", "--rate", "20")  # fmt: skip
             assert first.returncode == 4, first.stderr
             assert served.sandbox.webhooks.wait_idle(60)
-            wait_for(lambda: sum(1 for _, delivery, _ in rows(journal).values() if delivery) == 37, timeout=20)
+            wait_for(lambda: sum(1 for _, delivery, _ in rows(journal).values() if delivery) == 37, timeout=300)
             resumed = bulk(served.base_url, str(source), "--journal", str(journal), "--await-statuses", "1")
             received = bodies_received(served)
         finally:
