@@ -291,7 +291,7 @@ def test_send_many_raises_a_bad_input_iterators_error_without_hanging(tmp_path: 
         started = time.monotonic()
         with pytest.raises(OSError, match="went away"):
             list(client.send_many(messages(), concurrency=2))
-        assert time.monotonic() - started < 10
+        assert time.monotonic() - started < 60  # about a hang (it used to wait for ever), not about speed
 
 
 @pytest.mark.parametrize("concurrency", [0, -1, 1001, 10**8, 2.5, True])

@@ -95,9 +95,11 @@ def test_a_redirect_loop_is_one_request_and_its_error_holds_no_key(make_client: 
 def test_a_trickled_answer_ends_at_the_deadline_not_at_each_read(
     make_client: Any, server: ScriptedServer, what: str
 ) -> None:
-    body = b'{"messages": [{"id": "wamid.X"}], "padding": "' + b"x" * 400 + b'"}'
+    # 4,000 bytes of padding: the whole answer takes about 80 s, so the bound below (30 s) is about a hang,
+    # not about speed, and still far from what reading to the end would take.
+    body = b'{"messages": [{"id": "wamid.X"}], "padding": "' + b"x" * 4000 + b'"}'
     if what == "body":
-        # Headers at once, then the body one byte every 20 ms: about 9 s in all.
+        # Headers at once, then the body one byte every 20 ms: about 80 s in all.
         server.script(Reply(200, body, trickle=0.02, trickle_body_only=True))
     else:
         server.script(Reply(200, body, trickle=0.02))
@@ -105,7 +107,7 @@ def test_a_trickled_answer_ends_at_the_deadline_not_at_each_read(
     with pytest.raises(d360.APITimeoutError) as caught:
         make_client(timeout=0.5, max_retries=0).call("send_text", TO, "Hi")
     elapsed = time.monotonic() - started
-    assert elapsed < 3.0, f"took {elapsed:.1f}s; the deadline is connect + read = 1 s"
+    assert elapsed < 30, f"took {elapsed:.1f}s; the deadline is connect + read = 1 s"
     assert caught.value.maybe_delivered is True
     assert "not complete within 1s" in str(caught.value)
 
@@ -114,7 +116,7 @@ def test_an_answer_that_never_comes_is_given_up_at_the_deadline(make_client: Any
     # The sync client also bounds each read (httpx's read timeout, 0.3 s here); the async one sets no
     # per-read timer (it costs more CPU than the rest of its timeouts together) and gives up at the
     # deadline, connect + read: an API call's answer is small and read whole, so nothing waits longer.
-    server.script(Reply(delay=3.0), ok_reply())
+    server.script(Reply(delay=60), ok_reply())  # the answer would come after a minute: the bounds are about a hang
     client = make_client(timeout=httpx.Timeout(0.3, connect=0.4), max_retries=0)
     started = time.monotonic()
     with pytest.raises(d360.APITimeoutError) as caught:
@@ -122,9 +124,9 @@ def test_an_answer_that_never_comes_is_given_up_at_the_deadline(make_client: Any
     elapsed = time.monotonic() - started
     assert caught.value.maybe_delivered is True
     if client.kind == "async":
-        assert "not complete within 0.7s" in str(caught.value) and 0.6 < elapsed < 2.5
+        assert "not complete within 0.7s" in str(caught.value) and 0.6 < elapsed < 30
     else:
-        assert elapsed < 2.5
+        assert elapsed < 30
 
 
 # Size: a decompression bomb, or any huge answer, costs at most the cap.

@@ -48,8 +48,9 @@ def test_own_httpx_client_keeps_its_timeout_when_d360_is_given_none(server: Scri
 
 def test_timeout_given_to_d360_wins_over_the_own_clients(server: ScriptedServer) -> None:
     server.script(attrs.evolve(ok_reply(), delay=0.4))
+    # d360's timeout, 120 s, is a hang guard: 2 s was one a starved machine could pass on a 0.4 s answer.
     with httpx.Client(timeout=0.1) as own, d360.Client(api_key="k", base_url=server.base_url, http_client=own,
-                                                      timeout=2.0) as client:  # fmt: skip
+                                                      timeout=120) as client:  # fmt: skip
         assert client.send_text(TO, "Hi").message_id == "wamid.TEST1"
 
 
