@@ -122,7 +122,9 @@ def test_a_template_deleted_before_its_review_is_not_reviewed_and_sends_no_webho
 
     with (
         serving_asgi(app) as url,
-        sandbox.running(webhook_url=url + "/", template_review_seconds=0.3) as served,
+        # The deletion must come before the review: 3 s, not 0.3 s, for the two requests between them on a
+        # starved machine (the review's own clock is the wall clock).
+        sandbox.running(webhook_url=url + "/", template_review_seconds=3.0) as served,
         d360.Client(api_key=served.api_key, base_url=served.base_url) as client,
     ):
         client.templates.create(name="gone_soon", category="UTILITY", language="en", components=[BODY])
