@@ -105,3 +105,20 @@ def test_bulk_report_spelled_in_two_words_still_reaches_its_command() -> None:
         [sys.executable, "-m", "d360", "bulk", "report", "--help"], capture_output=True, text=True, check=True
     )
     assert "usage: d360 bulk-report" in shown.stdout
+
+
+def test_the_async_transport_loads_certificates_only_for_a_request_that_uses_tls() -> None:
+    import ssl
+
+    from d360.config import DEFAULT_TIMEOUT
+    from d360.transports import AiohttpTransport
+
+    transport = AiohttpTransport(DEFAULT_TIMEOUT)
+    assert transport._tls_for("http://127.0.0.1:8080/messages") is True  # plain HTTP: nothing loaded
+    assert transport._tls_context is None
+    context = transport._tls_for("HTTPS://waba-v2.360dialog.io/messages")
+    assert isinstance(context, ssl.SSLContext)
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+    assert transport._tls_for("https://waba-v2.360dialog.io/media") is context  # built once, then reused
+    proxied = AiohttpTransport(DEFAULT_TIMEOUT, proxy="https://proxy.example:3128")
+    assert isinstance(proxied._tls_for("http://127.0.0.1:8080/messages"), ssl.SSLContext)  # TLS to the proxy
