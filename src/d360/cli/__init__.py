@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import os
 import select
 import sys
@@ -16,12 +17,6 @@ import traceback
 from collections.abc import Iterator, Sequence
 from typing import Any, TextIO, cast
 
-from d360.bulk.input import BulkInputError
-from d360.bulk.journal import JournalError, JournalWriteError
-from d360.cli.block import add_block_commands
-from d360.cli.bulk import add_bulk_commands
-from d360.cli.calling import add_calling_commands
-from d360.cli.check import add_spec_command, add_validate_command
 from d360.cli.common import (
     EPILOG,
     EXIT_INTERNAL,
@@ -39,21 +34,35 @@ from d360.cli.common import (
     _Parser,
     fail,
 )
-from d360.cli.contract import add_contract_command
-from d360.cli.groups import add_groups_commands
-from d360.cli.health import add_health_command
-from d360.cli.media import add_media_commands
-from d360.cli.profile import add_profile_commands
-from d360.cli.sandbox import add_sandbox_command
-from d360.cli.send import add_send_command
-from d360.cli.templates import add_templates_commands
-from d360.cli.webhook import add_webhook_commands
 from d360.errors import APIConnectionError, ClientStateError, ConfigurationError, D360Error, ValidationError
 from d360.json_input import JSONInputError
-from d360.spec.source import SpecSourceError
+
+# Each command's module and the function that adds it to the parser, in the order `d360 --help` lists them.
+# A run imports only the module of the command it was given (a one-line `d360 bulk` does not pay for the
+# webhook receiver, the sandbox or the contract run); `d360 --help`, a bare `d360` and an unknown command
+# build them all, so every command is listed and argparse names the choices.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "send": ("d360.cli.send", "add_send_command"),
+    "validate": ("d360.cli.check", "add_validate_command"),
+    "spec": ("d360.cli.check", "add_spec_command"),
+    "bulk": ("d360.cli.bulk", "add_bulk_commands"),
+    "bulk-report": ("d360.cli.bulk", "add_bulk_commands"),
+    "media": ("d360.cli.media", "add_media_commands"),
+    "templates": ("d360.cli.templates", "add_templates_commands"),
+    "health": ("d360.cli.health", "add_health_command"),
+    "block": ("d360.cli.block", "add_block_commands"),
+    "profile": ("d360.cli.profile", "add_profile_commands"),
+    "calling": ("d360.cli.calling", "add_calling_commands"),
+    "groups": ("d360.cli.groups", "add_groups_commands"),
+    "sandbox": ("d360.cli.sandbox", "add_sandbox_command"),
+    "webhook": ("d360.cli.webhook", "add_webhook_commands"),
+    "contract": ("d360.cli.contract", "add_contract_command"),
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The `d360` parser: with a known `command`, only that command's (its module alone imported); with
+    none or an unknown one, every command's."""
     # Subparsers take the class of their parent, so every level reports errors through `fail`.
     parser = _Parser(
         prog="d360",
@@ -63,21 +72,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action=_Version, help="print the version of d360 and of the Messaging API")
     commands: Commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    add_send_command(commands)
-    add_validate_command(commands)
-    add_spec_command(commands)
-    add_bulk_commands(commands)
-    add_media_commands(commands)
-    add_templates_commands(commands)
-    add_health_command(commands)
-    add_block_commands(commands)
-    add_profile_commands(commands)
-    add_calling_commands(commands)
-    add_groups_commands(commands)
-    add_sandbox_command(commands)
-    add_webhook_commands(commands)
-    add_contract_command(commands)
+    wanted = [COMMANDS[command]] if command in COMMANDS else list(COMMANDS.values())
+    for module_name, adder in dict.fromkeys(wanted):  # a module adding two commands is called once
+        getattr(importlib.import_module(module_name), adder)(commands)
     return parser
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The command a run asks for: the first argument that is not an option (the top level takes only
+    `--help` and `--version`, neither with a value)."""
+    return next((argument for argument in argv if not argument.startswith("-")), None)
 
 
 SECRET_FLAGS = ("--api-key", "--secret", "--webhook-secret")
@@ -126,7 +130,7 @@ def _main(argv: Sequence[str] | None) -> int:
     SECRETS[:] = _secrets_in(arguments_list)
     if arguments_list[:2] == ["bulk", "report"]:
         arguments_list = ["bulk-report", *arguments_list[2:]]
-    arguments = build_parser().parse_args(arguments_list)
+    arguments = build_parser(_command_in(arguments_list)).parse_args(arguments_list)
     try:
         return int(arguments.handler(arguments))
     except KeyboardInterrupt:
@@ -146,9 +150,11 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 def _line_and_code(error: Exception) -> tuple[str, int]:
+    from d360.bulk.journal import JournalWriteError
+
     if isinstance(error, (JournalWriteError, LocalFailure)):
         return str(error), EXIT_LOCAL_FAILURE
-    if isinstance(error, INPUT_ERRORS):
+    if isinstance(error, _input_errors()):
         # Bad arguments, settings or input, wherever a command meets them: nothing (more) is sent.
         return str(error), EXIT_USAGE
     if isinstance(error, APIConnectionError):
@@ -238,16 +244,23 @@ def _reader_left(stream: TextIO | None) -> bool:
     return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
 
 
-INPUT_ERRORS = (
-    UsageError,
-    ValidationError,
-    ConfigurationError,
-    ClientStateError,
-    BulkInputError,
-    JournalError,
-    SpecSourceError,
-    JSONInputError,
-)
+def _input_errors() -> tuple[type[Exception], ...]:
+    """The errors that mean bad arguments, settings or input; imported here, when an error is reported,
+    so that a command that never meets a journal or a spec source does not import them at start-up."""
+    from d360.bulk.input import BulkInputError
+    from d360.bulk.journal import JournalError
+    from d360.spec.source import SpecSourceError
+
+    return (
+        UsageError,
+        ValidationError,
+        ConfigurationError,
+        ClientStateError,
+        BulkInputError,
+        JournalError,
+        SpecSourceError,
+        JSONInputError,
+    )
 
 
 __all__ = ["build_parser", "main"]
