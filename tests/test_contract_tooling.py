@@ -9,7 +9,6 @@ import socket
 import subprocess
 import sys
 import threading
-import xml.etree.ElementTree as ElementTree
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -19,8 +18,8 @@ from typing import Any
 
 import pytest
 
+from tests.contract_runs import contract, junit
 from tests.scripted_server import Reply, ScriptedServer, ok_reply
-from tests.test_cli import D360
 
 THROWAWAY_TESTS = """
 import asyncio
@@ -122,34 +121,6 @@ def test_live_mode_without_a_key_skips_with_the_reason(
     result = pytester.runpytest_subprocess("--d360-live", "-rs")
     result.assert_outcomes(skipped=1)
     result.stdout.fnmatch_lines(["*--d360-live needs upstream's sandbox key: set D360_SANDBOX_KEY*"])
-
-
-CONTRACT_HANG_GUARD = 1800
-
-
-def contract(
-    *arguments: str, cwd: Path, extra_environment: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("D360_")}
-    environment.update(extra_environment or {})
-    # A hang guard, not a speed bound: the run has its own deadlines (a check 900 s, the run 3600 s), and a
-    # whole run against the sandbox takes several minutes on two cores shared with the suite's other workers.
-    return subprocess.run([D360, "contract", *arguments], capture_output=True, text=True, env=environment,
-                          cwd=cwd, timeout=CONTRACT_HANG_GUARD, check=False)  # fmt: skip
-
-
-def junit(path: Path) -> dict[str, int]:
-    suite = ElementTree.parse(path).getroot().find("testsuite")
-    assert suite is not None
-    return {name: int(suite.get(name, "0")) for name in ("tests", "failures", "errors")}
-
-
-def test_d360_contract_passes_against_the_sandbox_and_writes_junit(tmp_path: Path) -> None:
-    report = tmp_path / "contract.xml"
-    result = contract("--junit-xml", str(report), cwd=tmp_path)
-    assert result.returncode == 0, result.stdout[-3000:]
-    counts = junit(report)
-    assert counts["tests"] > 50 and counts["failures"] == 0 and counts["errors"] == 0
 
 
 def test_d360_contract_fails_a_server_with_an_off_spec_answer(server: ScriptedServer, tmp_path: Path) -> None:
