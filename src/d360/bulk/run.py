@@ -162,8 +162,10 @@ class GroupCommit:
         self._in_flight: concurrent.futures.Future[Any] | None = None
 
     def mark_sending(
-        self, line_number: int, attempt: int, *, own_data: bool = False
+        self, line_number: int, attempt: int, *, own_data: bool = False, again: bool = False
     ) -> asyncio.Future[frozenset[int] | None]:
+        if again:  # marked by its claim, held by a pause: marked anew, as no new attempt (shared journal only)
+            return self._submit((SENDING, line_number, own_data, True))
         return self._submit((SENDING, line_number, own_data))
 
     def finish(
@@ -175,8 +177,19 @@ class GroupCommit:
         error: str | None = None,
         match_by_id: bool = False,
         pair_limited: bool = False,
+        unsent: bool = False,
     ) -> asyncio.Future[frozenset[int] | None]:
+        if unsent:  # marked by its claim and never sent: handed back, its mark not counted (shared journal only)
+            return self._submit(("finish", line_number, state, message_id, error, match_by_id, pair_limited, True))
         return self._submit(("finish", line_number, state, message_id, error, match_by_id, pair_limited))
+
+    def hand_back(self, lines: set[int]) -> None:
+        """Lines a shared journal marked `sending` with their claim that the run did not send: back to
+        pending, with the run's last commit. After a failed commit they stay `sending` (unknown to the next
+        run): nothing more can be written."""
+        if self._failure is None:
+            for line_number in sorted(lines):
+                self.finish(line_number, PENDING, unsent=True)
 
     def _submit(self, operation: tuple[Any, ...]) -> asyncio.Future[frozenset[int] | None]:
         if self._failure is not None:
@@ -299,6 +312,9 @@ async def send_remaining(
     """Send every line still to send; return why the run stopped early, if it did."""
     stopped_for: list[str] = []
     own_tokens: set[int] = set()  # lines in flight that brought their own biz_opaque_callback_data
+    # Lines a shared journal marked `sending` with their claim (a batch in one commit), not yet handed to a
+    # request: their mark is already committed, so they leave without a round trip of their own.
+    premarked: set[int] = set()
 
     def accepted_meanwhile(line_number: int) -> None:
         # A status spoke for the line after its page was read (a line sent again on evidence whose late
@@ -343,7 +359,7 @@ async def send_remaining(
         # the journal refuses is among what the future resolves to: send_many skips it.
         return writes.mark_sending(line_number, attempt, own_data=line_number in own_tokens)
 
-    before_send: Callable[[int, int], Awaitable[frozenset[int] | None]] = mark_sending
+    before_send: Callable[[int, int], Awaitable[frozenset[int] | None] | None] = mark_sending
     on_throttled = None
     local_rate = rate
     if is_shared(journal):
@@ -359,7 +375,17 @@ async def send_remaining(
 
         on_throttled = throttled
 
-        def unpaced(line_number: int, attempt: int) -> Awaitable[frozenset[int] | None]:
+        def unpaced(line_number: int, attempt: int) -> Awaitable[frozenset[int] | None] | None:
+            if line_number in premarked:
+                premarked.discard(line_number)
+                if shared.paused_for() > 0:
+                    # Held by a pause after its claim marked it: marked anew once it is over, so its send
+                    # time in the journal is when it leaves (the evidence rule compares send times).
+                    own_data = line_number in own_tokens
+                    return _after_pause(
+                        shared, None, lambda: writes.mark_sending(line_number, attempt, own_data=own_data, again=True)
+                    )
+                return None  # committed with its batch: it leaves now
             if shared.paused_for() > 0:  # known already: wait here rather than have the commit refused
                 return _after_pause(shared, None, lambda: mark_sending(line_number, attempt))
             return mark_sending(line_number, attempt)
@@ -381,7 +407,7 @@ async def send_remaining(
     try:
         while True:
             if is_shared(journal):  # the journal hands this worker its lines, messages included
-                lines = _claimed_lines(journal, states, own_tokens, accepted_meanwhile, rate)
+                lines = _claimed_lines(journal, states, own_tokens, accepted_meanwhile, rate, premarked)
             elif bulk_input is not None:
                 lines = _lines_to_send(bulk_input, journal, states, own_tokens, accepted_meanwhile)
             else:
@@ -404,6 +430,7 @@ async def send_remaining(
                 break
             await asyncio.sleep(SHARED_WAIT)
     finally:
+        writes.hand_back(premarked)
         writes.close()
     # Statuses with no d360 token that came before their line's own answer recorded its message id.
     journal.settle_by_status()
@@ -472,9 +499,25 @@ def _claimed_lines(
     own_tokens: set[int],
     accepted_meanwhile: Callable[[int], None],
     rate: float | None = None,
+    premarked: set[int] | None = None,
 ) -> Iterator[NumberedMessage]:
     """The lines the journal claims for this worker, as `_lines_to_send` gives them: a line sent before is
-    checked for a status first, and a line gets its d360 token unless it brings its own data."""
+    checked for a status first, and a line gets its d360 token unless it brings its own data.
+
+    With no shared rate, each batch is marked `sending` by the commit that claims it (its lines' numbers go
+    to `premarked`): the claim found no status for them, in that same statement. With a rate, lines leave
+    at their slots, spread over the batch's seconds: each is marked on its own when its slot comes."""
+    if not rate and premarked is not None:
+        for line_number, message, attempts, marked in journal.claimed_marked_lines(states):
+            if marked:
+                premarked.add(line_number)
+            elif attempts and journal.has_status(line_number):
+                accepted_meanwhile(line_number)
+                continue
+            if message is None:
+                raise JournalError(f"line {line_number} has no message in the journal: run with its input FILE")
+            yield _with_token(journal, line_number, message, own_tokens)
+        return
     for line_number, message, attempts in journal.claimed_lines(states, rate=rate):
         if attempts and journal.has_status(line_number):
             accepted_meanwhile(line_number)
