@@ -139,8 +139,10 @@ class SharedCampaignJournal(CampaignJournal, Protocol):
         each with a slot of the campaign's rate (`send_at`)."""
         ...
 
-    def claimed_marked_lines(self, states: tuple[str, ...]) -> Iterator[tuple[int, dict[str, Any] | None, int, bool]]:
-        """(line number, message, attempts, marked) of lines claimed for this worker and marked `sending` in
+    def claimed_marked_lines(
+        self, states: tuple[str, ...]
+    ) -> Iterator[list[tuple[int, dict[str, Any] | None, int, bool]]]:
+        """Batches of (line number, message, attempts, marked) of lines claimed for this worker and marked `sending` in
         the same commit, a batch at a time (not marked while the sending number is paused)."""
         ...
 

@@ -508,15 +508,16 @@ def _claimed_lines(
     to `premarked`): the claim found no status for them, in that same statement. With a rate, lines leave
     at their slots, spread over the batch's seconds: each is marked on its own when its slot comes."""
     if not rate and premarked is not None:
-        for line_number, message, attempts, marked in journal.claimed_marked_lines(states):
-            if marked:
-                premarked.add(line_number)
-            elif attempts and journal.has_status(line_number):
-                accepted_meanwhile(line_number)
-                continue
-            if message is None:
-                raise JournalError(f"line {line_number} has no message in the journal: run with its input FILE")
-            yield _with_token(journal, line_number, message, own_tokens)
+        for batch in journal.claimed_marked_lines(states):
+            # Every line of the batch is marked now, before the first of them is handed out.
+            premarked.update(line_number for line_number, _, _, marked in batch if marked)
+            for line_number, message, attempts, marked in batch:
+                if not marked and attempts and journal.has_status(line_number):
+                    accepted_meanwhile(line_number)
+                    continue
+                if message is None:
+                    raise JournalError(f"line {line_number} has no message in the journal: run with its input FILE")
+                yield _with_token(journal, line_number, message, own_tokens)
         return
     for line_number, message, attempts in journal.claimed_lines(states, rate=rate):
         if attempts and journal.has_status(line_number):

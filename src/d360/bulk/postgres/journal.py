@@ -579,9 +579,11 @@ class PostgresJournal:
                 continue
             return
 
-    def claimed_marked_lines(self, states: tuple[str, ...]) -> Iterator[tuple[int, dict[str, Any] | None, int, bool]]:
-        """(line number, message, attempts before, marked) of lines to send, claimed for this worker in
-        batches and, in the same statement, marked `sending` (committed before any of them is handed out):
+    def claimed_marked_lines(
+        self, states: tuple[str, ...]
+    ) -> Iterator[list[tuple[int, dict[str, Any] | None, int, bool]]]:
+        """Batches of (line number, message, attempts before, marked) of lines to send, claimed for this
+        worker and, in the same statement, marked `sending` (committed before any of them is handed out):
         one round trip per batch, none per line. A line is not marked while the sending number is paused
         (`marked` False): it must be marked on its own before it leaves (`mark_sending`). A line marked
         here that the run does not send must be handed back (`apply`'s `unsent`); if the worker dies first,
@@ -596,10 +598,11 @@ class PostgresJournal:
                 claimed = connection.execute(self._queries["claim_and_mark"], parameters).fetchall()
                 if time.monotonic() - self._last_heartbeat >= WORKER_HEARTBEAT:
                     self._heartbeat(connection)
-            if claimed:
-                for line_number, _, attempts, message, marked in sorted(claimed):
-                    yield (int(line_number), None if message is None else json.loads(message), int(attempts),
-                           bool(marked))  # fmt: skip
+            if claimed:  # a whole batch at once: the caller keeps track of every line marked
+                yield [
+                    (int(line_number), None if message is None else json.loads(message), int(attempts), bool(marked))
+                    for line_number, _, attempts, message, marked in sorted(claimed)
+                ]
                 continue
             if self.recover_dead_workers()[0]:
                 continue
