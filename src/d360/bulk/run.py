@@ -160,6 +160,15 @@ class GroupCommit:
         # when this one ends, with everything queued by then.
         self._writer = concurrent.futures.ThreadPoolExecutor(1, "d360-journal") if in_thread else None
         self._in_flight: concurrent.futures.Future[Any] | None = None
+        self._in_flight_batch: asyncio.Future[frozenset[int] | None] | None = None
+        self.unmarked_sends = 0
+        """Lines sent since the last commit ended with no commit of their own (marked by their claim)."""
+
+    def next_commit(self) -> asyncio.Future[frozenset[int] | None] | None:
+        """The end of the commit under way, or else of the next one queued (None if there is neither)."""
+        if self._in_flight_batch is not None and not self._in_flight_batch.done():
+            return self._in_flight_batch
+        return self._batch
 
     def mark_sending(
         self, line_number: int, attempt: int, *, own_data: bool = False, again: bool = False
@@ -214,6 +223,7 @@ class GroupCommit:
             self._committed(batch, operations, self._apply(operations))
             return
         self._in_flight = self._writer.submit(self._apply, operations)
+        self._in_flight_batch = batch
         loop = asyncio.get_running_loop()
         self._in_flight.add_done_callback(
             lambda done: loop.call_soon_threadsafe(self._committed, batch, operations, done.result())
@@ -237,6 +247,7 @@ class GroupCommit:
         applied: tuple[set[int], list[int], float, Exception | None],
     ) -> None:
         self._in_flight = None
+        self.unmarked_sends = 0  # what the commit heard of a pause is this worker's now
         refused, paused, pause_left, failure = applied
         if failure is not None:  # a full disk: every worker waiting on this commit stops, and so does the run
             self._failure = failure
@@ -375,17 +386,27 @@ async def send_remaining(
 
         on_throttled = throttled
 
+        def premarked_leaves(line_number: int, attempt: int) -> Awaitable[frozenset[int] | None] | None:
+            if shared.paused_for() > 0:
+                # Held by a pause after its claim marked it: marked anew once it is over, so its send
+                # time in the journal is when it leaves (the evidence rule compares send times).
+                own_data = line_number in own_tokens
+                return _after_pause(
+                    shared, None, lambda: writes.mark_sending(line_number, attempt, own_data=own_data, again=True)
+                )
+            commit = writes.next_commit() if writes.unmarked_sends >= concurrency else None
+            if commit is None:
+                writes.unmarked_sends += 1
+                return None  # committed with its batch: it leaves now
+            # As many lines as requests in flight left since the last commit: this one waits for the next,
+            # which says whether another worker's throttling answer paused the number meanwhile (as a line's
+            # own mark did), so a pause stops this worker within a commit and `concurrency` sends.
+            return _after_commit(commit, lambda: premarked_leaves(line_number, attempt))
+
         def unpaced(line_number: int, attempt: int) -> Awaitable[frozenset[int] | None] | None:
             if line_number in premarked:
                 premarked.discard(line_number)
-                if shared.paused_for() > 0:
-                    # Held by a pause after its claim marked it: marked anew once it is over, so its send
-                    # time in the journal is when it leaves (the evidence rule compares send times).
-                    own_data = line_number in own_tokens
-                    return _after_pause(
-                        shared, None, lambda: writes.mark_sending(line_number, attempt, own_data=own_data, again=True)
-                    )
-                return None  # committed with its batch: it leaves now
+                return premarked_leaves(line_number, attempt)
             if shared.paused_for() > 0:  # known already: wait here rather than have the commit refused
                 return _after_pause(shared, None, lambda: mark_sending(line_number, attempt))
             return mark_sending(line_number, attempt)
@@ -477,6 +498,16 @@ async def _at_its_slot(at: float, mark: Callable[[], Awaitable[frozenset[int] | 
     if delay > 0:
         await asyncio.sleep(delay)
     return await mark()
+
+
+async def _after_commit(
+    commit: asyncio.Future[frozenset[int] | None],
+    again: Callable[[], Awaitable[frozenset[int] | None] | None],
+) -> frozenset[int] | None:
+    """Wait for one of the worker's commits to end (a failed one raises here), then decide again."""
+    await asyncio.shield(commit)
+    decided = again()
+    return None if decided is None else await decided
 
 
 async def _after_pause(
