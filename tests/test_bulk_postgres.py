@@ -438,3 +438,75 @@ def test_campaigns_sent_from_one_number_share_one_bucket(postgres_url: str, post
         assert query(postgres_schema, "SELECT state FROM lines WHERE campaign_id = 'second'") == [("pending",)]
     buckets = [key for (key,) in query(postgres_schema, "SELECT key FROM rate_buckets")]
     assert buckets == [one]  # one bucket, named by a hash: the key itself is never stored
+
+
+def stop_with_a_batch_marked(run: subprocess.Popen[str], schema: str, concurrency: int) -> set[int]:
+    """Stop the worker (SIGSTOP) at a moment it has more lines `sending` than requests in flight: a batch
+    its claim marked, not all of it sent yet. Return those lines; the worker is left stopped."""
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        run.send_signal(signal.SIGSTOP)
+        rows = query(schema, "SELECT line_number FROM lines WHERE state = 'sending'")
+        if len(rows) > concurrency:
+            return {int(n) for (n,) in rows}  # type: ignore[call-overload]
+        run.send_signal(signal.SIGCONT)
+        time.sleep(0.005)
+    raise AssertionError("the worker never had a batch marked ahead of its requests")
+
+
+def test_a_worker_killed_after_its_batch_was_marked_leaves_those_lines_unknown_never_sent_twice(
+    postgres_url: str, postgres_schema: str, tmp_path: Path
+) -> None:
+    # A claim marks its whole batch `sending`, committed before any of it leaves: a worker killed then leaves
+    # lines marked that it never sent. Nothing shows which of them left, so every one is unknown (settled
+    # by statuses, or sent again on evidence), never pending: a second worker does not send them.
+    count, concurrency = 150, 2
+    source = write_jsonl(tmp_path / "campaign.jsonl", count)
+    open_journal(postgres_url).close()  # the schema, made: the test looks into it from the start
+    with sandbox.running(api_keys=[KEY], faults=Faults(latency=0.05)) as served:
+        doomed = start_bulk(served.base_url, str(source), "--journal", postgres_url, "--rate", "0",
+                            "--concurrency", str(concurrency))  # fmt: skip
+        marked = stop_with_a_batch_marked(doomed, postgres_schema, concurrency)
+        doomed.send_signal(signal.SIGKILL)
+        doomed.wait(30)
+        sent_by_the_dead = bodies_received(served)
+        resumed = bulk(served.base_url, "--journal", postgres_url, "--rate", "0", "--json")
+        received = bodies_received(served)
+    assert resumed.returncode == 4, resumed.stderr  # 4: lines of unknown fate are left
+    final = states(postgres_schema)
+    assert {number for number, state in final.items() if state == "unknown"} == marked
+    assert {number for number, state in final.items() if state != "unknown"} == set(range(1, count + 1)) - marked
+    assert set(final.values()) == {"accepted", "unknown"}
+    assert max(received.values()) == 1  # nothing twice
+    # The second worker sent none of the marked lines: only the dead one may have.
+    assert {f"line {number}" for number in marked} & set(received) <= set(sent_by_the_dead)
+    assert len({f"line {number}" for number in marked} - set(sent_by_the_dead)) > 0  # marked, never sent
+
+
+def test_a_worker_stopped_hands_back_the_lines_its_claim_marked_and_did_not_send(
+    postgres_url: str, postgres_schema: str, tmp_path: Path
+) -> None:
+    # Stopped cleanly (SIGTERM), a worker knows which of its marked lines never left: they go back to pending,
+    # their mark not counted as an attempt, for the next run to send; none stays `sending`, none is unknown.
+    count, concurrency = 150, 2
+    source = write_jsonl(tmp_path / "campaign.jsonl", count)
+    open_journal(postgres_url).close()  # the schema, made: the test looks into it from the start
+    with sandbox.running(api_keys=[KEY], faults=Faults(latency=0.05)) as served:
+        worker = start_bulk(served.base_url, str(source), "--journal", postgres_url, "--rate", "0",
+                            "--concurrency", str(concurrency))  # fmt: skip
+        stop_with_a_batch_marked(worker, postgres_schema, concurrency)
+        worker.send_signal(signal.SIGTERM)
+        worker.send_signal(signal.SIGCONT)
+        returncode, _out, err = finish(worker)
+        received = bodies_received(served)
+        left = query(postgres_schema, "SELECT state, attempts, count(*) FROM lines GROUP BY 1, 2 ORDER BY 1, 2")
+        resumed = bulk(served.base_url, str(source), "--journal", postgres_url, "--rate", "0")
+        again = bodies_received(served)
+    assert returncode != 0, err  # stopped before the end
+    assert dict(((state, attempts), n) for state, attempts, n in left) == {  # type: ignore[misc]
+        ("accepted", 1): len(received),
+        ("pending", 0): count - len(received),
+    }
+    assert resumed.returncode == 0, resumed.stderr
+    assert again == {f"line {index}": 1 for index in range(1, count + 1)}
+    assert collections.Counter(states(postgres_schema).values()) == {"accepted": count}

@@ -139,6 +139,13 @@ class SharedCampaignJournal(CampaignJournal, Protocol):
         each with a slot of the campaign's rate (`send_at`)."""
         ...
 
+    def claimed_marked_lines(
+        self, states: tuple[str, ...]
+    ) -> Iterator[list[tuple[int, dict[str, Any] | None, int, bool]]]:
+        """Batches of (line number, message, attempts, marked) of lines claimed for this worker and marked `sending` in
+        the same commit, a batch at a time (not marked while the sending number is paused)."""
+        ...
+
     def send_at(self, line_number: int, rate: float) -> float:
         """When a claimed line's slot comes (monotonic clock); a line with no slot, or whose slot is long
         gone, gets a new one."""

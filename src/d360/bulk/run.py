@@ -160,10 +160,21 @@ class GroupCommit:
         # when this one ends, with everything queued by then.
         self._writer = concurrent.futures.ThreadPoolExecutor(1, "d360-journal") if in_thread else None
         self._in_flight: concurrent.futures.Future[Any] | None = None
+        self._in_flight_batch: asyncio.Future[frozenset[int] | None] | None = None
+        self.unmarked_sends = 0
+        """Lines sent since the last commit ended with no commit of their own (marked by their claim)."""
+
+    def next_commit(self) -> asyncio.Future[frozenset[int] | None] | None:
+        """The end of the commit under way, or else of the next one queued (None if there is neither)."""
+        if self._in_flight_batch is not None and not self._in_flight_batch.done():
+            return self._in_flight_batch
+        return self._batch
 
     def mark_sending(
-        self, line_number: int, attempt: int, *, own_data: bool = False
+        self, line_number: int, attempt: int, *, own_data: bool = False, again: bool = False
     ) -> asyncio.Future[frozenset[int] | None]:
+        if again:  # marked by its claim, held by a pause: marked anew, as no new attempt (shared journal only)
+            return self._submit((SENDING, line_number, own_data, True))
         return self._submit((SENDING, line_number, own_data))
 
     def finish(
@@ -175,8 +186,19 @@ class GroupCommit:
         error: str | None = None,
         match_by_id: bool = False,
         pair_limited: bool = False,
+        unsent: bool = False,
     ) -> asyncio.Future[frozenset[int] | None]:
+        if unsent:  # marked by its claim and never sent: handed back, its mark not counted (shared journal only)
+            return self._submit(("finish", line_number, state, message_id, error, match_by_id, pair_limited, True))
         return self._submit(("finish", line_number, state, message_id, error, match_by_id, pair_limited))
+
+    def hand_back(self, lines: set[int]) -> None:
+        """Lines a shared journal marked `sending` with their claim that the run did not send: back to
+        pending, with the run's last commit. After a failed commit they stay `sending` (unknown to the next
+        run): nothing more can be written."""
+        if self._failure is None:
+            for line_number in sorted(lines):
+                self.finish(line_number, PENDING, unsent=True)
 
     def _submit(self, operation: tuple[Any, ...]) -> asyncio.Future[frozenset[int] | None]:
         if self._failure is not None:
@@ -201,6 +223,7 @@ class GroupCommit:
             self._committed(batch, operations, self._apply(operations))
             return
         self._in_flight = self._writer.submit(self._apply, operations)
+        self._in_flight_batch = batch
         loop = asyncio.get_running_loop()
         self._in_flight.add_done_callback(
             lambda done: loop.call_soon_threadsafe(self._committed, batch, operations, done.result())
@@ -224,6 +247,7 @@ class GroupCommit:
         applied: tuple[set[int], list[int], float, Exception | None],
     ) -> None:
         self._in_flight = None
+        self.unmarked_sends = 0  # what the commit heard of a pause is this worker's now
         refused, paused, pause_left, failure = applied
         if failure is not None:  # a full disk: every worker waiting on this commit stops, and so does the run
             self._failure = failure
@@ -299,6 +323,9 @@ async def send_remaining(
     """Send every line still to send; return why the run stopped early, if it did."""
     stopped_for: list[str] = []
     own_tokens: set[int] = set()  # lines in flight that brought their own biz_opaque_callback_data
+    # Lines a shared journal marked `sending` with their claim (a batch in one commit), not yet handed to a
+    # request: their mark is already committed, so they leave without a round trip of their own.
+    premarked: set[int] = set()
 
     def accepted_meanwhile(line_number: int) -> None:
         # A status spoke for the line after its page was read (a line sent again on evidence whose late
@@ -343,7 +370,7 @@ async def send_remaining(
         # the journal refuses is among what the future resolves to: send_many skips it.
         return writes.mark_sending(line_number, attempt, own_data=line_number in own_tokens)
 
-    before_send: Callable[[int, int], Awaitable[frozenset[int] | None]] = mark_sending
+    before_send: Callable[[int, int], Awaitable[frozenset[int] | None] | None] = mark_sending
     on_throttled = None
     local_rate = rate
     if is_shared(journal):
@@ -359,7 +386,27 @@ async def send_remaining(
 
         on_throttled = throttled
 
-        def unpaced(line_number: int, attempt: int) -> Awaitable[frozenset[int] | None]:
+        def premarked_leaves(line_number: int, attempt: int) -> Awaitable[frozenset[int] | None] | None:
+            if shared.paused_for() > 0:
+                # Held by a pause after its claim marked it: marked anew once it is over, so its send
+                # time in the journal is when it leaves (the evidence rule compares send times).
+                own_data = line_number in own_tokens
+                return _after_pause(
+                    shared, None, lambda: writes.mark_sending(line_number, attempt, own_data=own_data, again=True)
+                )
+            commit = writes.next_commit() if writes.unmarked_sends >= concurrency else None
+            if commit is None:
+                writes.unmarked_sends += 1
+                return None  # committed with its batch: it leaves now
+            # As many lines as requests in flight left since the last commit: this one waits for the next,
+            # which says whether another worker's throttling answer paused the number meanwhile (as a line's
+            # own mark did), so a pause stops this worker within a commit and `concurrency` sends.
+            return _after_commit(commit, lambda: premarked_leaves(line_number, attempt))
+
+        def unpaced(line_number: int, attempt: int) -> Awaitable[frozenset[int] | None] | None:
+            if line_number in premarked:
+                premarked.discard(line_number)
+                return premarked_leaves(line_number, attempt)
             if shared.paused_for() > 0:  # known already: wait here rather than have the commit refused
                 return _after_pause(shared, None, lambda: mark_sending(line_number, attempt))
             return mark_sending(line_number, attempt)
@@ -381,7 +428,7 @@ async def send_remaining(
     try:
         while True:
             if is_shared(journal):  # the journal hands this worker its lines, messages included
-                lines = _claimed_lines(journal, states, own_tokens, accepted_meanwhile, rate)
+                lines = _claimed_lines(journal, states, own_tokens, accepted_meanwhile, rate, premarked)
             elif bulk_input is not None:
                 lines = _lines_to_send(bulk_input, journal, states, own_tokens, accepted_meanwhile)
             else:
@@ -404,6 +451,7 @@ async def send_remaining(
                 break
             await asyncio.sleep(SHARED_WAIT)
     finally:
+        writes.hand_back(premarked)
         writes.close()
     # Statuses with no d360 token that came before their line's own answer recorded its message id.
     journal.settle_by_status()
@@ -452,6 +500,16 @@ async def _at_its_slot(at: float, mark: Callable[[], Awaitable[frozenset[int] | 
     return await mark()
 
 
+async def _after_commit(
+    commit: asyncio.Future[frozenset[int] | None],
+    again: Callable[[], Awaitable[frozenset[int] | None] | None],
+) -> frozenset[int] | None:
+    """Wait for one of the worker's commits to end (a failed one raises here), then decide again."""
+    await asyncio.shield(commit)
+    decided = again()
+    return None if decided is None else await decided
+
+
 async def _after_pause(
     journal: SharedCampaignJournal, rate: float | None, mark: Callable[[], Awaitable[frozenset[int] | None]]
 ) -> frozenset[int] | None:
@@ -472,9 +530,26 @@ def _claimed_lines(
     own_tokens: set[int],
     accepted_meanwhile: Callable[[int], None],
     rate: float | None = None,
+    premarked: set[int] | None = None,
 ) -> Iterator[NumberedMessage]:
     """The lines the journal claims for this worker, as `_lines_to_send` gives them: a line sent before is
-    checked for a status first, and a line gets its d360 token unless it brings its own data."""
+    checked for a status first, and a line gets its d360 token unless it brings its own data.
+
+    With no shared rate, each batch is marked `sending` by the commit that claims it (its lines' numbers go
+    to `premarked`): the claim found no status for them, in that same statement. With a rate, lines leave
+    at their slots, spread over the batch's seconds: each is marked on its own when its slot comes."""
+    if not rate and premarked is not None:
+        for batch in journal.claimed_marked_lines(states):
+            # Every line of the batch is marked now, before the first of them is handed out.
+            premarked.update(line_number for line_number, _, _, marked in batch if marked)
+            for line_number, message, attempts, marked in batch:
+                if not marked and attempts and journal.has_status(line_number):
+                    accepted_meanwhile(line_number)
+                    continue
+                if message is None:
+                    raise JournalError(f"line {line_number} has no message in the journal: run with its input FILE")
+                yield _with_token(journal, line_number, message, own_tokens)
+        return
     for line_number, message, attempts in journal.claimed_lines(states, rate=rate):
         if attempts and journal.has_status(line_number):
             accepted_meanwhile(line_number)

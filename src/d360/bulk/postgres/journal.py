@@ -456,6 +456,7 @@ class PostgresJournal:
         except JournalWriteError as exc:
             raise JournalWriteError(f"{exc}; nothing was sent") from None
         if made is not None:
+            self._analyze()
             self._bind(made)
             return True
         campaign = str(found[0]) if found is not None else None
@@ -463,6 +464,13 @@ class PostgresJournal:
         self._check_input(campaign, fingerprint)
         self._bind(campaign)
         return False
+
+    def _analyze(self) -> None:
+        """The table's statistics brought up to date after a fill (see `analyze_lines`). Only the planner's
+        guesses depend on it: a failure (another session analyzing the table, a lost connection that the run's
+        next write reports) is not the fill's."""
+        with contextlib.suppress(JournalError), self._reading() as connection:
+            connection.execute(self._queries["analyze_lines"])
 
     def _check_input(self, campaign: str, fingerprint: str) -> None:
         found = self._find(campaign)
@@ -571,6 +579,35 @@ class PostgresJournal:
                 continue
             return
 
+    def claimed_marked_lines(
+        self, states: tuple[str, ...]
+    ) -> Iterator[list[tuple[int, dict[str, Any] | None, int, bool]]]:
+        """Batches of (line number, message, attempts before, marked) of lines to send, claimed for this
+        worker and, in the same statement, marked `sending` (committed before any of them is handed out):
+        one round trip per batch, none per line. A line is not marked while the sending number is paused
+        (`marked` False): it must be marked on its own before it leaves (`mark_sending`). A line marked
+        here that the run does not send must be handed back (`apply`'s `unsent`); if the worker dies first,
+        it becomes `unknown` like every line in flight, never `pending`, as nothing shows it never left."""
+        campaign, worker = self._bound(), self._worker
+        if worker is None:
+            raise JournalError(f"the journal {self.path} was opened read-only: it sends nothing")
+        parameters = {"campaign": campaign, "worker": worker, "states": list(states), "limit": CLAIM_BATCH,
+                      "bucket": self.rate_bucket}  # fmt: skip
+        while True:
+            with self._writing() as connection:
+                claimed = connection.execute(self._queries["claim_and_mark"], parameters).fetchall()
+                if time.monotonic() - self._last_heartbeat >= WORKER_HEARTBEAT:
+                    self._heartbeat(connection)
+            if claimed:  # a whole batch at once: the caller keeps track of every line marked
+                yield [
+                    (int(line_number), None if message is None else json.loads(message), int(attempts), bool(marked))
+                    for line_number, _, attempts, message, marked in sorted(claimed)
+                ]
+                continue
+            if self.recover_dead_workers()[0]:
+                continue
+            return
+
     def held_by_others(self, states: tuple[str, ...]) -> int:
         """Lines to send (in `states`) that other live workers hold (theirs to send, unless they die), and
         those waiting out a pair rate limit (anyone's to send once it is over)."""
@@ -617,12 +654,14 @@ class PostgresJournal:
             "bucket": self.rate_bucket,
             "sending": numbers,
             "own_data": [1 if len(operation) > 2 and operation[2] else 0 for operation in sending],
+            "again": [1 if len(operation) > 3 and operation[3] else 0 for operation in sending],
             "finished": [operation[1] for operation in finished],
             "states": [operation[2] for operation in finished],
             "message_ids": [_storable(operation[3]) for operation in finished],
             "errors": [_storable(operation[4]) for operation in finished],
             "match_by_id": [1 if operation[5] else None for operation in finished],
             "pair_limited": [1 if len(operation) > 6 and operation[6] else 0 for operation in finished],
+            "unsent": [1 if len(operation) > 7 and operation[7] else 0 for operation in finished],
         }
         refused: set[int] = set()
         with self._statement() as connection:

@@ -92,6 +92,36 @@ FROM free
 WHERE l.campaign_id = %(campaign)s AND l.line_number = free.line_number
 RETURNING l.line_number, l.content_hash, l.attempts, l.message
 
+-- name: claim_and_mark
+-- claim_lines, with each line marked `sending` in the same statement, so committed before it is handed
+-- out: a batch costs one round trip, where marking each line as it leaves cost a commit per few lines.
+-- Nothing is marked while the bucket is paused (the lines are claimed, and marked one by one after the
+-- pause). Returns each line's attempts before this mark, and whether it was marked.
+WITH pause AS (
+    SELECT COALESCE((SELECT paused_until - journal_now() FROM rate_buckets
+                     WHERE key = %(bucket)s AND paused_until > journal_now()), 0) AS left_
+), free AS MATERIALIZED (
+    SELECT line_number FROM lines
+    WHERE campaign_id = %(campaign)s AND state = ANY (%(states)s::text[]) AND delivery IS NULL
+      AND claimed_by IS NULL AND (not_before IS NULL OR not_before <= journal_now())
+    ORDER BY line_number LIMIT %(limit)s FOR UPDATE SKIP LOCKED
+)
+UPDATE lines AS l
+SET claimed_by = %(worker)s,
+    state = CASE WHEN pause.left_ = 0 THEN 'sending' ELSE l.state END,
+    attempts = l.attempts + CASE WHEN pause.left_ = 0 THEN 1 ELSE 0 END,
+    updated_at = CASE WHEN pause.left_ = 0 THEN journal_now() ELSE l.updated_at END,
+    sent_at = CASE WHEN pause.left_ = 0 THEN journal_now() ELSE l.sent_at END,
+    sent_by = CASE WHEN pause.left_ = 0 THEN %(worker)s ELSE l.sent_by END,
+    -- A line that brings its own biz_opaque_callback_data is found by its message id (see _with_token).
+    match_by_id = CASE WHEN pause.left_ = 0
+                       THEN CASE WHEN COALESCE(l.message::jsonb ? 'biz_opaque_callback_data', false) THEN 1 ELSE 0 END
+                       ELSE l.match_by_id END
+FROM free, pause
+WHERE l.campaign_id = %(campaign)s AND l.line_number = free.line_number
+RETURNING l.line_number, l.content_hash,
+          l.attempts - CASE WHEN pause.left_ = 0 THEN 1 ELSE 0 END, l.message, pause.left_ = 0
+
 -- name: reserve_slots
 -- `count` slots at `rate` a second from the bucket (a sending number's): the first at the latest of now, the
 -- bucket's next free slot and the end of its pause. Returns the first slot and now, on the database's clock.
@@ -145,6 +175,11 @@ VALUES (%(campaign)s, %(fingerprint)s, %(input)s, %(schema_version)s, %(now)s)
 -- name: copy_lines
 COPY lines (campaign_id, line_number, content_hash, state, error, created_at, updated_at, message) FROM STDIN
 
+-- name: analyze_lines
+-- After a fill: the planner learns how many lines a campaign has. Without it (autovacuum comes a minute
+-- later, at best), it guesses a few, and scans the whole campaign's lines for each commit of a worker.
+ANALYZE lines
+
 -- name: recover_interrupted
 -- Lines left sending by a worker that ended (or by no worker): those of a live worker are its own.
 UPDATE lines SET state = 'unknown', error = %(error)s, updated_at = journal_now()
@@ -165,15 +200,23 @@ WHERE campaign_id = %(campaign)s AND state IN ('sending', 'unknown') AND deliver
 -- upstream took it; so is a line another worker holds. An outcome: a line a status webhook already spoke
 -- for stays accepted; a final outcome drops the worker's claim; a pair rate limit (131056) drops it too,
 -- with a `not_before` that doubles each time (6 s, 12 s, ... at most 5 minutes), for any worker to take.
+-- A line marked again (`again`: marked by its claim, held by a pause, never sent) counts no new attempt;
+-- a line handed back unsent (`unsent`: marked by its claim, never sent, the run stopping) counts its mark off.
+-- Each update finds its rows by `line_number = ANY (...)` on the primary key, besides the join with its
+-- unnest: with the join alone, a plan made on stale statistics (a campaign just filled, or a generic plan
+-- that guesses a few rows per campaign) scanned the whole campaign once per line of the batch (measured:
+-- half a second per commit of 32 lines on a 20,000-line campaign).
 WITH pause AS (
     SELECT COALESCE((SELECT paused_until - journal_now() FROM rate_buckets
                      WHERE key = %(bucket)s AND paused_until > journal_now()), 0) AS left_
 ), marked AS (
     UPDATE lines AS l
-    SET state = 'sending', attempts = l.attempts + 1, updated_at = journal_now(), sent_at = journal_now(),
+    SET state = 'sending', attempts = l.attempts + 1 - u.again, updated_at = journal_now(), sent_at = journal_now(),
         match_by_id = u.own_data, claimed_by = %(worker)s, sent_by = %(worker)s
-    FROM unnest(%(sending)s::integer[], %(own_data)s::smallint[]) AS u (line_number, own_data), pause
-    WHERE l.campaign_id = %(campaign)s AND l.line_number = u.line_number AND l.delivery IS NULL
+    FROM unnest(%(sending)s::integer[], %(own_data)s::smallint[], %(again)s::smallint[])
+         AS u (line_number, own_data, again), pause
+    WHERE l.campaign_id = %(campaign)s AND l.line_number = ANY (%(sending)s::integer[])
+      AND l.line_number = u.line_number AND l.delivery IS NULL
       AND (l.claimed_by = %(worker)s OR l.claimed_by IS NULL) AND pause.left_ = 0
     RETURNING l.line_number
 ), finished AS (
@@ -187,11 +230,13 @@ WITH pause AS (
                           THEN l.claimed_by END,
         not_before = CASE WHEN u.pair_limited = 1 AND l.delivery IS NULL
                           THEN journal_now() + LEAST(6 * 2 ^ LEAST(l.pair_limits, 10), 300) END,
-        pair_limits = l.pair_limits + u.pair_limited
+        pair_limits = l.pair_limits + u.pair_limited,
+        attempts = l.attempts - u.unsent
     FROM unnest(%(finished)s::integer[], %(states)s::text[], %(message_ids)s::text[], %(errors)s::text[],
-                %(match_by_id)s::smallint[], %(pair_limited)s::smallint[])
-         AS u (line_number, state, message_id, error, match_by_id, pair_limited)
-    WHERE l.campaign_id = %(campaign)s AND l.line_number = u.line_number
+                %(match_by_id)s::smallint[], %(pair_limited)s::smallint[], %(unsent)s::smallint[])
+         AS u (line_number, state, message_id, error, match_by_id, pair_limited, unsent)
+    WHERE l.campaign_id = %(campaign)s AND l.line_number = ANY (%(finished)s::integer[])
+      AND l.line_number = u.line_number
     RETURNING l.line_number
 )
 SELECT marked.line_number, pause.left_ FROM pause LEFT JOIN marked ON true
