@@ -7,7 +7,6 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .. import types
 from ..models.update_group_photo_request_messaging_product import (
     UpdateGroupPhotoRequestMessagingProduct,
 )
@@ -44,23 +43,6 @@ class UpdateGroupPhotoRequest:
         )
 
         return field_dict
-
-    def to_multipart(self) -> types.RequestFiles:
-        files: types.RequestFiles = []
-
-        files.append(("file", self.file.to_tuple()))
-
-        files.append(
-            (
-                "messaging_product",
-                (None, str(self.messaging_product.value).encode(), "text/plain"),
-            )
-        )
-
-        for prop_name, prop in self.additional_properties.items():
-            files.append((prop_name, (None, str(prop).encode(), "text/plain")))
-
-        return files
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:

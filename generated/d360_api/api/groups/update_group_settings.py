@@ -8,15 +8,14 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.success_response import SuccessResponse
-from ...models.update_group_photo_request import UpdateGroupPhotoRequest
 from ...models.update_group_settings_request import UpdateGroupSettingsRequest
-from ...types import UNSET, Response
+from ...types import Response
 
 
 def _get_kwargs(
     group_id: str,
     *,
-    body: UpdateGroupSettingsRequest | UpdateGroupPhotoRequest | Unset = UNSET,
+    body: UpdateGroupSettingsRequest,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -27,14 +26,9 @@ def _get_kwargs(
         ),
     }
 
-    if isinstance(body, UpdateGroupSettingsRequest):
-        _kwargs["json"] = body.to_dict()
+    _kwargs["json"] = body.to_dict()
 
-        headers["Content-Type"] = "application/json"
-    if isinstance(body, UpdateGroupPhotoRequest):
-        _kwargs["files"] = body.to_multipart()
-
-        headers["Content-Type"] = "multipart/form-data; boundary=+++"
+    headers["Content-Type"] = "application/json"
 
     _kwargs["headers"] = headers
     return _kwargs
@@ -84,17 +78,18 @@ def sync_detailed(
     group_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateGroupSettingsRequest | UpdateGroupPhotoRequest | Unset = UNSET,
+    body: UpdateGroupSettingsRequest,
 ) -> Response[ErrorResponse | SuccessResponse]:
     """Update Group Settings
 
-     Update group subject, description, and profile picture.
+     Update group subject, description, and profile picture. The picture goes to the same path as a
+    multipart form (groups.UpdateGroupPhotoRequest: a square JPEG in a `file` part; d360's
+    `groups.set_photo`). Only the JSON body is listed here: openapi-python-client 0.29.1 generates a
+    module that cannot be imported (NameError on Unset) for an operation with two request content types.
 
     Args:
         group_id (str):
         body (UpdateGroupSettingsRequest): The settings to change; those left out stay as they are
-        body (UpdateGroupPhotoRequest): The group's profile picture, as a form: a JPEG of at most
-            5 MB, square, at least 192 by 192 pixels
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -120,17 +115,18 @@ def sync(
     group_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateGroupSettingsRequest | UpdateGroupPhotoRequest | Unset = UNSET,
+    body: UpdateGroupSettingsRequest,
 ) -> ErrorResponse | SuccessResponse | None:
     """Update Group Settings
 
-     Update group subject, description, and profile picture.
+     Update group subject, description, and profile picture. The picture goes to the same path as a
+    multipart form (groups.UpdateGroupPhotoRequest: a square JPEG in a `file` part; d360's
+    `groups.set_photo`). Only the JSON body is listed here: openapi-python-client 0.29.1 generates a
+    module that cannot be imported (NameError on Unset) for an operation with two request content types.
 
     Args:
         group_id (str):
         body (UpdateGroupSettingsRequest): The settings to change; those left out stay as they are
-        body (UpdateGroupPhotoRequest): The group's profile picture, as a form: a JPEG of at most
-            5 MB, square, at least 192 by 192 pixels
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -151,17 +147,18 @@ async def asyncio_detailed(
     group_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateGroupSettingsRequest | UpdateGroupPhotoRequest | Unset = UNSET,
+    body: UpdateGroupSettingsRequest,
 ) -> Response[ErrorResponse | SuccessResponse]:
     """Update Group Settings
 
-     Update group subject, description, and profile picture.
+     Update group subject, description, and profile picture. The picture goes to the same path as a
+    multipart form (groups.UpdateGroupPhotoRequest: a square JPEG in a `file` part; d360's
+    `groups.set_photo`). Only the JSON body is listed here: openapi-python-client 0.29.1 generates a
+    module that cannot be imported (NameError on Unset) for an operation with two request content types.
 
     Args:
         group_id (str):
         body (UpdateGroupSettingsRequest): The settings to change; those left out stay as they are
-        body (UpdateGroupPhotoRequest): The group's profile picture, as a form: a JPEG of at most
-            5 MB, square, at least 192 by 192 pixels
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -185,17 +182,18 @@ async def asyncio(
     group_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: UpdateGroupSettingsRequest | UpdateGroupPhotoRequest | Unset = UNSET,
+    body: UpdateGroupSettingsRequest,
 ) -> ErrorResponse | SuccessResponse | None:
     """Update Group Settings
 
-     Update group subject, description, and profile picture.
+     Update group subject, description, and profile picture. The picture goes to the same path as a
+    multipart form (groups.UpdateGroupPhotoRequest: a square JPEG in a `file` part; d360's
+    `groups.set_photo`). Only the JSON body is listed here: openapi-python-client 0.29.1 generates a
+    module that cannot be imported (NameError on Unset) for an operation with two request content types.
 
     Args:
         group_id (str):
         body (UpdateGroupSettingsRequest): The settings to change; those left out stay as they are
-        body (UpdateGroupPhotoRequest): The group's profile picture, as a form: a JPEG of at most
-            5 MB, square, at least 192 by 192 pixels
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -20,7 +20,7 @@ from psycopg import sql
 from d360.bulk.postgres.migrations import migrate as run_migrations
 from d360.bulk.postgres.queries import named_queries
 from d360.errors import ConfigurationError
-from d360.webhooks.inbox import BACKOFF_BASE, BACKOFF_CAP, KEEP_HANDLED, NewEvent, StoredEvent
+from d360.webhooks.inbox.store import BACKOFF_BASE, BACKOFF_CAP, KEEP_HANDLED, NewEvent, StoredEvent
 from d360.webhooks.store_settings import DEFAULT_MAX_AGE, PRUNE_EVERY, _seconds
 
 DEFAULT_SCHEMA = "d360"

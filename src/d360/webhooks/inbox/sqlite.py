@@ -16,7 +16,7 @@ from pathlib import Path
 
 from d360.errors import ConfigurationError
 from d360.sqlite_files import use_wal
-from d360.webhooks.inbox import KEEP_HANDLED, NewEvent, StoredEvent, backoff
+from d360.webhooks.inbox.store import KEEP_HANDLED, NewEvent, StoredEvent, backoff
 from d360.webhooks.store_settings import DEFAULT_MAX_AGE, PRUNE_EVERY, _seconds
 
 SCHEMA = (
